@@ -1,0 +1,1 @@
+"""Quzhou news map: articles -> place mentions -> excerpts -> an interactive map."""
