@@ -54,12 +54,18 @@ class Span:
 
 @dataclass(frozen=True)
 class Sentence:
-    """A sentence (or caption / heading line) with offsets into the original file text."""
+    """A sentence (or caption / heading line) with offsets into the original file text.
+
+    A sentence that the page layout broke across blank lines (or around a photo caption) is made of
+    several `pieces`; its display text is the pieces joined, with the line breaks inside a piece
+    removed. `start`/`end` are the first piece's start and the last piece's end.
+    """
 
     start: int
     end: int
     kind: SentenceKind
     paragraph: int
+    pieces: tuple[Span, ...]
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,84 @@
+"""Place-like names in the articles that no feature covers, for a curator to review.
+
+A candidate is a run of noun tokens (jieba's part-of-speech tagger) that either carries jieba's
+place tag (ns) or ends in a place-like suffix (区 县 镇 村 港 站 园 馆 中心 大道 大桥 作业区 研究院 ...),
+and is not already inside a found mention.
+"""
+from __future__ import annotations
+
+import logging
+from collections import defaultdict
+from dataclasses import dataclass
+
+from mapapp.corpus import display_text
+from mapapp.index import MapIndex
+
+PLACE_SUFFIXES = (
+    "作业区", "研究院", "中心", "大道", "大桥", "大厦", "广场", "公园", "园区", "码头", "机场", "高铁", "铁路", "高速",
+    "区", "县", "镇", "村", "港", "站", "园", "馆", "市", "省", "街", "路", "岛", "城", "寺", "塔", "门", "江", "湖", "山",
+)
+_NOUN_FLAGS = ("n", "ns", "nr", "nrt", "nz", "nt", "j", "s", "f", "eng", "m")
+_MAX_TOKENS = 4
+
+
+@dataclass(frozen=True)
+class Candidate:
+    surface: str
+    count: int
+    articles: tuple[str, ...]
+    reason: str  # "place tag" or "suffix <x>"
+
+
+def find_candidates(index: MapIndex) -> list[Candidate]:
+    import jieba
+    import jieba.posseg
+
+    jieba.setLogLevel(logging.WARNING)
+    covered: dict[str, list[tuple[int, int]]] = defaultdict(list)
+    for mention in index.mentions:
+        covered[mention.article_id].append((mention.start, mention.end))
+    counts: dict[str, int] = defaultdict(int)
+    where: dict[str, set[str]] = defaultdict(set)
+    reasons: dict[str, str] = {}
+    for article in index.articles.values():
+        spans = covered[article.article_id]
+        for sentence in article.sentences:
+            shown, offsets = display_text(article.text, sentence)
+            pos = 0
+            run: list[tuple[str, str, int]] = []  # word, flag, display start
+            for pair in jieba.posseg.cut(shown):
+                word, flag = pair.word, pair.flag
+                start = pos
+                pos += len(word)
+                if flag.startswith(_NOUN_FLAGS) or word.endswith(PLACE_SUFFIXES):
+                    run.append((word, flag, start))
+                else:
+                    run = []
+                    continue
+                reason = _reason(word, flag)
+                if reason is None or len(run[-1][0]) == 0:
+                    continue
+                tail = run[-_MAX_TOKENS:]
+                surface = "".join(w for w, _, _ in tail)
+                if len(surface) < 2:
+                    continue
+                file_start = offsets[tail[0][2]]
+                file_end = offsets[pos - 1] + 1
+                if any(s <= file_start and file_end <= e for s, e in spans):
+                    continue
+                counts[surface] += 1
+                where[surface].add(article.article_id)
+                reasons.setdefault(surface, reason)
+    return sorted(
+        (Candidate(s, counts[s], tuple(sorted(where[s])), reasons[s]) for s in counts),
+        key=lambda c: (-c.count, c.surface),
+    )
+
+
+def _reason(word: str, flag: str) -> str | None:
+    if flag == "ns":
+        return "place tag"
+    for suffix in PLACE_SUFFIXES:
+        if word.endswith(suffix) and len(word) > len(suffix):
+            return f"suffix {suffix}"
+    return None

@@ -1,0 +1,286 @@
+"""Read and check the articles in seeds/, and find their sentences with offsets into the file text.
+
+The pages were printed with layout damage: sentences broken by blank lines, photo captions dropped
+into the middle of a sentence, headings and captions as short standalone lines. This module turns
+a file into sentences whose `pieces` point into the original text, so that mentions keep exact
+offsets while excerpts read as whole sentences.
+"""
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+
+from mapapp.errors import Problem
+from mapapp.models import Article, Sentence, SentenceKind, Span
+from mapapp.paths import ARTICLES_TOML
+
+MAX_SEED_BYTES = 2_000_000
+# Sentence-final punctuation, optionally followed by closing quotes or brackets.
+_SENTENCE_END = re.compile(r"[。！？!?…]+[”’」』）)》]*")
+_TERMINAL_AT_END = re.compile(r"[。！？!?…][”’」』）)》]*\s*$")
+# A blank-line run: two or more line breaks, maybe with stray spaces between them.
+_BLOCK_SEPARATOR = re.compile(r"\n[ \t\u3000]*(?:\n[ \t\u3000]*)+")
+_LINE_BREAK_RUN = re.compile(r"[ \t\u3000]*\n[\s\u3000]*")
+_CLAUSE_PUNCT = re.compile(r"[，,、。；;！？!?]")
+_ANY_PUNCT = re.compile(r"[，,、。；;：:！？!?]")
+_QUOTES = re.compile(r"[“”‘’「」『』《》]")
+_ENDS_MID_CLAUSE = re.compile(r"[，,、；;：:]$")
+_SHORT_BLOCK = 30  # characters: a block shorter than this with no punctuation may be a heading
+_CREDIT = re.compile(r"^[（(]?本版图片")
+
+
+@dataclass(frozen=True)
+class Corpus:
+    articles: tuple[Article, ...]
+    problems: tuple[Problem, ...]
+
+
+@dataclass(frozen=True)
+class _Block:
+    start: int
+    end: int
+    text: str
+    newlines_before: int
+    newlines_after: int
+
+
+def read_seed_text(path: Path) -> tuple[str | None, list[Problem]]:
+    """Read one seed file exactly as `open(path, encoding="utf-8", newline="").read()` would.
+
+    Returns the text, or None with the problems that make the file unusable.
+    """
+    name = path.name
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        return None, [Problem(name, "", "file", f"cannot be read ({exc.strerror}); expected a readable UTF-8 text file")]
+    if len(raw) > MAX_SEED_BYTES:
+        return None, [Problem(name, "", "size", f"is {len(raw):,} bytes; expected at most {MAX_SEED_BYTES:,} (split very long articles)")]
+    if b"\x00" in raw:
+        return None, [Problem(name, "", "encoding", "contains NUL bytes: looks like a binary file; expected UTF-8 text")]
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        return None, [
+            Problem(
+                name,
+                "",
+                "encoding",
+                f"is not valid UTF-8 (byte 0x{raw[exc.start]:02x} at offset {exc.start}); "
+                "expected UTF-8: re-save it as UTF-8 (e.g. `iconv -f GBK -t UTF-8`)",
+            )
+        ]
+    if not text.strip():
+        return None, [Problem(name, "", "text", "is empty; expected the article text")]
+    return text, []
+
+
+def load_article_metadata(seeds_dir: Path) -> tuple[dict[str, dict[str, str]], list[Problem]]:
+    """Read seeds/articles.toml: a table per article file name."""
+    path = seeds_dir / ARTICLES_TOML
+    if not path.exists():
+        return {}, [Problem(ARTICLES_TOML, "", "file", "is missing; every article gets default metadata", "warning")]
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        return {}, [Problem(ARTICLES_TOML, "", "toml", f"is not valid TOML ({exc}); expected a [\"<file name>\"] table per article")]
+    problems: list[Problem] = []
+    metadata: dict[str, dict[str, str]] = {}
+    for article_id, table in data.items():
+        if not isinstance(table, dict):
+            problems.append(Problem(ARTICLES_TOML, article_id, "", f"is {type(table).__name__}; expected a table"))
+            continue
+        entry: dict[str, str] = {}
+        for key, value in table.items():
+            if not isinstance(value, str):
+                problems.append(Problem(ARTICLES_TOML, article_id, key, f"is {value!r}; expected a string"))
+                continue
+            entry[key] = value
+        metadata[article_id] = entry
+    return metadata, problems
+
+
+def load_corpus(seeds_dir: Path) -> Corpus:
+    """Read every seeds/*.txt; bad files are reported as problems and skipped."""
+    problems: list[Problem] = []
+    if not seeds_dir.is_dir():
+        return Corpus((), (Problem(str(seeds_dir), "", "", "is not a directory; expected the folder of article .txt files"),))
+    metadata, meta_problems = load_article_metadata(seeds_dir)
+    problems.extend(meta_problems)
+    articles: list[Article] = []
+    paths = sorted(seeds_dir.glob("*.txt"))
+    if not paths:
+        problems.append(Problem(str(seeds_dir), "", "", "holds no .txt article files"))
+    for path in paths:
+        text, file_problems = read_seed_text(path)
+        problems.extend(file_problems)
+        if text is None:
+            continue
+        meta = metadata.get(path.name)
+        if meta is None:
+            problems.append(Problem(ARTICLES_TOML, path.name, "", "has no metadata entry; using defaults (first line as headline)", "warning"))
+            meta = {}
+        articles.append(article_from_text(path.name, text, meta))
+    known = {p.name for p in paths}
+    for article_id in metadata:
+        if article_id not in known:
+            problems.append(Problem(ARTICLES_TOML, article_id, "", "has metadata but no such .txt file in seeds/", "warning"))
+    return Corpus(tuple(articles), tuple(problems))
+
+
+def article_from_text(article_id: str, text: str, meta: dict[str, str]) -> Article:
+    sentences = build_sentences(text)
+    first_line = next((line.strip() for line in text.splitlines() if line.strip()), article_id)
+    return Article(
+        article_id=article_id,
+        text=text,
+        headline=meta.get("headline") or first_line[:60],
+        section=meta.get("section", ""),
+        byline=meta.get("byline", ""),
+        date=meta.get("date", ""),
+        date_basis=meta.get("date_basis", "unknown: no metadata"),
+        sentences=sentences,
+    )
+
+
+def split_blocks(text: str) -> list[_Block]:
+    """Split the text at blank-line runs into non-empty blocks, remembering the run sizes."""
+    blocks: list[_Block] = []
+    pos = 0
+    separators = list(_BLOCK_SEPARATOR.finditer(text))
+    bounds: list[tuple[int, int, int]] = []  # start, end, newlines before
+    newlines_before = 0
+    for sep in separators:
+        bounds.append((pos, sep.start(), newlines_before))
+        newlines_before = sep.group().count("\n")
+        pos = sep.end()
+    bounds.append((pos, len(text), newlines_before))
+    for start, end, before in bounds:
+        chunk = text[start:end]
+        stripped = chunk.strip()
+        if not stripped:
+            continue
+        lead = len(chunk) - len(chunk.lstrip())
+        real_start = start + lead
+        real_end = real_start + len(stripped)
+        blocks.append(_Block(real_start, real_end, stripped, before, 0))
+    for i, block in enumerate(blocks):
+        after = blocks[i + 1].newlines_before if i + 1 < len(blocks) else 0
+        blocks[i] = _Block(block.start, block.end, block.text, block.newlines_before, after)
+    return blocks
+
+
+def classify_blocks(blocks: list[_Block]) -> list[SentenceKind]:
+    """Label each block body, caption or heading.
+
+    Captions: blocks set off by a double blank line (how the pages place photos), credit lines,
+    a line repeated back to back, lines ending in 图, and a short line after a caption that ends the
+    page. Headings: short lines without sentence-final punctuation that do not run on into the
+    next block (see `_continues`).
+    """
+    kinds: list[SentenceKind] = []
+    for i, block in enumerate(blocks):
+        text = block.text
+        short = len(text) <= _SHORT_BLOCK and not _TERMINAL_AT_END.search(text)
+        bare = _QUOTES.sub("", text)
+        prev_text = blocks[i - 1].text if i > 0 else None
+        next_text = blocks[i + 1].text if i + 1 < len(blocks) else None
+        repeated = short and text in (prev_text, next_text)
+        next_is_caption = i + 1 >= len(blocks) or blocks[i + 1].newlines_before >= 4 or bool(_CREDIT.match(next_text or ""))
+        if text.startswith(("#", "■")):
+            kinds.append("heading")
+        elif block.newlines_before >= 4 or _CREDIT.match(text) or repeated or (short and text.endswith("图")):
+            kinds.append("caption")
+        elif short and not _ANY_PUNCT.search(bare) and kinds and kinds[-1] == "caption" and next_is_caption:
+            kinds.append("caption")
+        elif short and not _ENDS_MID_CLAUSE.search(text) and not _continues(blocks, i):
+            kinds.append("heading")
+        else:
+            kinds.append("body")
+    return kinds
+
+
+def _continues(blocks: list[_Block], i: int) -> bool:
+    """Does a short unpunctuated block run on into the next body block ("提供强劲的" + "动力,...")?
+
+    Yes when the next block that is not a photo caption opens with a clause of at most three
+    characters before its first punctuation: the tail of a sentence, not the start of one.
+    """
+    for nxt in blocks[i + 1 :]:
+        if nxt.newlines_before >= 4 and len(nxt.text) <= 40:
+            continue  # a caption dropped into the sentence
+        match = _CLAUSE_PUNCT.search(nxt.text)
+        return match is not None and match.start() <= 3
+    return False
+
+
+def build_sentences(text: str) -> tuple[Sentence, ...]:
+    """Find sentences, captions and headings, joining body text that the layout broke apart."""
+    blocks = split_blocks(text)
+    kinds = classify_blocks(blocks)
+    sentences: list[Sentence] = []
+    pending: list[Span] = []  # body pieces of a sentence still open at a block end
+    pending_paragraph = 0
+    for index, (block, kind) in enumerate(zip(blocks, kinds)):
+        if kind != "body":
+            sentences.append(Sentence(block.start, block.end, kind, index, (Span(block.start, block.end),)))
+            continue
+        pieces = _sentence_spans(text, block.start, block.end)
+        for n, (start, end) in enumerate(pieces):
+            is_last = n == len(pieces) - 1
+            closed = not is_last or _TERMINAL_AT_END.search(text[start:end]) is not None
+            if not pending:
+                pending_paragraph = index
+            pending.append(Span(start, end))
+            if closed:
+                sentences.append(_sentence_from_pieces(pending, pending_paragraph))
+                pending = []
+    if pending:
+        sentences.append(_sentence_from_pieces(pending, pending_paragraph))
+    return tuple(sorted(sentences, key=lambda s: s.start))
+
+
+def _sentence_from_pieces(pieces: list[Span], paragraph: int) -> Sentence:
+    return Sentence(pieces[0].start, pieces[-1].end, "body", paragraph, tuple(pieces))
+
+
+def _sentence_spans(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """Split text[start:end] after sentence-final punctuation; spans keep inner line breaks."""
+    spans: list[tuple[int, int]] = []
+    pos = start
+    for match in _SENTENCE_END.finditer(text, start, end):
+        stop = match.end()
+        if text[pos:stop].strip():
+            spans.append(_trimmed(text, pos, stop))
+        pos = stop
+    if text[pos:end].strip():
+        spans.append(_trimmed(text, pos, end))
+    return spans
+
+
+def _trimmed(text: str, start: int, end: int) -> tuple[int, int]:
+    chunk = text[start:end]
+    lead = len(chunk) - len(chunk.lstrip())
+    return start + lead, start + lead + len(chunk.strip())
+
+
+def display_text(text: str, sentence: Sentence) -> tuple[str, list[int]]:
+    """The sentence as a reader sees it, and for each display character its offset in `text`.
+
+    Line breaks (and the spaces around them) inside a piece are layout, not text: they are dropped.
+    """
+    out: list[str] = []
+    offsets: list[int] = []
+    for piece in sentence.pieces:
+        pos = piece.start
+        for match in _LINE_BREAK_RUN.finditer(text, piece.start, piece.end):
+            for k in range(pos, match.start()):
+                out.append(text[k])
+                offsets.append(k)
+            pos = match.end()
+        for k in range(pos, piece.end):
+            out.append(text[k])
+            offsets.append(k)
+    return "".join(out), offsets

@@ -1,0 +1,97 @@
+"""Build the excerpt index: for each feature, the whole sentences that mention it.
+
+Sentences are shown with layout breaks repaired, the mention highlighted, the article's headline
+and date, captions marked as captions; a sentence printed twice in one article (004 repeats a whole
+block, and one caption 16 times) is one excerpt with a count.
+"""
+from __future__ import annotations
+
+import bisect
+from collections import Counter, defaultdict
+
+from mapapp.corpus import display_text
+from mapapp.models import Article, Excerpt, Mention, Sentence
+
+
+def sentence_index_for(article: Article, offset: int) -> int:
+    """The index of the sentence whose span holds `offset` (sentences are sorted by start)."""
+    starts = [s.start for s in article.sentences]
+    return max(0, bisect.bisect_right(starts, offset) - 1)
+
+
+def build_excerpt_index(articles: tuple[Article, ...], mentions: tuple[Mention, ...]) -> dict[str, tuple[Excerpt, ...]]:
+    """Excerpts per feature id, in article order then text order."""
+    by_article: dict[str, list[Mention]] = defaultdict(list)
+    for mention in mentions:
+        by_article[mention.article_id].append(mention)
+    index: dict[str, list[Excerpt]] = defaultdict(list)
+    for article in articles:
+        for feature_id, excerpts in _excerpts_for_article(article, by_article.get(article.article_id, [])).items():
+            index[feature_id].extend(excerpts)
+    return {feature_id: tuple(excerpts) for feature_id, excerpts in index.items()}
+
+
+def _excerpts_for_article(article: Article, mentions: list[Mention]) -> dict[str, list[Excerpt]]:
+    starts = [s.start for s in article.sentences]
+    rendered: dict[int, tuple[str, list[int]]] = {}
+    # (feature, display text) -> highlights, first sentence; identical repeats are merged
+    grouped: dict[tuple[str, str], tuple[set[tuple[int, int]], Sentence]] = {}
+    occurrences: Counter[tuple[str, str]] = Counter()
+    seen_sentence: set[tuple[str, int]] = set()
+    for mention in mentions:
+        n = max(0, bisect.bisect_right(starts, mention.start) - 1)
+        sentence = article.sentences[n]
+        if n not in rendered:
+            rendered[n] = display_text(article.text, sentence)
+        shown, offsets = rendered[n]
+        highlight = _display_span(offsets, mention.start, mention.end)
+        key = (mention.feature_id, shown)
+        if key not in grouped:
+            grouped[key] = (set(), sentence)
+        if grouped[key][1] is sentence:
+            grouped[key][0].add(highlight)
+        if (mention.feature_id, n) not in seen_sentence:
+            seen_sentence.add((mention.feature_id, n))
+            occurrences[key] += 1
+    result: dict[str, list[Excerpt]] = defaultdict(list)
+    for (feature_id, shown), (highlights, sentence) in sorted(grouped.items(), key=lambda item: item[1][1].start):
+        result[feature_id].append(
+            Excerpt(
+                feature_id=feature_id,
+                article_id=article.article_id,
+                headline=article.headline,
+                date=article.date,
+                kind=sentence.kind,
+                text=shown,
+                highlights=tuple(sorted(highlights)),
+                count=occurrences[(feature_id, shown)],
+                source_start=sentence.start,
+                source_end=sentence.end,
+            )
+        )
+    return result
+
+
+def _display_span(offsets: list[int], start: int, end: int) -> tuple[int, int]:
+    """Map a [start, end) range of file offsets onto display offsets."""
+    first = bisect.bisect_left(offsets, start)
+    last = bisect.bisect_left(offsets, end)
+    return first, last
+
+
+def build_related_index(articles: tuple[Article, ...], mentions: tuple[Mention, ...]) -> dict[str, tuple[tuple[str, int], ...]]:
+    """For each feature, the other features mentioned in the same sentences, most often first."""
+    by_sentence: dict[tuple[str, int], set[str]] = defaultdict(set)
+    starts = {a.article_id: [s.start for s in a.sentences] for a in articles}
+    for mention in mentions:
+        if mention.article_id not in starts:
+            continue
+        n = max(0, bisect.bisect_right(starts[mention.article_id], mention.start) - 1)
+        by_sentence[(mention.article_id, n)].add(mention.feature_id)
+    counts: dict[str, Counter[str]] = defaultdict(Counter)
+    for feature_ids in by_sentence.values():
+        for feature_id in feature_ids:
+            for other in feature_ids:
+                if other != feature_id:
+                    counts[feature_id][other] += 1
+    return {fid: tuple(sorted(c.items(), key=lambda kv: (-kv[1], kv[0]))) for fid, c in counts.items()}

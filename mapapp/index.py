@@ -1,0 +1,52 @@
+"""Assemble the whole pipeline: corpus + layers + gazetteer -> mentions -> excerpts."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from mapapp.corpus import load_corpus
+from mapapp.errors import Problem
+from mapapp.excerpts import build_excerpt_index, build_related_index
+from mapapp.gazetteer import Gazetteer, load_gazetteer
+from mapapp.layers import load_layers
+from mapapp.mentions import MentionFinder
+from mapapp.models import Article, Excerpt, Feature, LayerSpec, Mention
+from mapapp.paths import GEODATA_DIR, LAYERS_DIR, SEEDS_DIR
+
+
+@dataclass(frozen=True, eq=False)
+class MapIndex:
+    articles: dict[str, Article]
+    features: dict[str, Feature]
+    layers: tuple[LayerSpec, ...]
+    mentions: tuple[Mention, ...]
+    excerpts: dict[str, tuple[Excerpt, ...]]
+    related: dict[str, tuple[tuple[str, int], ...]]
+    problems: tuple[Problem, ...]
+    gazetteer: Gazetteer
+
+
+def build_map_index(
+    seeds_dir: Path = SEEDS_DIR,
+    geodata_dir: Path = GEODATA_DIR,
+    layers_dir: Path = LAYERS_DIR,
+) -> MapIndex:
+    """Read and check everything, find mentions, build excerpts. Bad input becomes `problems`."""
+    corpus = load_corpus(seeds_dir)
+    layers, layer_problems = load_layers(layers_dir)
+    gazetteer = load_gazetteer(geodata_dir, layers)
+    finder = MentionFinder(gazetteer)
+    mentions: list[Mention] = []
+    for article in corpus.articles:
+        mentions.extend(finder.find(article))
+    mentions_t = tuple(mentions)
+    return MapIndex(
+        articles={a.article_id: a for a in corpus.articles},
+        features=gazetteer.features,
+        layers=layers,
+        mentions=mentions_t,
+        excerpts=build_excerpt_index(corpus.articles, mentions_t),
+        related=build_related_index(corpus.articles, mentions_t),
+        problems=(*corpus.problems, *layer_problems, *gazetteer.problems),
+        gazetteer=gazetteer,
+    )

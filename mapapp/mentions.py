@@ -1,0 +1,144 @@
+"""Find every mention of every gazetteer feature in an article.
+
+Rules, in order:
+1. Matching runs per sentence over its display text (line breaks removed), so a name the layout
+   broke ("衢\\n\\n州") is found; offsets are mapped back to the file text.
+2. Longest match wins, leftmost first (衢江区体育馆 is the gymnasium, not 衢江区 + 体育馆).
+3. A name that several features share, or a short form that needs context, is decided by the
+   rules in geodata/disambiguation.toml (regexes on the text right before / after it); with no
+   rule firing it takes the entry's default, which may be "" (not a mention).
+4. A place written with its parent in front (衢州港衢江港区, 衢州市衢江区, 衢江港区大路章作业区) is ONE
+   mention of the inner place: adjacent mentions merge when the first is the second's `parent`
+   (transitively) or an administrative area whose polygon contains it.
+
+One-character abbreviations (衢 for 衢州) are not names by themselves; they count only where a
+disambiguation rule says so (e.g. 在衢 / 来衢 / 兴衢), never inside idioms such as 四省通衢.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+
+import ahocorasick
+import shapely
+from shapely.geometry import shape
+
+from mapapp.corpus import display_text
+from mapapp.gazetteer import Gazetteer
+from mapapp.models import Article, Feature, Mention
+
+_CONTEXT_CHARS = 12  # how much text around a shared name the rules look at
+_CONTAINERS = ("admin_area", "new_town", "port")
+
+
+@dataclass(frozen=True)
+class _Hit:
+    start: int  # display offsets, end exclusive
+    end: int
+    feature_id: str
+    rule: str
+
+
+class MentionFinder:
+    """An Aho-Corasick automaton over every surface form in the gazetteer."""
+
+    def __init__(self, gazetteer: Gazetteer):
+        self.gazetteer = gazetteer
+        self._automaton = ahocorasick.Automaton()
+        for surface in set(gazetteer.surfaces) | set(gazetteer.shared):
+            self._automaton.add_word(surface, surface)
+        if len(self._automaton):
+            self._automaton.make_automaton()
+        self._shapes: dict[str, shapely.Geometry] = {}
+
+    def find(self, article: Article) -> list[Mention]:
+        mentions: list[Mention] = []
+        if not len(self._automaton):
+            return mentions
+        for sentence in article.sentences:
+            shown, offsets = display_text(article.text, sentence)
+            for hit in self._find_in(shown):
+                start = offsets[hit.start]
+                end = offsets[hit.end - 1] + 1
+                mentions.append(Mention(article.article_id, start, end, article.text[start:end], hit.feature_id, hit.rule))
+        return mentions
+
+    def _find_in(self, shown: str) -> list[_Hit]:
+        candidates = [(end + 1 - len(surface), end + 1, surface) for end, surface in self._automaton.iter(shown)]
+        chosen = _leftmost_longest(candidates)
+        hits = [hit for start, end, surface in chosen if (hit := self._resolve(shown, start, end, surface)) is not None]
+        return self._merge_qualified(hits)
+
+    def _resolve(self, shown: str, start: int, end: int, surface: str) -> _Hit | None:
+        shared = self.gazetteer.shared.get(surface)
+        if shared is None:
+            owners = self.gazetteer.surfaces.get(surface, ())
+            if len(owners) != 1:
+                return None  # an unresolved shared name is a validate problem; never guess
+            feature = self.gazetteer.features[owners[0]]
+            return _Hit(start, end, owners[0], "name" if surface == feature.name_zh else "alias")
+        before = shown[max(0, start - _CONTEXT_CHARS) : start]
+        after = shown[end : end + _CONTEXT_CHARS]
+        for rule in shared.rules:
+            if rule.before is not None and not rule.before.search(before):
+                continue
+            if rule.after is not None and not rule.after.search(after):
+                continue
+            return _Hit(start, end, rule.feature_id, rule.rule_id) if rule.feature_id else None
+        return _Hit(start, end, shared.default, "default") if shared.default else None
+
+    def _merge_qualified(self, hits: list[_Hit]) -> list[_Hit]:
+        merged: list[_Hit] = []
+        for hit in hits:
+            if merged and merged[-1].end == hit.start and self._qualifies(merged[-1].feature_id, hit.feature_id):
+                first = merged.pop()
+                hit = _Hit(first.start, hit.end, hit.feature_id, hit.rule + "+qualified")
+            merged.append(hit)
+        return merged
+
+    def _qualifies(self, outer_id: str, inner_id: str) -> bool:
+        """Is `outer` written in front of `inner` as its parent (衢州港 + 衢江港区)?"""
+        features = self.gazetteer.features
+        parent = features[inner_id].properties.get("parent")
+        seen: set[str] = set()
+        while isinstance(parent, str) and parent in features and parent not in seen:
+            if parent == outer_id:
+                return True
+            seen.add(parent)
+            parent = features[parent].properties.get("parent")
+        outer = features[outer_id]
+        if outer.category not in _CONTAINERS or outer_id == inner_id:
+            return False
+        outer_shape = self._shape(outer)
+        if outer_shape.geom_type not in ("Polygon", "MultiPolygon"):
+            return False
+        return bool(outer_shape.contains(self._shape(features[inner_id]).representative_point()))
+
+    def _shape(self, feature: Feature) -> shapely.Geometry:
+        if feature.feature_id not in self._shapes:
+            geom = shape(feature.geometry)
+            shapely.prepare(geom)
+            self._shapes[feature.feature_id] = geom
+        return self._shapes[feature.feature_id]
+
+
+def _leftmost_longest(candidates: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
+    """Non-overlapping matches: scanning left to right, at each start keep the longest."""
+    chosen: list[tuple[int, int, str]] = []
+    position = 0
+    for start, end, surface in sorted(candidates, key=lambda c: (c[0], -(c[1] - c[0]))):
+        if start < position:
+            continue
+        chosen.append((start, end, surface))
+        position = end
+    return chosen
+
+
+def find_mentions(article: Article, gazetteer: Gazetteer) -> list[Mention]:
+    """Every mention in one article, in text order."""
+    return _finder_for(gazetteer).find(article)
+
+
+@lru_cache(maxsize=4)
+def _finder_for(gazetteer: Gazetteer) -> MentionFinder:
+    return MentionFinder(gazetteer)
