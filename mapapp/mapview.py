@@ -1,0 +1,631 @@
+"""Build the folium map: the basemap, one overlay group per layer, the selection highlight.
+
+This is the ONLY module where GeoJSON's [lon, lat] becomes Leaflet's [lat, lon] (`latlng_from_lonlat`).
+
+The map is shown with streamlit-folium in two parts so that the reader's view survives reruns:
+`build_base_map` depends on the basemap only (a new one rebuilds the component), while
+`build_overlay_groups` (layers, language, selection) is passed as `feature_group_to_add`,
+which the component swaps in place without touching zoom and centre.
+"""
+from __future__ import annotations
+
+import html
+import math
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal, get_args
+
+import folium
+import shapely
+from branca.element import Element, MacroElement
+from folium.template import Template
+from folium.utilities import JsCode
+from shapely.geometry import mapping, shape
+
+from mapapp.assets import LeafletUrls
+from mapapp.models import Excerpt, Feature, LayerSpec
+
+Basemap = Literal["osm", "gaode", "none"]
+BASEMAPS: tuple[str, ...] = get_args(Basemap)
+Lang = Literal["zh", "en"]
+LANGS: tuple[str, ...] = get_args(Lang)
+
+DISTRICTS_LAYER_ID = "districts"  # admin polygons, drawn below everything else
+QUZHOU_CENTER_LONLAT = (118.87, 28.94)
+DEFAULT_ZOOM = 9
+MIN_ZOOM, MAX_ZOOM = 3, 18
+MAP_HEIGHT_PX = 640
+ASSUMED_MAP_WIDTH_PX = 760  # for zoom-to-feature; the component does not report its width
+
+PANE_AREAS = "qz-areas"  # district polygons and precision halos
+PANE_LABELS = "qz-labels"
+PANE_SELECTION = "qz-selection"
+PANE_POINTS = "qz-points"
+
+TILES: dict[str, dict[str, str]] = {
+    "osm": {
+        "url": "https://tile.openstreetmap.org/{z}/{x}/{y}.png",
+        "attr": '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a> contributors',
+        "subdomains": "abc",
+    },
+    "gaode": {
+        "url": "https://webrd0{s}.is.autonavi.com/appmaptile?lang=zh_cn&size=1&scale=1&style=8&x={x}&y={y}&z={z}",
+        "attr": "&copy; 高德地图 AutoNavi (GCJ-02)",
+        "subdomains": "1234",
+    },
+}
+TILE_HOSTS: tuple[str, ...] = ("tile.openstreetmap.org", "is.autonavi.com")
+
+# Line colours by kind; a kind not listed takes its layer's colour.
+KIND_COLORS: dict[str, str] = {
+    "rail_line": "#c0392b",
+    "expressway": "#e67e22",
+    "road": "#b9770e",
+    "bridge": "#7e5109",
+    "waterway": "#1f6fb2",
+    "flight_route": "#8e44ad",
+    "shipping_route": "#16a085",
+}
+DASH_UNDER_CONSTRUCTION = "10 6"
+DASH_SCHEMATIC = "2 7"
+HALO_BASES = ("address", "area")
+SELECTION_COLOR = "#ffd400"
+
+
+@dataclass(frozen=True)
+class MapLayer:
+    """A layer the reader can switch on and off: a LayerSpec, or the district boundaries."""
+
+    layer_id: str
+    title_zh: str
+    title_en: str
+    group: str
+    order: int
+    default_visible: bool
+    style: dict[str, Any] = field(compare=False)
+
+    def title(self, lang: str) -> str:
+        return self.title_en if lang == "en" else self.title_zh
+
+
+@dataclass(frozen=True)
+class View:
+    """What the map shows: a centre and a zoom level."""
+
+    lat: float
+    lon: float
+    zoom: int
+
+
+# --- coordinates ---------------------------------------------------------------------------
+
+
+def latlng_from_lonlat(lon: float, lat: float) -> list[float]:
+    """The one place where GeoJSON order [lon, lat] becomes Leaflet order [lat, lon]."""
+    return [lat, lon]
+
+
+def bounds_from_geometry(geometry: Mapping[str, Any]) -> tuple[float, float, float, float]:
+    """(west, south, east, north) of a GeoJSON geometry."""
+    return tuple(shape(geometry).bounds)  # type: ignore[return-value]
+
+
+def view_from_bounds(
+    bounds: tuple[float, float, float, float],
+    *,
+    width_px: int = ASSUMED_MAP_WIDTH_PX,
+    height_px: int = MAP_HEIGHT_PX,
+    max_zoom: int = 15,
+    padding_px: int = 40,
+) -> View:
+    """The centre and the largest zoom (<= max_zoom) at which `bounds` fits the map (Web Mercator)."""
+    west, south, east, north = bounds
+    lon = (west + east) / 2
+    y_south, y_north = _mercator_y(south), _mercator_y(north)
+    lat = math.degrees(math.atan(math.sinh(math.pi * (1 - (y_south + y_north)))))
+    zoom = max_zoom
+    lon_span = (east - west) / 360
+    y_span = abs(y_south - y_north)
+    for span, px in ((lon_span, width_px), (y_span, height_px)):
+        if span > 0:
+            zoom = min(zoom, math.floor(math.log2(max(px - 2 * padding_px, 64) / (256 * span))))
+    return View(lat=round(lat, 6), lon=round(lon, 6), zoom=max(MIN_ZOOM, min(zoom, MAX_ZOOM)))
+
+
+def view_for_feature(feature: Feature, geometry: Mapping[str, Any] | None = None) -> View:
+    """A view that shows the whole feature; a point with a halo shows its whole halo."""
+    geometry = geometry or feature.geometry
+    west, south, east, north = bounds_from_geometry(geometry)
+    if geometry.get("type") == "Point" and feature.location_basis in HALO_BASES:
+        d_lat = feature.precision_m / 111_320
+        d_lon = d_lat / max(math.cos(math.radians(south)), 0.01)
+        west, south, east, north = west - d_lon, south - d_lat, east + d_lon, north + d_lat
+    return view_from_bounds((west, south, east, north))
+
+
+def _mercator_y(lat: float) -> float:
+    """Web Mercator y in [0, 1], 0 at the north edge."""
+    lat = max(-85.0511, min(85.0511, lat))
+    s = math.sin(math.radians(lat))
+    return 0.5 - math.log((1 + s) / (1 - s)) / (4 * math.pi)
+
+
+def display_geometry(geometry: Mapping[str, Any], *, basemap: str) -> dict[str, Any]:
+    """The geometry as drawn: lines and polygons thinned to ~10 m, GCJ-02 on the Gaode basemap."""
+    geom = shape(geometry)
+    if geom.geom_type != "Point" and _vertex_count(geometry) > 200:
+        geom = geom.simplify(0.0001, preserve_topology=True)
+    drawn = _rounded(mapping(geom))
+    if basemap == "gaode":
+        from mapapp.coords import gcj02_geometry_from_wgs84  # written alongside; see issue 4
+
+        drawn = gcj02_geometry_from_wgs84(drawn)
+    return drawn
+
+
+def _vertex_count(geometry: Mapping[str, Any]) -> int:
+    return len(shapely.get_coordinates(shape(geometry)))
+
+
+def _rounded(value: Any) -> Any:
+    if isinstance(value, float):
+        return round(value, 6)
+    if isinstance(value, (list, tuple)):
+        return [_rounded(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _rounded(v) for k, v in value.items()}
+    return value
+
+
+# --- layers --------------------------------------------------------------------------------
+
+
+def map_layers_from_specs(specs: Sequence[LayerSpec]) -> tuple[MapLayer, ...]:
+    """The switchable layers: district boundaries first, then every LayerSpec in order."""
+    admin_style = next((s.style for s in specs if "admin_area" in s.categories), {})
+    districts = MapLayer(
+        layer_id=DISTRICTS_LAYER_ID,
+        title_zh="区县界",
+        title_en="District boundaries",
+        group="base",
+        order=0,
+        default_visible=True,
+        style=dict(admin_style),
+    )
+    layers = [
+        MapLayer(s.layer_id, s.title_zh, s.title_en, s.group, s.order, s.default_visible, dict(s.style))
+        for s in specs
+    ]
+    return (districts, *sorted(layers, key=lambda m: (m.order, m.layer_id)))
+
+
+def is_district(feature: Feature) -> bool:
+    """Admin areas drawn as polygons go to the district layer (towns and villages stay points)."""
+    return feature.category == "admin_area" and feature.geometry.get("type") in ("Polygon", "MultiPolygon")
+
+
+def map_layer_id_for(feature: Feature) -> str:
+    return DISTRICTS_LAYER_ID if is_district(feature) else feature.layer_id
+
+
+def features_by_map_layer(features: Iterable[Feature]) -> dict[str, list[Feature]]:
+    """Features grouped by the map layer that draws them, in feature-id order."""
+    grouped: dict[str, list[Feature]] = {}
+    for feature in sorted(features, key=lambda f: f.feature_id):
+        if feature.geometry:
+            grouped.setdefault(map_layer_id_for(feature), []).append(feature)
+    return grouped
+
+
+# --- HTML fragments (article text is data: always escaped) ------------------------------------
+
+
+def feature_name(feature: Feature, lang: str) -> str:
+    if lang == "en" and feature.name_en:
+        return feature.name_en
+    return feature.name_zh
+
+
+def html_from_text_with_highlights(
+    text: str, highlights: Sequence[tuple[int, int]], *, mark_class: str = ""
+) -> str:
+    """Escape `text` and wrap each [start, end) highlight in <mark>."""
+    out: list[str] = []
+    position = 0
+    open_tag = f'<mark class="{html.escape(mark_class)}">' if mark_class else "<mark>"
+    for start, end in sorted(highlights):
+        start, end = max(start, position), min(end, len(text))
+        if start >= end:
+            continue
+        out.append(html.escape(text[position:start]))
+        out.append(f"{open_tag}{html.escape(text[start:end])}</mark>")
+        position = end
+    out.append(html.escape(text[position:]))
+    return "".join(out)
+
+
+def html_from_excerpt(excerpt: Excerpt, *, max_chars: int | None = None) -> str:
+    """The excerpt sentence, escaped, the mention(s) in <mark>; cut around the first mention."""
+    text, highlights = excerpt.text, list(excerpt.highlights)
+    if max_chars is not None and len(text) > max_chars:
+        first = highlights[0][0] if highlights else 0
+        start = max(0, min(first - max_chars // 3, len(text) - max_chars))
+        end = start + max_chars
+        highlights = [(s - start, e - start) for s, e in highlights if s >= start and e <= end]
+        body = html_from_text_with_highlights(text[start:end], highlights)
+        return ("…" if start > 0 else "") + body + ("…" if end < len(text) else "")
+    return html_from_text_with_highlights(text, highlights)
+
+
+def popup_html(feature: Feature, excerpts: Sequence[Excerpt], lang: str) -> str:
+    """Pre-escaped popup content: the name and the first excerpt (shown at once on click)."""
+    name = html.escape(feature_name(feature, lang))
+    other = html.escape(feature.name_zh if lang == "en" else feature.name_en)
+    parts = [f'<div class="qz-popup"><b>{name}</b>']
+    if other and other != name:
+        parts.append(f'<div class="qz-popup-sub">{other}</div>')
+    if excerpts:
+        first = excerpts[0]
+        parts.append(f'<blockquote class="qz-popup-excerpt">{html_from_excerpt(first, max_chars=140)}</blockquote>')
+        parts.append(f'<div class="qz-popup-source">{html.escape(first.headline)} · {html.escape(first.date)}</div>')
+        more = len(excerpts) - 1
+        if more > 0:
+            parts.append(
+                f'<div class="qz-popup-more">{"+" + str(more) + (" more excerpts" if lang == "en" else " 条摘录，见侧栏")}</div>'
+            )
+    else:
+        parts.append('<div class="qz-popup-more">' + ("Not named in the articles" if lang == "en" else "文章未提及") + "</div>")
+    parts.append("</div>")
+    return "".join(parts)
+
+
+# --- the map -------------------------------------------------------------------------------
+
+_CSS = """
+<style>
+.leaflet-container { background: #eef0ea; font-family: system-ui, sans-serif; }
+.qz-popup { max-width: 320px; font-size: 13px; line-height: 1.45; }
+.qz-popup-sub { color: #666; font-size: 12px; }
+.qz-popup-excerpt { margin: 6px 0; padding-left: 8px; border-left: 3px solid #ccc; }
+.qz-popup-excerpt mark { background: #ffe066; }
+.qz-popup-source, .qz-popup-more { color: #666; font-size: 11px; }
+.qz-label { color: #333; font-size: 12px; font-weight: 600; white-space: nowrap;
+  text-shadow: 0 0 3px #fff, 0 0 3px #fff, 0 0 3px #fff; transform: translate(-50%, -50%); }
+</style>
+"""
+
+
+class _MapSetup(MacroElement):
+    """Leaflet settings that folium has no keyword for: the default icon path, data attributions."""
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        L.Icon.Default.imagePath = {{ this.image_path|tojson }};
+        {%- for text in this.attributions %}
+        {{ this._parent.get_name() }}.attributionControl.addAttribution({{ text|tojson }});
+        {%- endfor %}
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, image_path: str, attributions: Sequence[str]):
+        super().__init__()
+        self._name = "MapSetup"
+        self.image_path = image_path
+        self.attributions = [html.escape(a) for a in attributions]
+
+
+def build_base_map(*, basemap: str, leaflet: LeafletUrls, attributions: Sequence[str] = ()) -> folium.Map:
+    """The map with its basemap and panes; Leaflet comes from the app, nothing from a CDN."""
+    m = folium.Map(
+        location=latlng_from_lonlat(*QUZHOU_CENTER_LONLAT),
+        zoom_start=DEFAULT_ZOOM,
+        tiles=None,
+        min_zoom=MIN_ZOOM,
+        max_zoom=MAX_ZOOM,
+        control_scale=True,
+    )
+    # folium points these at CDNs (plus jQuery, Bootstrap, awesome-markers, unused here).
+    m.default_js = [("leaflet", leaflet.js)]
+    m.default_css = [("leaflet_css", leaflet.css)]
+    m.get_root().header.add_child(Element(_CSS), name="qz_css")
+    if basemap in TILES:
+        tiles = TILES[basemap]
+        folium.TileLayer(
+            tiles=tiles["url"], attr=tiles["attr"], subdomains=tiles["subdomains"], max_zoom=MAX_ZOOM, name=basemap
+        ).add_to(m)
+    for name, z_index, interactive in (
+        (PANE_AREAS, 380, True),
+        (PANE_LABELS, 390, False),
+        (PANE_SELECTION, 440, False),
+        (PANE_POINTS, 450, True),
+    ):
+        folium.map.CustomPane(name, z_index=z_index, pointer_events=interactive).add_to(m)
+    m.add_child(_MapSetup(leaflet.image_path, attributions))
+    return m
+
+
+# Runs for every feature of every overlay. Content is pre-escaped HTML from Python (popup_html),
+# bound as a map-level popup so that it survives the component swapping the overlay groups.
+_ON_EACH_FEATURE = JsCode(
+    """
+function (feature, layer) {
+    var props = feature.properties || {};
+    if (props.label_html) {
+        layer.bindTooltip(props.label_html, {sticky: true, direction: "top", opacity: 0.95});
+    }
+    layer.on("click", function (e) {
+        window.qzSelectedFeatureId = props.id;
+        if (props.popup_html && layer._map) {
+            L.popup({maxWidth: 340, className: "qz-popup-box"})
+                .setLatLng(e.latlng)
+                .setContent(props.popup_html)
+                .openOn(layer._map);
+        }
+    });
+}
+"""
+)
+
+
+def _feature_dict(feature: Feature, geometry: dict[str, Any], lang: str, excerpts: Sequence[Excerpt], *, part: str) -> dict:
+    return {
+        "type": "Feature",
+        "geometry": geometry,
+        "properties": {
+            "id": feature.feature_id,
+            "part": part,  # shape | halo | dot: one feature can be drawn as a halo plus a dot
+            "name": feature_name(feature, lang),
+            "label_html": html.escape(feature_name(feature, lang)),
+            "popup_html": popup_html(feature, excerpts, lang),
+        },
+    }
+
+
+def _line_style(feature: Feature, style: Mapping[str, Any]) -> dict[str, Any]:
+    color = KIND_COLORS.get(feature.category, style.get("color", "#333333"))
+    dash = style.get("dash")
+    if feature.status in ("under_construction", "planned"):
+        dash = DASH_UNDER_CONSTRUCTION
+    if feature.location_basis == "schematic":
+        dash = DASH_SCHEMATIC
+    return {
+        "color": color,
+        "weight": style.get("weight", 3),
+        "opacity": style.get("opacity", 0.9),
+        "dashArray": dash,
+        "fillColor": color,
+        "fillOpacity": style.get("fill_opacity", 0.15),
+    }
+
+
+def _point_style(feature: Feature, style: Mapping[str, Any]) -> dict[str, Any]:
+    color = style.get("color", "#333333")
+    radius = style.get("radius", 6)
+    if feature.category in ("rail_station", "port", "airport"):
+        # Stations, ports and airports: a ring, as on transit maps.
+        return {"radius": radius + 1, "color": color, "weight": 3, "fillColor": "#ffffff", "fillOpacity": 1, "pane": PANE_POINTS}
+    return {
+        "radius": radius,
+        "color": "#ffffff",
+        "weight": 1.5,
+        "fillColor": color,
+        "fillOpacity": 0.95,
+        "dashArray": DASH_UNDER_CONSTRUCTION if feature.status in ("under_construction", "planned") else None,
+        "pane": PANE_POINTS,
+    }
+
+
+def _halo_style(feature: Feature, style: Mapping[str, Any]) -> dict[str, Any]:
+    color = style.get("color", "#333333")
+    return {
+        "radius": feature.precision_m,  # metres: L.Circle
+        "color": color,
+        "weight": 1,
+        "dashArray": "3 4",
+        "fillColor": color,
+        "fillOpacity": 0.12,
+        "pane": PANE_AREAS,
+    }
+
+
+def _geojson(
+    features: list[dict], style_by_id: dict[str, dict], *, name: str, pane: str | None = None, marker: Any = None
+) -> folium.GeoJson:
+    def style_function(item: dict) -> dict:
+        props = item["properties"]
+        return style_by_id[f"{props['id']}|{props['part']}"]
+
+    for index, item in enumerate(features):
+        # folium keys its style map by a unique `feature.id`; a feature may be drawn twice (halo + dot).
+        item["id"] = f"{item['properties']['id']}|{item['properties']['part']}|{index}"
+    kwargs = {"pane": pane} if pane else {}
+    return folium.GeoJson(
+        {"type": "FeatureCollection", "features": features},
+        name=name,
+        style_function=style_function,
+        on_each_feature=_ON_EACH_FEATURE,
+        marker=marker,
+        **kwargs,
+    )
+
+
+def build_layer_group(
+    layer: MapLayer,
+    features: Sequence[Feature],
+    *,
+    excerpts: Mapping[str, Sequence[Excerpt]],
+    lang: str,
+    basemap: str,
+) -> folium.FeatureGroup:
+    """One overlay: shapes (lines, polygons), halos for points known by address or area, points."""
+    group = folium.FeatureGroup(name=layer.layer_id)
+    shapes: list[dict] = []
+    halos: list[dict] = []
+    points: list[dict] = []
+    styles: dict[str, dict] = {}
+    labels: list[tuple[Feature, dict]] = []
+    # Larger polygons first, so that a click inside a district finds the district, not the prefecture.
+    ordered = sorted(features, key=lambda f: -shape(f.geometry).area if f.geometry["type"] != "Point" else 0)
+    for feature in ordered:
+        geometry = display_geometry(feature.geometry, basemap=basemap)
+        feature_excerpts = excerpts.get(feature.feature_id, ())
+        fid = feature.feature_id
+        if geometry["type"] in ("Point", "MultiPoint"):
+            if feature.location_basis in HALO_BASES:
+                halos.append(_feature_dict(feature, geometry, lang, feature_excerpts, part="halo"))
+                styles[f"{fid}|halo"] = _halo_style(feature, layer.style)
+                points.append(_feature_dict(feature, geometry, lang, feature_excerpts, part="dot"))
+                styles[f"{fid}|dot"] = {**_point_style(feature, layer.style), "radius": 3.5}
+            else:
+                points.append(_feature_dict(feature, geometry, lang, feature_excerpts, part="shape"))
+                styles[f"{fid}|shape"] = _point_style(feature, layer.style)
+        else:
+            shapes.append(_feature_dict(feature, geometry, lang, feature_excerpts, part="shape"))
+            styles[f"{fid}|shape"] = _line_style(feature, layer.style)
+            if layer.layer_id == DISTRICTS_LAYER_ID:
+                labels.append((feature, geometry))
+    if shapes:
+        pane = PANE_AREAS if layer.layer_id == DISTRICTS_LAYER_ID else None
+        _geojson(shapes, styles, name=f"{layer.layer_id}-shapes", pane=pane).add_to(group)
+    if halos:
+        _geojson(halos, styles, name=f"{layer.layer_id}-halos", marker=folium.Circle(radius=1)).add_to(group)
+    if points:
+        _geojson(points, styles, name=f"{layer.layer_id}-points", marker=folium.CircleMarker(radius=5)).add_to(group)
+    for feature, geometry in _innermost(labels):
+        point = shape(geometry).representative_point()
+        folium.Marker(
+            latlng_from_lonlat(point.x, point.y),
+            icon=folium.DivIcon(html=f'<div class="qz-label">{html.escape(feature_name(feature, lang))}</div>', icon_size=(0, 0)),
+            interactive=False,
+            keyboard=False,
+            pane=PANE_LABELS,
+        ).add_to(group)
+    return group
+
+
+def _innermost(labelled: list[tuple[Feature, dict]]) -> list[tuple[Feature, dict]]:
+    """Polygons that contain no other labelled polygon: the prefecture yields to its districts."""
+    shapes = [(feature, geometry, shape(geometry)) for feature, geometry in labelled]
+    return [
+        (feature, geometry)
+        for feature, geometry, outer in shapes
+        if not any(other is not feature and outer.contains(inner.representative_point()) for other, _, inner in shapes)
+    ]
+
+
+class _SelectionPopup(MacroElement):
+    """Opens the selected feature's popup when the selection came from the URL or the search.
+
+    A click sets window.qzSelectedFeatureId itself (and shows its popup at once), so this does nothing then.
+    """
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        if (window.qzSelectedFeatureId !== {{ this.feature_id|tojson }}) {
+            window.qzSelectedFeatureId = {{ this.feature_id|tojson }};
+            L.popup({maxWidth: 340, autoPan: false, className: "qz-popup-box"})
+                .setLatLng({{ this.latlng|tojson }})
+                .setContent({{ this.popup_html|tojson }})
+                .openOn({{ this._parent._parent.get_name() }});
+        }
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, feature_id: str, latlng: list[float], popup_html: str):
+        super().__init__()
+        self._name = "SelectionPopup"
+        self.feature_id = feature_id
+        self.latlng = latlng
+        self.popup_html = popup_html
+
+
+def build_selection_group(
+    feature: Feature, *, excerpts: Sequence[Excerpt], lang: str, basemap: str
+) -> folium.FeatureGroup:
+    """A non-interactive highlight under the selected feature, and its popup for deep links."""
+    group = folium.FeatureGroup(name="selection")
+    geometry = display_geometry(feature.geometry, basemap=basemap)
+    is_point = geometry["type"] in ("Point", "MultiPoint")
+    highlight = {
+        "color": SELECTION_COLOR,
+        "weight": 10 if not is_point else 4,
+        "opacity": 0.85,
+        "fillColor": SELECTION_COLOR,
+        "fillOpacity": 0.08 if not is_point else 0.0,
+        "radius": 13,
+        "interactive": False,
+        "pane": PANE_SELECTION,
+    }
+    folium.GeoJson(
+        {"type": "FeatureCollection", "features": [{"type": "Feature", "geometry": geometry, "properties": {"id": feature.feature_id}}]},
+        name="selection",
+        style_function=lambda _item: highlight,
+        marker=folium.CircleMarker(radius=13) if is_point else None,
+        interactive=False,
+        pane=PANE_SELECTION,
+    ).add_to(group)
+    anchor = shape(geometry).representative_point() if not is_point else shape(geometry).centroid
+    group.add_child(_SelectionPopup(feature.feature_id, latlng_from_lonlat(anchor.x, anchor.y), popup_html(feature, excerpts, lang)))
+    return group
+
+
+def build_overlay_groups(
+    layers: Sequence[MapLayer],
+    features: Iterable[Feature],
+    *,
+    visible_layer_ids: Iterable[str],
+    excerpts: Mapping[str, Sequence[Excerpt]],
+    lang: str,
+    basemap: str,
+    selected_feature: Feature | None = None,
+) -> list[folium.FeatureGroup]:
+    """A FeatureGroup per visible layer (layer order, districts first), then the selection."""
+    visible = set(visible_layer_ids)
+    grouped = features_by_map_layer(features)
+    groups = [
+        build_layer_group(layer, grouped[layer.layer_id], excerpts=excerpts, lang=lang, basemap=basemap)
+        for layer in layers
+        if layer.layer_id in visible and grouped.get(layer.layer_id)
+    ]
+    if selected_feature is not None and selected_feature.geometry:
+        groups.append(
+            build_selection_group(
+                selected_feature, excerpts=excerpts.get(selected_feature.feature_id, ()), lang=lang, basemap=basemap
+            )
+        )
+    return groups
+
+
+# --- attributions --------------------------------------------------------------------------
+
+
+def load_source_attributions(sources_dir: Path) -> tuple[str, ...]:
+    """One attribution line per data source file (geodata/sources/*.md), as plain text.
+
+    A file gives its `Attribution:` line if it has one, else its first heading.
+    """
+    lines: list[str] = []
+    for path in sorted(sources_dir.glob("*.md")) if sources_dir.is_dir() else []:
+        text = path.read_text(encoding="utf-8")
+        found = _attribution_in(text)
+        if found and found not in lines:
+            lines.append(found)
+    return tuple(lines)
+
+
+def _attribution_in(text: str) -> str:
+    heading = ""
+    for raw in text.splitlines():
+        line = raw.strip().lstrip("-* ").strip()
+        plain = line.replace("**", "").replace("__", "")
+        key, _, value = plain.partition(":")
+        if key.strip().lower() in ("attribution", "署名") and value.strip():
+            return value.strip().strip("`")
+        if not heading and line.startswith("#"):
+            heading = line.lstrip("#").strip()
+    return heading

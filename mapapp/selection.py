@@ -1,0 +1,124 @@
+"""What the reader selects: a feature clicked on the map (st_folium's return value) or found by search.
+
+Pure functions, no Streamlit: a click is identified by the `id` property of the clicked GeoJSON
+feature, never by its tooltip text or by the point nearest to the click.
+"""
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from mapapp.mapview import MAX_ZOOM, MIN_ZOOM, View
+from mapapp.models import Excerpt, Feature
+
+# What ui.py asks st_folium to report; keep it short, every change of these costs a rerun.
+RETURNED_OBJECTS: tuple[str, ...] = ("last_active_drawing", "last_object_clicked", "center", "zoom")
+
+
+@dataclass(frozen=True)
+class MapClick:
+    """A click on a feature. `signature` tells this click from an earlier one on the same feature."""
+
+    feature_id: str
+    signature: tuple[Any, ...]
+
+
+def click_from_map_value(value: Mapping[str, Any] | None) -> MapClick | None:
+    """The clicked feature in st_folium's return value, or None if it holds no feature click."""
+    if not isinstance(value, Mapping):
+        return None
+    drawing = value.get("last_active_drawing")
+    if not isinstance(drawing, Mapping):
+        return None
+    properties = drawing.get("properties")
+    if not isinstance(properties, Mapping):
+        return None
+    feature_id = properties.get("id")
+    if not isinstance(feature_id, str) or not feature_id:
+        return None
+    clicked = value.get("last_object_clicked")
+    where: tuple[Any, ...] = ()
+    if isinstance(clicked, Mapping):
+        where = (clicked.get("lat"), clicked.get("lng"))
+    return MapClick(feature_id=feature_id, signature=(feature_id, *where))
+
+
+def new_click(value: Mapping[str, Any] | None, previous_signature: tuple[Any, ...] | None) -> MapClick | None:
+    """The click in `value` if it was not handled yet (its signature differs from the previous one)."""
+    click = click_from_map_value(value)
+    if click is None or click.signature == previous_signature:
+        return None
+    return click
+
+
+def view_from_map_value(value: Mapping[str, Any] | None) -> View | None:
+    """The map's centre and zoom as reported by st_folium, or None if it reported none."""
+    if not isinstance(value, Mapping):
+        return None
+    center, zoom = value.get("center"), value.get("zoom")
+    if not isinstance(center, Mapping) or not isinstance(zoom, (int, float)):
+        return None
+    lat, lng = center.get("lat"), center.get("lng")
+    if not isinstance(lat, (int, float)) or not isinstance(lng, (int, float)):
+        return None
+    lon = ((lng + 180) % 360) - 180  # Leaflet reports unwrapped longitudes after panning round the world
+    return View(lat=round(lat, 6), lon=round(lon, 6), zoom=int(max(MIN_ZOOM, min(MAX_ZOOM, zoom))))
+
+
+# --- search --------------------------------------------------------------------------------
+
+MatchKind = Literal["name", "alias", "excerpt"]
+
+
+@dataclass(frozen=True)
+class SearchHit:
+    feature_id: str
+    kind: MatchKind
+    matched: str  # the name, alias or excerpt sentence that matched
+    score: int  # lower is better
+
+
+def normalize_for_search(text: str) -> str:
+    """Case-, width- and space-insensitive form: 'ＣＢＤ ' and 'cbd' compare equal."""
+    return "".join(unicodedata.normalize("NFKC", text).casefold().split())
+
+
+def search_features(
+    query: str,
+    features: Mapping[str, Feature],
+    excerpts: Mapping[str, Sequence[Excerpt]],
+    *,
+    limit: int = 12,
+) -> list[SearchHit]:
+    """Features whose names, aliases (zh/en) or excerpt sentences contain the query, best first."""
+    needle = normalize_for_search(query)
+    if not needle:
+        return []
+    hits: list[SearchHit] = []
+    for feature_id, feature in features.items():
+        hit = _best_hit(needle, feature, excerpts.get(feature_id, ()))
+        if hit is not None:
+            hits.append(hit)
+    hits.sort(key=lambda h: (h.score, -len(excerpts.get(h.feature_id, ())), h.feature_id))
+    return hits[:limit]
+
+
+def _best_hit(needle: str, feature: Feature, feature_excerpts: Iterable[Excerpt]) -> SearchHit | None:
+    names = [(feature.name_zh, "name"), (feature.name_en, "name"), *((alias, "alias") for alias in feature.aliases)]
+    best: SearchHit | None = None
+    for text, kind in names:
+        form = normalize_for_search(text)
+        if not form or needle not in form:
+            continue
+        score = 0 if form == needle else 1 if form.startswith(needle) else 2
+        score += 0 if kind == "name" else 1
+        if best is None or score < best.score:
+            best = SearchHit(feature.feature_id, kind, text, score)  # type: ignore[arg-type]
+    if best is not None:
+        return best
+    for excerpt in feature_excerpts:
+        if needle in normalize_for_search(excerpt.text):
+            return SearchHit(feature.feature_id, "excerpt", excerpt.text, 10)
+    return None
