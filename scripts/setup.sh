@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# Set up a fresh clone: a virtualenv with the pinned packages and Leaflet copied for static serving.
+# With --dev: also the test tools and Debian's chromium for the browser tests (apt-get, as root).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+PYTHON=${PYTHON:-python3}
+if [ ! -x .venv/bin/python ]; then
+  "$PYTHON" -m venv .venv
+fi
+.venv/bin/python -m pip install --quiet --disable-pip-version-check --upgrade pip
+if [ "${1:-}" = "--dev" ]; then
+  .venv/bin/python -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+  if [ ! -x /usr/bin/chromium ]; then
+    if [ "$(id -u)" = "0" ]; then
+      apt-get update -qq
+      DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+    else
+      echo "setup.sh: /usr/bin/chromium is missing; install Debian's chromium (sudo apt-get install chromium) for the browser tests" >&2
+      exit 1
+    fi
+  fi
+else
+  .venv/bin/python -m pip install --quiet --disable-pip-version-check -r requirements.txt
+fi
+.venv/bin/python -m mapapp.assets
