@@ -290,6 +290,9 @@ _CSS = """
 .qz-popup-excerpt { margin: 6px 0; padding-left: 8px; border-left: 3px solid #ccc; }
 .qz-popup-excerpt mark { background: #ffe066; }
 .qz-popup-source, .qz-popup-more { color: #666; font-size: 11px; }
+.leaflet-control-attribution details.qz-sources { display: inline; }
+.qz-sources[open] ul { max-height: 220px; overflow-y: auto; margin: 4px 0; padding-left: 16px; text-align: left; }
+.qz-sources summary { cursor: pointer; display: inline; }
 .qz-label { color: #333; font-size: 12px; font-weight: 600; white-space: nowrap;
   text-shadow: 0 0 3px #fff, 0 0 3px #fff, 0 0 3px #fff; transform: translate(-50%, -50%); }
 </style>
@@ -303,9 +306,9 @@ class _MapSetup(MacroElement):
         """
         {% macro script(this, kwargs) %}
         L.Icon.Default.imagePath = {{ this.image_path|tojson }};
-        {%- for text in this.attributions %}
-        {{ this._parent.get_name() }}.attributionControl.addAttribution({{ text|tojson }});
-        {%- endfor %}
+        {%- if this.attribution_html %}
+        {{ this._parent.get_name() }}.attributionControl.addAttribution({{ this.attribution_html|tojson }});
+        {%- endif %}
         {% endmacro %}
         """
     )
@@ -314,7 +317,16 @@ class _MapSetup(MacroElement):
         super().__init__()
         self._name = "MapSetup"
         self.image_path = image_path
-        self.attributions = [html.escape(a) for a in attributions]
+        self.attribution_html = attribution_html(attributions)
+
+
+def attribution_html(attributions: Sequence[str]) -> str:
+    """Every data source's credit line, escaped, folded into one expandable attribution entry."""
+    if not attributions:
+        return ""
+    items = "".join(f"<li>{html.escape(text)}</li>" for text in attributions)
+    return f'<details class="qz-sources"><summary>数据来源 Data sources ({len(attributions)})</summary><ul>{items}</ul></details>'
+
 
 
 def build_base_map(*, basemap: str, leaflet: LeafletUrls, attributions: Sequence[str] = ()) -> folium.Map:
@@ -406,11 +418,12 @@ def _point_style(feature: Feature, style: Mapping[str, Any]) -> dict[str, Any]:
     radius = style.get("radius", 6)
     if feature.category in ("rail_station", "port", "airport"):
         # Stations, ports and airports: a ring, as on transit maps.
-        return {"radius": radius + 1, "color": color, "weight": 3, "fillColor": "#ffffff", "fillOpacity": 1, "pane": PANE_POINTS}
+        return {"radius": radius + 1, "color": color, "weight": 3, "fill": True, "fillColor": "#ffffff", "fillOpacity": 1, "pane": PANE_POINTS}
     return {
         "radius": radius,
         "color": "#ffffff",
         "weight": 1.5,
+        "fill": True,
         "fillColor": color,
         "fillOpacity": 0.95,
         "dashArray": DASH_UNDER_CONSTRUCTION if feature.status in ("under_construction", "planned") else None,
@@ -425,6 +438,7 @@ def _halo_style(feature: Feature, style: Mapping[str, Any]) -> dict[str, Any]:
         "color": color,
         "weight": 1,
         "dashArray": "3 4",
+        "fill": True,
         "fillColor": color,
         "fillOpacity": 0.12,
         "pane": PANE_AREAS,
@@ -605,27 +619,42 @@ def build_overlay_groups(
 
 
 def load_source_attributions(sources_dir: Path) -> tuple[str, ...]:
-    """One attribution line per data source file (geodata/sources/*.md), as plain text.
+    """Every distinct attribution that geodata/sources/*.md asks the map to show, as plain text.
 
-    A file gives its `Attribution:` line if it has one, else its first heading.
+    A file lists them in the column of its source table whose header names the attribution
+    ("attribution the map shows"); a file without such a table gives its `Attribution:` line,
+    else its first heading.
     """
     lines: list[str] = []
     for path in sorted(sources_dir.glob("*.md")) if sources_dir.is_dir() else []:
-        text = path.read_text(encoding="utf-8")
-        found = _attribution_in(text)
-        if found and found not in lines:
-            lines.append(found)
+        for found in attributions_in_markdown(path.read_text(encoding="utf-8")):
+            if found not in lines:
+                lines.append(found)
     return tuple(lines)
 
 
-def _attribution_in(text: str) -> str:
+def attributions_in_markdown(text: str) -> list[str]:
+    found: list[str] = []
     heading = ""
+    column: int | None = None
     for raw in text.splitlines():
-        line = raw.strip().lstrip("-* ").strip()
-        plain = line.replace("**", "").replace("__", "")
-        key, _, value = plain.partition(":")
-        if key.strip().lower() in ("attribution", "署名") and value.strip():
-            return value.strip().strip("`")
-        if not heading and line.startswith("#"):
-            heading = line.lstrip("#").strip()
-    return heading
+        line = raw.strip()
+        if not line.startswith("|"):
+            column = None
+            key, _, value = line.lstrip("-* ").replace("**", "").partition(":")
+            if key.strip().lower() == "attribution" and value.strip():
+                found.append(value.strip().strip("`"))
+            if not heading and line.startswith("#"):
+                heading = line.lstrip("#").strip()
+            continue
+        cells = [cell.strip() for cell in line.strip("|").split("|")]
+        if column is None:
+            column = next((i for i, cell in enumerate(cells) if "attribution" in cell.lower()), None)
+            continue
+        if column < len(cells) and not set(cells[column]) <= set("-: "):
+            value = cells[column]
+            if value.startswith('"') and value.endswith('"') and value.count('"') == 2:
+                value = value[1:-1]
+            if value and not value.lower().startswith("as in "):  # "as in seeds/articles.toml": not a credit line
+                found.append(value)
+    return found or ([heading] if heading else [])

@@ -1,0 +1,589 @@
+"""The Streamlit app: map, layer toggles, search, the side panel with excerpts, shareable URLs.
+
+The only module that imports streamlit / streamlit_folium. Pipeline calls are cached with thin
+wrappers; the state of the page lives in one UrlState in st.session_state and is written to the URL
+on every run.
+"""
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import replace
+from urllib.parse import urlencode
+
+import streamlit as st
+from streamlit_folium import st_folium
+
+from mapapp import mapview
+from mapapp.assets import LeafletUrls, install_leaflet, leaflet_urls
+from mapapp.index import MapIndex, build_map_index
+from mapapp.mapview import MapLayer, View
+from mapapp.models import Article, Excerpt, Feature, Mention
+from mapapp.paths import GEODATA_DIR, LAYERS_DIR, SEEDS_DIR
+from mapapp.selection import RETURNED_OBJECTS, new_click, search_features, view_from_map_value
+from mapapp.urlstate import UrlNotice, UrlState, query_from_state, state_from_query
+
+MAP_KEY = "map"
+STATE_KEY = "qz_state"
+VIEW_REQUEST_KEY = "qz_view_request"
+CLICK_KEY = "qz_click_signature"
+NOTICES_KEY = "qz_url_notices"
+
+TEXT: dict[str, dict[str, str]] = {
+    "zh": {
+        "title": "衢州新闻地图",
+        "subtitle": "五篇报道里提到的地方：点击地图上的要素，阅读文章怎么说。",
+        "search": "搜索地名或原文",
+        "search_help": "地名、别名（中英文）或摘录原文",
+        "no_results": "没有找到匹配的地方。",
+        "layers": "图层",
+        "basemap": "底图",
+        "language": "语言",
+        "share": "分享当前视图",
+        "share_help": "链接包含所选地点、图层、底图、语言和视野。",
+        "problems": "部分数据未能载入，已跳过 {n} 项：",
+        "url_notice": "链接参数 {param} 无法使用（{value}）：{reason}。地图已按默认设置打开。",
+        "pick": "在地图上点击一个地方，或用左侧搜索。",
+        "category": "类别",
+        "status": "状态",
+        "precision": "位置精度",
+        "sources": "来源",
+        "excerpts": "文章摘录",
+        "excerpt_count": "{n} 条摘录，来自 {a} 篇文章",
+        "times": "出现 {n} 次",
+        "caption": "图片说明",
+        "heading": "标题",
+        "reader": "阅读全文（所有提及的地方已标出，点击可选中）",
+        "related": "同句提及的地方",
+        "not_mentioned": "文章中没有提及这个地方。",
+        "selected_hidden": "已打开“{layer}”图层以显示所选地点。",
+    },
+    "en": {
+        "title": "Quzhou news map",
+        "subtitle": "Places named in five news articles: click a feature on the map to read what the articles say.",
+        "search": "Search places or article text",
+        "search_help": "names, aliases (Chinese or English) or words from the excerpts",
+        "no_results": "No matching place.",
+        "layers": "Layers",
+        "basemap": "Basemap",
+        "language": "Language",
+        "share": "Share this view",
+        "share_help": "The link keeps the selected place, layers, basemap, language and view.",
+        "problems": "Some data could not be loaded; {n} items were skipped:",
+        "url_notice": "The link parameter {param} was not used ({value}): {reason}. The map opened with defaults.",
+        "pick": "Click a place on the map, or search on the left.",
+        "category": "Category",
+        "status": "Status",
+        "precision": "Location precision",
+        "sources": "Sources",
+        "excerpts": "Excerpts",
+        "excerpt_count": "{n} excerpts from {a} articles",
+        "times": "occurs {n} times",
+        "caption": "photo caption",
+        "heading": "heading",
+        "reader": "Read the whole article (every place is marked; click one to select it)",
+        "related": "Mentioned in the same sentences",
+        "not_mentioned": "The articles do not name this place.",
+        "selected_hidden": "Turned on the layer “{layer}” to show the selected place.",
+    },
+}
+
+NOTICE_REASONS = {
+    "zh": {
+        "unknown_feature": "没有这个地点",
+        "unknown_layer": "没有这个图层",
+        "bad_value": "取值无效",
+        "too_long": "参数过长",
+        "incomplete_view": "lat、lon、z 需同时给出",
+    },
+    "en": {
+        "unknown_feature": "no such place",
+        "unknown_layer": "no such layer",
+        "bad_value": "not a valid value",
+        "too_long": "the value is too long",
+        "incomplete_view": "lat, lon and z must be given together",
+    },
+}
+
+GROUP_TITLES = {
+    "transport": ("交通", "Transport"),
+    "base": ("基础", "Base"),
+    "economy": ("经济", "Economy"),
+    "society": ("社会", "Society"),
+}
+BASEMAP_TITLES = {
+    "osm": ("OpenStreetMap", "OpenStreetMap"),
+    "gaode": ("高德地图（GCJ-02）", "Gaode / AMap (GCJ-02)"),
+    "none": ("无底图", "No basemap"),
+}
+STATUS_TITLES = {
+    "operating": ("运营中", "operating"),
+    "under_construction": ("在建", "under construction"),
+    "planned": ("规划", "planned"),
+    "closed": ("已关闭", "closed"),
+}
+BASIS_TITLES = {
+    "exact": ("精确坐标（测绘或百科信息框）", "exact coordinate (survey or infobox)"),
+    "address": ("按地址或所在村估计，圆圈表示误差范围", "estimated from an address or village; the halo shows the uncertainty"),
+    "area": ("只知所在区域，圆圈表示误差范围", "only the area is known; the halo shows the uncertainty"),
+    "schematic": ("示意线，穿过有出处的点", "schematic line through sourced points"),
+}
+CATEGORY_TITLES = {
+    "admin_area": ("行政区", "administrative area"),
+    "new_town": ("新城", "new town"),
+    "rail_line": ("铁路线", "rail line"),
+    "rail_station": ("火车站", "rail station"),
+    "expressway": ("高速公路", "expressway"),
+    "road": ("道路", "road"),
+    "bridge": ("桥梁", "bridge"),
+    "port": ("港口", "port"),
+    "port_zone": ("港口作业区", "port zone"),
+    "waterway": ("航道", "waterway"),
+    "airport": ("机场", "airport"),
+    "flight_route": ("航线", "flight route"),
+    "shipping_route": ("海运航线", "shipping route"),
+    "bonded_zone": ("综合保税区", "bonded zone"),
+    "logistics_park": ("物流园", "logistics park"),
+    "sports_venue": ("体育场馆", "sports venue"),
+    "culture_venue": ("文化场馆", "culture venue"),
+    "landmark": ("地标", "landmark"),
+    "park": ("公园", "park"),
+    "commerce": ("商业", "commerce"),
+    "office": ("楼宇", "office"),
+    "research_institute": ("科研机构", "research institute"),
+    "industrial_park": ("产业园", "industrial park"),
+    "plant": ("工厂", "plant"),
+    "agriculture": ("农业", "agriculture"),
+    "hospital": ("医院", "hospital"),
+    "public_service": ("公共服务", "public service"),
+}
+
+PANEL_CSS = """
+<style>
+.qz-excerpt { margin: .3rem 0 .6rem 0; padding: .2rem .6rem; border-left: 3px solid #d0d0d0; }
+.qz-excerpt mark, .qz-article mark { background: #ffe066; padding: 0 1px; }
+.qz-article { white-space: pre-wrap; line-height: 1.7; font-size: .95rem; max-height: 32rem; overflow-y: auto; }
+.qz-article a.qz-mention { color: inherit; text-decoration: none; }
+.qz-article a.qz-mention mark { background: #e8eefc; border-bottom: 1px solid #5b7bd5; }
+.qz-article a.qz-mention mark.qz-selected { background: #ffe066; border-bottom: 2px solid #c49a00; }
+.qz-badge { font-size: .75rem; color: #555; border: 1px solid #bbb; border-radius: 3px; padding: 0 .3rem; margin-right: .3rem; }
+.qz-meta { color: #666; font-size: .85rem; }
+</style>
+"""
+
+
+def t(lang: str, key: str, **values: object) -> str:
+    return TEXT[lang][key].format(**values)
+
+
+def title_in(pair: tuple[str, str], lang: str) -> str:
+    return pair[1] if lang == "en" else pair[0]
+
+
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:])")
+
+
+def escape_markdown(text: str) -> str:
+    """Text shown literally by st.markdown / st.warning: every markdown and HTML character escaped."""
+    return _MARKDOWN_SPECIAL.sub(r"\\\1", text.replace("\n", " "))
+
+
+# --- cached pipeline -----------------------------------------------------------------------
+
+
+@st.cache_resource(show_spinner=False)
+def load_map_index() -> MapIndex:
+    return build_map_index(seeds_dir=SEEDS_DIR, geodata_dir=GEODATA_DIR, layers_dir=LAYERS_DIR)
+
+
+@st.cache_resource(show_spinner=False)
+def load_leaflet() -> LeafletUrls:
+    install_leaflet()
+    return leaflet_urls()
+
+
+@st.cache_data(show_spinner=False)
+def load_attributions() -> tuple[str, ...]:
+    return mapview.load_source_attributions(GEODATA_DIR / "sources")
+
+
+@st.cache_resource(show_spinner=False)
+def load_map_layers() -> tuple[MapLayer, ...]:
+    return mapview.map_layers_from_specs(load_map_index().layers)
+
+
+@st.cache_resource(show_spinner=False)
+def load_mentions_by_article() -> dict[str, tuple[Mention, ...]]:
+    grouped: dict[str, list[Mention]] = {}
+    for mention in load_map_index().mentions:
+        grouped.setdefault(mention.article_id, []).append(mention)
+    return {article_id: tuple(sorted(ms, key=lambda m: m.start)) for article_id, ms in grouped.items()}
+
+
+# --- state -----------------------------------------------------------------------------------
+
+
+def _state() -> UrlState:
+    return st.session_state[STATE_KEY]
+
+
+def _set_state(state: UrlState) -> None:
+    st.session_state[STATE_KEY] = state
+
+
+def _default_layer_ids(layers: Sequence[MapLayer]) -> tuple[str, ...]:
+    return tuple(layer.layer_id for layer in layers if layer.default_visible)
+
+
+def _visible_layer_ids(state: UrlState, layers: Sequence[MapLayer]) -> tuple[str, ...]:
+    return state.layer_ids if state.layer_ids is not None else _default_layer_ids(layers)
+
+
+def _request_view(view: View | None) -> None:
+    """Ask the map to move. st_folium moves only when centre/zoom differ from the last request,
+    so a repeated request (same place twice) is nudged by a micrometre of latitude."""
+    previous = st.session_state.get(VIEW_REQUEST_KEY)
+    if view is not None and previous is not None and (view.lat, view.lon, view.zoom) == (previous.lat, previous.lon, previous.zoom):
+        view = replace(view, lat=view.lat + 1e-6)
+    st.session_state[VIEW_REQUEST_KEY] = view
+
+
+def _init_session(index: MapIndex, layers: Sequence[MapLayer]) -> None:
+    """First run of a session: restore the state from the URL."""
+    query = {key: st.query_params.get_all(key) for key in st.query_params.keys()}
+    state, notices = state_from_query(query, feature_ids=index.features, layer_ids=[layer.layer_id for layer in layers])
+    st.session_state[NOTICES_KEY] = notices
+    visible = set(_visible_layer_ids(state, layers))
+    for layer in layers:
+        st.session_state[f"w_layer_{layer.layer_id}"] = layer.layer_id in visible
+    st.session_state["w_basemap"] = state.basemap
+    st.session_state["w_lang"] = state.lang
+    _set_state(state)
+    st.session_state[CLICK_KEY] = None
+    if state.view is not None:
+        _request_view(state.view)
+    elif state.feature_id is not None:
+        _select(state.feature_id, zoom=True)
+    else:
+        st.session_state[VIEW_REQUEST_KEY] = None
+
+
+def _select(feature_id: str | None, *, zoom: bool) -> None:
+    """Select a feature (None clears); make its layer visible; optionally move the map to it."""
+    index, layers = load_map_index(), load_map_layers()
+    state = replace(_state(), feature_id=feature_id)
+    feature = index.features.get(feature_id) if feature_id else None
+    if feature is not None:
+        layer_id = mapview.map_layer_id_for(feature)
+        visible = _visible_layer_ids(state, layers)
+        if layer_id not in visible:
+            state = replace(state, layer_ids=tuple(l.layer_id for l in layers if l.layer_id in visible or l.layer_id == layer_id))
+            st.session_state[f"w_layer_{layer_id}"] = True
+            st.session_state["qz_layer_turned_on"] = layer_id
+        if zoom and feature.geometry:
+            geometry = mapview.display_geometry(feature.geometry, basemap=state.basemap)
+            view = mapview.view_for_feature(feature, geometry)
+            state = replace(state, view=view)
+            _request_view(view)
+    _set_state(state)
+
+
+def _on_map_change() -> None:
+    """st_folium reported a click or a move (runs before the rerun, so the map redraws once)."""
+    value = st.session_state.get(MAP_KEY)
+    click = new_click(value, st.session_state.get(CLICK_KEY))
+    if click is not None:
+        st.session_state[CLICK_KEY] = click.signature
+        if click.feature_id in load_map_index().features:
+            _select(click.feature_id, zoom=False)
+    view = view_from_map_value(value)
+    if view is not None:
+        _set_state(replace(_state(), view=view))
+
+
+def _on_layers_change() -> None:
+    layers = load_map_layers()
+    ids = tuple(layer.layer_id for layer in layers if st.session_state.get(f"w_layer_{layer.layer_id}"))
+    _set_state(replace(_state(), layer_ids=ids))
+
+
+def _on_basemap_change() -> None:
+    state = replace(_state(), basemap=st.session_state["w_basemap"])
+    _set_state(state)
+    # A new basemap rebuilds the map component; ask it to open where the reader was.
+    _request_view(state.view)
+    st.session_state[CLICK_KEY] = None
+
+
+def _on_lang_change() -> None:
+    _set_state(replace(_state(), lang=st.session_state["w_lang"]))
+
+
+# --- page ------------------------------------------------------------------------------------
+
+
+def main() -> None:
+    st.set_page_config(page_title="衢州新闻地图 · Quzhou news map", page_icon="🗺️", layout="wide")
+    leaflet = load_leaflet()
+    index = load_map_index()
+    layers = load_map_layers()
+    if STATE_KEY not in st.session_state:
+        _init_session(index, layers)
+    state = _state()
+    lang = state.lang
+    st.html(PANEL_CSS)
+
+    with st.sidebar:
+        render_controls(index, layers, lang)
+    state = _state()
+
+    st.title(t(lang, "title"))
+    st.caption(t(lang, "subtitle"))
+    render_notices(index, lang)
+
+    map_column, panel_column = st.columns([3, 2], gap="medium")
+    with map_column:
+        render_map(index, layers, state, leaflet)
+    state = _state()
+    with panel_column:
+        render_panel(index, state)
+    st.query_params.from_dict(query_from_state(state, default_layer_ids=_default_layer_ids(layers)))
+    with st.sidebar:
+        render_share(state, layers)
+
+
+def render_controls(index: MapIndex, layers: Sequence[MapLayer], lang: str) -> None:
+    st.radio(
+        t(lang, "language"), ["zh", "en"], key="w_lang", horizontal=True,
+        format_func=lambda code: "中文" if code == "zh" else "English", on_change=_on_lang_change,
+    )
+    render_search(index, lang)
+    st.subheader(t(lang, "layers"))
+    groups = ["transport", *sorted({layer.group for layer in layers} - {"transport"}, key=lambda g: (g != "base", g))]
+    for group in groups:
+        members = [layer for layer in layers if layer.group == group]
+        if not members:
+            continue
+        st.markdown(f"**{escape_markdown(title_in(GROUP_TITLES.get(group, (group, group)), lang))}**")
+        for layer in members:
+            st.checkbox(layer.title(lang), key=f"w_layer_{layer.layer_id}", on_change=_on_layers_change)
+    turned_on = st.session_state.pop("qz_layer_turned_on", None)
+    if turned_on:
+        title = next((layer.title(lang) for layer in layers if layer.layer_id == turned_on), turned_on)
+        st.info(t(lang, "selected_hidden", layer=title))
+    st.radio(
+        t(lang, "basemap"), list(mapview.BASEMAPS), key="w_basemap",
+        format_func=lambda code: title_in(BASEMAP_TITLES[code], lang), on_change=_on_basemap_change,
+    )
+
+
+def render_search(index: MapIndex, lang: str) -> None:
+    query = st.text_input(t(lang, "search"), key="w_search", help=t(lang, "search_help"))
+    if not query.strip():
+        return
+    hits = search_features(query, index.features, index.excerpts, limit=8)
+    if not hits:
+        st.caption(t(lang, "no_results"))
+    for hit in hits:
+        feature = index.features[hit.feature_id]
+        label = mapview.feature_name(feature, lang)
+        if hit.kind == "alias":
+            label += f" ({hit.matched})"
+        elif hit.kind == "excerpt":
+            label += " — " + _snippet(hit.matched, query)
+        st.button(label, key=f"w_hit_{hit.feature_id}", on_click=_select, args=(hit.feature_id,), kwargs={"zoom": True}, use_container_width=True)
+
+
+def _snippet(text: str, query: str, width: int = 28) -> str:
+    position = text.find(query.strip())
+    start = max(0, position - width // 2) if position >= 0 else 0
+    return ("…" if start else "") + text[start : start + width] + ("…" if start + width < len(text) else "")
+
+
+def render_notices(index: MapIndex, lang: str) -> None:
+    notices: tuple[UrlNotice, ...] = st.session_state.get(NOTICES_KEY, ())
+    for notice in notices:
+        st.warning(
+            t(
+                lang,
+                "url_notice",
+                param=escape_markdown(notice.param),
+                value=escape_markdown(notice.value) or "—",
+                reason=NOTICE_REASONS[lang][notice.reason] + (f" ({escape_markdown(notice.expected)})" if notice.expected else ""),
+            ),
+            icon="⚠️",
+        )
+    if index.problems:
+        with st.expander(t(lang, "problems", n=len(index.problems)), icon="⚠️"):
+            st.text("\n".join(str(problem) for problem in index.problems))
+
+
+def render_map(index: MapIndex, layers: Sequence[MapLayer], state: UrlState, leaflet: LeafletUrls) -> None:
+    base_map = mapview.build_base_map(basemap=state.basemap, leaflet=leaflet, attributions=load_attributions())
+    selected = index.features.get(state.feature_id) if state.feature_id else None
+    groups = mapview.build_overlay_groups(
+        layers,
+        index.features.values(),
+        visible_layer_ids=_visible_layer_ids(state, layers),
+        excerpts=index.excerpts,
+        lang=state.lang,
+        basemap=state.basemap,
+        selected_feature=selected,
+    )
+    request: View | None = st.session_state.get(VIEW_REQUEST_KEY)
+    st_folium(
+        base_map,
+        key=MAP_KEY,
+        height=mapview.MAP_HEIGHT_PX,
+        use_container_width=True,
+        feature_group_to_add=groups,
+        center=mapview.latlng_from_lonlat(request.lon, request.lat) if request else None,
+        zoom=request.zoom if request else None,
+        returned_objects=list(RETURNED_OBJECTS),
+        on_change=_on_map_change,
+    )
+
+
+def render_share(state: UrlState, layers: Sequence[MapLayer]) -> None:
+    lang = state.lang
+    st.subheader(t(lang, "share"))
+    query = urlencode(query_from_state(state, default_layer_ids=_default_layer_ids(layers)))
+    base = (st.context.url or "").split("?")[0]
+    # st.code has a copy-to-clipboard button.
+    st.code(f"{base}?{query}", language=None, wrap_lines=True)
+    st.caption(t(lang, "share_help"))
+
+
+# --- the side panel ----------------------------------------------------------------------------
+
+
+def render_panel(index: MapIndex, state: UrlState) -> None:
+    lang = state.lang
+    feature = index.features.get(state.feature_id) if state.feature_id else None
+    if feature is None:
+        st.info(t(lang, "pick"))
+        return
+    render_feature_card(feature, lang)
+    excerpts = index.excerpts.get(feature.feature_id, ())
+    st.subheader(t(lang, "excerpts"))
+    if not excerpts:
+        st.caption(t(lang, "not_mentioned"))
+    by_article: dict[str, list[Excerpt]] = {}
+    for excerpt in excerpts:
+        by_article.setdefault(excerpt.article_id, []).append(excerpt)
+    if excerpts:
+        st.caption(t(lang, "excerpt_count", n=sum(e.count for e in excerpts), a=len(by_article)))
+    mentions = load_mentions_by_article()
+    link_for = _link_maker(state)
+    for article_id, article_excerpts in by_article.items():
+        article = index.articles.get(article_id)
+        first = article_excerpts[0]
+        # st.html, not st.markdown: article text must not be read as markdown.
+        st.html(
+            f"<div class='qz-headline'><b>{html.escape(first.headline)}</b><br><span class='qz-meta'>"
+            f"{html.escape(first.date)} · {html.escape(t(lang, 'times', n=sum(e.count for e in article_excerpts)))}</span></div>"
+            + "".join(html_from_excerpt_block(e, lang) for e in article_excerpts)
+        )
+        if article is not None:
+            with st.expander(t(lang, "reader")):
+                st.html(
+                    html_from_article(article, mentions.get(article_id, ()), selected_feature_id=feature.feature_id, link_for=link_for)
+                )
+    render_related(index, feature, lang)
+
+
+def render_feature_card(feature: Feature, lang: str) -> None:
+    other = feature.name_en if lang == "zh" else feature.name_zh
+    st.header(mapview.feature_name(feature, lang))
+    if other:
+        st.caption(other)
+    rows = [
+        (t(lang, "category"), title_in(CATEGORY_TITLES.get(feature.category, (feature.category, feature.category)), lang)),
+        (t(lang, "status"), title_in(STATUS_TITLES.get(feature.status, (feature.status, feature.status)), lang)),
+        (
+            t(lang, "precision"),
+            f"±{_metres(feature.precision_m)} · "
+            + title_in(BASIS_TITLES.get(feature.location_basis, (feature.location_basis, feature.location_basis)), lang),
+        ),
+    ]
+    card = "<br>".join(f"<span class='qz-meta'>{html.escape(k)}</span>　{html.escape(v)}" for k, v in rows)
+    if feature.description:
+        card += f"<p>{html.escape(feature.description)}</p>"
+    st.html(f"<div class='qz-card'>{card}</div>")
+    if feature.sources:
+        items = []
+        for source in feature.sources:
+            title = html.escape(source.title or source.ref)
+            if source.ref.startswith(("https://", "http://")):
+                title = f'<a href="{html.escape(source.ref, quote=True)}" target="_blank" rel="noopener noreferrer">{title}</a>'
+            elif source.ref:
+                title += f" <code>{html.escape(source.ref)}</code>"
+            quote = f"<br><span class='qz-meta'>“{html.escape(source.quote)}”</span>" if source.quote else ""
+            items.append(f"<li>{title}{quote}</li>")
+        st.html(f"<details><summary>{html.escape(t(lang, 'sources'))} ({len(items)})</summary><ul>{''.join(items)}</ul></details>")
+
+
+def _metres(value: int) -> str:
+    return f"{value / 1000:g} km" if value >= 1000 else f"{value} m"
+
+
+def html_from_excerpt_block(excerpt: Excerpt, lang: str) -> str:
+    badges = ""
+    if excerpt.kind in ("caption", "heading"):
+        badges += f"<span class='qz-badge'>{html.escape(t(lang, excerpt.kind))}</span>"
+    if excerpt.count > 1:
+        badges += f"<span class='qz-badge'>×{excerpt.count}</span>"
+    return f"<div class='qz-excerpt'>{badges}{mapview.html_from_excerpt(excerpt)}</div>"
+
+
+def _link_maker(state: UrlState) -> Callable[[str], str]:
+    layers = load_map_layers()
+    base = replace(state, view=None)
+
+    def link_for(feature_id: str) -> str:
+        return "?" + urlencode(query_from_state(replace(base, feature_id=feature_id), default_layer_ids=_default_layer_ids(layers)))
+
+    return link_for
+
+
+def html_from_article(
+    article: Article,
+    mentions: Sequence[Mention],
+    *,
+    selected_feature_id: str,
+    link_for: Callable[[str], str],
+) -> str:
+    """The whole article, escaped, each mention a link that selects its place."""
+    out: list[str] = []
+    position = 0
+    for mention in sorted(mentions, key=lambda m: m.start):
+        if mention.start < position:
+            continue
+        out.append(html.escape(article.text[position : mention.start]))
+        css = ' class="qz-selected"' if mention.feature_id == selected_feature_id else ""
+        out.append(
+            f'<a class="qz-mention" href="{html.escape(link_for(mention.feature_id), quote=True)}" target="_self">'
+            f"<mark{css}>{html.escape(article.text[mention.start : mention.end])}</mark></a>"
+        )
+        position = mention.end
+    out.append(html.escape(article.text[position:]))
+    return f'<div class="qz-article">{"".join(out).strip()}</div>'
+
+
+def render_related(index: MapIndex, feature: Feature, lang: str) -> None:
+    related = [(fid, n) for fid, n in index.related.get(feature.feature_id, ()) if fid in index.features]
+    if not related:
+        return
+    st.subheader(t(lang, "related"))
+    columns = st.columns(2)
+    for position, (feature_id, count) in enumerate(related[:12]):
+        other = index.features[feature_id]
+        columns[position % 2].button(
+            f"{mapview.feature_name(other, lang)} · {count}",
+            key=f"w_related_{feature_id}",
+            on_click=_select,
+            args=(feature_id,),
+            kwargs={"zoom": True},
+            use_container_width=True,
+        )

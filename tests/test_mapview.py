@@ -1,0 +1,228 @@
+"""mapview: coordinates, styles, escaping, self-contained assets (with small fake features)."""
+from __future__ import annotations
+
+import json
+import re
+
+import folium
+import pytest
+
+from mapapp import mapview
+from mapapp.assets import LeafletUrls
+from mapapp.models import Excerpt, Feature, LayerSpec, Source
+
+LEAFLET = LeafletUrls(js="../../app/static/vendor/leaflet-1.9.3/leaflet.js", css="../../app/static/vendor/leaflet-1.9.3/leaflet.css", image_path="../../app/static/vendor/leaflet-1.9.3/images/")
+EVIL = '<script>window.qzPwned = 1</script><img src=x onerror="window.qzPwned = 2">'
+
+
+def make_feature(feature_id, name_zh, category, layer_id, geometry, *, basis="exact", status="operating", precision_m=50):
+    return Feature(
+        feature_id=feature_id, name_zh=name_zh, name_en=feature_id.replace("-", " ").title(), aliases=(),
+        category=category, layer_id=layer_id, status=status, precision_m=precision_m, location_basis=basis,
+        external=False, sources=(Source("test", "tests/test_mapview.py", "made up"),), description="",
+        geometry=geometry, properties={},
+    )
+
+
+def box(west, south, east, north):
+    return {"type": "Polygon", "coordinates": [[[west, south], [east, south], [east, north], [west, north], [west, south]]]}
+
+
+RAIL = make_feature("hangqu-hsr", "杭衢高铁", "rail_line", "rail", {"type": "LineString", "coordinates": [[118.80, 28.90], [119.20, 29.30]]}, status="under_construction")
+SCHEMATIC = make_feature("container-route", "集装箱航线", "shipping_route", "routes", {"type": "LineString", "coordinates": [[118.9, 28.9], [121.8, 29.9]]}, basis="schematic")
+GYM = make_feature("qujiang-gym", "衢江区体育馆", "sports_venue", "sports", {"type": "Point", "coordinates": [118.95, 28.98]}, basis="address", precision_m=300)
+STATION = make_feature("quzhou-west", "衢州西站", "rail_station", "rail", {"type": "Point", "coordinates": [118.80, 28.95]})
+DISTRICT = make_feature("qujiang-district", "衢江区", "admin_area", "admin", box(118.9, 28.8, 119.2, 29.1))
+PREFECTURE = make_feature("quzhou", "衢州市", "admin_area", "admin", box(118.0, 28.2, 119.5, 29.5))
+TOWN = make_feature("gaojia-town", "高家镇", "admin_area", "admin", {"type": "Point", "coordinates": [119.0, 29.0]}, basis="area", precision_m=3000)
+FEATURES = [RAIL, SCHEMATIC, GYM, STATION, DISTRICT, PREFECTURE, TOWN]
+SPECS = (
+    LayerSpec("admin", "行政区划", "Administrative areas", "base", ("admin_area", "new_town"), True, 10, {"color": "#555555", "weight": 1.5, "fill_opacity": 0.04}),
+    LayerSpec("rail", "铁路", "Rail", "transport", ("rail_line", "rail_station"), True, 20, {"color": "#c0392b", "weight": 3.5, "radius": 6}),
+    LayerSpec("routes", "远程线路", "Routes", "transport", ("shipping_route",), False, 60, {"color": "#16a085", "dash": "8 6"}),
+    LayerSpec("sports", "体育场馆", "Sports venues", "society", ("sports_venue",), True, 80, {"color": "#27ae60", "radius": 7}),
+)
+LAYERS = mapview.map_layers_from_specs(SPECS)
+GYM_SENTENCE = "“浙BA”衢州市联队的主场设在衢州市衢江区体育馆" + EVIL + "。"
+GYM_AT = GYM_SENTENCE.index("衢江区体育馆")
+EXCERPTS = {
+    "qujiang-gym": (
+        Excerpt("qujiang-gym", "003.txt", "推动经济高质量发展" + EVIL, "2025-11-20", "body",
+                GYM_SENTENCE, ((GYM_AT, GYM_AT + 6),), 1, 0, 30),
+        Excerpt("qujiang-gym", "003.txt", "推动经济高质量发展", "2025-11-20", "caption", "衢江区体育馆", ((0, 6),), 2, 40, 46),
+    ),
+}
+
+
+def render(groups, basemap="osm"):
+    m = mapview.build_base_map(basemap=basemap, leaflet=LEAFLET, attributions=["数据来源 <b>x</b>"])
+    for group in groups:
+        group.add_to(m)
+    return m, m.get_root().render()
+
+
+def geojson_payloads(page: str) -> list[dict]:
+    return [json.loads(raw) for raw in re.findall(r"_add\((\{.*?\})\);\n", page)]
+
+
+def all_features(page: str) -> list[dict]:
+    return [f for payload in geojson_payloads(page) for f in payload["features"]]
+
+
+def build(visible=None, **kwargs):
+    visible = visible if visible is not None else [layer.layer_id for layer in LAYERS]
+    return mapview.build_overlay_groups(LAYERS, FEATURES, visible_layer_ids=visible, excerpts=EXCERPTS, lang=kwargs.pop("lang", "zh"), basemap=kwargs.pop("basemap", "osm"), **kwargs)
+
+
+def test_latlng_from_lonlat_flips_geojson_order():
+    assert mapview.latlng_from_lonlat(118.87, 28.94) == [28.94, 118.87]
+
+
+def test_view_from_bounds_centres_and_fits():
+    view = mapview.view_from_bounds((118.0, 28.0, 120.0, 30.0), width_px=760, height_px=640)
+    assert view.lon == pytest.approx(119.0)
+    assert 28.9 < view.lat < 29.1  # Mercator centre lies a little north of the mean latitude
+    assert view.zoom == 8  # 2 degrees are 364 px at zoom 8, 728 px (too wide) at zoom 9
+    assert mapview.view_from_bounds((119.0, 29.0, 119.0, 29.0)).zoom == 15  # a point: max zoom
+
+
+def test_view_for_a_halo_point_shows_the_whole_halo():
+    assert mapview.view_for_feature(TOWN).zoom < mapview.view_for_feature(STATION).zoom
+
+
+def test_districts_layer_comes_first_and_takes_admin_polygons_only():
+    assert LAYERS[0].layer_id == mapview.DISTRICTS_LAYER_ID
+    grouped = mapview.features_by_map_layer(FEATURES)
+    assert [f.feature_id for f in grouped["districts"]] == ["qujiang-district", "quzhou"]
+    assert [f.feature_id for f in grouped["admin"]] == ["gaojia-town"]
+
+
+def test_every_drawn_feature_carries_its_id():
+    _, page = render(build())
+    ids = {f["properties"]["id"] for f in all_features(page)}
+    assert ids == {f.feature_id for f in FEATURES}
+
+
+def test_hidden_layers_are_not_drawn():
+    _, page = render(build(visible=["districts", "sports"]))
+    ids = {f["properties"]["id"] for f in all_features(page)}
+    assert ids == {"qujiang-district", "quzhou", "qujiang-gym"}
+
+
+def test_popup_and_tooltip_are_escaped_html():
+    _, page = render(build())
+    gym = [f for f in all_features(page) if f["properties"]["id"] == "qujiang-gym"]
+    assert {f["properties"]["part"] for f in gym} == {"halo", "dot"}
+    popup = gym[0]["properties"]["popup_html"]
+    assert "<script>" not in popup and "<img" not in popup
+    assert "&lt;script&gt;window.qzPwned = 1&lt;/script&gt;" in popup
+    assert "<mark>衢江区体育馆</mark>" in popup
+    assert "+1" in popup  # a second excerpt waits in the side panel
+    assert "<script>window.qzPwned" not in page
+
+
+def test_styles_dash_under_construction_and_schematic_lines():
+    _, page = render(build())
+    assert '"dashArray": "10 6"' in page  # 杭衢高铁 under construction
+    assert '"dashArray": "2 7"' in page  # schematic container route
+
+
+def test_address_point_is_a_halo_of_its_precision_plus_a_dot():
+    _, page = render(build())
+    assert "new L.circle(latlng, opts)" in page and "new L.CircleMarker(latlng, opts)" in page
+    styles = [json.loads(raw) for raw in re.findall(r"return (\{.*?\});", page)]
+    halos = [style for style in styles if style.get("pane") == mapview.PANE_AREAS and "radius" in style]
+    assert sorted(style["radius"] for style in halos) == [300, 3000]  # precision_m, in metres
+    assert all(style["fill"] and 0 < style["fillOpacity"] < 0.3 for style in halos)  # translucent, clickable inside
+
+
+def test_district_labels_only_innermost_and_escaped():
+    evil_district = make_feature("evil", "<b>区</b>", "admin_area", "admin", box(118.3, 28.3, 118.5, 28.5))
+    groups = mapview.build_overlay_groups(LAYERS, [DISTRICT, PREFECTURE, evil_district], visible_layer_ids=["districts"], excerpts={}, lang="zh", basemap="osm")
+    _, page = render(groups)
+    icons = [json.loads(raw) for raw in re.findall(r'"html": ("(?:[^"\\]|\\.)*")', page)]
+    assert sorted(icons) == sorted(['<div class="qz-label">衢江区</div>', '<div class="qz-label">&lt;b&gt;区&lt;/b&gt;</div>'])
+
+
+def test_english_names_on_request():
+    _, page = render(build(lang="en"))
+    names = {f["properties"]["id"]: f["properties"]["name"] for f in all_features(page)}
+    assert names["qujiang-gym"] == "Qujiang Gym"
+
+
+def test_selection_group_highlights_and_opens_popup_for_deep_links():
+    groups = build(selected_feature=GYM)
+    _, page = render(groups)
+    assert 'window.qzSelectedFeatureId !== "qujiang-gym"' in page
+    assert groups[-1].layer_name == "selection"
+
+
+def test_map_loads_only_the_app_served_leaflet():
+    m, page = render(build())
+    links = []
+    for element in _walk(m):
+        links += [url for _, url in getattr(element, "default_js", [])]
+        links += [url for _, url in getattr(element, "default_css", [])]
+    assert links and all(url.startswith("../../app/static/vendor/leaflet-") for url in links)
+    assert "cdn" not in page and "jquery" not in page.lower() and "bootstrap" not in page.lower()
+    assert 'L.Icon.Default.imagePath = "../../app/static/vendor/leaflet-1.9.3/images/"' in page
+
+
+def _walk(element):
+    yield element
+    for child in element._children.values():
+        yield from _walk(child)
+
+
+@pytest.mark.parametrize(("basemap", "host"), [("osm", "tile.openstreetmap.org"), ("gaode", "is.autonavi.com")])
+def test_basemaps_and_attributions(basemap, host):
+    _, page = render([], basemap=basemap)
+    assert host in page
+    assert "\\u003cli\\u003e\\u6570\\u636e\\u6765\\u6e90 \\u0026lt;b\\u0026gt;x" in page  # data attribution, escaped
+
+
+def test_no_basemap_has_no_tiles():
+    _, page = render([], basemap="none")
+    assert "L.tileLayer" not in page
+
+
+def test_gaode_overlays_are_shifted_to_gcj02():
+    pytest.importorskip("mapapp.coords")
+    drawn = mapview.display_geometry(STATION.geometry, basemap="gaode")
+    lon, lat = drawn["coordinates"]
+    # GCJ-02 moves points in Zhejiang by a few hundred metres, east and south-north.
+    assert 0.002 < lon - 118.80 < 0.01 and -0.01 < lat - 28.95 < 0.0
+
+
+def test_long_lines_are_thinned_for_display():
+    wiggly = {"type": "LineString", "coordinates": [[118.0 + i * 1e-4, 29.0 + (i % 2) * 1e-6] for i in range(1000)]}
+    drawn = mapview.display_geometry(wiggly, basemap="osm")
+    assert len(drawn["coordinates"]) < 50
+    assert drawn["coordinates"][0] == [118.0, 29.0]
+
+
+def test_html_from_excerpt_cuts_around_the_mention():
+    excerpt = EXCERPTS["qujiang-gym"][0]
+    cut = mapview.html_from_excerpt(excerpt, max_chars=20)
+    assert "<mark>衢江区体育馆</mark>" in cut and cut.startswith("…")
+
+
+def test_html_from_text_with_highlights_escapes_everything():
+    assert mapview.html_from_text_with_highlights("a<b>c&d", [(1, 4)]) == "a<mark>&lt;b&gt;</mark>c&amp;d"
+
+
+def test_load_source_attributions(tmp_path):
+    (tmp_path / "a.md").write_text(
+        "# Sources: a\n\n| source | licence | attribution the map shows |\n| --- | --- | --- |\n"
+        '| OSM | ODbL | "© OpenStreetMap contributors" |\n| wiki | CC | "Quzhou", Wikipedia contributors |\n'
+        "| seeds | - | as in seeds/articles.toml |\n\nmore text\n",
+        encoding="utf-8",
+    )
+    (tmp_path / "b.md").write_text("# 维基百科 Wikipedia\n\nCC BY-SA 4.0\n", encoding="utf-8")
+    (tmp_path / "c.md").write_text("# C\n\n**Attribution:** © OpenStreetMap contributors\n", encoding="utf-8")
+    assert mapview.load_source_attributions(tmp_path) == (
+        "© OpenStreetMap contributors",
+        '"Quzhou", Wikipedia contributors',
+        "维基百科 Wikipedia",
+    )
+    assert mapview.load_source_attributions(tmp_path / "missing") == ()

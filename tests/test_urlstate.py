@@ -1,0 +1,86 @@
+"""urlstate: parse, check and write the shareable URL."""
+from __future__ import annotations
+
+import pytest
+
+from mapapp.mapview import View
+from mapapp.urlstate import MAX_PARAM_CHARS, UrlState, query_from_state, state_from_query
+
+FEATURES = ["qujiang-gym", "hangqu-hsr"]
+LAYERS = ["districts", "admin", "rail", "roads", "sports"]
+
+
+def parse(**query):
+    return state_from_query(query, feature_ids=FEATURES, layer_ids=LAYERS)
+
+
+def test_empty_query_gives_defaults_and_no_notices():
+    assert parse() == (UrlState(), ())
+
+
+def test_full_query_round_trips():
+    state, notices = parse(feature="qujiang-gym", layers="sports,rail", basemap="gaode", lang="en", lat="28.98", lon="118.95", z="14")
+    assert notices == ()
+    assert state == UrlState("qujiang-gym", ("rail", "sports"), "gaode", "en", View(28.98, 118.95, 14))
+    query = query_from_state(state, default_layer_ids=["rail"])
+    assert query == {"feature": "qujiang-gym", "layers": "rail,sports", "basemap": "gaode", "lang": "en", "lat": "28.98000", "lon": "118.95000", "z": "14"}
+    assert parse(**query)[0] == state
+
+
+def test_unknown_feature_is_a_notice_and_no_selection():
+    state, notices = parse(feature="<script>alert(1)</script>")
+    assert state.feature_id is None
+    assert [(n.param, n.value, n.reason) for n in notices] == [("feature", "<script>alert(1)</script>", "unknown_feature")]
+
+
+def test_unknown_layers_are_dropped_known_ones_kept():
+    state, notices = parse(layers="rail,nope,,sports")
+    assert state.layer_ids == ("rail", "sports")
+    assert [(n.param, n.value, n.reason) for n in notices] == [("layers", "nope", "unknown_layer")]
+
+
+def test_empty_layers_means_no_layers_not_defaults():
+    assert parse(layers="")[0].layer_ids == ()
+    assert query_from_state(UrlState(layer_ids=()), default_layer_ids=["rail"])["layers"] == ""
+    assert query_from_state(UrlState(), default_layer_ids=["rail", "sports"])["layers"] == "rail,sports"
+
+
+@pytest.mark.parametrize(
+    ("query", "param"),
+    [
+        ({"basemap": "google"}, "basemap"),
+        ({"lang": "fr"}, "lang"),
+        ({"lat": "nan", "lon": "118", "z": "9"}, "lat"),
+        ({"lat": "28", "lon": "500", "z": "9"}, "lon"),
+        ({"lat": "28", "lon": "118", "z": "99"}, "z"),
+        ({"lat": "28", "lon": "118", "z": "inf"}, "z"),
+    ],
+)
+def test_bad_values_fall_back_with_a_notice(query, param):
+    state, notices = parse(**query)
+    assert [n.param for n in notices] == [param]
+    assert notices[0].reason == "bad_value" and notices[0].expected
+    assert state.basemap == "osm" and state.lang == "zh" and state.view is None
+
+
+def test_partial_view_is_a_notice():
+    state, notices = parse(lat="28.9", lon="118.9")
+    assert state.view is None
+    assert [(n.param, n.reason) for n in notices] == [("z", "incomplete_view")]
+
+
+def test_very_long_values_are_refused_and_shortened_in_the_notice():
+    state, notices = parse(feature="x" * (MAX_PARAM_CHARS + 1), layers="rail," * 5000)
+    assert state.feature_id is None and state.layer_ids is None
+    assert [n.reason for n in notices] == ["too_long", "too_long"]
+    assert all(len(n.value) <= 60 for n in notices)
+
+
+def test_repeated_params_take_the_last_value():
+    state, _ = state_from_query({"lang": ["zh", "en"]}, feature_ids=FEATURES, layer_ids=LAYERS)
+    assert state.lang == "en"
+
+
+def test_case_and_spaces_are_forgiven_for_choices():
+    state, notices = parse(basemap=" OSM ", lang="EN")
+    assert (state.basemap, state.lang, notices) == ("osm", "en", ())
