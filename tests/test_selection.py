@@ -1,0 +1,231 @@
+"""selection: st_folium return values -> the clicked feature id; search."""
+from __future__ import annotations
+
+import pytest
+
+from mapapp.mapview import View
+from mapapp.models import Excerpt, Feature, Source
+from mapapp.selection import click_from_map_value, new_click, search_features, view_from_map_value
+
+# Return values of st_folium (streamlit-folium 0.27.4, returned_objects=RETURNED_OBJECTS) recorded
+# in headless Chromium from `window.__GLOBAL_DATA__.previous_data` in the map iframe after real mouse
+# clicks (tests/browser/mapdriver.py) on the app run with small fake features; popup_html trimmed.
+RECORDED: dict[str, dict] = {
+    "initial": {
+        "last_object_clicked": None,
+        "last_active_drawing": None,
+        "zoom": 9,
+        "center": {
+            "lat": 28.94,
+            "lng": 118.87
+        }
+    },
+    "click_point": {
+        "last_object_clicked": {
+            "lat": 28.98,
+            "lng": 118.95
+        },
+        "last_active_drawing": {
+            "geometry": {
+                "type": "Point",
+                "coordinates": [
+                    118.95,
+                    28.98
+                ]
+            },
+            "id": "qujiang-gym|dot|0",
+            "properties": {
+                "id": "qujiang-gym",
+                "label_html": "衢江区体育馆",
+                "name": "衢江区体育馆",
+                "part": "dot",
+                "popup_html": "<div class=\"qz-popup\"><b>衢江区体育馆</b><div class=\"qz-popup-sub\">Qujiang Gym</div><b…"
+            },
+            "type": "Feature"
+        },
+        "zoom": 9,
+        "center": {
+            "lat": 28.94086176940557,
+            "lng": 118.86932373046875
+        }
+    },
+    "click_line": {
+        "last_object_clicked": {
+            "lat": 29.000934035030202,
+            "lng": 118.89953613281251
+        },
+        "last_active_drawing": {
+            "geometry": {
+                "type": "LineString",
+                "coordinates": [
+                    [
+                        118.8,
+                        28.9
+                    ],
+                    [
+                        119.2,
+                        29.3
+                    ]
+                ]
+            },
+            "id": "hangqu-hsr|shape|0",
+            "properties": {
+                "id": "hangqu-hsr",
+                "label_html": "杭衢高铁",
+                "name": "杭衢高铁",
+                "part": "shape",
+                "popup_html": "<div class=\"qz-popup\"><b>杭衢高铁</b><div class=\"qz-popup-sub\">Hangqu Hsr</div><div …"
+            },
+            "type": "Feature"
+        },
+        "zoom": 9,
+        "center": {
+            "lat": 28.94086176940557,
+            "lng": 118.86932373046875
+        }
+    },
+    "click_polygon": {
+        "last_object_clicked": {
+            "lat": 29.077775612552088,
+            "lng": 119.17419433593751
+        },
+        "last_active_drawing": {
+            "geometry": {
+                "type": "Polygon",
+                "coordinates": [
+                    [
+                        [
+                            118.9,
+                            28.8
+                        ],
+                        [
+                            119.2,
+                            28.8
+                        ],
+                        [
+                            119.2,
+                            29.1
+                        ],
+                        [
+                            118.9,
+                            29.1
+                        ],
+                        [
+                            118.9,
+                            28.8
+                        ]
+                    ]
+                ]
+            },
+            "id": "qujiang-district|shape|1",
+            "properties": {
+                "id": "qujiang-district",
+                "label_html": "衢江区",
+                "name": "衢江区",
+                "part": "shape",
+                "popup_html": "<div class=\"qz-popup\"><b>衢江区</b><div class=\"qz-popup-sub\">Qujiang District</div>…"
+            },
+            "type": "Feature"
+        },
+        "zoom": 9,
+        "center": {
+            "lat": 28.94086176940557,
+            "lng": 118.86932373046875
+        }
+    }
+}
+
+
+def recorded(name: str) -> dict:
+    return RECORDED[name]
+
+
+def test_click_on_a_line_gives_its_id_property():
+    click = click_from_map_value(recorded("click_line"))
+    assert click is not None and click.feature_id == "hangqu-hsr"
+    assert click.signature == ("hangqu-hsr", recorded("click_line")["last_object_clicked"]["lat"], recorded("click_line")["last_object_clicked"]["lng"])
+
+
+def test_click_on_a_point_gives_its_id_property():
+    value = recorded("click_point")
+    assert value["last_active_drawing"]["properties"]["part"] == "dot"  # drawn twice (halo + dot), one id
+    assert click_from_map_value(value).feature_id == "qujiang-gym"
+
+
+def test_click_on_a_polygon_gives_its_id_property():
+    assert click_from_map_value(recorded("click_polygon")).feature_id == "qujiang-district"
+
+
+def test_pan_without_click_gives_no_click():
+    assert click_from_map_value(recorded("initial")) is None
+
+
+def test_the_tooltip_is_never_used():
+    value = {"last_active_drawing": {"properties": {"name": "衢江区体育馆"}}, "last_object_clicked_tooltip": "衢江区体育馆"}
+    assert click_from_map_value(value) is None
+
+
+@pytest.mark.parametrize("value", [None, [], "x", {"last_active_drawing": None}, {"last_active_drawing": {"properties": {"id": 5}}}, {"last_active_drawing": {"properties": None}}])
+def test_garbage_gives_no_click(value):
+    assert click_from_map_value(value) is None
+
+
+def test_new_click_ignores_a_click_already_handled_and_a_later_pan():
+    value = recorded("click_line")
+    first = new_click(value, None)
+    assert first is not None
+    assert new_click(value, first.signature) is None
+    panned = {**value, "center": {"lat": 29.5, "lng": 119.5}, "zoom": 8}
+    assert new_click(panned, first.signature) is None
+
+
+def test_same_feature_clicked_again_elsewhere_is_a_new_click():
+    value = recorded("click_line")
+    first = new_click(value, None)
+    again = {**value, "last_object_clicked": {"lat": 1.0, "lng": 2.0}}
+    assert new_click(again, first.signature) is not None
+
+
+def test_view_from_map_value():
+    value = {"center": {"lat": 28.9, "lng": 118.87 + 360}, "zoom": 11}
+    assert view_from_map_value(value) == View(28.9, 118.87, 11)
+    assert view_from_map_value({"zoom": 3}) is None
+    assert view_from_map_value(recorded("initial")) is not None
+
+
+def _feature(feature_id, name_zh, name_en, aliases=()):
+    return Feature(feature_id, name_zh, name_en, tuple(aliases), "port_zone", "ports_waterways", "operating", 100, "exact", False,
+                   (Source("t", "r", "q"),), "", {"type": "Point", "coordinates": [118.9, 28.9]}, {})
+
+
+FEATURES = {
+    f.feature_id: f
+    for f in [
+        _feature("dalu-zhang-zone", "大路章作业区", "Daluzhang Operation Zone", ["大篇章作业区"]),
+        _feature("qujiang-port", "衢江港区", "Qujiang Port Area", ["衢江港"]),
+        _feature("bonded", "衢州综合保税区", "Quzhou Comprehensive Bonded Zone", ["衢州综保区"]),
+    ]
+}
+EXCERPTS = {"bonded": (Excerpt("bonded", "001.txt", "h", "2026-01-01", "body", "衢州综保区于2025年6月11日正式封关运作。", ((0, 5),), 1, 0, 10),)}
+
+
+@pytest.mark.parametrize(
+    ("query", "expected_first", "kind"),
+    [
+        ("大路章", "dalu-zhang-zone", "name"),
+        ("大篇章", "dalu-zhang-zone", "alias"),
+        ("daluzhang", "dalu-zhang-zone", "name"),
+        ("ＢＯＮＤＥＤ", "bonded", "name"),  # full-width, upper case
+        ("综保区", "bonded", "alias"),
+        ("封关", "bonded", "excerpt"),
+    ],
+)
+def test_search_names_aliases_and_excerpts(query, expected_first, kind):
+    hits = search_features(query, FEATURES, EXCERPTS)
+    assert hits[0].feature_id == expected_first and hits[0].kind == kind
+
+
+def test_search_ranks_exact_names_first_and_ignores_blank():
+    hits = search_features("衢江港区", FEATURES, EXCERPTS)
+    assert [h.feature_id for h in hits] == ["qujiang-port"]
+    assert search_features("   ", FEATURES, EXCERPTS) == []
