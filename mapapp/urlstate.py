@@ -21,7 +21,10 @@ NoticeReason = Literal["unknown_feature", "unknown_layer", "bad_value", "too_lon
 
 @dataclass(frozen=True)
 class UrlNotice:
-    """A query parameter that could not be used. `value` is shortened; show it escaped."""
+    """A query parameter that could not be used. `value` is shortened; show it escaped.
+
+    `expected` is language-neutral (allowed values or a range); the UI words the reason.
+    """
 
     param: str
     value: str
@@ -59,7 +62,7 @@ def state_from_query(
             return None
         value = raw if isinstance(raw, str) else (list(raw) or [""])[-1]
         if len(value) > MAX_PARAM_CHARS:
-            notices.append(UrlNotice(param, shorten(value), "too_long", f"at most {MAX_PARAM_CHARS} characters"))
+            notices.append(UrlNotice(param, shorten(value), "too_long", f"≤ {MAX_PARAM_CHARS}"))
             return None
         return value.strip()
 
@@ -67,7 +70,7 @@ def state_from_query(
     if feature_id == "":
         feature_id = None
     if feature_id is not None and feature_id not in known_features:
-        notices.append(UrlNotice("feature", shorten(feature_id), "unknown_feature", "the id of a place on the map"))
+        notices.append(UrlNotice("feature", shorten(feature_id), "unknown_feature"))
         feature_id = None
 
     layers_value = get("layers")
@@ -101,7 +104,7 @@ def _view(lat_value: str | None, lon_value: str | None, zoom_value: str | None, 
         return None
     if any(v in (None, "") for v in given.values()):
         missing = ",".join(k for k, v in given.items() if v in (None, ""))
-        notices.append(UrlNotice(missing, "", "incomplete_view", "lat, lon and z together"))
+        notices.append(UrlNotice(missing, "", "incomplete_view"))
         return None
     lat = _number(lat_value, "lat", -85.0, 85.0, notices)
     lon = _number(lon_value, "lon", -180.0, 180.0, notices)
@@ -117,7 +120,7 @@ def _number(value: str | None, param: str, low: float, high: float, notices: lis
     except ValueError:
         number = math.nan
     if not math.isfinite(number) or not low <= number <= high:
-        notices.append(UrlNotice(param, shorten(value or ""), "bad_value", f"a number from {low:g} to {high:g}"))
+        notices.append(UrlNotice(param, shorten(value or ""), "bad_value", f"{low:g} … {high:g}"))
         return None
     return number
 

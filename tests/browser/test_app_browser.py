@@ -1,0 +1,161 @@
+"""The app in headless Chromium, offline (tile hosts blocked): draw, toggle, click, deep links.
+
+Expected sentences come from the pipeline at test time (idx.excerpts), never typed by hand.
+"""
+from __future__ import annotations
+
+from urllib.parse import parse_qs, quote, urlsplit
+
+import pytest
+from mapdriver import click_feature, drawn_feature_ids, map_frame, map_view, open_app, wait_for_excerpt, wait_until_idle
+
+from mapapp.mapview import is_district, map_layer_id_for
+from mapapp.models import Excerpt
+
+
+def feature_id_named(index, name_zh: str) -> str:
+    found = [f.feature_id for f in index.features.values() if f.name_zh == name_zh]
+    assert len(found) == 1, f"expected one feature named {name_zh}, found {found}"
+    return found[0]
+
+
+def excerpt_with(index, feature_id: str, words: str) -> Excerpt:
+    found = [e for e in index.excerpts.get(feature_id, ()) if words in e.text]
+    assert found, f"the pipeline gives {feature_id} no excerpt with {words!r}"
+    return found[0]
+
+
+def fragment(excerpt: Excerpt, around: int = 10) -> str:
+    """A piece of the excerpt around its first highlight, as the panel shows it."""
+    start, end = excerpt.highlights[0] if excerpt.highlights else (0, 0)
+    return excerpt.text[max(0, start - around) : end + around].strip()
+
+
+def test_map_draws_offline_and_no_request_leaves_the_app(page, app_url, requests_log):
+    frame = open_app(page, app_url)
+    assert len(drawn_feature_ids(frame)) > 10
+    assert requests_log.foreign(app_url) == []
+    assert any("/app/static/vendor/leaflet-" in url for url in requests_log.urls)
+
+
+def test_hiding_rail_removes_rail_lines_and_keeps_the_view(page, app_url, index):
+    rail_ids = {f.feature_id for f in index.features.values() if map_layer_id_for(f) == "rail"}
+    frame = open_app(page, app_url)
+    assert drawn_feature_ids(frame) & rail_ids
+    frame.evaluate("() => window.map.setView([28.97, 118.93], 11, {animate: false})")
+    wait_until_idle(page)
+    before = map_view(frame)
+    assert before[2] == 11
+    page.locator('[data-testid="stSidebar"]').get_by_text("铁路", exact=True).click()
+    frame.wait_for_function(
+        "(ids) => { let n = 0; window.map.eachLayer((l) => { if (l.feature && ids.includes(l.feature.properties.id)) n++; }); return n === 0; }",
+        arg=sorted(rail_ids),
+    )
+    wait_until_idle(page)
+    frame = map_frame(page)
+    assert not drawn_feature_ids(frame) & rail_ids
+    after = map_view(frame)
+    assert after[2] == before[2]
+    assert after[0] == pytest.approx(before[0], abs=1e-6) and after[1] == pytest.approx(before[1], abs=1e-6)
+    layers = parse_qs(urlsplit(page.url).query)["layers"][0].split(",")
+    assert "rail" not in layers and "roads" in layers
+
+
+def test_click_port_zone_shows_its_upgrade_sentence(page, app_url, index):
+    zone_id = feature_id_named(index, "大路章作业区")
+    excerpt = excerpt_with(index, zone_id, "一期技改")
+    open_app(page, app_url)
+    click_feature(page, zone_id)
+    popup = map_frame(page).locator(".qz-popup").last
+    popup.wait_for()  # the popup answers at once, before the server
+    assert "大路章作业区" in popup.inner_text()
+    wait_for_excerpt(page, fragment(excerpt))
+    assert f"feature={zone_id}" in page.url
+
+
+def test_click_bonded_zone_shows_its_opening_sentence(page, app_url, index):
+    zone_id = feature_id_named(index, "衢州综合保税区")
+    excerpt = excerpt_with(index, zone_id, "封关")
+    open_app(page, app_url)
+    click_feature(page, zone_id)
+    wait_for_excerpt(page, fragment(excerpt))
+
+
+def test_click_rail_line_shows_its_sentences(page, app_url, index):
+    line_id = feature_id_named(index, "杭衢高铁")
+    excerpts = index.excerpts[line_id]
+    assert excerpts
+    open_app(page, app_url)
+    click_feature(page, line_id)
+    for excerpt in excerpts[:4]:
+        wait_for_excerpt(page, fragment(excerpt))
+
+
+def test_click_district_polygon_shows_its_excerpts(page, app_url, index):
+    districts = [f for f in index.features.values() if is_district(f) and index.excerpts.get(f.feature_id) and not f.external]
+    assert districts, "no district polygon with excerpts"
+    district = min(districts, key=lambda f: (f.name_zh != "衢江区", f.feature_id))
+    open_app(page, app_url)
+    click_feature(page, district.feature_id)
+    wait_for_excerpt(page, fragment(index.excerpts[district.feature_id][0]))
+    assert district.name_zh in page.locator("h2").all_inner_texts()
+
+
+def test_deep_link_selects_the_gymnasium(page, app_url, index):
+    gym_id = feature_id_named(index, "衢江区体育馆")
+    excerpt = excerpt_with(index, gym_id, "浙BA")
+    frame = open_app(page, f"{app_url}?feature={gym_id}")
+    wait_for_excerpt(page, fragment(excerpt))
+    assert "衢江区体育馆" in page.locator("h2").all_inner_texts()
+    assert "衢江区体育馆" in frame.locator(".qz-popup").last.inner_text()
+    assert frame.evaluate("() => window.map.getZoom()") >= 10
+
+
+def test_full_link_restores_layers_basemap_language_and_view(page, app_url, index):
+    gym_id = feature_id_named(index, "衢江区体育馆")
+    frame = open_app(page, f"{app_url}?feature={gym_id}&layers=sports,rail&basemap=none&lang=en&lat=28.97&lon=118.93&z=12")
+    lat, lon, zoom = map_view(frame)
+    assert (round(lat, 2), round(lon, 2), zoom) == (28.97, 118.93, 12)
+    drawn_layers = {map_layer_id_for(index.features[fid]) for fid in drawn_feature_ids(frame)}
+    assert drawn_layers <= {"sports", "rail"}
+    assert frame.locator(".leaflet-tile-pane img").count() == 0  # no basemap
+    assert page.get_by_text("Layers", exact=True).is_visible()  # English interface
+    query = parse_qs(urlsplit(page.url).query)
+    assert query["lang"] == ["en"] and query["basemap"] == ["none"] and query["feature"] == [gym_id]
+
+
+def test_garbage_in_the_link_gives_a_notice_and_a_working_map(page, app_url):
+    evil = "<img src=x onerror=window.qzPwned=1>"
+    frame = open_app(page, f"{app_url}?feature={quote(evil)}&z=abc&layers={'x' * 5000}")
+    notices = page.locator('[data-testid="stAlert"]').all_inner_texts()
+    assert any(evil in text for text in notices), notices
+    assert len(drawn_feature_ids(frame)) > 10
+    assert page.evaluate("() => window.qzPwned") is None
+
+
+def test_search_selects_and_zooms(page, app_url, index):
+    zone_id = feature_id_named(index, "衢州综合保税区")
+    frame = open_app(page, app_url)
+    box = page.locator('[data-testid="stSidebar"] input[type="text"]').first
+    box.fill("综保区")
+    box.press("Enter")
+    wait_until_idle(page)
+    page.locator('[data-testid="stSidebar"] button', has_text="衢州综合保税区").first.click()
+    wait_for_excerpt(page, fragment(excerpt_with(index, zone_id, "封关")))
+    frame = map_frame(page)
+    frame.wait_for_function("() => window.map.getZoom() >= 12")
+    assert f"feature={zone_id}" in page.url
+
+
+def test_reader_mention_selects_its_place(page, app_url, index):
+    gym_id = feature_id_named(index, "衢江区体育馆")
+    open_app(page, f"{app_url}?feature={gym_id}")
+    wait_until_idle(page)
+    page.locator('[data-testid="stExpander"] summary').first.click()
+    link = page.locator("a.qz-mention").filter(has_not=page.locator("mark.qz-selected")).first
+    target = parse_qs(urlsplit(link.get_attribute("href")).query)["feature"][0]
+    link.click()
+    page.wait_for_url(f"**feature={target}**")
+    map_frame(page)
+    wait_until_idle(page)
+    assert index.features[target].name_zh in page.locator("h2").all_inner_texts()

@@ -1,0 +1,87 @@
+"""Smoke tests of the whole page with streamlit.testing (no browser): real seeds, geodata, layers."""
+from __future__ import annotations
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from mapapp.paths import ROOT_DIR
+
+APP = str(ROOT_DIR / "streamlit_app.py")
+
+
+def run_app(**query: str) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=120)
+    for key, value in query.items():
+        at.query_params[key] = value
+    at.run()
+    assert not at.exception, [e.message for e in at.exception]
+    return at
+
+
+@pytest.fixture(scope="module")
+def index():
+    from mapapp.index import build_map_index
+
+    return build_map_index()
+
+
+def feature_id_named(index, name_zh: str) -> str:
+    return next(f.feature_id for f in index.features.values() if f.name_zh == name_zh)
+
+
+def test_page_comes_up_in_chinese_with_grouped_layer_toggles():
+    at = run_app()
+    assert at.title[0].value == "衢州新闻地图"
+    labels = [box.label for box in at.sidebar.checkbox]
+    assert labels[:5] == ["铁路", "公路", "港口与航道", "航空", "远程线路"]  # 交通 first, in layer order
+    assert "区县界" in labels
+    assert at.query_params["lang"] == "zh" and at.query_params["basemap"] == "osm"
+
+
+def test_english_on_request():
+    at = run_app(lang="en")
+    assert at.title[0].value == "Quzhou news map"
+    assert "Rail" in [box.label for box in at.sidebar.checkbox]
+
+
+def test_deep_link_fills_the_side_panel(index):
+    gym_id = feature_id_named(index, "衢江区体育馆")
+    at = run_app(feature=gym_id)
+    assert at.header[0].value == "衢江区体育馆"
+    assert at.query_params["feature"] == gym_id
+    assert at.query_params["z"]  # zoomed to the gymnasium
+
+
+def test_unknown_feature_gives_a_notice_and_no_selection():
+    at = run_app(feature="no-such-place", layers="rail,bogus")
+    warnings = [w.value for w in at.warning]
+    assert any("no\\-such\\-place" in w for w in warnings) and any("bogus" in w for w in warnings)
+    assert "feature" not in at.query_params
+    assert at.query_params["layers"] == "rail"
+
+
+def test_search_then_choose_selects_and_updates_the_url(index):
+    zone_id = feature_id_named(index, "衢州综合保税区")
+    at = run_app()
+    at.text_input(key="w_search").input("综保区").run()
+    at.button(key=f"w_hit_{zone_id}").click().run()
+    assert not at.exception
+    assert at.header[0].value == "衢州综合保税区"
+    assert at.query_params["feature"] == zone_id
+
+
+def test_layer_toggle_is_written_to_the_url():
+    at = run_app()
+    at.checkbox(key="w_layer_rail").uncheck().run()
+    assert "rail" not in at.query_params["layers"].split(",")
+
+
+def test_pure_modules_do_not_import_streamlit():
+    import subprocess
+    import sys
+
+    code = (
+        "import sys; import mapapp.mapview, mapapp.selection, mapapp.urlstate, mapapp.assets; "
+        "sys.exit('streamlit' in sys.modules)"
+    )
+    assert subprocess.run([sys.executable, "-c", code], cwd=ROOT_DIR).returncode == 0
