@@ -293,6 +293,9 @@ _CSS = """
 .leaflet-control-attribution details.qz-sources { display: inline; }
 .qz-sources[open] ul { max-height: 220px; overflow-y: auto; margin: 4px 0; padding-left: 16px; text-align: left; }
 .qz-sources summary { cursor: pointer; display: inline; }
+.qz-point { cursor: pointer; }
+.qz-dot { box-sizing: border-box; border-radius: 50%; box-shadow: 0 0 2px rgba(0,0,0,.6); }
+.qz-ring { box-sizing: border-box; margin: 4px; border-radius: 50%; border: 4px solid #ffd400; box-shadow: 0 0 4px #000; }
 .qz-label { color: #333; font-size: 12px; font-weight: 600; white-space: nowrap;
   text-shadow: 0 0 3px #fff, 0 0 3px #fff, 0 0 3px #fff; transform: translate(-50%, -50%); }
 </style>
@@ -371,8 +374,9 @@ function (feature, layer) {
     layer.on("click", function (e) {
         window.qzSelectedFeatureId = props.id;
         if (props.popup_html && layer._map) {
+            var at = e.originalEvent ? layer._map.mouseEventToLatLng(e.originalEvent) : e.latlng;
             L.popup({maxWidth: 340, className: "qz-popup-box"})
-                .setLatLng(e.latlng)
+                .setLatLng(at)
                 .setContent(props.popup_html)
                 .openOn(layer._map);
         }
@@ -413,22 +417,46 @@ def _line_style(feature: Feature, style: Mapping[str, Any]) -> dict[str, Any]:
     }
 
 
-def _point_style(feature: Feature, style: Mapping[str, Any]) -> dict[str, Any]:
-    color = style.get("color", "#333333")
-    radius = style.get("radius", 6)
+def _point_style(feature: Feature, style: Mapping[str, Any], offset_px: tuple[float, float], *, small: bool) -> dict[str, Any]:
+    """DivIcon options for a point: a dot (a ring for stations, ports, airports), fanned out by offset_px."""
+    color = html.escape(str(style.get("color", "#333333")), quote=True)
+    diameter = 9 if small else 2 * int(style.get("radius", 6)) + 2
     if feature.category in ("rail_station", "port", "airport"):
-        # Stations, ports and airports: a ring, as on transit maps.
-        return {"radius": radius + 1, "color": color, "weight": 3, "fill": True, "fillColor": "#ffffff", "fillOpacity": 1, "pane": PANE_POINTS}
+        css = f"background:#fff;border:3px solid {color};"
+    else:
+        css = f"background:{color};border:2px solid #fff;"
+    if feature.status in ("under_construction", "planned"):
+        css = css.replace("solid", "dashed")
+    dx, dy = offset_px
     return {
-        "radius": radius,
-        "color": "#ffffff",
-        "weight": 1.5,
-        "fill": True,
-        "fillColor": color,
-        "fillOpacity": 0.95,
-        "dashArray": DASH_UNDER_CONSTRUCTION if feature.status in ("under_construction", "planned") else None,
-        "pane": PANE_POINTS,
+        "html": f'<div class="qz-dot" style="{css}width:{diameter}px;height:{diameter}px"></div>',
+        "className": "qz-point",
+        "iconSize": [diameter, diameter],
+        "iconAnchor": [round(diameter / 2 - dx, 1), round(diameter / 2 - dy, 1)],
     }
+
+
+def point_offsets_px(features: Iterable[Feature], *, spacing_px: float = 9.0) -> dict[str, tuple[float, float]]:
+    """Screen offsets that fan out points sharing one position (sunflower pattern).
+
+    Many places known only by area share their area's anchor point; drawn on top of each other only
+    the last could be clicked. Their halos stay centred on the true anchor.
+    """
+    groups: dict[tuple[float, float], list[str]] = {}
+    for feature in features:
+        if feature.geometry and feature.geometry.get("type") == "Point":
+            lon, lat = feature.geometry["coordinates"][:2]
+            groups.setdefault((round(lon, 4), round(lat, 4)), []).append(feature.feature_id)
+    offsets: dict[str, tuple[float, float]] = {}
+    golden_angle = math.pi * (3 - math.sqrt(5))
+    for feature_ids in groups.values():
+        if len(feature_ids) == 1:
+            offsets[feature_ids[0]] = (0.0, 0.0)
+            continue
+        for k, feature_id in enumerate(sorted(feature_ids)):
+            r = spacing_px * math.sqrt(k + 0.6)
+            offsets[feature_id] = (round(r * math.cos(k * golden_angle), 1), round(r * math.sin(k * golden_angle), 1))
+    return offsets
 
 
 def _halo_style(feature: Feature, style: Mapping[str, Any]) -> dict[str, Any]:
@@ -473,8 +501,10 @@ def build_layer_group(
     excerpts: Mapping[str, Sequence[Excerpt]],
     lang: str,
     basemap: str,
+    offsets: Mapping[str, tuple[float, float]] | None = None,
 ) -> folium.FeatureGroup:
     """One overlay: shapes (lines, polygons), halos for points known by address or area, points."""
+    offsets = offsets if offsets is not None else point_offsets_px(features)
     group = folium.FeatureGroup(name=layer.layer_id)
     shapes: list[dict] = []
     halos: list[dict] = []
@@ -492,10 +522,10 @@ def build_layer_group(
                 halos.append(_feature_dict(feature, geometry, lang, feature_excerpts, part="halo"))
                 styles[f"{fid}|halo"] = _halo_style(feature, layer.style)
                 points.append(_feature_dict(feature, geometry, lang, feature_excerpts, part="dot"))
-                styles[f"{fid}|dot"] = {**_point_style(feature, layer.style), "radius": 3.5}
+                styles[f"{fid}|dot"] = _point_style(feature, layer.style, offsets.get(fid, (0.0, 0.0)), small=True)
             else:
                 points.append(_feature_dict(feature, geometry, lang, feature_excerpts, part="shape"))
-                styles[f"{fid}|shape"] = _point_style(feature, layer.style)
+                styles[f"{fid}|shape"] = _point_style(feature, layer.style, offsets.get(fid, (0.0, 0.0)), small=False)
         else:
             shapes.append(_feature_dict(feature, geometry, lang, feature_excerpts, part="shape"))
             styles[f"{fid}|shape"] = _line_style(feature, layer.style)
@@ -507,7 +537,7 @@ def build_layer_group(
     if halos:
         _geojson(halos, styles, name=f"{layer.layer_id}-halos", marker=folium.Circle(radius=1)).add_to(group)
     if points:
-        _geojson(points, styles, name=f"{layer.layer_id}-points", marker=folium.CircleMarker(radius=5)).add_to(group)
+        _geojson(points, styles, name=f"{layer.layer_id}-points", marker=folium.Marker(icon=folium.DivIcon(), pane=PANE_POINTS)).add_to(group)
     for feature, geometry in _innermost(labels):
         point = shape(geometry).representative_point()
         folium.Marker(
@@ -559,30 +589,38 @@ class _SelectionPopup(MacroElement):
 
 
 def build_selection_group(
-    feature: Feature, *, excerpts: Sequence[Excerpt], lang: str, basemap: str
+    feature: Feature,
+    *,
+    excerpts: Sequence[Excerpt],
+    lang: str,
+    basemap: str,
+    offset_px: tuple[float, float] = (0.0, 0.0),
 ) -> folium.FeatureGroup:
     """A non-interactive highlight under the selected feature, and its popup for deep links."""
     group = folium.FeatureGroup(name="selection")
     geometry = display_geometry(feature.geometry, basemap=basemap)
     is_point = geometry["type"] in ("Point", "MultiPoint")
-    highlight = {
-        "color": SELECTION_COLOR,
-        "weight": 10 if not is_point else 4,
-        "opacity": 0.85,
-        "fillColor": SELECTION_COLOR,
-        "fillOpacity": 0.08 if not is_point else 0.0,
-        "radius": 13,
-        "interactive": False,
-        "pane": PANE_SELECTION,
-    }
-    folium.GeoJson(
-        {"type": "FeatureCollection", "features": [{"type": "Feature", "geometry": geometry, "properties": {"id": feature.feature_id}}]},
-        name="selection",
-        style_function=lambda _item: highlight,
-        marker=folium.CircleMarker(radius=13) if is_point else None,
-        interactive=False,
-        pane=PANE_SELECTION,
-    ).add_to(group)
+    data = {"type": "FeatureCollection", "features": [{"type": "Feature", "geometry": geometry, "properties": {"id": feature.feature_id}}]}
+    if is_point:
+        # A ring around the (possibly fanned-out) dot: same offset as the dot's icon.
+        size, (dx, dy) = 30, offset_px
+        ring = {
+            "html": f'<div class="qz-ring" style="width:{size - 8}px;height:{size - 8}px"></div>',
+            "className": "qz-selection-ring",
+            "iconSize": [size, size],
+            "iconAnchor": [size / 2 - dx, size / 2 - dy],
+        }
+        folium.GeoJson(
+            data,
+            name="selection",
+            style_function=lambda _item: ring,
+            marker=folium.Marker(icon=folium.DivIcon(), interactive=False, keyboard=False, pane=PANE_SELECTION),
+        ).add_to(group)
+    else:
+        highlight = {"color": SELECTION_COLOR, "weight": 10, "opacity": 0.85, "fillColor": SELECTION_COLOR, "fillOpacity": 0.08}
+        folium.GeoJson(
+            data, name="selection", style_function=lambda _item: highlight, interactive=False, pane=PANE_SELECTION
+        ).add_to(group)
     anchor = shape(geometry).representative_point() if not is_point else shape(geometry).centroid
     group.add_child(_SelectionPopup(feature.feature_id, latlng_from_lonlat(anchor.x, anchor.y), popup_html(feature, excerpts, lang)))
     return group
@@ -599,17 +637,23 @@ def build_overlay_groups(
     selected_feature: Feature | None = None,
 ) -> list[folium.FeatureGroup]:
     """A FeatureGroup per visible layer (layer order, districts first), then the selection."""
+    features = list(features)
     visible = set(visible_layer_ids)
     grouped = features_by_map_layer(features)
+    offsets = point_offsets_px(features)  # over all layers, so a dot keeps its place when others toggle
     groups = [
-        build_layer_group(layer, grouped[layer.layer_id], excerpts=excerpts, lang=lang, basemap=basemap)
+        build_layer_group(layer, grouped[layer.layer_id], excerpts=excerpts, lang=lang, basemap=basemap, offsets=offsets)
         for layer in layers
         if layer.layer_id in visible and grouped.get(layer.layer_id)
     ]
     if selected_feature is not None and selected_feature.geometry:
         groups.append(
             build_selection_group(
-                selected_feature, excerpts=excerpts.get(selected_feature.feature_id, ()), lang=lang, basemap=basemap
+                selected_feature,
+                excerpts=excerpts.get(selected_feature.feature_id, ()),
+                lang=lang,
+                basemap=basemap,
+                offset_px=offsets.get(selected_feature.feature_id, (0.0, 0.0)),
             )
         )
     return groups

@@ -129,11 +129,22 @@ def test_styles_dash_under_construction_and_schematic_lines():
 
 def test_address_point_is_a_halo_of_its_precision_plus_a_dot():
     _, page = render(build())
-    assert "new L.circle(latlng, opts)" in page and "new L.CircleMarker(latlng, opts)" in page
+    assert "new L.circle(latlng, opts)" in page and "new L.Marker(latlng, opts)" in page  # halo + dot
     styles = [json.loads(raw) for raw in re.findall(r"return (\{.*?\});", page)]
     halos = [style for style in styles if style.get("pane") == mapview.PANE_AREAS and "radius" in style]
     assert sorted(style["radius"] for style in halos) == [300, 3000]  # precision_m, in metres
     assert all(style["fill"] and 0 < style["fillOpacity"] < 0.3 for style in halos)  # translucent, clickable inside
+
+
+def test_points_sharing_a_position_are_fanned_out_distinctly():
+    twins = [make_feature(f"venue-{i}", f"场馆{i}", "sports_venue", "sports", {"type": "Point", "coordinates": [118.9537, 28.9632]}, basis="area", precision_m=10000) for i in range(47)]
+    offsets = mapview.point_offsets_px([*twins, STATION])
+    assert offsets["quzhou-west"] == (0.0, 0.0)  # alone: no offset
+    fanned = [offsets[f.feature_id] for f in twins]
+    assert len(set(fanned)) == 47
+    nearest = min(((a[0] - b[0]) ** 2 + (a[1] - b[1]) ** 2) ** 0.5 for i, a in enumerate(fanned) for b in fanned[i + 1 :])
+    assert nearest >= 9  # dots (9 px wide) do not cover each other
+    assert max((x * x + y * y) ** 0.5 for x, y in fanned) < 70
 
 
 def test_district_labels_only_innermost_and_escaped():

@@ -42,7 +42,13 @@ def _free_port() -> int:
 
 @pytest.fixture(scope="session")
 def app_url(tmp_path_factory) -> str:
-    """The app served by `streamlit run streamlit_app.py`, headless, on 127.0.0.1:<free port>."""
+    """The app served by `streamlit run streamlit_app.py`, headless, on 127.0.0.1:<free port>.
+
+    QZ_APP_URL=http://127.0.0.1:8501/ tests an app you started yourself instead.
+    """
+    if os.environ.get("QZ_APP_URL"):
+        yield os.environ["QZ_APP_URL"].rstrip("/") + "/"
+        return
     port = _free_port()
     log_path = tmp_path_factory.mktemp("streamlit") / "streamlit.log"
     command = [

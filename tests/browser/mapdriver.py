@@ -11,7 +11,7 @@ _FEATURE_POINT_JS = """
   const map = window.map;
   const layers = [];
   map.eachLayer((l) => {
-    if (l.feature && l.feature.properties && l.feature.properties.id === featureId && l._path) layers.push(l);
+    if (l.feature && l.feature.properties && l.feature.properties.id === featureId && (l._path || l._icon)) layers.push(l);
   });
   const rank = (l) => ({shape: 0, dot: 1, halo: 2}[l.feature.properties.part] ?? 3);
   layers.sort((a, b) => rank(a) - rank(b));
@@ -25,7 +25,11 @@ _FEATURE_POINT_JS = """
   const inside = (p) => p.x > 8 && p.y > 8 && p.x < size.x - 8 && p.y < size.y - 30;
   for (const layer of layers) {
     const points = [];
-    if (layer.getLatLng) {
+    const target = layer._path || layer._icon;
+    if (layer._icon) {
+      const r = layer._icon.getBoundingClientRect();  // fanned-out icons sit away from their latlng
+      points.push(L.point(r.left + r.width / 2 - box.left, r.top + r.height / 2 - box.top));
+    } else if (layer.getLatLng) {
       points.push(map.latLngToContainerPoint(layer.getLatLng()));
     } else {
       const rings = layer._parts || [];  // projected, clipped, simplified: what is on screen
@@ -47,7 +51,8 @@ _FEATURE_POINT_JS = """
     }
     for (const p of points) {
       if (!inside(p)) continue;
-      if (document.elementFromPoint(box.left + p.x, box.top + p.y) === layer._path) return {x: p.x, y: p.y};
+      const hit = document.elementFromPoint(box.left + p.x, box.top + p.y);
+      if (hit && (hit === target || target.contains(hit))) return {x: p.x, y: p.y};
     }
   }
   return null;

@@ -9,13 +9,16 @@ from urllib.parse import parse_qs, quote, urlsplit
 import pytest
 from mapdriver import click_feature, drawn_feature_ids, map_frame, map_view, open_app, wait_for_excerpt, wait_until_idle
 
-from mapapp.mapview import is_district, map_layer_id_for
+from mapapp.mapview import is_district, map_layer_id_for, view_for_feature
+from mapapp.ui import TEXT
 from mapapp.models import Excerpt
 
 
-def feature_id_named(index, name_zh: str) -> str:
-    found = [f.feature_id for f in index.features.values() if f.name_zh == name_zh]
-    assert len(found) == 1, f"expected one feature named {name_zh}, found {found}"
+def feature_id_named(index, name: str) -> str:
+    """The feature whose official name (else one of whose aliases) is `name`."""
+    found = [f.feature_id for f in index.features.values() if f.name_zh == name]
+    found = found or [f.feature_id for f in index.features.values() if name in f.aliases]
+    assert len(found) == 1, f"expected one feature named {name}, found {found}"
     return found[0]
 
 
@@ -68,7 +71,7 @@ def test_click_port_zone_shows_its_upgrade_sentence(page, app_url, index):
     click_feature(page, zone_id)
     popup = map_frame(page).locator(".qz-popup").last
     popup.wait_for()  # the popup answers at once, before the server
-    assert "大路章作业区" in popup.inner_text()
+    assert index.features[zone_id].name_zh in popup.inner_text()
     wait_for_excerpt(page, fragment(excerpt))
     assert f"feature={zone_id}" in page.url
 
@@ -106,8 +109,9 @@ def test_deep_link_selects_the_gymnasium(page, app_url, index):
     excerpt = excerpt_with(index, gym_id, "浙BA")
     frame = open_app(page, f"{app_url}?feature={gym_id}")
     wait_for_excerpt(page, fragment(excerpt))
-    assert "衢江区体育馆" in page.locator("h2").all_inner_texts()
-    assert "衢江区体育馆" in frame.locator(".qz-popup").last.inner_text()
+    name = index.features[gym_id].name_zh
+    assert name in page.locator("h2").all_inner_texts()
+    assert name in frame.locator(".qz-popup").last.inner_text()
     assert frame.evaluate("() => window.map.getZoom()") >= 10
 
 
@@ -140,10 +144,10 @@ def test_search_selects_and_zooms(page, app_url, index):
     box.fill("综保区")
     box.press("Enter")
     wait_until_idle(page)
-    page.locator('[data-testid="stSidebar"] button', has_text="衢州综合保税区").first.click()
+    page.locator('[data-testid="stSidebar"] button', has_text=index.features[zone_id].name_zh).first.click()
     wait_for_excerpt(page, fragment(excerpt_with(index, zone_id, "封关")))
-    frame = map_frame(page)
-    frame.wait_for_function("() => window.map.getZoom() >= 12")
+    expected_zoom = view_for_feature(index.features[zone_id]).zoom
+    map_frame(page).wait_for_function("(z) => window.map.getZoom() === z", arg=expected_zoom)
     assert f"feature={zone_id}" in page.url
 
 
@@ -151,8 +155,8 @@ def test_reader_mention_selects_its_place(page, app_url, index):
     gym_id = feature_id_named(index, "衢江区体育馆")
     open_app(page, f"{app_url}?feature={gym_id}")
     wait_until_idle(page)
-    page.locator('[data-testid="stExpander"] summary').first.click()
-    link = page.locator("a.qz-mention").filter(has_not=page.locator("mark.qz-selected")).first
+    page.locator('[data-testid="stExpander"] summary', has_text=TEXT["zh"]["reader"]).first.click()
+    link = page.locator("a.qz-mention:visible").filter(has_not=page.locator("mark.qz-selected")).first
     target = parse_qs(urlsplit(link.get_attribute("href")).query)["feature"][0]
     link.click()
     page.wait_for_url(f"**feature={target}**")
