@@ -24,6 +24,7 @@ from folium.utilities import JsCode
 from shapely.geometry import mapping, shape
 
 from mapapp.assets import LeafletUrls
+from mapapp.coords import gcj02_from_wgs84, gcj02_geometry_from_wgs84, wgs84_from_gcj02
 from mapapp.models import Excerpt, Feature, LayerSpec
 
 Basemap = Literal["osm", "gaode", "none"]
@@ -133,9 +134,9 @@ def view_from_bounds(
     return View(lat=round(lat, 6), lon=round(lon, 6), zoom=max(MIN_ZOOM, min(zoom, MAX_ZOOM)))
 
 
-def view_for_feature(feature: Feature, geometry: Mapping[str, Any] | None = None) -> View:
-    """A view that shows the whole feature; a point with a halo shows its whole halo."""
-    geometry = geometry or feature.geometry
+def view_for_feature(feature: Feature) -> View:
+    """A view (WGS-84) that shows the whole feature; a point with a halo shows its whole halo."""
+    geometry = feature.geometry
     west, south, east, north = bounds_from_geometry(geometry)
     if geometry.get("type") == "Point" and feature.location_basis in HALO_BASES:
         d_lat = feature.precision_m / 111_320
@@ -158,10 +159,24 @@ def display_geometry(geometry: Mapping[str, Any], *, basemap: str) -> dict[str, 
         geom = geom.simplify(0.0001, preserve_topology=True)
     drawn = _rounded(mapping(geom))
     if basemap == "gaode":
-        from mapapp.coords import gcj02_geometry_from_wgs84  # written alongside; see issue 4
-
         drawn = gcj02_geometry_from_wgs84(drawn)
     return drawn
+
+
+def map_view_from_wgs84(view: View, *, basemap: str) -> View:
+    """The view in the map's own coordinates: GCJ-02 on the Gaode basemap, else WGS-84."""
+    if basemap != "gaode":
+        return view
+    lon, lat = gcj02_from_wgs84(view.lon, view.lat)
+    return View(lat=round(lat, 6), lon=round(lon, 6), zoom=view.zoom)
+
+
+def wgs84_view_from_map(view: View, *, basemap: str) -> View:
+    """The view as stored in the URL (WGS-84) from the map's own coordinates."""
+    if basemap != "gaode":
+        return view
+    lon, lat = wgs84_from_gcj02(view.lon, view.lat)
+    return View(lat=round(lat, 6), lon=round(lon, 6), zoom=view.zoom)
 
 
 def _vertex_count(geometry: Mapping[str, Any]) -> int:

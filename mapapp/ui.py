@@ -282,8 +282,7 @@ def _select(feature_id: str | None, *, zoom: bool) -> None:
             st.session_state[f"w_layer_{layer_id}"] = True
             st.session_state["qz_layer_turned_on"] = layer_id
         if zoom and feature.geometry:
-            geometry = mapview.display_geometry(feature.geometry, basemap=state.basemap)
-            view = mapview.view_for_feature(feature, geometry)
+            view = mapview.view_for_feature(feature)
             state = replace(state, view=view)
             _request_view(view)
     _set_state(state)
@@ -299,7 +298,7 @@ def _on_map_change() -> None:
             _select(click.feature_id, zoom=False)
     view = view_from_map_value(value)
     if view is not None:
-        _set_state(replace(_state(), view=view))
+        _set_state(replace(_state(), view=mapview.wgs84_view_from_map(view, basemap=_state().basemap)))
 
 
 def _on_layers_change() -> None:
@@ -432,6 +431,8 @@ def render_map(index: MapIndex, layers: Sequence[MapLayer], state: UrlState, lea
         selected_feature=selected,
     )
     request: View | None = st.session_state.get(VIEW_REQUEST_KEY)
+    if request is not None:
+        request = mapview.map_view_from_wgs84(request, basemap=state.basemap)
     st_folium(
         base_map,
         key=MAP_KEY,

@@ -198,11 +198,19 @@ def test_no_basemap_has_no_tiles():
 
 
 def test_gaode_overlays_are_shifted_to_gcj02():
-    pytest.importorskip("mapapp.coords")
     drawn = mapview.display_geometry(STATION.geometry, basemap="gaode")
     lon, lat = drawn["coordinates"]
     # GCJ-02 moves points in Zhejiang by a few hundred metres, east and south-north.
     assert 0.002 < lon - 118.80 < 0.01 and -0.01 < lat - 28.95 < 0.0
+
+
+def test_views_are_wgs84_in_the_url_and_gcj02_on_the_gaode_map():
+    view = mapview.View(28.95, 118.80, 12)
+    shifted = mapview.map_view_from_wgs84(view, basemap="gaode")
+    assert (shifted.lon, shifted.lat) == tuple(round(v, 6) for v in mapview.display_geometry(STATION.geometry, basemap="gaode")["coordinates"])
+    back = mapview.wgs84_view_from_map(shifted, basemap="gaode")
+    assert back.lat == pytest.approx(view.lat, abs=1e-5) and back.lon == pytest.approx(view.lon, abs=1e-5)
+    assert mapview.map_view_from_wgs84(view, basemap="osm") == view
 
 
 def test_long_lines_are_thinned_for_display():
