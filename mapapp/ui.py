@@ -261,12 +261,11 @@ def _init_session(index: MapIndex, layers: Sequence[MapLayer]) -> None:
     st.session_state["w_lang"] = state.lang
     _set_state(state)
     st.session_state[CLICK_KEY] = None
+    st.session_state[VIEW_REQUEST_KEY] = None
+    if state.feature_id is not None:
+        _select(state.feature_id, zoom=state.view is None)
     if state.view is not None:
         _request_view(state.view)
-    elif state.feature_id is not None:
-        _select(state.feature_id, zoom=True)
-    else:
-        st.session_state[VIEW_REQUEST_KEY] = None
 
 
 def _select(feature_id: str | None, *, zoom: bool) -> None:

@@ -50,6 +50,14 @@ def test_deep_link_fills_the_side_panel(index):
     assert at.header[0].value == "衢江区体育馆"
     assert at.query_params["feature"] == gym_id
     assert at.query_params["z"]  # zoomed to the gymnasium
+    assert any(f"feature={gym_id}" in block.value for block in at.sidebar.code)  # the link to copy
+
+
+def test_deep_link_turns_on_the_layer_of_the_selected_place(index):
+    gym_id = feature_id_named(index, "衢江区体育馆")
+    at = run_app(feature=gym_id, layers="rail", lat="28.9", lon="118.9", z="11")
+    assert at.query_params["layers"].split(",") == ["rail", "sports"]
+    assert (at.query_params["lat"], at.query_params["z"]) == ("28.90000", "11")  # the link's view wins
 
 
 def test_unknown_feature_gives_a_notice_and_no_selection():

@@ -64,6 +64,21 @@ def test_hiding_rail_removes_rail_lines_and_keeps_the_view(page, app_url, index)
     assert "rail" not in layers and "roads" in layers
 
 
+def test_switching_basemap_keeps_the_view_and_the_overlays(page, app_url):
+    frame = open_app(page, app_url)
+    frame.evaluate("() => window.map.setView([28.97, 118.93], 11, {animate: false})")
+    wait_until_idle(page)
+    drawn = drawn_feature_ids(frame)
+    page.locator('[data-testid="stSidebar"]').get_by_text("无底图", exact=True).click()
+    wait_until_idle(page)
+    frame = map_frame(page)
+    frame.wait_for_function("() => window.map && window.map.getZoom() === 11")
+    lat, lon, _ = map_view(frame)
+    assert lat == pytest.approx(28.97, abs=1e-4) and lon == pytest.approx(118.93, abs=1e-4)
+    assert drawn_feature_ids(frame) == drawn
+    assert frame.locator(".leaflet-tile-pane img").count() == 0
+
+
 def test_click_port_zone_shows_its_upgrade_sentence(page, app_url, index):
     zone_id = feature_id_named(index, "大路章作业区")
     excerpt = excerpt_with(index, zone_id, "一期技改")
