@@ -14,7 +14,7 @@ from mapapp.mapview import MAX_ZOOM, MIN_ZOOM, View
 from mapapp.models import Excerpt, Feature
 
 # What ui.py asks st_folium to report; keep it short, every change of these costs a rerun.
-RETURNED_OBJECTS: tuple[str, ...] = ("last_active_drawing", "last_object_clicked", "center", "zoom")
+RETURNED_OBJECTS: tuple[str, ...] = ("last_active_drawing", "last_object_clicked", "last_object_clicked_count", "center", "zoom")
 
 
 @dataclass(frozen=True)
@@ -38,11 +38,13 @@ def click_from_map_value(value: Mapping[str, Any] | None) -> MapClick | None:
     feature_id = properties.get("id")
     if not isinstance(feature_id, str) or not feature_id:
         return None
+    # A marker reports the same latlng at every click: the component's click count tells clicks apart.
+    count = value.get("last_object_clicked_count")
     clicked = value.get("last_object_clicked")
     where: tuple[Any, ...] = ()
     if isinstance(clicked, Mapping):
         where = (clicked.get("lat"), clicked.get("lng"))
-    return MapClick(feature_id=feature_id, signature=(feature_id, *where))
+    return MapClick(feature_id=feature_id, signature=(feature_id, count, *where))
 
 
 def new_click(value: Mapping[str, Any] | None, previous_signature: tuple[Any, ...] | None) -> MapClick | None:

@@ -9,10 +9,13 @@ from mapapp.selection import click_from_map_value, new_click, search_features, v
 
 # Return values of st_folium (streamlit-folium 0.27.4, returned_objects=RETURNED_OBJECTS) recorded
 # in headless Chromium from `window.__GLOBAL_DATA__.previous_data` in the map iframe after real mouse
-# clicks (tests/browser/mapdriver.py) on the app run with small fake features; popup_html trimmed.
+# clicks (tests/browser/mapdriver.py): initial, click_line and click_point on the real app,
+# click_polygon on the app run with small fake features (recorded before the click count was
+# returned); popup_html and line coordinates trimmed.
 RECORDED: dict[str, dict] = {
     "initial": {
         "last_object_clicked": None,
+        "last_object_clicked_count": 0,
         "last_active_drawing": None,
         "zoom": 9,
         "center": {
@@ -20,68 +23,78 @@ RECORDED: dict[str, dict] = {
             "lng": 118.87
         }
     },
-    "click_point": {
-        "last_object_clicked": {
-            "lat": 28.98,
-            "lng": 118.95
-        },
-        "last_active_drawing": {
-            "geometry": {
-                "type": "Point",
-                "coordinates": [
-                    118.95,
-                    28.98
-                ]
-            },
-            "id": "qujiang-gym|dot|0",
-            "properties": {
-                "id": "qujiang-gym",
-                "label_html": "衢江区体育馆",
-                "name": "衢江区体育馆",
-                "part": "dot",
-                "popup_html": "<div class=\"qz-popup\"><b>衢江区体育馆</b><div class=\"qz-popup-sub\">Qujiang Gym</div><b…"
-            },
-            "type": "Feature"
-        },
-        "zoom": 9,
-        "center": {
-            "lat": 28.94086176940557,
-            "lng": 118.86932373046875
-        }
-    },
     "click_line": {
         "last_object_clicked": {
-            "lat": 29.000934035030202,
-            "lng": 118.89953613281251
+            "lat": 29.676121784724305,
+            "lng": 119.53948974609376
         },
+        "last_object_clicked_count": 3,
         "last_active_drawing": {
             "geometry": {
                 "type": "LineString",
                 "coordinates": [
                     [
-                        118.8,
-                        28.9
+                        120.2,
+                        30.266667
                     ],
                     [
-                        119.2,
-                        29.3
+                        119.337,
+                        29.4896
+                    ],
+                    [
+                        119.186503,
+                        28.993523
+                    ],
+                    [
+                        118.8593,
+                        28.9702
                     ]
                 ]
             },
             "id": "hangqu-hsr|shape|0",
             "properties": {
                 "id": "hangqu-hsr",
-                "label_html": "杭衢高铁",
-                "name": "杭衢高铁",
+                "label_html": "杭衢高速铁路",
+                "name": "杭衢高速铁路",
                 "part": "shape",
-                "popup_html": "<div class=\"qz-popup\"><b>杭衢高铁</b><div class=\"qz-popup-sub\">Hangqu Hsr</div><div …"
+                "popup_html": "<div class=\"qz-popup\"><b>杭衢高速铁路</b><div class=\"qz-popup-sub\">Hangzhou–Quzhou hig…"
             },
             "type": "Feature"
         },
         "zoom": 9,
         "center": {
-            "lat": 28.94086176940557,
-            "lng": 118.86932373046875
+            "lat": 29.257648503615542,
+            "lng": 119.09729003906251
+        }
+    },
+    "click_point": {
+        "last_object_clicked": {
+            "lat": 28.963194,
+            "lng": 118.95375
+        },
+        "last_object_clicked_count": 12,
+        "last_active_drawing": {
+            "geometry": {
+                "type": "Point",
+                "coordinates": [
+                    118.95375,
+                    28.963194
+                ]
+            },
+            "id": "qujiang-gymnasium|dot|1",
+            "properties": {
+                "id": "qujiang-gymnasium",
+                "label_html": "衢江区体育馆",
+                "name": "衢江区体育馆",
+                "part": "dot",
+                "popup_html": "<div class=\"qz-popup\"><b>衢江区体育馆</b><div class=\"qz-popup-sub\">Qujiang District Gy…"
+            },
+            "type": "Feature"
+        },
+        "zoom": 9,
+        "center": {
+            "lat": 29.257648503615542,
+            "lng": 119.09729003906251
         }
     },
     "click_polygon": {
@@ -143,13 +156,14 @@ def recorded(name: str) -> dict:
 def test_click_on_a_line_gives_its_id_property():
     click = click_from_map_value(recorded("click_line"))
     assert click is not None and click.feature_id == "hangqu-hsr"
-    assert click.signature == ("hangqu-hsr", recorded("click_line")["last_object_clicked"]["lat"], recorded("click_line")["last_object_clicked"]["lng"])
+    value = recorded("click_line")
+    assert click.signature == ("hangqu-hsr", value["last_object_clicked_count"], value["last_object_clicked"]["lat"], value["last_object_clicked"]["lng"])
 
 
 def test_click_on_a_point_gives_its_id_property():
     value = recorded("click_point")
     assert value["last_active_drawing"]["properties"]["part"] == "dot"  # drawn twice (halo + dot), one id
-    assert click_from_map_value(value).feature_id == "qujiang-gym"
+    assert click_from_map_value(value).feature_id == "qujiang-gymnasium"
 
 
 def test_click_on_a_polygon_gives_its_id_property():
@@ -177,6 +191,14 @@ def test_new_click_ignores_a_click_already_handled_and_a_later_pan():
     assert new_click(value, first.signature) is None
     panned = {**value, "center": {"lat": 29.5, "lng": 119.5}, "zoom": 8}
     assert new_click(panned, first.signature) is None
+
+
+def test_a_marker_clicked_again_is_a_new_click():
+    # A marker reports the same latlng every time; only the click count changes.
+    value = recorded("click_point")
+    first = new_click(value, None)
+    again = {**value, "last_object_clicked_count": value["last_object_clicked_count"] + 2}
+    assert new_click(again, first.signature) is not None
 
 
 def test_same_feature_clicked_again_elsewhere_is_a_new_click():
