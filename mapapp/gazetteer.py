@@ -249,14 +249,19 @@ def _geometry_from(geometry: Any, boundary: Any, bad, *, resolve_boundaries: boo
 
 
 def _check_inside_prefecture(features: dict[str, Feature], feature_files: dict[str, str], problems: list[Problem]) -> None:
-    """Every feature not marked external must lie in 衢州市; a swapped [lat, lon] is named as such."""
-    from mapapp.boundaries import load_boundary
+    """Every feature not marked external must lie in 衢州市; a swapped [lat, lon] is named as such.
 
-    try:
-        prefecture = shape(load_boundary("amap", PREFECTURE_ADCODE)).buffer(_PREFECTURE_SLACK_DEG)
-    except GazetteerError as exc:
-        problems.append(Problem("geodata", "", "boundary", f"cannot check positions against 衢州市: {exc}", "warning"))
+    The prefecture is the feature whose `boundary.adcode` is 330800.
+    """
+    prefecture_feature = next(
+        (f for f in features.values() if isinstance(f.properties.get("boundary"), dict) and f.properties["boundary"].get("adcode") == PREFECTURE_ADCODE),
+        None,
+    )
+    if prefecture_feature is None:
+        problems.append(Problem("geodata", "", "boundary", f"no feature has boundary adcode {PREFECTURE_ADCODE} (衢州市); positions were not checked", "warning"))
         return
+    prefecture = shape(prefecture_feature.geometry).buffer(_PREFECTURE_SLACK_DEG)
+    shapely.prepare(prefecture)
     for feature_id in list(features):
         feature = features[feature_id]
         if feature.external:
@@ -264,14 +269,14 @@ def _check_inside_prefecture(features: dict[str, Feature], feature_files: dict[s
         geom = shape(feature.geometry)
         if prefecture.intersects(geom):
             continue
-        x, y = geom.representative_point().coords[0]
-        hint = " (it looks like [lat, lon]: swap the two numbers)" if prefecture.contains(shapely.Point(y, x)) else ""
+        lon, lat = geom.representative_point().coords[0]
+        hint = " (it looks like [lat, lon]: swap the two numbers)" if prefecture.contains(shapely.Point(lat, lon)) else ""
         problems.append(
             Problem(
                 feature_files[feature_id],
                 feature_id,
                 "geometry",
-                f"lies outside 衢州市 at [{x:.4f}, {y:.4f}]{hint}; expected a position in the prefecture, or external: true",
+                f"lies outside 衢州市 at [{lon:.4f}, {lat:.4f}]{hint}; expected a position in the prefecture, or external: true",
             )
         )
         del features[feature_id]

@@ -9,7 +9,8 @@ Rules, in order:
    rule firing it takes the entry's default, which may be "" (not a mention).
 4. A place written with its parent in front (衢州港衢江港区, 衢州市衢江区, 衢江港区大路章作业区) is ONE
    mention of the inner place: adjacent mentions merge when the first is the second's `parent`
-   (transitively) or an administrative area whose polygon contains it.
+   (transitively) or an administrative area whose polygon contains it, or when both name the same
+   feature (衢州市体育中心 + 游泳馆).
 
 One-character abbreviations (衢 for 衢州) are not names by themselves; they count only where a
 disambiguation rule says so (e.g. 在衢 / 来衢 / 兴衢), never inside idioms such as 四省通衢.
@@ -90,7 +91,9 @@ class MentionFinder:
     def _merge_qualified(self, hits: list[_Hit]) -> list[_Hit]:
         merged: list[_Hit] = []
         for hit in hits:
-            if merged and merged[-1].end == hit.start and self._qualifies(merged[-1].feature_id, hit.feature_id):
+            if merged and merged[-1].end == hit.start and (
+                merged[-1].feature_id == hit.feature_id or self._qualifies(merged[-1].feature_id, hit.feature_id)
+            ):
                 first = merged.pop()
                 hit = _Hit(first.start, hit.end, hit.feature_id, hit.rule + "+qualified")
             merged.append(hit)
