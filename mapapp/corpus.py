@@ -7,6 +7,7 @@ offsets while excerpts read as whole sentences.
 """
 from __future__ import annotations
 
+import bisect
 import re
 import tomllib
 from dataclasses import dataclass
@@ -264,6 +265,23 @@ def _trimmed(text: str, start: int, end: int) -> tuple[int, int]:
     chunk = text[start:end]
     lead = len(chunk) - len(chunk.lstrip())
     return start + lead, start + lead + len(chunk.strip())
+
+
+class SentenceLocator:
+    """Finds the sentence that holds a text offset, by its pieces (a sentence broken around a
+    caption has a piece after the caption, so sentence starts alone cannot tell)."""
+
+    def __init__(self, article: Article):
+        pieces = sorted((p.start, p.end, n) for n, s in enumerate(article.sentences) for p in s.pieces)
+        self._starts = [start for start, _, _ in pieces]
+        self._pieces = pieces
+
+    def sentence_index(self, offset: int) -> int | None:
+        k = bisect.bisect_right(self._starts, offset) - 1
+        if k < 0:
+            return None
+        start, end, n = self._pieces[k]
+        return n if start <= offset < end else None
 
 
 def display_text(text: str, sentence: Sentence) -> tuple[str, list[int]]:

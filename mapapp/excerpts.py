@@ -9,14 +9,8 @@ from __future__ import annotations
 import bisect
 from collections import Counter, defaultdict
 
-from mapapp.corpus import display_text
+from mapapp.corpus import SentenceLocator, display_text
 from mapapp.models import Article, Excerpt, Mention, Sentence
-
-
-def sentence_index_for(article: Article, offset: int) -> int:
-    """The index of the sentence whose span holds `offset` (sentences are sorted by start)."""
-    starts = [s.start for s in article.sentences]
-    return max(0, bisect.bisect_right(starts, offset) - 1)
 
 
 def build_excerpt_index(articles: tuple[Article, ...], mentions: tuple[Mention, ...]) -> dict[str, tuple[Excerpt, ...]]:
@@ -32,14 +26,16 @@ def build_excerpt_index(articles: tuple[Article, ...], mentions: tuple[Mention, 
 
 
 def _excerpts_for_article(article: Article, mentions: list[Mention]) -> dict[str, list[Excerpt]]:
-    starts = [s.start for s in article.sentences]
+    locator = SentenceLocator(article)
     rendered: dict[int, tuple[str, list[int]]] = {}
     # (feature, display text) -> highlights, first sentence; identical repeats are merged
     grouped: dict[tuple[str, str], tuple[set[tuple[int, int]], Sentence]] = {}
     occurrences: Counter[tuple[str, str]] = Counter()
     seen_sentence: set[tuple[str, int]] = set()
     for mention in mentions:
-        n = max(0, bisect.bisect_right(starts, mention.start) - 1)
+        n = locator.sentence_index(mention.start)
+        if n is None:
+            continue
         sentence = article.sentences[n]
         if n not in rendered:
             rendered[n] = display_text(article.text, sentence)
@@ -82,11 +78,13 @@ def _display_span(offsets: list[int], start: int, end: int) -> tuple[int, int]:
 def build_related_index(articles: tuple[Article, ...], mentions: tuple[Mention, ...]) -> dict[str, tuple[tuple[str, int], ...]]:
     """For each feature, the other features mentioned in the same sentences, most often first."""
     by_sentence: dict[tuple[str, int], set[str]] = defaultdict(set)
-    starts = {a.article_id: [s.start for s in a.sentences] for a in articles}
+    locators = {a.article_id: SentenceLocator(a) for a in articles}
     for mention in mentions:
-        if mention.article_id not in starts:
+        if mention.article_id not in locators:
             continue
-        n = max(0, bisect.bisect_right(starts[mention.article_id], mention.start) - 1)
+        n = locators[mention.article_id].sentence_index(mention.start)
+        if n is None:
+            continue
         by_sentence[(mention.article_id, n)].add(mention.feature_id)
     counts: dict[str, Counter[str]] = defaultdict(Counter)
     for feature_ids in by_sentence.values():

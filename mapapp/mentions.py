@@ -62,7 +62,7 @@ class MentionFinder:
                 start = offsets[hit.start]
                 end = offsets[hit.end - 1] + 1
                 mentions.append(Mention(article.article_id, start, end, article.text[start:end], hit.feature_id, hit.rule))
-        return mentions
+        return sorted(mentions, key=lambda m: (m.start, m.end))
 
     def _find_in(self, shown: str) -> list[_Hit]:
         candidates = [(end + 1 - len(surface), end + 1, surface) for end, surface in self._automaton.iter(shown)]
