@@ -475,15 +475,23 @@ def point_offsets_px(features: Iterable[Feature], *, spacing_px: float = 9.0) ->
 
 
 def _halo_style(feature: Feature, style: Mapping[str, Any]) -> dict[str, Any]:
+    """The uncertainty of a point known by address or area: a translucent circle of precision_m.
+
+    Not clickable (its dot is): area halos reach tens of kilometres and would cover the districts.
+    Larger halos are fainter, so that dozens of them sharing one anchor do not black out the map.
+    """
     color = style.get("color", "#333333")
+    precision = feature.precision_m
     return {
-        "radius": feature.precision_m,  # metres: L.Circle
+        "radius": precision,  # metres: L.Circle
         "color": color,
         "weight": 1,
+        "opacity": 0.6,
         "dashArray": "3 4",
         "fill": True,
         "fillColor": color,
-        "fillOpacity": 0.12,
+        "fillOpacity": 0.12 if precision <= 1_000 else 0.06 if precision <= 10_000 else 0.03,
+        "interactive": False,
         "pane": PANE_AREAS,
     }
 

@@ -132,7 +132,8 @@ def test_address_point_is_a_halo_of_its_precision_plus_a_dot():
     styles = [json.loads(raw) for raw in re.findall(r"return (\{.*?\});", page)]
     halos = [style for style in styles if style.get("pane") == mapview.PANE_AREAS and "radius" in style]
     assert sorted(style["radius"] for style in halos) == [300, 3000]  # precision_m, in metres
-    assert all(style["fill"] and 0 < style["fillOpacity"] < 0.3 for style in halos)  # translucent, clickable inside
+    assert all(style["fill"] and 0 < style["fillOpacity"] < 0.3 for style in halos)  # translucent
+    assert not any(style["interactive"] for style in halos)  # clicks go to the dot, or through to the district
 
 
 def test_points_sharing_a_position_are_fanned_out_distinctly():
