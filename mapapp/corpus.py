@@ -27,7 +27,7 @@ _LINE_BREAK_RUN = re.compile(r"[ \t\u3000]*\n[\s\u3000]*")
 _CLAUSE_PUNCT = re.compile(r"[，,、。；;！？!?]")
 _ANY_PUNCT = re.compile(r"[，,、。；;：:！？!?]")
 _QUOTES = re.compile(r"[“”‘’「」『』《》]")
-_ENDS_MID_CLAUSE = re.compile(r"[，,、；;：:]$")
+_INNER_CLAUSE = re.compile(r"[，,、；;]")  # a heading has no clause breaks; a broken sentence does
 _SHORT_BLOCK = 30  # characters: a block shorter than this with no punctuation may be a heading
 _CREDIT = re.compile(r"^[（(]?本版图片")
 
@@ -178,8 +178,8 @@ def classify_blocks(blocks: list[_Block]) -> list[SentenceKind]:
 
     Captions: blocks set off by a double blank line (how the pages place photos), credit lines,
     a line repeated back to back, lines ending in 图, and a short line after a caption that ends the
-    page. Headings: short lines without sentence-final punctuation that do not run on into the
-    next block (see `_continues`).
+    page. Headings: short lines without sentence-final punctuation or clause breaks that do not run
+    on into the next block (see `_continues`).
     """
     kinds: list[SentenceKind] = []
     for i, block in enumerate(blocks):
@@ -196,7 +196,7 @@ def classify_blocks(blocks: list[_Block]) -> list[SentenceKind]:
             kinds.append("caption")
         elif short and not _ANY_PUNCT.search(bare) and kinds and kinds[-1] == "caption" and next_is_caption:
             kinds.append("caption")
-        elif short and not _ENDS_MID_CLAUSE.search(text) and not _continues(blocks, i):
+        elif short and not _INNER_CLAUSE.search(text) and not _continues(blocks, i):
             kinds.append("heading")
         else:
             kinds.append("body")

@@ -240,7 +240,9 @@ def _geometry_from(geometry: Any, boundary: Any, bad, *, resolve_boundaries: boo
         return None
     west, south, east, north = geom.bounds
     if not (-180 <= west <= east <= 180 and -90 <= south <= north <= 90):
-        bad("geometry", f"has bounds ({west}, {south}, {east}, {north}) outside lon -180..180 / lat -90..90; expected [lon, lat] in WGS-84")
+        swapped = -90 <= west <= east <= 90 and -180 <= south <= north <= 180
+        hint = " (it looks like [lat, lon]: swap the two numbers)" if swapped else ""
+        bad("geometry", f"has bounds ({west}, {south}, {east}, {north}) outside lon -180..180 / lat -90..90{hint}; expected [lon, lat] in WGS-84")
         return None
     if not geom.is_valid:
         bad("geometry", f"is not valid ({shapely.is_valid_reason(geom)}); expected a valid geometry")
