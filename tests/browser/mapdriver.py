@@ -64,7 +64,7 @@ def map_frame(page):
     page.locator(MAP_IFRAME).wait_for()
     for _ in range(200):
         for frame in page.frames:
-            if "streamlit_folium.st_folium" in frame.url:
+            if "streamlit_folium.st_folium" in frame.url and not frame.is_detached():
                 return frame
         time.sleep(0.1)
     raise AssertionError("no streamlit_folium iframe in the page")

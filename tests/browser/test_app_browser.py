@@ -70,11 +70,16 @@ def test_switching_basemap_keeps_the_view_and_the_overlays(page, app_url):
     wait_until_idle(page)
     drawn = drawn_feature_ids(frame)
     page.locator('[data-testid="stSidebar"]').get_by_text("无底图", exact=True).click()
-    wait_until_idle(page)
+    page.wait_for_function("() => true")  # let the click reach the server
+    for _ in range(100):  # a new basemap rebuilds the component: its iframe is replaced
+        if frame.is_detached():
+            break
+        page.wait_for_timeout(100)
+    assert frame.is_detached()
     frame = map_frame(page)
-    frame.wait_for_function("() => window.map && window.map.getZoom() === 11")
+    frame.wait_for_function("() => window.map && window.map.getZoom() === 11 && document.querySelectorAll('path.leaflet-interactive').length > 0")
     lat, lon, _ = map_view(frame)
-    assert lat == pytest.approx(28.97, abs=1e-4) and lon == pytest.approx(118.93, abs=1e-4)
+    assert lat == pytest.approx(28.97, abs=1e-3) and lon == pytest.approx(118.93, abs=1e-3)  # within a pixel at zoom 11
     assert drawn_feature_ids(frame) == drawn
     assert frame.locator(".leaflet-tile-pane img").count() == 0
 
