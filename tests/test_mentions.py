@@ -70,9 +70,10 @@ def test_full_width_punctuation_sentences_are_matched(index):
     assert ("衢州市", "quzhou-city") in _mentions(index, "t1_port.txt")
 
 
-def test_foreign_route_end_is_split_into_country_city_port(index):
+def test_foreign_port_written_with_country_and_city_is_one_mention(index):
     found = _mentions(index, "t1_port.txt")
-    assert [f for _, f in found[2:5]] == ["united-states", "seattle", "tacoma-port"]
+    assert ("美国西雅图塔科马港", "tacoma-port") in found
+    assert not any(fid in ("united-states", "seattle") for _, fid in found)
 
 
 def test_shared_name_without_rule_is_never_guessed(tmp_path):
