@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import bisect
 from collections import Counter, defaultdict
+from dataclasses import replace
 
 from mapapp.corpus import SentenceLocator, display_text
-from mapapp.models import Article, Excerpt, Mention, Sentence
+from mapapp.models import Article, Excerpt, Feature, Mention, Sentence
 
 
 def build_excerpt_index(articles: tuple[Article, ...], mentions: tuple[Mention, ...]) -> dict[str, tuple[Excerpt, ...]]:
@@ -23,6 +24,41 @@ def build_excerpt_index(articles: tuple[Article, ...], mentions: tuple[Mention, 
         for feature_id, excerpts in _excerpts_for_article(article, by_article.get(article.article_id, [])).items():
             index[feature_id].extend(excerpts)
     return {feature_id: tuple(excerpts) for feature_id, excerpts in index.items()}
+
+
+def mentions_by_co_occurrence(
+    articles: tuple[Article, ...], mentions: tuple[Mention, ...], features: dict[str, Feature]
+) -> tuple[Mention, ...]:
+    """Mentions for features the text names only through their ends, such as routes.
+
+    A feature with `excerpts_with: [[a, b], ...]` is taken to be meant by every sentence in which
+    all features of one group are mentioned (衢州—太原航线: 衢州机场 and 太原 in one sentence). The
+    group's mentions are returned re-labelled with the route's id, for the excerpt index only: they
+    are not text mentions of the route's name.
+    """
+    groups = {
+        fid: [tuple(group) for group in f.properties.get("excerpts_with", []) if isinstance(group, list) and group]
+        for fid, f in features.items()
+        if f.properties.get("excerpts_with")
+    }
+    if not groups:
+        return ()
+    locators = {a.article_id: SentenceLocator(a) for a in articles}
+    by_sentence: dict[tuple[str, int], list[Mention]] = defaultdict(list)
+    for mention in mentions:
+        locator = locators.get(mention.article_id)
+        n = locator.sentence_index(mention.start) if locator else None
+        if n is not None:
+            by_sentence[(mention.article_id, n)].append(mention)
+    derived: list[Mention] = []
+    for key, sentence_mentions in by_sentence.items():
+        present = {m.feature_id for m in sentence_mentions}
+        for route_id, route_groups in groups.items():
+            for group in route_groups:
+                if set(group) <= present:
+                    derived.extend(replace(m, feature_id=route_id, rule="excerpts_with") for m in sentence_mentions if m.feature_id in group)
+                    break
+    return tuple(sorted(derived, key=lambda m: (m.article_id, m.start)))
 
 
 def _excerpts_for_article(article: Article, mentions: list[Mention]) -> dict[str, list[Excerpt]]:

@@ -80,6 +80,7 @@ def load_gazetteer(geodata_dir: Path, layers: tuple[LayerSpec, ...], *, resolve_
     for layer in layers:
         if not any(f.layer_id == layer.layer_id for f in features.values()):
             problems.append(Problem(f"{layer.layer_id}.toml", layer.layer_id, "categories", "selects no feature; expected at least one feature of its categories"))
+    _check_references(features, feature_files, problems)
     surfaces = surfaces_from_features(features)
     shared = _load_shared_names(geodata_dir / DISAMBIGUATION_TOML, features, problems)
     for surface, owners in sorted(surfaces.items()):
@@ -94,6 +95,23 @@ def load_gazetteer(geodata_dir: Path, layers: tuple[LayerSpec, ...], *, resolve_
                 )
             )
     return Gazetteer(features, surfaces, shared, tuple(problems))
+
+
+def _check_references(features: dict[str, Feature], feature_files: dict[str, str], problems: list[Problem]) -> None:
+    """`parent` and `excerpts_with` must name features that exist."""
+    for feature in features.values():
+        file_name = feature_files[feature.feature_id]
+        parent = feature.properties.get("parent")
+        if parent is not None and parent not in features:
+            problems.append(Problem(file_name, feature.feature_id, "parent", f"is {parent!r}, which is not a feature id"))
+        groups = feature.properties.get("excerpts_with", [])
+        if not isinstance(groups, list) or not all(isinstance(g, list) and g for g in groups):
+            problems.append(Problem(file_name, feature.feature_id, "excerpts_with", f"is {groups!r}; expected a list of lists of feature ids"))
+            continue
+        for group in groups:
+            for other in group:
+                if other not in features:
+                    problems.append(Problem(file_name, feature.feature_id, "excerpts_with", f"names {other!r}, which is not a feature id"))
 
 
 def surfaces_from_features(features: dict[str, Feature]) -> dict[str, tuple[str, ...]]:

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from mapapp.corpus import load_corpus
 from mapapp.errors import Problem
-from mapapp.excerpts import build_excerpt_index, build_related_index
+from mapapp.excerpts import build_excerpt_index, build_related_index, mentions_by_co_occurrence
 from mapapp.gazetteer import Gazetteer, load_gazetteer
 from mapapp.layers import load_layers
 from mapapp.mentions import MentionFinder
@@ -45,7 +45,7 @@ def build_map_index(
         features=gazetteer.features,
         layers=layers,
         mentions=mentions_t,
-        excerpts=build_excerpt_index(corpus.articles, mentions_t),
+        excerpts=build_excerpt_index(corpus.articles, (*mentions_t, *mentions_by_co_occurrence(corpus.articles, mentions_t, gazetteer.features))),
         related=build_related_index(corpus.articles, mentions_t),
         problems=(*corpus.problems, *layer_problems, *gazetteer.problems),
         gazetteer=gazetteer,

@@ -70,3 +70,14 @@ def test_real_004_repeated_block_yields_each_sentence_once(real):
     twice = [e for e in real.excerpts["quzhou-city"] if e.article_id.startswith("004") and e.count == 2]
     assert twice, "the repeated block's sentence about 衢州 should be merged with count 2"
     assert all(t.count("\n") == 0 for t in texts)
+
+
+def test_routes_get_the_sentences_that_name_both_ends(real):
+    [flight] = real.excerpts["route-quzhou-taiyuan"]
+    assert "衢州机场" in flight.text and "太原" in flight.text
+    shown = [flight.text[s:e] for s, e in flight.highlights]
+    assert shown == ["衢州机场", "太原"]
+    container = real.excerpts["qujiang-meishan-tacoma-route"]
+    assert {e.article_id[:3] for e in container} == {"000", "001"}
+    assert all("塔科马港" in e.text for e in container)
+    assert not any(m.feature_id == "route-quzhou-taiyuan" for m in real.mentions)  # not a text mention
