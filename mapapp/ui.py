@@ -6,8 +6,6 @@ on every run.
 """
 from __future__ import annotations
 
-import html
-import re
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 from urllib.parse import urlencode
@@ -19,175 +17,26 @@ from mapapp import mapview
 from mapapp.assets import LeafletUrls, install_leaflet, leaflet_urls
 from mapapp.index import MapIndex, build_map_index
 from mapapp.mapview import MapLayer, View
-from mapapp.models import Article, Excerpt, Feature, Mention
+from mapapp.models import Excerpt, Feature, Mention
 from mapapp.paths import GEODATA_DIR, LAYERS_DIR, SEEDS_DIR
+from mapapp.panel import (
+    PANEL_CSS,
+    escape_markdown,
+    html_from_article,
+    html_from_article_excerpts,
+    html_from_feature_card,
+    html_from_sources,
+    snippet,
+)
 from mapapp.selection import RETURNED_OBJECTS, new_click, search_features, view_from_map_value
 from mapapp.urlstate import UrlNotice, UrlState, query_from_state, state_from_query
+from mapapp.wording import BASEMAP_TITLES, GROUP_TITLES, NOTICE_REASONS, t, title_in
 
 MAP_KEY = "map"
 STATE_KEY = "qz_state"
 VIEW_REQUEST_KEY = "qz_view_request"
 CLICK_KEY = "qz_click_signature"
 NOTICES_KEY = "qz_url_notices"
-
-TEXT: dict[str, dict[str, str]] = {
-    "zh": {
-        "title": "衢州新闻地图",
-        "subtitle": "五篇报道里提到的地方：点击地图上的要素，阅读文章怎么说。",
-        "search": "搜索地名或原文",
-        "search_help": "地名、别名（中英文）或摘录原文",
-        "no_results": "没有找到匹配的地方。",
-        "layers": "图层",
-        "basemap": "底图",
-        "language": "语言",
-        "share": "分享当前视图",
-        "share_help": "链接包含所选地点、图层、底图、语言和视野。",
-        "problems": "部分数据未能载入，已跳过 {n} 项：",
-        "url_notice": "链接参数 {param} 无法使用（{value}）：{reason}。地图已按默认设置打开。",
-        "pick": "在地图上点击一个地方，或用左侧搜索。",
-        "category": "类别",
-        "status": "状态",
-        "precision": "位置精度",
-        "sources": "来源",
-        "excerpts": "文章摘录",
-        "excerpt_count": "{n} 条摘录，来自 {a} 篇文章",
-        "times": "出现 {n} 次",
-        "caption": "图片说明",
-        "heading": "标题",
-        "reader": "阅读全文（所有提及的地方已标出，点击可选中）",
-        "related": "同句提及的地方",
-        "not_mentioned": "文章中没有提及这个地方。",
-        "selected_hidden": "已打开“{layer}”图层以显示所选地点。",
-    },
-    "en": {
-        "title": "Quzhou news map",
-        "subtitle": "Places named in five news articles: click a feature on the map to read what the articles say.",
-        "search": "Search places or article text",
-        "search_help": "names, aliases (Chinese or English) or words from the excerpts",
-        "no_results": "No matching place.",
-        "layers": "Layers",
-        "basemap": "Basemap",
-        "language": "Language",
-        "share": "Share this view",
-        "share_help": "The link keeps the selected place, layers, basemap, language and view.",
-        "problems": "Some data could not be loaded; {n} items were skipped:",
-        "url_notice": "The link parameter {param} was not used ({value}): {reason}. The map opened with defaults.",
-        "pick": "Click a place on the map, or search on the left.",
-        "category": "Category",
-        "status": "Status",
-        "precision": "Location precision",
-        "sources": "Sources",
-        "excerpts": "Excerpts",
-        "excerpt_count": "{n} excerpts from {a} articles",
-        "times": "occurs {n} times",
-        "caption": "photo caption",
-        "heading": "heading",
-        "reader": "Read the whole article (every place is marked; click one to select it)",
-        "related": "Mentioned in the same sentences",
-        "not_mentioned": "The articles do not name this place.",
-        "selected_hidden": "Turned on the layer “{layer}” to show the selected place.",
-    },
-}
-
-NOTICE_REASONS = {
-    "zh": {
-        "unknown_feature": "没有这个地点",
-        "unknown_layer": "没有这个图层",
-        "bad_value": "取值无效",
-        "too_long": "参数过长",
-        "incomplete_view": "lat、lon、z 需同时给出",
-    },
-    "en": {
-        "unknown_feature": "no such place",
-        "unknown_layer": "no such layer",
-        "bad_value": "not a valid value",
-        "too_long": "the value is too long",
-        "incomplete_view": "lat, lon and z must be given together",
-    },
-}
-
-GROUP_TITLES = {
-    "transport": ("交通", "Transport"),
-    "base": ("基础", "Base"),
-    "economy": ("经济", "Economy"),
-    "society": ("社会", "Society"),
-}
-BASEMAP_TITLES = {
-    "osm": ("OpenStreetMap", "OpenStreetMap"),
-    "gaode": ("高德地图（GCJ-02）", "Gaode / AMap (GCJ-02)"),
-    "none": ("无底图", "No basemap"),
-}
-STATUS_TITLES = {
-    "operating": ("运营中", "operating"),
-    "under_construction": ("在建", "under construction"),
-    "planned": ("规划", "planned"),
-    "closed": ("已关闭", "closed"),
-}
-BASIS_TITLES = {
-    "exact": ("精确坐标（测绘或百科信息框）", "exact coordinate (survey or infobox)"),
-    "address": ("按地址或所在村估计，圆圈表示误差范围", "estimated from an address or village; the halo shows the uncertainty"),
-    "area": ("只知所在区域，圆圈表示误差范围", "only the area is known; the halo shows the uncertainty"),
-    "schematic": ("示意线，穿过有出处的点", "schematic line through sourced points"),
-}
-CATEGORY_TITLES = {
-    "admin_area": ("行政区", "administrative area"),
-    "new_town": ("新城", "new town"),
-    "rail_line": ("铁路线", "rail line"),
-    "rail_station": ("火车站", "rail station"),
-    "expressway": ("高速公路", "expressway"),
-    "road": ("道路", "road"),
-    "bridge": ("桥梁", "bridge"),
-    "port": ("港口", "port"),
-    "port_zone": ("港口作业区", "port zone"),
-    "waterway": ("航道", "waterway"),
-    "airport": ("机场", "airport"),
-    "flight_route": ("航线", "flight route"),
-    "shipping_route": ("海运航线", "shipping route"),
-    "bonded_zone": ("综合保税区", "bonded zone"),
-    "logistics_park": ("物流园", "logistics park"),
-    "sports_venue": ("体育场馆", "sports venue"),
-    "culture_venue": ("文化场馆", "culture venue"),
-    "landmark": ("地标", "landmark"),
-    "park": ("公园", "park"),
-    "commerce": ("商业", "commerce"),
-    "office": ("楼宇", "office"),
-    "research_institute": ("科研机构", "research institute"),
-    "industrial_park": ("产业园", "industrial park"),
-    "plant": ("工厂", "plant"),
-    "agriculture": ("农业", "agriculture"),
-    "hospital": ("医院", "hospital"),
-    "public_service": ("公共服务", "public service"),
-}
-
-PANEL_CSS = """
-<style>
-.qz-excerpt { margin: .3rem 0 .6rem 0; padding: .2rem .6rem; border-left: 3px solid #d0d0d0; }
-.qz-excerpt mark, .qz-article mark { background: #ffe066; padding: 0 1px; }
-.qz-article { white-space: pre-wrap; line-height: 1.7; font-size: .95rem; max-height: 32rem; overflow-y: auto; }
-.qz-article a.qz-mention { color: inherit; text-decoration: none; }
-.qz-article a.qz-mention mark { background: #e8eefc; border-bottom: 1px solid #5b7bd5; }
-.qz-article a.qz-mention mark.qz-selected { background: #ffe066; border-bottom: 2px solid #c49a00; }
-.qz-badge { font-size: .75rem; color: #555; border: 1px solid #bbb; border-radius: 3px; padding: 0 .3rem; margin-right: .3rem; }
-.qz-meta { color: #666; font-size: .85rem; }
-</style>
-"""
-
-
-def t(lang: str, key: str, **values: object) -> str:
-    return TEXT[lang][key].format(**values)
-
-
-def title_in(pair: tuple[str, str], lang: str) -> str:
-    return pair[1] if lang == "en" else pair[0]
-
-
-_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:])")
-
-
-def escape_markdown(text: str) -> str:
-    """Text shown literally by st.markdown / st.warning: every markdown and HTML character escaped."""
-    return _MARKDOWN_SPECIAL.sub(r"\\\1", text.replace("\n", " "))
-
 
 # --- cached pipeline -----------------------------------------------------------------------
 
@@ -389,14 +238,8 @@ def render_search(index: MapIndex, lang: str) -> None:
         if hit.kind == "alias":
             label += f" ({hit.matched})"
         elif hit.kind == "excerpt":
-            label += " — " + _snippet(hit.matched, query)
+            label += " — " + snippet(hit.matched, query)
         st.button(label, key=f"w_hit_{hit.feature_id}", on_click=_select, args=(hit.feature_id,), kwargs={"zoom": True}, use_container_width=True)
-
-
-def _snippet(text: str, query: str, width: int = 28) -> str:
-    position = text.find(query.strip())
-    start = max(0, position - width // 2) if position >= 0 else 0
-    return ("…" if start else "") + text[start : start + width] + ("…" if start + width < len(text) else "")
 
 
 def render_notices(index: MapIndex, lang: str) -> None:
@@ -478,13 +321,8 @@ def render_panel(index: MapIndex, state: UrlState) -> None:
     link_for = _link_maker(state)
     for article_id, article_excerpts in by_article.items():
         article = index.articles.get(article_id)
-        first = article_excerpts[0]
         # st.html, not st.markdown: article text must not be read as markdown.
-        st.html(
-            f"<div class='qz-headline'><b>{html.escape(first.headline)}</b><br><span class='qz-meta'>"
-            f"{html.escape(first.date)} · {html.escape(t(lang, 'times', n=sum(e.count for e in article_excerpts)))}</span></div>"
-            + "".join(html_from_excerpt_block(e, lang) for e in article_excerpts)
-        )
+        st.html(html_from_article_excerpts(article_excerpts, lang))
         if article is not None:
             with st.expander(t(lang, "reader")):
                 st.html(
@@ -498,43 +336,10 @@ def render_feature_card(feature: Feature, lang: str) -> None:
     st.header(mapview.feature_name(feature, lang))
     if other:
         st.caption(other)
-    rows = [
-        (t(lang, "category"), title_in(CATEGORY_TITLES.get(feature.category, (feature.category, feature.category)), lang)),
-        (t(lang, "status"), title_in(STATUS_TITLES.get(feature.status, (feature.status, feature.status)), lang)),
-        (
-            t(lang, "precision"),
-            f"±{_metres(feature.precision_m)} · "
-            + title_in(BASIS_TITLES.get(feature.location_basis, (feature.location_basis, feature.location_basis)), lang),
-        ),
-    ]
-    card = "<br>".join(f"<span class='qz-meta'>{html.escape(k)}</span>　{html.escape(v)}" for k, v in rows)
-    if feature.description:
-        card += f"<p>{html.escape(feature.description)}</p>"
-    st.html(f"<div class='qz-card'>{card}</div>")
-    if feature.sources:
-        items = []
-        for source in feature.sources:
-            title = html.escape(source.title or source.ref)
-            if source.ref.startswith(("https://", "http://")):
-                title = f'<a href="{html.escape(source.ref, quote=True)}" target="_blank" rel="noopener noreferrer">{title}</a>'
-            elif source.ref:
-                title += f" <code>{html.escape(source.ref)}</code>"
-            quote = f"<br><span class='qz-meta'>“{html.escape(source.quote)}”</span>" if source.quote else ""
-            items.append(f"<li>{title}{quote}</li>")
-        st.html(f"<details><summary>{html.escape(t(lang, 'sources'))} ({len(items)})</summary><ul>{''.join(items)}</ul></details>")
-
-
-def _metres(value: int) -> str:
-    return f"{value / 1000:g} km" if value >= 1000 else f"{value} m"
-
-
-def html_from_excerpt_block(excerpt: Excerpt, lang: str) -> str:
-    badges = ""
-    if excerpt.kind in ("caption", "heading"):
-        badges += f"<span class='qz-badge'>{html.escape(t(lang, excerpt.kind))}</span>"
-    if excerpt.count > 1:
-        badges += f"<span class='qz-badge'>×{excerpt.count}</span>"
-    return f"<div class='qz-excerpt'>{badges}{mapview.html_from_excerpt(excerpt)}</div>"
+    st.html(html_from_feature_card(feature, lang))
+    sources = html_from_sources(feature, lang)
+    if sources:
+        st.html(sources)
 
 
 def _link_maker(state: UrlState) -> Callable[[str], str]:
@@ -545,30 +350,6 @@ def _link_maker(state: UrlState) -> Callable[[str], str]:
         return "?" + urlencode(query_from_state(replace(base, feature_id=feature_id), default_layer_ids=_default_layer_ids(layers)))
 
     return link_for
-
-
-def html_from_article(
-    article: Article,
-    mentions: Sequence[Mention],
-    *,
-    selected_feature_id: str,
-    link_for: Callable[[str], str],
-) -> str:
-    """The whole article, escaped, each mention a link that selects its place."""
-    out: list[str] = []
-    position = 0
-    for mention in sorted(mentions, key=lambda m: m.start):
-        if mention.start < position:
-            continue
-        out.append(html.escape(article.text[position : mention.start]))
-        css = ' class="qz-selected"' if mention.feature_id == selected_feature_id else ""
-        out.append(
-            f'<a class="qz-mention" href="{html.escape(link_for(mention.feature_id), quote=True)}" target="_self">'
-            f"<mark{css}>{html.escape(article.text[mention.start : mention.end])}</mark></a>"
-        )
-        position = mention.end
-    out.append(html.escape(article.text[position:]))
-    return f'<div class="qz-article">{"".join(out).strip()}</div>'
 
 
 def render_related(index: MapIndex, feature: Feature, lang: str) -> None:

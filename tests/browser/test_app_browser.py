@@ -10,7 +10,7 @@ import pytest
 from mapdriver import click_feature, drawn_feature_ids, map_frame, map_view, open_app, wait_for_excerpt, wait_until_idle
 
 from mapapp.mapview import is_district, map_layer_id_for, view_for_feature
-from mapapp.ui import TEXT
+from mapapp.wording import TEXT
 from mapapp.models import Excerpt
 
 
