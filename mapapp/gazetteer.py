@@ -127,10 +127,12 @@ def _read_feature_collection(path: Path, problems: list[Problem]) -> list[Any]:
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
     except UnicodeDecodeError:
-        problems.append(Problem(path.name, "", "", "is not UTF-8 text; expected a UTF-8 GeoJSON file"))
+        problems.append(Problem(path.name, "", "encoding", "is not UTF-8 text; expected a UTF-8 GeoJSON file"))
         return []
     except json.JSONDecodeError as exc:
-        problems.append(Problem(path.name, "", "", f"is not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})"))
+        problems.append(
+            Problem(path.name, "", "json", f"is not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg}); expected a GeoJSON FeatureCollection")
+        )
         return []
     if not isinstance(data, dict) or data.get("type") != "FeatureCollection" or not isinstance(data.get("features"), list):
         problems.append(Problem(path.name, "", "type", "expected a GeoJSON FeatureCollection with a 'features' list"))

@@ -37,9 +37,9 @@ def layer_from_file(path: Path) -> tuple[LayerSpec | None, list[Problem]]:
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except UnicodeDecodeError:
-        return None, [Problem(name, "", "", "is not UTF-8 text; expected a UTF-8 TOML file")]
+        return None, [Problem(name, "", "encoding", "is not UTF-8 text; expected a UTF-8 TOML file")]
     except tomllib.TOMLDecodeError as exc:
-        return None, [Problem(name, "", "toml", f"is not valid TOML ({exc})")]
+        return None, [Problem(name, "", "toml", f"is not valid TOML ({exc}); expected a layer table: id, title_zh, title_en, group, categories")]
     layer_id = str(data.get("id", path.stem))
     problems: list[Problem] = []
     for key in _REQUIRED_STR:
