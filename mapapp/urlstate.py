@@ -78,8 +78,8 @@ def state_from_query(
     if layers_value is not None:
         asked = [part.strip() for part in layers_value.split(",") if part.strip()]
         unknown = [part for part in asked if part not in known_layers]
-        for part in unknown:
-            notices.append(UrlNotice("layers", shorten(part), "unknown_layer", ", ".join(known_layers)))
+        if unknown:  # one notice for all of them: a long list of bad ids must not flood the page
+            notices.append(UrlNotice("layers", shorten(", ".join(unknown)), "unknown_layer", ", ".join(known_layers)))
         chosen_layers = tuple(layer for layer in known_layers if layer in asked)
 
     basemap = _choice(get("basemap"), "basemap", BASEMAPS, notices)

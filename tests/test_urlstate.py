@@ -39,6 +39,13 @@ def test_unknown_layers_are_dropped_known_ones_kept():
     assert [(n.param, n.value, n.reason) for n in notices] == [("layers", "nope", "unknown_layer")]
 
 
+def test_many_unknown_layers_give_one_shortened_notice():
+    state, notices = parse(layers=",".join(f"bad{n}" for n in range(150)) + ",rail")
+    assert state.layer_ids == ("rail",)
+    [notice] = notices
+    assert notice.reason == "unknown_layer" and notice.value.startswith("bad0, bad1, ") and len(notice.value) <= 60
+
+
 def test_empty_layers_means_no_layers_not_defaults():
     assert parse(layers="")[0].layer_ids == ()
     assert query_from_state(UrlState(layer_ids=()), default_layer_ids=["rail"])["layers"] == ""
