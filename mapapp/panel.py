@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import html
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 
 from mapapp.mapview import html_from_excerpt
 from mapapp.models import Article, Excerpt, Feature, Mention
@@ -34,6 +34,11 @@ _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:])")
 def escape_markdown(text: str) -> str:
     """Text shown literally by st.markdown / st.warning: every markdown and HTML character escaped."""
     return _MARKDOWN_SPECIAL.sub(r"\\\1", text.replace("\n", " "))
+
+
+def markdown_list(lines: Iterable[str]) -> str:
+    """A markdown bullet list whose items are shown literally."""
+    return "\n".join(f"- {escape_markdown(line)}" for line in lines)
 
 
 def metres_text(value: int) -> str:

@@ -6,8 +6,10 @@ on every run.
 """
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Sequence
 from dataclasses import replace
+from pathlib import Path
 from urllib.parse import urlencode
 
 import streamlit as st
@@ -15,6 +17,8 @@ from streamlit_folium import st_folium
 
 from mapapp import mapview
 from mapapp.assets import LeafletUrls, install_leaflet, leaflet_urls
+from mapapp.datadirs import DataDirs, data_dirs_from_env
+from mapapp.errors import MapAppError
 from mapapp.index import MapIndex, build_map_index
 from mapapp.mapview import MapLayer, View
 from mapapp.models import Excerpt, Feature, Mention
@@ -26,6 +30,7 @@ from mapapp.panel import (
     html_from_article_excerpts,
     html_from_feature_card,
     html_from_sources,
+    markdown_list,
     snippet,
 )
 from mapapp.selection import RETURNED_OBJECTS, new_click, search_features, view_from_map_value
@@ -41,33 +46,61 @@ NOTICES_KEY = "qz_url_notices"
 # --- cached pipeline -----------------------------------------------------------------------
 
 
+def data_dirs() -> DataDirs:
+    """The data this app serves: the folders named by QZ_SEEDS_DIR / QZ_GEODATA_DIR / QZ_LAYERS_DIR,
+    else the bundled ones (this module's SEEDS_DIR, GEODATA_DIR, LAYERS_DIR)."""
+    return data_dirs_from_env(os.environ, defaults=DataDirs(SEEDS_DIR, GEODATA_DIR, LAYERS_DIR))
+
+
+# Cached on the folders' paths (as strings), so an app pointed at other data gets its own index.
 @st.cache_resource(show_spinner=False)
+def _cached_map_index(seeds_dir: str, geodata_dir: str, layers_dir: str) -> MapIndex:
+    return build_map_index(seeds_dir=Path(seeds_dir), geodata_dir=Path(geodata_dir), layers_dir=Path(layers_dir))
+
+
+@st.cache_resource(show_spinner=False)
+def _cached_map_layers(seeds_dir: str, geodata_dir: str, layers_dir: str) -> tuple[MapLayer, ...]:
+    return mapview.map_layers_from_specs(_cached_map_index(seeds_dir, geodata_dir, layers_dir).layers)
+
+
+@st.cache_resource(show_spinner=False)
+def _cached_mentions_by_article(seeds_dir: str, geodata_dir: str, layers_dir: str) -> dict[str, tuple[Mention, ...]]:
+    grouped: dict[str, list[Mention]] = {}
+    for mention in _cached_map_index(seeds_dir, geodata_dir, layers_dir).mentions:
+        grouped.setdefault(mention.article_id, []).append(mention)
+    return {article_id: tuple(sorted(ms, key=lambda m: m.start)) for article_id, ms in grouped.items()}
+
+
+@st.cache_data(show_spinner=False)
+def _cached_attributions(sources_dir: str) -> tuple[str, ...]:
+    return mapview.load_source_attributions(Path(sources_dir))
+
+
+def _dir_key() -> tuple[str, str, str]:
+    dirs = data_dirs()
+    return str(dirs.seeds_dir), str(dirs.geodata_dir), str(dirs.layers_dir)
+
+
 def load_map_index() -> MapIndex:
-    return build_map_index(seeds_dir=SEEDS_DIR, geodata_dir=GEODATA_DIR, layers_dir=LAYERS_DIR)
+    return _cached_map_index(*_dir_key())
+
+
+def load_map_layers() -> tuple[MapLayer, ...]:
+    return _cached_map_layers(*_dir_key())
+
+
+def load_mentions_by_article() -> dict[str, tuple[Mention, ...]]:
+    return _cached_mentions_by_article(*_dir_key())
+
+
+def load_attributions() -> tuple[str, ...]:
+    return _cached_attributions(str(data_dirs().sources_dir))
 
 
 @st.cache_resource(show_spinner=False)
 def load_leaflet() -> LeafletUrls:
     install_leaflet()
     return leaflet_urls()
-
-
-@st.cache_data(show_spinner=False)
-def load_attributions() -> tuple[str, ...]:
-    return mapview.load_source_attributions(GEODATA_DIR / "sources")
-
-
-@st.cache_resource(show_spinner=False)
-def load_map_layers() -> tuple[MapLayer, ...]:
-    return mapview.map_layers_from_specs(load_map_index().layers)
-
-
-@st.cache_resource(show_spinner=False)
-def load_mentions_by_article() -> dict[str, tuple[Mention, ...]]:
-    grouped: dict[str, list[Mention]] = {}
-    for mention in load_map_index().mentions:
-        grouped.setdefault(mention.article_id, []).append(mention)
-    return {article_id: tuple(sorted(ms, key=lambda m: m.start)) for article_id, ms in grouped.items()}
 
 
 # --- state -----------------------------------------------------------------------------------
@@ -172,9 +205,14 @@ def _on_lang_change() -> None:
 
 def main() -> None:
     st.set_page_config(page_title="衢州新闻地图 · Quzhou news map", page_icon="🗺️", layout="wide")
-    leaflet = load_leaflet()
-    index = load_map_index()
-    layers = load_map_layers()
+    try:
+        leaflet = load_leaflet()
+        index = load_map_index()
+        layers = load_map_layers()
+    except MapAppError as error:  # the edge: say what is wrong instead of a traceback
+        st.title(t("zh", "title"))
+        st.error(escape_markdown(str(error)))
+        return
     if STATE_KEY not in st.session_state:
         _init_session(index, layers)
     state = _state()
@@ -214,11 +252,11 @@ def render_controls(index: MapIndex, layers: Sequence[MapLayer], lang: str) -> N
             continue
         st.markdown(f"**{escape_markdown(title_in(GROUP_TITLES.get(group, (group, group)), lang))}**")
         for layer in members:
-            st.checkbox(layer.title(lang), key=f"w_layer_{layer.layer_id}", on_change=_on_layers_change)
+            st.checkbox(escape_markdown(layer.title(lang)), key=f"w_layer_{layer.layer_id}", on_change=_on_layers_change)
     turned_on = st.session_state.pop("qz_layer_turned_on", None)
     if turned_on:
         title = next((layer.title(lang) for layer in layers if layer.layer_id == turned_on), turned_on)
-        st.info(t(lang, "selected_hidden", layer=title))
+        st.info(t(lang, "selected_hidden", layer=escape_markdown(title)))
     st.radio(
         t(lang, "basemap"), list(mapview.BASEMAPS), key="w_basemap",
         format_func=lambda code: title_in(BASEMAP_TITLES[code], lang), on_change=_on_basemap_change,
@@ -239,7 +277,7 @@ def render_search(index: MapIndex, lang: str) -> None:
             label += f" ({hit.matched})"
         elif hit.kind == "excerpt":
             label += " — " + snippet(hit.matched, query)
-        st.button(label, key=f"w_hit_{hit.feature_id}", on_click=_select, args=(hit.feature_id,), kwargs={"zoom": True}, use_container_width=True)
+        st.button(escape_markdown(label), key=f"w_hit_{hit.feature_id}", on_click=_select, args=(hit.feature_id,), kwargs={"zoom": True}, use_container_width=True)
 
 
 def render_notices(index: MapIndex, lang: str) -> None:
@@ -255,9 +293,16 @@ def render_notices(index: MapIndex, lang: str) -> None:
             ),
             icon="⚠️",
         )
-    if index.problems:
-        with st.expander(t(lang, "problems", n=len(index.problems)), icon="⚠️"):
-            st.text("\n".join(str(problem) for problem in index.problems))
+    errors = [problem for problem in index.problems if problem.severity == "error"]
+    warnings = [problem for problem in index.problems if problem.severity != "error"]
+    if errors:
+        # Shown, not folded away: a curator must see at once what the map is missing.
+        st.warning(t(lang, "problems", n=len(errors)), icon="⚠️")
+        with st.expander(t(lang, "problems_details"), expanded=len(errors) <= 5):
+            st.markdown(markdown_list(str(problem) for problem in errors))
+    if warnings:
+        with st.expander(t(lang, "data_warnings", n=len(warnings)), icon="ℹ️"):
+            st.markdown(markdown_list(str(problem) for problem in warnings))
 
 
 def render_map(index: MapIndex, layers: Sequence[MapLayer], state: UrlState, leaflet: LeafletUrls) -> None:
@@ -333,9 +378,9 @@ def render_panel(index: MapIndex, state: UrlState) -> None:
 
 def render_feature_card(feature: Feature, lang: str) -> None:
     other = feature.name_en if lang == "zh" else feature.name_zh
-    st.header(mapview.feature_name(feature, lang))
+    st.header(escape_markdown(mapview.feature_name(feature, lang)), anchor=False)
     if other:
-        st.caption(other)
+        st.caption(escape_markdown(other))
     st.html(html_from_feature_card(feature, lang))
     sources = html_from_sources(feature, lang)
     if sources:
@@ -361,7 +406,7 @@ def render_related(index: MapIndex, feature: Feature, lang: str) -> None:
     for position, (feature_id, count) in enumerate(related[:12]):
         other = index.features[feature_id]
         columns[position % 2].button(
-            f"{mapview.feature_name(other, lang)} · {count}",
+            f"{escape_markdown(mapview.feature_name(other, lang))} · {count}",
             key=f"w_related_{feature_id}",
             on_click=_select,
             args=(feature_id,),

@@ -4,6 +4,7 @@ from __future__ import annotations
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from mapapp.panel import escape_markdown
 from mapapp.paths import ROOT_DIR
 
 APP = str(ROOT_DIR / "streamlit_app.py")
@@ -93,3 +94,39 @@ def test_pure_modules_do_not_import_streamlit():
         "sys.exit('streamlit' in sys.modules)"
     )
     assert subprocess.run([sys.executable, "-c", code], cwd=ROOT_DIR).returncode == 0
+
+
+def _point_app_at(monkeypatch, folders) -> None:
+    for name, value in folders.env().items():
+        monkeypatch.setenv(name, value)
+
+
+def test_app_on_broken_data_lists_what_it_skipped_and_serves_the_rest(monkeypatch, broken_data):
+    from datafactory import BROKEN_EXPECTED
+
+    _point_app_at(monkeypatch, broken_data)
+    at = run_app(feature="dalu-zhang-zone")
+    [notice] = [w.value for w in at.warning]
+    assert f"已跳过 {len(BROKEN_EXPECTED)} 项" in notice
+    listed = "\n".join(block.value for block in at.expander[0].markdown)
+    for file_name, item, _field, _words in BROKEN_EXPECTED:
+        assert escape_markdown(file_name) in listed and escape_markdown(item) in listed
+    assert at.header[0].value == "大路章作业区"  # the good data is served
+    assert [box.label for box in at.sidebar.checkbox] == ["港口与航道", "区县界", "行政区划", "体育场馆", "公共服务"]
+
+
+def test_app_on_hostile_data_passes_names_to_markdown_escaped(monkeypatch, hostile_data):
+    _point_app_at(monkeypatch, hostile_data.folders)
+    at = run_app(feature=hostile_data.feature_id)
+    assert at.header[0].value == escape_markdown(hostile_data.name_zh)
+    assert escape_markdown(hostile_data.layer_title_zh) in [box.label for box in at.sidebar.checkbox]
+    at.text_input(key="w_search").input("毒馆").run()
+    assert escape_markdown(f"{hostile_data.name_zh} ({hostile_data.alias})") in [b.label for b in at.sidebar.button]
+
+
+def test_app_with_no_data_at_all_still_comes_up(monkeypatch, tmp_path):
+    for name in ("QZ_SEEDS_DIR", "QZ_GEODATA_DIR", "QZ_LAYERS_DIR"):
+        monkeypatch.setenv(name, str(tmp_path / "missing"))
+    at = run_app()
+    assert at.title[0].value == "衢州新闻地图"
+    assert "已跳过 3 项" in at.warning[0].value
