@@ -6,26 +6,21 @@ every other request must go to the app itself.
 """
 from __future__ import annotations
 
+import contextlib
 import os
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
 
+from mapapp.appserver import AppServerError, serve_app
 from mapapp.mapview import TILE_HOSTS
-from mapapp.paths import ROOT_DIR
 
 CHROMIUM = Path(os.environ.get("QZ_CHROMIUM", "/usr/bin/chromium"))
 CHROMIUM_ARGS = [
     "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
     "--disable-background-networking", "--disable-component-update", "--disable-sync",
 ]
-START_TIMEOUT_S = 90
 
 
 def _unavailable(reason: str) -> None:
@@ -34,52 +29,38 @@ def _unavailable(reason: str) -> None:
     pytest.skip(reason)
 
 
-def _free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+@contextlib.contextmanager
+def app_served(log_dir: Path, env: dict[str, str] | None = None):
+    """The app on 127.0.0.1:<free port> (see mapapp.appserver); a start that fails fails the test."""
+    try:
+        with serve_app(log_dir / "streamlit.log", env=env) as server:
+            yield server.url
+    except AppServerError as error:
+        pytest.fail(str(error), pytrace=False)
 
 
 @pytest.fixture(scope="session")
 def app_url(tmp_path_factory) -> str:
-    """The app served by `streamlit run streamlit_app.py`, headless, on 127.0.0.1:<free port>.
-
-    QZ_APP_URL=http://127.0.0.1:8501/ tests an app you started yourself instead.
-    """
+    """The app on the bundled data. QZ_APP_URL=http://127.0.0.1:8501/ tests an app you started yourself."""
     if os.environ.get("QZ_APP_URL"):
         yield os.environ["QZ_APP_URL"].rstrip("/") + "/"
         return
-    port = _free_port()
-    log_path = tmp_path_factory.mktemp("streamlit") / "streamlit.log"
-    command = [
-        sys.executable, "-m", "streamlit", "run", str(ROOT_DIR / "streamlit_app.py"),
-        "--server.port", str(port), "--server.address", "127.0.0.1", "--server.headless", "true",
-        "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none",
-    ]
-    with open(log_path, "wb") as log:
-        process = subprocess.Popen(command, cwd=ROOT_DIR, stdout=log, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}/"
-    try:
-        deadline = time.monotonic() + START_TIMEOUT_S
-        while True:
-            if process.poll() is not None:
-                pytest.fail(f"streamlit exited with {process.returncode}:\n{log_path.read_text(errors='replace')}")
-            try:
-                with urllib.request.urlopen(url + "_stcore/health", timeout=2) as response:
-                    if response.status == 200:
-                        break
-            except OSError:
-                pass
-            if time.monotonic() > deadline:
-                pytest.fail(f"streamlit did not answer on {url} within {START_TIMEOUT_S} s:\n{log_path.read_text(errors='replace')}")
-            time.sleep(0.3)
+    with app_served(tmp_path_factory.mktemp("streamlit")) as url:
         yield url
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
+
+
+@pytest.fixture(scope="module")
+def hostile_app_url(tmp_path_factory, hostile_data):
+    """The app on tests/datafactory.py's hostile data."""
+    with app_served(tmp_path_factory.mktemp("hostile-app"), hostile_data.folders.env()) as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+def broken_app_url(tmp_path_factory, broken_data):
+    """The app on tests/datafactory.py's broken data."""
+    with app_served(tmp_path_factory.mktemp("broken-app"), broken_data.env()) as url:
+        yield url
 
 
 @pytest.fixture(scope="session")

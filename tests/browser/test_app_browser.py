@@ -159,7 +159,7 @@ def test_garbage_in_the_link_gives_a_notice_and_a_working_map(page, app_url):
 
 def test_search_selects_and_zooms(page, app_url, index):
     zone_id = feature_id_named(index, "衢州综合保税区")
-    frame = open_app(page, app_url)
+    open_app(page, app_url)
     box = page.locator('[data-testid="stSidebar"] input[type="text"]').first
     box.fill("综保区")
     box.press("Enter")

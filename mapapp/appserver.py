@@ -1,0 +1,84 @@
+"""Start the app with `streamlit run` on a free loopback port, for browser tests and the load test.
+
+Only 127.0.0.1: the server is never reachable from another machine. This module runs Streamlit in
+a child process and does not import it.
+"""
+from __future__ import annotations
+
+import contextlib
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+from mapapp.errors import MapAppError
+from mapapp.paths import ROOT_DIR
+
+LOOPBACK = "127.0.0.1"
+START_TIMEOUT_S = 90
+
+
+class AppServerError(MapAppError):
+    """The app did not start (its log is in the message)."""
+
+
+@dataclass(frozen=True)
+class AppServer:
+    url: str  # http://127.0.0.1:<port>/
+    pid: int
+    log_path: Path
+
+
+def free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind((LOOPBACK, 0))
+        return sock.getsockname()[1]
+
+
+def _log_tail(log_path: Path, chars: int = 4000) -> str:
+    return log_path.read_text(encoding="utf-8", errors="replace")[-chars:]
+
+
+@contextlib.contextmanager
+def serve_app(log_path: Path, *, env: Mapping[str, str] | None = None, timeout_s: float = START_TIMEOUT_S) -> Iterator[AppServer]:
+    """Run streamlit_app.py headless on 127.0.0.1:<free port> until the block ends.
+
+    `env` is added to the app's environment (QZ_SEEDS_DIR ... point it at other data).
+    """
+    port = free_port()
+    command = [
+        sys.executable, "-m", "streamlit", "run", str(ROOT_DIR / "streamlit_app.py"),
+        "--server.port", str(port), "--server.address", LOOPBACK, "--server.headless", "true",
+        "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none",
+    ]
+    log_path.parent.mkdir(parents=True, exist_ok=True)
+    with open(log_path, "wb") as log:
+        process = subprocess.Popen(command, cwd=ROOT_DIR, stdout=log, stderr=subprocess.STDOUT, env={**os.environ, **(env or {})})
+    url = f"http://{LOOPBACK}:{port}/"
+    try:
+        deadline = time.monotonic() + timeout_s
+        while True:
+            if process.poll() is not None:
+                raise AppServerError(f"streamlit exited with {process.returncode}; its log ({log_path}) ends:\n{_log_tail(log_path)}")
+            try:
+                with urllib.request.urlopen(url + "_stcore/health", timeout=2) as response:
+                    if response.status == 200:
+                        break
+            except OSError:
+                pass
+            if time.monotonic() > deadline:
+                raise AppServerError(f"streamlit did not answer on {url} within {timeout_s:g} s; its log ends:\n{_log_tail(log_path)}")
+            time.sleep(0.3)
+        yield AppServer(url=url, pid=process.pid, log_path=log_path)
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(timeout=10)
