@@ -233,6 +233,45 @@ def features_by_map_layer(features: Iterable[Feature]) -> dict[str, list[Feature
     return grouped
 
 
+@dataclass(frozen=True, eq=False)
+class DisplayShapes:
+    """What drawing needs from each feature's geometry on one basemap, worked out once.
+
+    Thinning, GCJ-02 shifting, polygon areas and label points depend on the features and the
+    basemap only, never on layers, language or selection: ui.py caches one per basemap and every
+    run of every session reads it (it is never changed after it is built).
+    """
+
+    basemap: str
+    geometry: dict[str, dict[str, Any]]  # feature id -> the geometry as drawn
+    area: dict[str, float]  # feature id -> area in square degrees (0 for points and lines)
+    anchor_lonlat: dict[str, tuple[float, float]]  # feature id -> where its popup and label sit
+    district_label_ids: frozenset[str]  # district polygons that contain no other district
+    offsets: dict[str, tuple[float, float]]  # point_offsets_px over all features
+
+
+def build_display_shapes(features: Iterable[Feature], *, basemap: str) -> DisplayShapes:
+    features = [f for f in features if f.geometry]
+    geometry: dict[str, dict[str, Any]] = {}
+    area: dict[str, float] = {}
+    anchor: dict[str, tuple[float, float]] = {}
+    drawn_shapes = {}
+    for feature in features:
+        drawn = display_geometry(feature.geometry, basemap=basemap)
+        geometry[feature.feature_id] = drawn
+        area[feature.feature_id] = shape(feature.geometry).area if feature.geometry["type"] != "Point" else 0.0
+        drawn_shape = shape(drawn)
+        drawn_shapes[feature.feature_id] = drawn_shape
+        point = drawn_shape.centroid if drawn["type"] in ("Point", "MultiPoint") else drawn_shape.representative_point()
+        anchor[feature.feature_id] = (point.x, point.y)
+    districts = [f.feature_id for f in features if is_district(f)]
+    innermost = frozenset(
+        fid for fid in districts
+        if not any(other != fid and drawn_shapes[fid].contains(shapely.Point(anchor[other])) for other in districts)
+    )
+    return DisplayShapes(basemap, geometry, area, anchor, innermost, point_offsets_px(features))
+
+
 # --- HTML fragments (article text is data: always escaped) ------------------------------------
 
 
@@ -524,63 +563,53 @@ def build_layer_group(
     excerpts: Mapping[str, Sequence[Excerpt]],
     lang: str,
     basemap: str,
-    offsets: Mapping[str, tuple[float, float]] | None = None,
+    shapes: DisplayShapes | None = None,
 ) -> folium.FeatureGroup:
     """One overlay: shapes (lines, polygons), halos for points known by address or area, points."""
-    offsets = offsets if offsets is not None else point_offsets_px(features)
+    shapes = shapes if shapes is not None else build_display_shapes(features, basemap=basemap)
     group = folium.FeatureGroup(name=layer.layer_id)
-    shapes: list[dict] = []
+    lines: list[dict] = []
     halos: list[dict] = []
     points: list[dict] = []
     styles: dict[str, dict] = {}
-    labels: list[tuple[Feature, dict]] = []
+    labels: list[Feature] = []
     # Larger polygons first, so that a click inside a district finds the district, not the prefecture.
-    ordered = sorted(features, key=lambda f: -shape(f.geometry).area if f.geometry["type"] != "Point" else 0)
+    ordered = sorted(features, key=lambda f: -shapes.area[f.feature_id])
     for feature in ordered:
-        geometry = display_geometry(feature.geometry, basemap=basemap)
-        feature_excerpts = excerpts.get(feature.feature_id, ())
         fid = feature.feature_id
+        geometry = shapes.geometry[fid]
+        feature_excerpts = excerpts.get(fid, ())
+        offset = shapes.offsets.get(fid, (0.0, 0.0))
         if geometry["type"] in ("Point", "MultiPoint"):
             if feature.location_basis in HALO_BASES:
                 halos.append(_feature_dict(feature, geometry, lang, feature_excerpts, part="halo"))
                 styles[f"{fid}|halo"] = _halo_style(feature, layer.style)
                 points.append(_feature_dict(feature, geometry, lang, feature_excerpts, part="dot"))
-                styles[f"{fid}|dot"] = _point_style(feature, layer.style, offsets.get(fid, (0.0, 0.0)), small=True)
+                styles[f"{fid}|dot"] = _point_style(feature, layer.style, offset, small=True)
             else:
                 points.append(_feature_dict(feature, geometry, lang, feature_excerpts, part="shape"))
-                styles[f"{fid}|shape"] = _point_style(feature, layer.style, offsets.get(fid, (0.0, 0.0)), small=False)
+                styles[f"{fid}|shape"] = _point_style(feature, layer.style, offset, small=False)
         else:
-            shapes.append(_feature_dict(feature, geometry, lang, feature_excerpts, part="shape"))
+            lines.append(_feature_dict(feature, geometry, lang, feature_excerpts, part="shape"))
             styles[f"{fid}|shape"] = _line_style(feature, layer.style)
-            if layer.layer_id == DISTRICTS_LAYER_ID:
-                labels.append((feature, geometry))
-    if shapes:
+            if layer.layer_id == DISTRICTS_LAYER_ID and fid in shapes.district_label_ids:
+                labels.append(feature)
+    if lines:
         pane = PANE_AREAS if layer.layer_id == DISTRICTS_LAYER_ID else None
-        _geojson(shapes, styles, name=f"{layer.layer_id}-shapes", pane=pane).add_to(group)
+        _geojson(lines, styles, name=f"{layer.layer_id}-shapes", pane=pane).add_to(group)
     if halos:
         _geojson(halos, styles, name=f"{layer.layer_id}-halos", marker=folium.Circle(radius=1)).add_to(group)
     if points:
         _geojson(points, styles, name=f"{layer.layer_id}-points", marker=folium.Marker(icon=folium.DivIcon(), pane=PANE_POINTS)).add_to(group)
-    for feature, geometry in _innermost(labels):
-        point = shape(geometry).representative_point()
+    for feature in labels:
         folium.Marker(
-            latlng_from_lonlat(point.x, point.y),
+            latlng_from_lonlat(*shapes.anchor_lonlat[feature.feature_id]),
             icon=folium.DivIcon(html=f'<div class="qz-label">{html.escape(feature_name(feature, lang))}</div>', icon_size=(0, 0)),
             interactive=False,
             keyboard=False,
             pane=PANE_LABELS,
         ).add_to(group)
     return group
-
-
-def _innermost(labelled: list[tuple[Feature, dict]]) -> list[tuple[Feature, dict]]:
-    """Polygons that contain no other labelled polygon: the prefecture yields to its districts."""
-    shapes = [(feature, geometry, shape(geometry)) for feature, geometry in labelled]
-    return [
-        (feature, geometry)
-        for feature, geometry, outer in shapes
-        if not any(other is not feature and outer.contains(inner.representative_point()) for other, _, inner in shapes)
-    ]
 
 
 class _SelectionPopup(MacroElement):
@@ -617,11 +646,13 @@ def build_selection_group(
     excerpts: Sequence[Excerpt],
     lang: str,
     basemap: str,
-    offset_px: tuple[float, float] = (0.0, 0.0),
+    shapes: DisplayShapes | None = None,
 ) -> folium.FeatureGroup:
     """A non-interactive highlight under the selected feature, and its popup for deep links."""
     group = folium.FeatureGroup(name="selection")
-    geometry = display_geometry(feature.geometry, basemap=basemap)
+    shapes = shapes if shapes is not None else build_display_shapes([feature], basemap=basemap)
+    geometry = shapes.geometry[feature.feature_id]
+    offset_px = shapes.offsets.get(feature.feature_id, (0.0, 0.0))
     is_point = geometry["type"] in ("Point", "MultiPoint")
     data = {"type": "FeatureCollection", "features": [{"type": "Feature", "geometry": geometry, "properties": {"id": feature.feature_id}}]}
     if is_point:
@@ -644,8 +675,8 @@ def build_selection_group(
         folium.GeoJson(
             data, name="selection", style_function=lambda _item: highlight, interactive=False, pane=PANE_SELECTION
         ).add_to(group)
-    anchor = shape(geometry).representative_point() if not is_point else shape(geometry).centroid
-    group.add_child(_SelectionPopup(feature.feature_id, latlng_from_lonlat(anchor.x, anchor.y), popup_html(feature, excerpts, lang)))
+    anchor = latlng_from_lonlat(*shapes.anchor_lonlat[feature.feature_id])
+    group.add_child(_SelectionPopup(feature.feature_id, anchor, popup_html(feature, excerpts, lang)))
     return group
 
 
@@ -658,25 +689,26 @@ def build_overlay_groups(
     lang: str,
     basemap: str,
     selected_feature: Feature | None = None,
+    shapes: DisplayShapes | None = None,
 ) -> list[folium.FeatureGroup]:
-    """A FeatureGroup per visible layer (layer order, districts first), then the selection."""
+    """A FeatureGroup per visible layer (layer order, districts first), then the selection.
+
+    `shapes` (build_display_shapes over the same features and basemap) saves the geometry work; it
+    is made over all layers, so that a fanned-out dot keeps its place when other layers are toggled.
+    """
     features = list(features)
     visible = set(visible_layer_ids)
     grouped = features_by_map_layer(features)
-    offsets = point_offsets_px(features)  # over all layers, so a dot keeps its place when others toggle
+    shapes = shapes if shapes is not None else build_display_shapes(features, basemap=basemap)
     groups = [
-        build_layer_group(layer, grouped[layer.layer_id], excerpts=excerpts, lang=lang, basemap=basemap, offsets=offsets)
+        build_layer_group(layer, grouped[layer.layer_id], excerpts=excerpts, lang=lang, basemap=basemap, shapes=shapes)
         for layer in layers
         if layer.layer_id in visible and grouped.get(layer.layer_id)
     ]
     if selected_feature is not None and selected_feature.geometry:
         groups.append(
             build_selection_group(
-                selected_feature,
-                excerpts=excerpts.get(selected_feature.feature_id, ()),
-                lang=lang,
-                basemap=basemap,
-                offset_px=offsets.get(selected_feature.feature_id, (0.0, 0.0)),
+                selected_feature, excerpts=excerpts.get(selected_feature.feature_id, ()), lang=lang, basemap=basemap, shapes=shapes
             )
         )
     return groups

@@ -71,6 +71,12 @@ def _cached_mentions_by_article(seeds_dir: str, geodata_dir: str, layers_dir: st
     return {article_id: tuple(sorted(ms, key=lambda m: m.start)) for article_id, ms in grouped.items()}
 
 
+@st.cache_resource(show_spinner=False)
+def _cached_display_shapes(seeds_dir: str, geodata_dir: str, layers_dir: str, basemap: str) -> mapview.DisplayShapes:
+    features = _cached_map_index(seeds_dir, geodata_dir, layers_dir).features.values()
+    return mapview.build_display_shapes(features, basemap=basemap)
+
+
 @st.cache_data(show_spinner=False)
 def _cached_attributions(sources_dir: str) -> tuple[str, ...]:
     return mapview.load_source_attributions(Path(sources_dir))
@@ -91,6 +97,10 @@ def load_map_layers() -> tuple[MapLayer, ...]:
 
 def load_mentions_by_article() -> dict[str, tuple[Mention, ...]]:
     return _cached_mentions_by_article(*_dir_key())
+
+
+def load_display_shapes(basemap: str) -> mapview.DisplayShapes:
+    return _cached_display_shapes(*_dir_key(), basemap)
 
 
 def load_attributions() -> tuple[str, ...]:
@@ -316,6 +326,7 @@ def render_map(index: MapIndex, layers: Sequence[MapLayer], state: UrlState, lea
         lang=state.lang,
         basemap=state.basemap,
         selected_feature=selected,
+        shapes=load_display_shapes(state.basemap),
     )
     request: View | None = st.session_state.get(VIEW_REQUEST_KEY)
     if request is not None:

@@ -245,3 +245,14 @@ def test_load_source_attributions(tmp_path):
         "维基百科 Wikipedia",
     )
     assert mapview.load_source_attributions(tmp_path / "missing") == ()
+
+
+def test_display_shapes_are_worked_out_once_and_give_the_same_map():
+    shapes = mapview.build_display_shapes(FEATURES, basemap="osm")
+    assert shapes.district_label_ids == {"qujiang-district"}  # the prefecture contains it: no label
+    assert shapes.area["quzhou"] > shapes.area["qujiang-district"] > 0 == shapes.area["qujiang-gym"]
+    kwargs = {"visible_layer_ids": ["districts", "rail", "sports"], "excerpts": EXCERPTS, "lang": "zh", "basemap": "osm", "selected_feature": GYM}
+    _, with_shapes = render(mapview.build_overlay_groups(LAYERS, FEATURES, shapes=shapes, **kwargs))
+    _, without = render(mapview.build_overlay_groups(LAYERS, FEATURES, **kwargs))
+    strip_ids = lambda text: re.sub(r"_[0-9a-f]{32}", "_ID", text)  # noqa: E731 - folium's random element ids
+    assert strip_ids(with_shapes) == strip_ids(without)
