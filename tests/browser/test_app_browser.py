@@ -7,11 +7,19 @@ from __future__ import annotations
 from urllib.parse import parse_qs, quote, urlsplit
 
 import pytest
-from mapdriver import click_feature, drawn_feature_ids, map_frame, map_view, open_app, wait_for_excerpt, wait_until_idle
+from mapdriver import (
+    click_feature,
+    drawn_feature_ids,
+    map_frame,
+    map_view,
+    open_app,
+    wait_for_excerpt,
+    wait_until_idle,
+)
 
 from mapapp.mapview import is_district, map_layer_id_for, view_for_feature
-from mapapp.wording import TEXT
 from mapapp.models import Excerpt
+from mapapp.wording import TEXT
 
 
 def feature_id_named(index, name: str) -> str:

@@ -10,8 +10,16 @@ from urllib.parse import quote, urlsplit
 
 import pytest
 from datafactory import BROKEN_EXPECTED, EVIL, SCRIPT
-from mapdriver import _FEATURE_POINT_JS, click_feature, drawn_feature_ids, map_frame, open_app, wait_for_excerpt, wait_until_idle
+from mapdriver import (
+    click_feature,
+    drawn_feature_ids,
+    map_frame,
+    open_app,
+    wait_for_excerpt,
+    wait_until_idle,
+)
 
+from mapapp.mapprobe import FEATURE_POINT_JS
 from mapapp.mapview import TILE_HOSTS, map_layer_id_for
 from mapapp.wording import TEXT
 
@@ -85,7 +93,7 @@ def test_hostile_text_is_shown_literally_everywhere_and_runs_nothing(watched_pag
 
     # the map: the deep link's popup, and the tooltip on hover
     assert data.name_zh in frame.locator(".qz-popup").last.inner_text()
-    point = frame.evaluate(_FEATURE_POINT_JS, [data.feature_id, False])
+    point = frame.evaluate(FEATURE_POINT_JS, [data.feature_id, False])
     assert point is not None
     frame.locator("#map_div").hover(position=point)
     frame.locator(".leaflet-tooltip").first.wait_for()

@@ -5,10 +5,9 @@ so this test needs neither Streamlit nor the real geodata.
 """
 from __future__ import annotations
 
-from mapdriver import _FEATURE_POINT_JS
-
 from mapapp import mapview
 from mapapp.assets import LeafletUrls, install_leaflet
+from mapapp.mapprobe import FEATURE_POINT_JS
 from mapapp.models import Excerpt, Feature, LayerSpec, Source
 
 EVIL = '<script>window.qzPwned = 1</script><img src=x onerror="window.qzPwned = 2">'
@@ -43,7 +42,7 @@ def test_script_in_article_text_is_not_executed(browser, tmp_path):
         page.goto(_evil_map_html(tmp_path))
         page.wait_for_function("() => Object.keys(window).some((k) => k.startsWith('map_') && window[k] instanceof L.Map)")
         page.evaluate("() => { window.map = window[Object.keys(window).find((k) => k.startsWith('map_') && window[k] instanceof L.Map)]; }")
-        point = page.evaluate(_FEATURE_POINT_JS, ["evil-gym", False])
+        point = page.evaluate(FEATURE_POINT_JS, ["evil-gym", False])
         assert point is not None
         page.locator(".folium-map").click(position=point)
         popup = page.locator(".qz-popup")
