@@ -22,7 +22,6 @@ from mapapp.errors import MapAppError
 from mapapp.index import MapIndex, build_map_index
 from mapapp.mapview import MapLayer, View
 from mapapp.models import Excerpt, Feature, Mention
-from mapapp.paths import GEODATA_DIR, LAYERS_DIR, SEEDS_DIR
 from mapapp.panel import (
     PANEL_CSS,
     escape_markdown,
@@ -33,7 +32,13 @@ from mapapp.panel import (
     markdown_list,
     snippet,
 )
-from mapapp.selection import RETURNED_OBJECTS, new_click, search_features, view_from_map_value
+from mapapp.paths import GEODATA_DIR, LAYERS_DIR, SEEDS_DIR
+from mapapp.selection import (
+    RETURNED_OBJECTS,
+    new_click,
+    search_features,
+    view_from_map_value,
+)
 from mapapp.urlstate import UrlNotice, UrlState, query_from_state, state_from_query
 from mapapp.wording import BASEMAP_TITLES, GROUP_TITLES, NOTICE_REASONS, t, title_in
 

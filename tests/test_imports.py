@@ -10,7 +10,8 @@ PURE_MODULES = [
     "mapapp.paths", "mapapp.errors", "mapapp.models", "mapapp.corpus", "mapapp.gazetteer", "mapapp.layers",
     "mapapp.mentions", "mapapp.excerpts", "mapapp.index", "mapapp.candidates", "mapapp.cli", "mapapp.coords",
     "mapapp.boundaries", "mapapp.mapview", "mapapp.selection", "mapapp.urlstate", "mapapp.assets",
-    "mapapp.datadirs", "mapapp.panel", "mapapp.wording", "mapapp.appserver",
+    "mapapp.datadirs", "mapapp.panel", "mapapp.wording", "mapapp.appserver", "mapapp.mapprobe",
+    "mapapp.streamproto", "mapapp.loadreport", "mapapp.loadreaders", "mapapp.loadtest",
 ]
 
 
