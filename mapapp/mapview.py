@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import html
 import math
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -349,6 +350,8 @@ _CSS = """
 .qz-sources summary { cursor: pointer; display: inline; }
 .qz-point { cursor: pointer; }
 .qz-dot { box-sizing: border-box; border-radius: 50%; box-shadow: 0 0 2px rgba(0,0,0,.6); }
+.qz-approx { display: block; filter: drop-shadow(0 0 1px rgba(0,0,0,.35)); }
+.qz-tip-approx { color: #666; font-size: 11px; }
 .qz-ring { box-sizing: border-box; margin: 4px; border-radius: 50%; border: 4px solid #ffd400; box-shadow: 0 0 4px #000; }
 .qz-label { color: #333; font-size: 12px; font-weight: 600; white-space: nowrap;
   text-shadow: 0 0 3px #fff, 0 0 3px #fff, 0 0 3px #fff; transform: translate(-50%, -50%); }
@@ -425,6 +428,16 @@ function (feature, layer) {
     if (props.label_html) {
         layer.bindTooltip(props.label_html, {sticky: true, direction: "top", opacity: 0.95});
     }
+    if (props.halo) {
+        // An approximate place shows how far off it may be while the pointer is on it.
+        var halo = null;
+        var hide = function () { if (halo) { halo.remove(); halo = null; } };
+        layer.on("mouseover", function () {
+            if (!halo && layer._map) { halo = L.circle(layer.getLatLng(), props.halo).addTo(layer._map); }
+        });
+        layer.on("mouseout", hide);
+        layer.on("remove", hide);
+    }
     layer.on("click", function (e) {
         window.qzSelectedFeatureId = props.id;
         if (props.popup_html && layer._map) {
@@ -440,22 +453,32 @@ function (feature, layer) {
 )
 
 
-def _feature_dict(feature: Feature, geometry: dict[str, Any], lang: str, excerpts: Sequence[Excerpt], *, part: str) -> dict:
-    return {
-        "type": "Feature",
-        "geometry": geometry,
-        "properties": {
-            "id": feature.feature_id,
-            "part": part,  # shape | halo | dot: one feature can be drawn as a halo plus a dot
-            "name": feature_name(feature, lang),
-            "label_html": html.escape(feature_name(feature, lang)),
-            "popup_html": popup_html(feature, excerpts, lang),
-        },
+def _feature_dict(
+    feature: Feature, geometry: dict[str, Any], lang: str, excerpts: Sequence[Excerpt], *, part: str, halo: dict[str, Any] | None = None
+) -> dict:
+    label = html.escape(feature_name(feature, lang))
+    if halo is not None:
+        label += f'<br><span class="qz-tip-approx">{html.escape(approximate_note(feature, lang))}</span>'
+    properties = {
+        "id": feature.feature_id,
+        "part": part,  # shape (line, polygon, exact point) | dot (an approximate point)
+        "name": feature_name(feature, lang),
+        "label_html": label,
+        "popup_html": popup_html(feature, excerpts, lang),
     }
+    if halo is not None:
+        properties["halo"] = halo  # L.circle options, drawn on hover
+    return {"type": "Feature", "geometry": geometry, "properties": properties}
+
+
+def approximate_note(feature: Feature, lang: str) -> str:
+    """The tooltip's second line for a place known only by address or area."""
+    radius = f"{feature.precision_m / 1000:g} km" if feature.precision_m >= 1000 else f"{feature.precision_m} m"
+    return f"approximate location (±{radius})" if lang == "en" else f"位置约略（±{radius}）"
 
 
 def _line_style(feature: Feature, style: Mapping[str, Any]) -> dict[str, Any]:
-    color = KIND_COLORS.get(feature.category, style.get("color", "#333333"))
+    color = KIND_COLORS.get(feature.category, css_color(style.get("color")))
     dash = style.get("dash")
     if feature.status in ("under_construction", "planned"):
         dash = DASH_UNDER_CONSTRUCTION
@@ -471,23 +494,51 @@ def _line_style(feature: Feature, style: Mapping[str, Any]) -> dict[str, Any]:
     }
 
 
-def _point_style(feature: Feature, style: Mapping[str, Any], offset_px: tuple[float, float], *, small: bool) -> dict[str, Any]:
-    """DivIcon options for a point: a dot (a ring for stations, ports, airports), fanned out by offset_px."""
-    color = html.escape(str(style.get("color", "#333333")), quote=True)
-    diameter = 9 if small else 2 * int(style.get("radius", 6)) + 2
-    if feature.category in ("rail_station", "port", "airport"):
-        css = f"background:#fff;border:3px solid {color};"
+def _point_style(feature: Feature, style: Mapping[str, Any], offset_px: tuple[float, float], *, approximate: bool) -> dict[str, Any]:
+    """DivIcon options for a point, fanned out by offset_px.
+
+    Exact: a filled dot (a ring for stations, ports, airports), its border dashed while under
+    construction. Approximate (known by address or area): a hollow dot with a dashed outline; its
+    halo shows only on hover and when selected, so that dozens of wide halos do not grey out the map.
+    """
+    color = css_color(style.get("color"))
+    if approximate:
+        # SVG, not a CSS dashed border: CSS draws four thick dashes on a circle this small.
+        diameter = 14
+        icon = (
+            f'<svg class="qz-approx" width="{diameter}" height="{diameter}" viewBox="0 0 14 14">'
+            f'<circle cx="7" cy="7" r="5.6" fill="#fff" fill-opacity=".8" stroke="{color}" stroke-width="1.8" stroke-dasharray="2.2 1.5"/>'
+            f'<circle cx="7" cy="7" r="1.7" fill="{color}"/></svg>'
+        )
     else:
-        css = f"background:{color};border:2px solid #fff;"
-    if feature.status in ("under_construction", "planned"):
-        css = css.replace("solid", "dashed")
+        diameter = 2 * int(style.get("radius", 6)) + 2
+        if feature.category in ("rail_station", "port", "airport"):
+            css = f"background:#fff;border:3px solid {color};"
+        else:
+            css = f"background:{color};border:2px solid #fff;"
+        if feature.status in ("under_construction", "planned"):
+            css = css.replace("solid", "dashed")
+        icon = f'<div class="qz-dot" style="{css}width:{diameter}px;height:{diameter}px"></div>'
     dx, dy = offset_px
     return {
-        "html": f'<div class="qz-dot" style="{css}width:{diameter}px;height:{diameter}px"></div>',
+        "html": icon,
         "className": "qz-point",
         "iconSize": [diameter, diameter],
         "iconAnchor": [round(diameter / 2 - dx, 1), round(diameter / 2 - dy, 1)],
     }
+
+
+_CSS_COLOR = re.compile(r"^(#[0-9a-fA-F]{3,8}|[a-zA-Z]{3,20})$")
+DEFAULT_COLOR = "#333333"
+
+
+def css_color(value: Any) -> str:
+    """A layer's colour if it is a plain CSS colour (#hex or a name), else the default.
+
+    Layer files come from curators; a value such as `red;background:url(...)` must not reach a
+    style attribute (it could make the page fetch from another host).
+    """
+    return value if isinstance(value, str) and _CSS_COLOR.match(value) else DEFAULT_COLOR
 
 
 def point_offsets_px(features: Iterable[Feature], *, spacing_px: float = 9.0) -> dict[str, tuple[float, float]]:
@@ -513,13 +564,13 @@ def point_offsets_px(features: Iterable[Feature], *, spacing_px: float = 9.0) ->
     return offsets
 
 
-def _halo_style(feature: Feature, style: Mapping[str, Any]) -> dict[str, Any]:
-    """The uncertainty of a point known by address or area: a translucent circle of precision_m.
+def halo_options(feature: Feature, style: Mapping[str, Any], *, selected: bool = False) -> dict[str, Any]:
+    """L.circle options for the uncertainty of a point known by address or area: precision_m.
 
-    Not clickable (its dot is): area halos reach tens of kilometres and would cover the districts.
-    Larger halos are fainter, so that dozens of them sharing one anchor do not black out the map.
+    Never clickable (clicks go to the dot, or through to the district under it). Larger halos are
+    fainter; the selected place's halo is a little stronger than a hovered one.
     """
-    color = style.get("color", "#333333")
+    color = css_color(style.get("color"))
     precision = feature.precision_m
     return {
         "radius": precision,  # metres: L.Circle
@@ -529,7 +580,7 @@ def _halo_style(feature: Feature, style: Mapping[str, Any]) -> dict[str, Any]:
         "dashArray": "3 4",
         "fill": True,
         "fillColor": color,
-        "fillOpacity": 0.12 if precision <= 1_000 else 0.06 if precision <= 10_000 else 0.03,
+        "fillOpacity": (0.12 if precision <= 1_000 else 0.08 if precision <= 10_000 else 0.05) * (1.5 if selected else 1),
         "interactive": False,
         "pane": PANE_AREAS,
     }
@@ -543,7 +594,7 @@ def _geojson(
         return style_by_id[f"{props['id']}|{props['part']}"]
 
     for index, item in enumerate(features):
-        # folium keys its style map by a unique `feature.id`; a feature may be drawn twice (halo + dot).
+        # folium keys its style map by a unique `feature.id` (not the feature's own id).
         item["id"] = f"{item['properties']['id']}|{item['properties']['part']}|{index}"
     kwargs = {"pane": pane} if pane else {}
     return folium.GeoJson(
@@ -565,11 +616,10 @@ def build_layer_group(
     basemap: str,
     shapes: DisplayShapes | None = None,
 ) -> folium.FeatureGroup:
-    """One overlay: shapes (lines, polygons), halos for points known by address or area, points."""
+    """One overlay: lines and polygons, exact points as dots, approximate points as hollow dots."""
     shapes = shapes if shapes is not None else build_display_shapes(features, basemap=basemap)
     group = folium.FeatureGroup(name=layer.layer_id)
     lines: list[dict] = []
-    halos: list[dict] = []
     points: list[dict] = []
     styles: dict[str, dict] = {}
     labels: list[Feature] = []
@@ -582,13 +632,12 @@ def build_layer_group(
         offset = shapes.offsets.get(fid, (0.0, 0.0))
         if geometry["type"] in ("Point", "MultiPoint"):
             if feature.location_basis in HALO_BASES:
-                halos.append(_feature_dict(feature, geometry, lang, feature_excerpts, part="halo"))
-                styles[f"{fid}|halo"] = _halo_style(feature, layer.style)
-                points.append(_feature_dict(feature, geometry, lang, feature_excerpts, part="dot"))
-                styles[f"{fid}|dot"] = _point_style(feature, layer.style, offset, small=True)
+                halo = halo_options(feature, layer.style)
+                points.append(_feature_dict(feature, geometry, lang, feature_excerpts, part="dot", halo=halo))
+                styles[f"{fid}|dot"] = _point_style(feature, layer.style, offset, approximate=True)
             else:
                 points.append(_feature_dict(feature, geometry, lang, feature_excerpts, part="shape"))
-                styles[f"{fid}|shape"] = _point_style(feature, layer.style, offset, small=False)
+                styles[f"{fid}|shape"] = _point_style(feature, layer.style, offset, approximate=False)
         else:
             lines.append(_feature_dict(feature, geometry, lang, feature_excerpts, part="shape"))
             styles[f"{fid}|shape"] = _line_style(feature, layer.style)
@@ -597,8 +646,6 @@ def build_layer_group(
     if lines:
         pane = PANE_AREAS if layer.layer_id == DISTRICTS_LAYER_ID else None
         _geojson(lines, styles, name=f"{layer.layer_id}-shapes", pane=pane).add_to(group)
-    if halos:
-        _geojson(halos, styles, name=f"{layer.layer_id}-halos", marker=folium.Circle(radius=1)).add_to(group)
     if points:
         _geojson(points, styles, name=f"{layer.layer_id}-points", marker=folium.Marker(icon=folium.DivIcon(), pane=PANE_POINTS)).add_to(group)
     for feature in labels:
@@ -647,14 +694,23 @@ def build_selection_group(
     lang: str,
     basemap: str,
     shapes: DisplayShapes | None = None,
+    style: Mapping[str, Any] | None = None,
 ) -> folium.FeatureGroup:
-    """A non-interactive highlight under the selected feature, and its popup for deep links."""
+    """A non-interactive highlight under the selected feature, and its popup for deep links.
+
+    An approximate place also gets its halo (precision_m around its anchor), drawn with the layer's
+    `style` colour.
+    """
     group = folium.FeatureGroup(name="selection")
     shapes = shapes if shapes is not None else build_display_shapes([feature], basemap=basemap)
     geometry = shapes.geometry[feature.feature_id]
     offset_px = shapes.offsets.get(feature.feature_id, (0.0, 0.0))
     is_point = geometry["type"] in ("Point", "MultiPoint")
     data = {"type": "FeatureCollection", "features": [{"type": "Feature", "geometry": geometry, "properties": {"id": feature.feature_id}}]}
+    if is_point and feature.location_basis in HALO_BASES:
+        # Through GeoJson (not folium.Circle, which drops the pane and interactive options).
+        halo = halo_options(feature, style or {}, selected=True)
+        folium.GeoJson(data, name="selection-halo", style_function=lambda _item: halo, marker=folium.Circle(radius=1)).add_to(group)
     if is_point:
         # A ring around the (possibly fanned-out) dot: same offset as the dot's icon.
         size, (dx, dy) = 30, offset_px
@@ -706,9 +762,11 @@ def build_overlay_groups(
         if layer.layer_id in visible and grouped.get(layer.layer_id)
     ]
     if selected_feature is not None and selected_feature.geometry:
+        layer_id = map_layer_id_for(selected_feature)
+        style = next((layer.style for layer in layers if layer.layer_id == layer_id), {})
         groups.append(
             build_selection_group(
-                selected_feature, excerpts=excerpts.get(selected_feature.feature_id, ()), lang=lang, basemap=basemap, shapes=shapes
+                selected_feature, excerpts=excerpts.get(selected_feature.feature_id, ()), lang=lang, basemap=basemap, shapes=shapes, style=style
             )
         )
     return groups

@@ -245,6 +245,7 @@ def main() -> None:
     map_column, panel_column = st.columns([3, 2], gap="medium")
     with map_column:
         render_map(index, layers, state, leaflet)
+        st.caption(t(lang, "legend"))
     state = _state()
     with panel_column:
         render_panel(index, state)

@@ -34,6 +34,7 @@ TEXT: dict[str, dict[str, str]] = {
         "related": "同句提及的地方",
         "not_mentioned": "文章中没有提及这个地方。",
         "selected_hidden": "已打开“{layer}”图层以显示所选地点。",
+        "legend": "● 实心点：位置确切　◌ 虚线空心点：位置约略，悬停或选中时显示误差范围　┅ 虚线：在建或示意",
     },
     "en": {
         "title": "Quzhou news map",
@@ -64,6 +65,7 @@ TEXT: dict[str, dict[str, str]] = {
         "related": "Mentioned in the same sentences",
         "not_mentioned": "The articles do not name this place.",
         "selected_hidden": "Turned on the layer “{layer}” to show the selected place.",
+        "legend": "● exact position　◌ hollow dashed dot: approximate; hover or select it to see how far off it may be　┅ dashed line: under construction or schematic",
     },
 }
 
@@ -103,8 +105,8 @@ STATUS_TITLES = {
 }
 BASIS_TITLES = {
     "exact": ("精确坐标（测绘或百科信息框）", "exact coordinate (survey or infobox)"),
-    "address": ("按地址或所在村估计，圆圈表示误差范围", "estimated from an address or village; the halo shows the uncertainty"),
-    "area": ("只知所在区域，圆圈表示误差范围", "only the area is known; the halo shows the uncertainty"),
+    "address": ("按地址或所在村估计；地图上的圆圈表示误差范围", "estimated from an address or village; the circle on the map shows the uncertainty"),
+    "area": ("只知所在区域；地图上的圆圈表示误差范围", "only the area is known; the circle on the map shows the uncertainty"),
     "schematic": ("示意线，穿过有出处的点", "schematic line through sourced points"),
 }
 CATEGORY_TITLES = {

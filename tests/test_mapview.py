@@ -111,7 +111,8 @@ def test_hidden_layers_are_not_drawn():
 def test_popup_and_tooltip_are_escaped_html():
     _, page = render(build())
     gym = [f for f in all_features(page) if f["properties"]["id"] == "qujiang-gym"]
-    assert {f["properties"]["part"] for f in gym} == {"halo", "dot"}
+    assert [f["properties"]["part"] for f in gym] == ["dot"]
+    assert gym[0]["properties"]["label_html"].endswith('<span class="qz-tip-approx">位置约略（±300 m）</span>')
     popup = gym[0]["properties"]["popup_html"]
     assert "<script>" not in popup and "<img" not in popup
     assert "&lt;script&gt;window.qzPwned = 1&lt;/script&gt;" in popup
@@ -126,14 +127,40 @@ def test_styles_dash_under_construction_and_schematic_lines():
     assert '"dashArray": "2 7"' in page  # schematic container route
 
 
-def test_address_point_is_a_halo_of_its_precision_plus_a_dot():
+def test_approximate_points_are_hollow_dots_whose_halo_shows_on_hover_only():
     _, page = render(build())
-    assert "new L.circle(latlng, opts)" in page and "new L.Marker(latlng, opts)" in page  # halo + dot
-    styles = [json.loads(raw) for raw in re.findall(r"return (\{.*?\});", page)]
-    halos = [style for style in styles if style.get("pane") == mapview.PANE_AREAS and "radius" in style]
-    assert sorted(style["radius"] for style in halos) == [300, 3000]  # precision_m, in metres
-    assert all(style["fill"] and 0 < style["fillOpacity"] < 0.3 for style in halos)  # translucent
-    assert not any(style["interactive"] for style in halos)  # clicks go to the dot, or through to the district
+    assert "new L.circle(" not in page  # no halo is drawn for a place that is not selected
+    props = {f["properties"]["id"]: f["properties"] for f in all_features(page)}
+    halos = {fid: p["halo"] for fid, p in props.items() if "halo" in p}
+    assert set(halos) == {"qujiang-gym", "gaojia-town"}  # address and area; not the exact station
+    assert sorted(halo["radius"] for halo in halos.values()) == [300, 3000]  # precision_m, in metres
+    assert all(halo["fill"] and 0 < halo["fillOpacity"] < 0.3 and not halo["interactive"] for halo in halos.values())
+    assert 'L.circle(layer.getLatLng(), props.halo)' in page and 'layer.on("mouseout", hide)' in page
+    icons = [json.loads(raw) for raw in re.findall(r"return (\{.*?\});", page) if "qz-point" in raw]
+    hollow = [icon for icon in icons if "qz-approx" in icon["html"]]
+    assert len(hollow) == 2 and all("stroke-dasharray" in icon["html"] and 'fill="#fff"' in icon["html"] for icon in hollow)
+    assert len(icons) - len(hollow) == 1 and "qz-dot" in (set(map(str, icons)) - set(map(str, hollow))).pop()  # the station
+    assert props["quzhou-west"]["part"] == "shape" and "halo" not in props["quzhou-west"]
+
+
+def test_the_selected_approximate_place_shows_its_halo_and_districts_stay_clickable():
+    groups = build(selected_feature=GYM)
+    _, page = render(groups[-1:])
+    assert "new L.circle(latlng, opts)" in page
+    [halo] = [json.loads(raw) for raw in re.findall(r"return (\{.*?\});", page) if '"radius"' in raw]
+    assert halo["radius"] == 300 and halo["interactive"] is False and halo["pane"] == mapview.PANE_AREAS
+    assert '"coordinates": [118.95, 28.98]' in page  # centred on the anchor, not on the fanned-out dot
+    _, plain = render(build(selected_feature=STATION)[-1:])
+    assert "new L.circle(latlng, opts)" not in plain  # an exact place: a ring, no halo
+    _, full = render(groups)
+    district_styles = [json.loads(raw) for raw in re.findall(r"return (\{.*?\});", full) if '"fillOpacity": 0.04' in raw]
+    assert district_styles and all(style.get("interactive", True) for style in district_styles)
+
+
+def test_layer_colours_must_be_plain_css_colours():
+    assert mapview.css_color("#1f6fb2") == "#1f6fb2" and mapview.css_color("teal") == "teal"
+    for bad in ("red;background:url(https://example.org/x)", '"><script>', None, 12):
+        assert mapview.css_color(bad) == mapview.DEFAULT_COLOR
 
 
 def test_points_sharing_a_position_are_fanned_out_distinctly():

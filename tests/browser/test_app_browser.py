@@ -17,6 +17,7 @@ from mapdriver import (
     wait_until_idle,
 )
 
+from mapapp.mapprobe import FEATURE_POINT_JS
 from mapapp.mapview import is_district, map_layer_id_for, view_for_feature
 from mapapp.models import Excerpt
 from mapapp.wording import TEXT
@@ -191,3 +192,30 @@ def test_reader_mention_selects_its_place(page, app_url, index):
     map_frame(page)
     wait_until_idle(page)
     assert index.features[target].name_zh in page.locator("h2").all_inner_texts()
+
+
+AREA_PATHS_JS = "() => document.querySelectorAll('.leaflet-qz-areas-pane path').length"
+
+
+def test_approximate_place_shows_its_halo_on_hover_and_when_selected_and_districts_stay_clickable(page, app_url, index):
+    gym_id = feature_id_named(index, "衢江区体育馆")
+    assert index.features[gym_id].location_basis in ("address", "area")
+    frame = open_app(page, app_url)
+    districts_only = frame.evaluate(AREA_PATHS_JS)  # no halo while nothing is selected or hovered
+    point = frame.evaluate(FEATURE_POINT_JS, [gym_id, True])
+    wait_until_idle(page)
+    frame = map_frame(page)
+    point = frame.evaluate(FEATURE_POINT_JS, [gym_id, False])
+    assert point is not None
+    frame.locator("#map_div").hover(position=point)
+    frame.wait_for_function("(n) => document.querySelectorAll('.leaflet-qz-areas-pane path').length === n + 1", arg=districts_only)
+    assert "位置约略" in frame.locator(".leaflet-tooltip").first.inner_text()
+    frame.locator("#map_div").hover(position={"x": 5, "y": 300})
+    frame.wait_for_function("(n) => document.querySelectorAll('.leaflet-qz-areas-pane path').length === n", arg=districts_only)
+
+    district_id = feature_id_named(index, "衢江区")
+    frame = open_app(page, f"{app_url}?feature={gym_id}")
+    assert frame.evaluate(AREA_PATHS_JS) == districts_only + 1  # the selected place's halo
+    click_feature(page, district_id)  # through the halo, which lies over the district
+    wait_for_excerpt(page, fragment(index.excerpts[district_id][0]))
+    assert "衢江区" in page.locator("h2").all_inner_texts()
