@@ -11,7 +11,7 @@ import html
 import re
 from collections.abc import Callable, Iterable, Sequence
 
-from mapapp.mapview import html_from_excerpt
+from mapapp.markup import html_from_excerpt
 from mapapp.models import Article, Excerpt, Feature, Mention
 from mapapp.wording import BASIS_TITLES, CATEGORY_TITLES, STATUS_TITLES, t, title_in
 

@@ -10,8 +10,8 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from mapapp.mapview import MAX_ZOOM, MIN_ZOOM, View
 from mapapp.models import Excerpt, Feature
+from mapapp.viewport import MAX_ZOOM, MIN_ZOOM, View
 
 # What ui.py asks st_folium to report; keep it short, every change of these costs a rerun.
 RETURNED_OBJECTS: tuple[str, ...] = ("last_active_drawing", "last_object_clicked", "last_object_clicked_count", "center", "zoom")

@@ -15,12 +15,12 @@ from urllib.parse import urlencode
 import streamlit as st
 from streamlit_folium import st_folium
 
-from mapapp import mapview
+from mapapp import attributions, displayshapes, maplayers, mapview, markup, viewport
 from mapapp.assets import LeafletUrls, install_leaflet, leaflet_urls
 from mapapp.datadirs import DataDirs, data_dirs_from_env
 from mapapp.errors import MapAppError
 from mapapp.index import MapIndex, build_map_index
-from mapapp.mapview import MapLayer, View
+from mapapp.maplayers import MapLayer
 from mapapp.models import Excerpt, Feature, Mention
 from mapapp.panel import (
     PANEL_CSS,
@@ -40,6 +40,7 @@ from mapapp.selection import (
     view_from_map_value,
 )
 from mapapp.urlstate import UrlNotice, UrlState, query_from_state, state_from_query
+from mapapp.viewport import View
 from mapapp.wording import BASEMAP_TITLES, GROUP_TITLES, NOTICE_REASONS, t, title_in
 
 MAP_KEY = "map"
@@ -65,7 +66,7 @@ def _cached_map_index(seeds_dir: str, geodata_dir: str, layers_dir: str) -> MapI
 
 @st.cache_resource(show_spinner=False)
 def _cached_map_layers(seeds_dir: str, geodata_dir: str, layers_dir: str) -> tuple[MapLayer, ...]:
-    return mapview.map_layers_from_specs(_cached_map_index(seeds_dir, geodata_dir, layers_dir).layers)
+    return maplayers.map_layers_from_specs(_cached_map_index(seeds_dir, geodata_dir, layers_dir).layers)
 
 
 @st.cache_resource(show_spinner=False)
@@ -77,14 +78,14 @@ def _cached_mentions_by_article(seeds_dir: str, geodata_dir: str, layers_dir: st
 
 
 @st.cache_resource(show_spinner=False)
-def _cached_display_shapes(seeds_dir: str, geodata_dir: str, layers_dir: str, basemap: str) -> mapview.DisplayShapes:
+def _cached_display_shapes(seeds_dir: str, geodata_dir: str, layers_dir: str, basemap: str) -> displayshapes.DisplayShapes:
     features = _cached_map_index(seeds_dir, geodata_dir, layers_dir).features.values()
-    return mapview.build_display_shapes(features, basemap=basemap)
+    return displayshapes.build_display_shapes(features, basemap=basemap)
 
 
 @st.cache_data(show_spinner=False)
 def _cached_attributions(sources_dir: str) -> tuple[str, ...]:
-    return mapview.load_source_attributions(Path(sources_dir))
+    return attributions.load_source_attributions(Path(sources_dir))
 
 
 def _dir_key() -> tuple[str, str, str]:
@@ -104,7 +105,7 @@ def load_mentions_by_article() -> dict[str, tuple[Mention, ...]]:
     return _cached_mentions_by_article(*_dir_key())
 
 
-def load_display_shapes(basemap: str) -> mapview.DisplayShapes:
+def load_display_shapes(basemap: str) -> displayshapes.DisplayShapes:
     return _cached_display_shapes(*_dir_key(), basemap)
 
 
@@ -171,14 +172,14 @@ def _select(feature_id: str | None, *, zoom: bool) -> None:
     state = replace(_state(), feature_id=feature_id)
     feature = index.features.get(feature_id) if feature_id else None
     if feature is not None:
-        layer_id = mapview.map_layer_id_for(feature)
+        layer_id = maplayers.map_layer_id_for(feature)
         visible = _visible_layer_ids(state, layers)
         if layer_id not in visible:
             state = replace(state, layer_ids=tuple(l.layer_id for l in layers if l.layer_id in visible or l.layer_id == layer_id))
             st.session_state[f"w_layer_{layer_id}"] = True
             st.session_state["qz_layer_turned_on"] = layer_id
         if zoom and feature.geometry:
-            view = mapview.view_for_feature(feature)
+            view = viewport.view_for_feature(feature)
             state = replace(state, view=view)
             _request_view(view)
     _set_state(state)
@@ -194,7 +195,7 @@ def _on_map_change() -> None:
             _select(click.feature_id, zoom=False)
     view = view_from_map_value(value)
     if view is not None:
-        _set_state(replace(_state(), view=mapview.wgs84_view_from_map(view, basemap=_state().basemap)))
+        _set_state(replace(_state(), view=viewport.wgs84_view_from_map(view, basemap=_state().basemap)))
 
 
 def _on_layers_change() -> None:
@@ -288,7 +289,7 @@ def render_search(index: MapIndex, lang: str) -> None:
         st.caption(t(lang, "no_results"))
     for hit in hits:
         feature = index.features[hit.feature_id]
-        label = mapview.feature_name(feature, lang)
+        label = markup.feature_name(feature, lang)
         if hit.kind == "alias":
             label += f" ({hit.matched})"
         elif hit.kind == "excerpt":
@@ -336,11 +337,11 @@ def render_map(index: MapIndex, layers: Sequence[MapLayer], state: UrlState, lea
     )
     request: View | None = st.session_state.get(VIEW_REQUEST_KEY)
     if request is not None:
-        request = mapview.map_view_from_wgs84(request, basemap=state.basemap)
+        request = viewport.map_view_from_wgs84(request, basemap=state.basemap)
     st_folium(
         base_map,
         key=MAP_KEY,
-        height=mapview.MAP_HEIGHT_PX,
+        height=viewport.MAP_HEIGHT_PX,
         use_container_width=True,
         feature_group_to_add=groups,
         center=mapview.latlng_from_lonlat(request.lon, request.lat) if request else None,
@@ -395,7 +396,7 @@ def render_panel(index: MapIndex, state: UrlState) -> None:
 
 def render_feature_card(feature: Feature, lang: str) -> None:
     other = feature.name_en if lang == "zh" else feature.name_zh
-    st.header(escape_markdown(mapview.feature_name(feature, lang)), anchor=False)
+    st.header(escape_markdown(markup.feature_name(feature, lang)), anchor=False)
     if other:
         st.caption(escape_markdown(other))
     st.html(html_from_feature_card(feature, lang))
@@ -423,7 +424,7 @@ def render_related(index: MapIndex, feature: Feature, lang: str) -> None:
     for position, (feature_id, count) in enumerate(related[:12]):
         other = index.features[feature_id]
         columns[position % 2].button(
-            f"{escape_markdown(mapview.feature_name(other, lang))} · {count}",
+            f"{escape_markdown(markup.feature_name(other, lang))} · {count}",
             key=f"w_related_{feature_id}",
             on_click=_select,
             args=(feature_id,),

@@ -10,7 +10,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Literal
 
-from mapapp.mapview import BASEMAPS, LANGS, MAX_ZOOM, MIN_ZOOM, View
+from mapapp.mapview import BASEMAPS, LANGS
+from mapapp.viewport import MAX_ZOOM, MIN_ZOOM, View
 
 PARAMS: tuple[str, ...] = ("feature", "layers", "basemap", "lang", "lat", "lon", "z")
 MAX_PARAM_CHARS = 1000  # longer values are refused whole, not parsed

@@ -12,6 +12,8 @@ PURE_MODULES = [
     "mapapp.boundaries", "mapapp.mapview", "mapapp.selection", "mapapp.urlstate", "mapapp.assets",
     "mapapp.datadirs", "mapapp.panel", "mapapp.wording", "mapapp.appserver", "mapapp.mapprobe",
     "mapapp.streamproto", "mapapp.loadreport", "mapapp.loadreaders", "mapapp.loadtest",
+    "mapapp.viewport", "mapapp.mapstyles", "mapapp.markup", "mapapp.attributions", "mapapp.maplayers",
+    "mapapp.displayshapes",
 ]
 
 

@@ -6,7 +6,14 @@ import re
 
 import pytest
 
-from mapapp import mapview
+from mapapp import (
+    displayshapes,
+    maplayers,
+    mapstyles,
+    mapview,
+    markup,
+    viewport,
+)
 from mapapp.assets import LeafletUrls
 from mapapp.models import Excerpt, Feature, LayerSpec, Source
 
@@ -41,7 +48,7 @@ SPECS = (
     LayerSpec("routes", "远程线路", "Routes", "transport", ("shipping_route",), False, 60, {"color": "#16a085", "dash": "8 6"}),
     LayerSpec("sports", "体育场馆", "Sports venues", "society", ("sports_venue",), True, 80, {"color": "#27ae60", "radius": 7}),
 )
-LAYERS = mapview.map_layers_from_specs(SPECS)
+LAYERS = maplayers.map_layers_from_specs(SPECS)
 GYM_SENTENCE = "“浙BA”衢州市联队的主场设在衢州市衢江区体育馆" + EVIL + "。"
 GYM_AT = GYM_SENTENCE.index("衢江区体育馆")
 EXCERPTS = {
@@ -78,20 +85,20 @@ def test_latlng_from_lonlat_flips_geojson_order():
 
 
 def test_view_from_bounds_centres_and_fits():
-    view = mapview.view_from_bounds((118.0, 28.0, 120.0, 30.0), width_px=760, height_px=640)
+    view = viewport.view_from_bounds((118.0, 28.0, 120.0, 30.0), width_px=760, height_px=640)
     assert view.lon == pytest.approx(119.0)
     assert 28.9 < view.lat < 29.1  # Mercator centre lies a little north of the mean latitude
     assert view.zoom == 8  # 2 degrees are 364 px at zoom 8, 728 px (too wide) at zoom 9
-    assert mapview.view_from_bounds((119.0, 29.0, 119.0, 29.0)).zoom == 15  # a point: max zoom
+    assert viewport.view_from_bounds((119.0, 29.0, 119.0, 29.0)).zoom == 15  # a point: max zoom
 
 
 def test_view_for_a_halo_point_shows_the_whole_halo():
-    assert mapview.view_for_feature(TOWN).zoom < mapview.view_for_feature(STATION).zoom
+    assert viewport.view_for_feature(TOWN).zoom < viewport.view_for_feature(STATION).zoom
 
 
 def test_districts_layer_comes_first_and_takes_admin_polygons_only():
-    assert LAYERS[0].layer_id == mapview.DISTRICTS_LAYER_ID
-    grouped = mapview.features_by_map_layer(FEATURES)
+    assert LAYERS[0].layer_id == maplayers.DISTRICTS_LAYER_ID
+    grouped = maplayers.features_by_map_layer(FEATURES)
     assert [f.feature_id for f in grouped["districts"]] == ["qujiang-district", "quzhou"]
     assert [f.feature_id for f in grouped["admin"]] == ["gaojia-town"]
 
@@ -148,7 +155,7 @@ def test_the_selected_approximate_place_shows_its_halo_and_districts_stay_clicka
     _, page = render(groups[-1:])
     assert "new L.circle(latlng, opts)" in page
     [halo] = [json.loads(raw) for raw in re.findall(r"return (\{.*?\});", page) if '"radius"' in raw]
-    assert halo["radius"] == 300 and halo["interactive"] is False and halo["pane"] == mapview.PANE_AREAS
+    assert halo["radius"] == 300 and halo["interactive"] is False and halo["pane"] == mapstyles.PANE_AREAS
     assert '"coordinates": [118.95, 28.98]' in page  # centred on the anchor, not on the fanned-out dot
     _, plain = render(build(selected_feature=STATION)[-1:])
     assert "new L.circle(latlng, opts)" not in plain  # an exact place: a ring, no halo
@@ -158,14 +165,14 @@ def test_the_selected_approximate_place_shows_its_halo_and_districts_stay_clicka
 
 
 def test_layer_colours_must_be_plain_css_colours():
-    assert mapview.css_color("#1f6fb2") == "#1f6fb2" and mapview.css_color("teal") == "teal"
+    assert mapstyles.css_color("#1f6fb2") == "#1f6fb2" and mapstyles.css_color("teal") == "teal"
     for bad in ("red;background:url(https://example.org/x)", '"><script>', None, 12):
-        assert mapview.css_color(bad) == mapview.DEFAULT_COLOR
+        assert mapstyles.css_color(bad) == mapstyles.DEFAULT_COLOR
 
 
 def test_points_sharing_a_position_are_fanned_out_distinctly():
     twins = [make_feature(f"venue-{i}", f"场馆{i}", "sports_venue", "sports", {"type": "Point", "coordinates": [118.9537, 28.9632]}, basis="area", precision_m=10000) for i in range(47)]
-    offsets = mapview.point_offsets_px([*twins, STATION])
+    offsets = mapstyles.point_offsets_px([*twins, STATION])
     assert offsets["quzhou-west"] == (0.0, 0.0)  # alone: no offset
     fanned = [offsets[f.feature_id] for f in twins]
     assert len(set(fanned)) == 47
@@ -225,57 +232,40 @@ def test_no_basemap_has_no_tiles():
 
 
 def test_gaode_overlays_are_shifted_to_gcj02():
-    drawn = mapview.display_geometry(STATION.geometry, basemap="gaode")
+    drawn = displayshapes.display_geometry(STATION.geometry, basemap="gaode")
     lon, lat = drawn["coordinates"]
     # GCJ-02 moves points in Zhejiang by a few hundred metres, east and south-north.
     assert 0.002 < lon - 118.80 < 0.01 and -0.01 < lat - 28.95 < 0.0
 
 
 def test_views_are_wgs84_in_the_url_and_gcj02_on_the_gaode_map():
-    view = mapview.View(28.95, 118.80, 12)
-    shifted = mapview.map_view_from_wgs84(view, basemap="gaode")
-    assert (shifted.lon, shifted.lat) == tuple(round(v, 6) for v in mapview.display_geometry(STATION.geometry, basemap="gaode")["coordinates"])
-    back = mapview.wgs84_view_from_map(shifted, basemap="gaode")
+    view = viewport.View(28.95, 118.80, 12)
+    shifted = viewport.map_view_from_wgs84(view, basemap="gaode")
+    assert (shifted.lon, shifted.lat) == tuple(round(v, 6) for v in displayshapes.display_geometry(STATION.geometry, basemap="gaode")["coordinates"])
+    back = viewport.wgs84_view_from_map(shifted, basemap="gaode")
     assert back.lat == pytest.approx(view.lat, abs=1e-5) and back.lon == pytest.approx(view.lon, abs=1e-5)
-    assert mapview.map_view_from_wgs84(view, basemap="osm") == view
+    assert viewport.map_view_from_wgs84(view, basemap="osm") == view
 
 
 def test_long_lines_are_thinned_for_display():
     wiggly = {"type": "LineString", "coordinates": [[118.0 + i * 1e-4, 29.0 + (i % 2) * 1e-6] for i in range(1000)]}
-    drawn = mapview.display_geometry(wiggly, basemap="osm")
+    drawn = displayshapes.display_geometry(wiggly, basemap="osm")
     assert len(drawn["coordinates"]) < 50
     assert drawn["coordinates"][0] == [118.0, 29.0]
 
 
 def test_html_from_excerpt_cuts_around_the_mention():
     excerpt = EXCERPTS["qujiang-gym"][0]
-    cut = mapview.html_from_excerpt(excerpt, max_chars=20)
+    cut = markup.html_from_excerpt(excerpt, max_chars=20)
     assert "<mark>衢江区体育馆</mark>" in cut and cut.startswith("…")
 
 
 def test_html_from_text_with_highlights_escapes_everything():
-    assert mapview.html_from_text_with_highlights("a<b>c&d", [(1, 4)]) == "a<mark>&lt;b&gt;</mark>c&amp;d"
-
-
-def test_load_source_attributions(tmp_path):
-    (tmp_path / "a.md").write_text(
-        "# Sources: a\n\n| source | licence | attribution the map shows |\n| --- | --- | --- |\n"
-        '| OSM | ODbL | "© OpenStreetMap contributors" |\n| wiki | CC | "Quzhou", Wikipedia contributors |\n'
-        "| seeds | - | as in seeds/articles.toml |\n\nmore text\n",
-        encoding="utf-8",
-    )
-    (tmp_path / "b.md").write_text("# 维基百科 Wikipedia\n\nCC BY-SA 4.0\n", encoding="utf-8")
-    (tmp_path / "c.md").write_text("# C\n\n**Attribution:** © OpenStreetMap contributors\n", encoding="utf-8")
-    assert mapview.load_source_attributions(tmp_path) == (
-        "© OpenStreetMap contributors",
-        '"Quzhou", Wikipedia contributors',
-        "维基百科 Wikipedia",
-    )
-    assert mapview.load_source_attributions(tmp_path / "missing") == ()
+    assert markup.html_from_text_with_highlights("a<b>c&d", [(1, 4)]) == "a<mark>&lt;b&gt;</mark>c&amp;d"
 
 
 def test_display_shapes_are_worked_out_once_and_give_the_same_map():
-    shapes = mapview.build_display_shapes(FEATURES, basemap="osm")
+    shapes = displayshapes.build_display_shapes(FEATURES, basemap="osm")
     assert shapes.district_label_ids == {"qujiang-district"}  # the prefecture contains it: no label
     assert shapes.area["quzhou"] > shapes.area["qujiang-district"] > 0 == shapes.area["qujiang-gym"]
     kwargs = {"visible_layer_ids": ["districts", "rail", "sports"], "excerpts": EXCERPTS, "lang": "zh", "basemap": "osm", "selected_feature": GYM}

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from mapapp.mapview import View
+from mapapp.viewport import View
 from mapapp.models import Excerpt, Feature, Source
 from mapapp.selection import click_from_map_value, new_click, search_features, view_from_map_value
 

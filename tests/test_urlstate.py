@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from mapapp.mapview import View
+from mapapp.viewport import View
 from mapapp.urlstate import MAX_PARAM_CHARS, UrlState, query_from_state, state_from_query
 
 FEATURES = ["qujiang-gym", "hangqu-hsr"]

@@ -17,9 +17,10 @@ from mapdriver import (
     wait_until_idle,
 )
 
+from mapapp.maplayers import is_district, map_layer_id_for
 from mapapp.mapprobe import FEATURE_POINT_JS
-from mapapp.mapview import is_district, map_layer_id_for, view_for_feature
 from mapapp.models import Excerpt
+from mapapp.viewport import view_for_feature
 from mapapp.wording import TEXT
 
 

@@ -19,8 +19,9 @@ from mapdriver import (
     wait_until_idle,
 )
 
+from mapapp.maplayers import map_layer_id_for
 from mapapp.mapprobe import FEATURE_POINT_JS
-from mapapp.mapview import TILE_HOSTS, map_layer_id_for
+from mapapp.mapview import TILE_HOSTS
 from mapapp.wording import TEXT
 
 # Runs in every frame before the page's own scripts: a dialog a payload opens is recorded as a flag.

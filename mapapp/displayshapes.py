@@ -1,0 +1,78 @@
+"""The geometry as drawn: thinned, shifted to GCJ-02 for the Gaode basemap, worked out once per basemap."""
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import shapely
+from shapely.geometry import mapping, shape
+
+from mapapp.coords import gcj02_geometry_from_wgs84
+from mapapp.maplayers import is_district
+from mapapp.mapstyles import point_offsets_px
+from mapapp.models import Feature
+
+
+def display_geometry(geometry: Mapping[str, Any], *, basemap: str) -> dict[str, Any]:
+    """The geometry as drawn: lines and polygons thinned to ~10 m, GCJ-02 on the Gaode basemap."""
+    geom = shape(geometry)
+    if geom.geom_type != "Point" and _vertex_count(geometry) > 200:
+        geom = geom.simplify(0.0001, preserve_topology=True)
+    drawn = _rounded(mapping(geom))
+    if basemap == "gaode":
+        drawn = gcj02_geometry_from_wgs84(drawn)
+    return drawn
+
+
+def _vertex_count(geometry: Mapping[str, Any]) -> int:
+    return len(shapely.get_coordinates(shape(geometry)))
+
+
+def _rounded(value: Any) -> Any:
+    if isinstance(value, float):
+        return round(value, 6)
+    if isinstance(value, (list, tuple)):
+        return [_rounded(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _rounded(v) for k, v in value.items()}
+    return value
+
+
+@dataclass(frozen=True, eq=False)
+class DisplayShapes:
+    """What drawing needs from each feature's geometry on one basemap, worked out once.
+
+    Thinning, GCJ-02 shifting, polygon areas and label points depend on the features and the
+    basemap only, never on layers, language or selection: ui.py caches one per basemap and every
+    run of every session reads it (it is never changed after it is built).
+    """
+
+    basemap: str
+    geometry: dict[str, dict[str, Any]]  # feature id -> the geometry as drawn
+    area: dict[str, float]  # feature id -> area in square degrees (0 for points and lines)
+    anchor_lonlat: dict[str, tuple[float, float]]  # feature id -> where its popup and label sit
+    district_label_ids: frozenset[str]  # district polygons that contain no other district
+    offsets: dict[str, tuple[float, float]]  # point_offsets_px over all features
+
+
+def build_display_shapes(features: Iterable[Feature], *, basemap: str) -> DisplayShapes:
+    features = [f for f in features if f.geometry]
+    geometry: dict[str, dict[str, Any]] = {}
+    area: dict[str, float] = {}
+    anchor: dict[str, tuple[float, float]] = {}
+    drawn_shapes = {}
+    for feature in features:
+        drawn = display_geometry(feature.geometry, basemap=basemap)
+        geometry[feature.feature_id] = drawn
+        area[feature.feature_id] = shape(feature.geometry).area if feature.geometry["type"] != "Point" else 0.0
+        drawn_shape = shape(drawn)
+        drawn_shapes[feature.feature_id] = drawn_shape
+        point = drawn_shape.centroid if drawn["type"] in ("Point", "MultiPoint") else drawn_shape.representative_point()
+        anchor[feature.feature_id] = (point.x, point.y)
+    districts = [f.feature_id for f in features if is_district(f)]
+    innermost = frozenset(
+        fid for fid in districts
+        if not any(other != fid and drawn_shapes[fid].contains(shapely.Point(anchor[other])) for other in districts)
+    )
+    return DisplayShapes(basemap, geometry, area, anchor, innermost, point_offsets_px(features))

@@ -1,0 +1,139 @@
+"""How each kind of feature is drawn: panes, line colours and dashes, point icons, precision halos.
+
+Pure data for Leaflet (style dicts, DivIcon options); colours from layer files are checked here.
+"""
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from mapapp.models import Feature
+
+PANE_AREAS = "qz-areas"  # district polygons and precision halos
+PANE_LABELS = "qz-labels"
+PANE_SELECTION = "qz-selection"
+PANE_POINTS = "qz-points"
+
+# Line colours by kind; a kind not listed takes its layer's colour.
+KIND_COLORS: dict[str, str] = {
+    "rail_line": "#c0392b",
+    "expressway": "#e67e22",
+    "road": "#b9770e",
+    "bridge": "#7e5109",
+    "waterway": "#1f6fb2",
+    "flight_route": "#8e44ad",
+    "shipping_route": "#16a085",
+}
+DASH_UNDER_CONSTRUCTION = "10 6"
+DASH_SCHEMATIC = "2 7"
+HALO_BASES = ("address", "area")  # location bases drawn as approximate, with a halo of precision_m
+SELECTION_COLOR = "#ffd400"
+DEFAULT_COLOR = "#333333"
+_CSS_COLOR = re.compile(r"^(#[0-9a-fA-F]{3,8}|[a-zA-Z]{3,20})$")
+
+
+def css_color(value: Any) -> str:
+    """A layer's colour if it is a plain CSS colour (#hex or a name), else the default.
+
+    Layer files come from curators; a value such as `red;background:url(...)` must not reach a
+    style attribute (it could make the page fetch from another host).
+    """
+    return value if isinstance(value, str) and _CSS_COLOR.match(value) else DEFAULT_COLOR
+
+
+def line_style(feature: Feature, style: Mapping[str, Any]) -> dict[str, Any]:
+    color = KIND_COLORS.get(feature.category, css_color(style.get("color")))
+    dash = style.get("dash")
+    if feature.status in ("under_construction", "planned"):
+        dash = DASH_UNDER_CONSTRUCTION
+    if feature.location_basis == "schematic":
+        dash = DASH_SCHEMATIC
+    return {
+        "color": color,
+        "weight": style.get("weight", 3),
+        "opacity": style.get("opacity", 0.9),
+        "dashArray": dash,
+        "fillColor": color,
+        "fillOpacity": style.get("fill_opacity", 0.15),
+    }
+
+
+def point_style(feature: Feature, style: Mapping[str, Any], offset_px: tuple[float, float], *, approximate: bool) -> dict[str, Any]:
+    """DivIcon options for a point, fanned out by offset_px.
+
+    Exact: a filled dot (a ring for stations, ports, airports), its border dashed while under
+    construction. Approximate (known by address or area): a hollow dot with a dashed outline; its
+    halo shows only on hover and when selected, so that dozens of wide halos do not grey out the map.
+    """
+    color = css_color(style.get("color"))
+    if approximate:
+        # SVG, not a CSS dashed border: CSS draws four thick dashes on a circle this small.
+        diameter = 14
+        icon = (
+            f'<svg class="qz-approx" width="{diameter}" height="{diameter}" viewBox="0 0 14 14">'
+            f'<circle cx="7" cy="7" r="5.6" fill="#fff" fill-opacity=".8" stroke="{color}" stroke-width="1.8" stroke-dasharray="2.2 1.5"/>'
+            f'<circle cx="7" cy="7" r="1.7" fill="{color}"/></svg>'
+        )
+    else:
+        diameter = 2 * int(style.get("radius", 6)) + 2
+        if feature.category in ("rail_station", "port", "airport"):
+            css = f"background:#fff;border:3px solid {color};"
+        else:
+            css = f"background:{color};border:2px solid #fff;"
+        if feature.status in ("under_construction", "planned"):
+            css = css.replace("solid", "dashed")
+        icon = f'<div class="qz-dot" style="{css}width:{diameter}px;height:{diameter}px"></div>'
+    dx, dy = offset_px
+    return {
+        "html": icon,
+        "className": "qz-point",
+        "iconSize": [diameter, diameter],
+        "iconAnchor": [round(diameter / 2 - dx, 1), round(diameter / 2 - dy, 1)],
+    }
+
+
+def halo_options(feature: Feature, style: Mapping[str, Any], *, selected: bool = False) -> dict[str, Any]:
+    """L.circle options for the uncertainty of a point known by address or area: precision_m.
+
+    Never clickable (clicks go to the dot, or through to the district under it). Larger halos are
+    fainter; the selected place's halo is a little stronger than a hovered one.
+    """
+    color = css_color(style.get("color"))
+    precision = feature.precision_m
+    return {
+        "radius": precision,  # metres: L.Circle
+        "color": color,
+        "weight": 1,
+        "opacity": 0.6,
+        "dashArray": "3 4",
+        "fill": True,
+        "fillColor": color,
+        "fillOpacity": (0.12 if precision <= 1_000 else 0.08 if precision <= 10_000 else 0.05) * (1.5 if selected else 1),
+        "interactive": False,
+        "pane": PANE_AREAS,
+    }
+
+
+def point_offsets_px(features: Iterable[Feature], *, spacing_px: float = 9.0) -> dict[str, tuple[float, float]]:
+    """Screen offsets that fan out points sharing one position (sunflower pattern).
+
+    Many places known only by area share their area's anchor point; drawn on top of each other only
+    the last could be clicked. Their halos stay centred on the true anchor.
+    """
+    groups: dict[tuple[float, float], list[str]] = {}
+    for feature in features:
+        if feature.geometry and feature.geometry.get("type") == "Point":
+            lon, lat = feature.geometry["coordinates"][:2]
+            groups.setdefault((round(lon, 4), round(lat, 4)), []).append(feature.feature_id)
+    offsets: dict[str, tuple[float, float]] = {}
+    golden_angle = math.pi * (3 - math.sqrt(5))
+    for feature_ids in groups.values():
+        if len(feature_ids) == 1:
+            offsets[feature_ids[0]] = (0.0, 0.0)
+            continue
+        for k, feature_id in enumerate(sorted(feature_ids)):
+            r = spacing_px * math.sqrt(k + 0.6)
+            offsets[feature_id] = (round(r * math.cos(k * golden_angle), 1), round(r * math.sin(k * golden_angle), 1))
+    return offsets
