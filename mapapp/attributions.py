@@ -41,6 +41,13 @@ def attributions_in_markdown(text: str) -> list[str]:
             value = cells[column]
             if value.startswith('"') and value.endswith('"') and value.count('"') == 2:
                 value = value[1:-1]
-            if value and not value.lower().startswith("as in "):  # "as in seeds/articles.toml": not a credit line
+            if value and not _is_remark(value):
                 found.append(value)
     return found or ([heading] if heading else [])
+
+
+def _is_remark(cell: str) -> bool:
+    """A cell that talks about the credit instead of giving one: "as in seeds/articles.toml",
+    "(not shown on the map: used only to verify the datum)"."""
+    text = cell.lower()
+    return text.startswith("as in ") or (text.startswith("(") and "not shown" in text)
