@@ -61,3 +61,13 @@ def features_by_map_layer(features: Iterable[Feature]) -> dict[str, list[Feature
         if feature.geometry:
             grouped.setdefault(map_layer_id_for(feature), []).append(feature)
     return grouped
+
+
+def default_layer_ids(layers: Sequence[MapLayer]) -> tuple[str, ...]:
+    return tuple(layer.layer_id for layer in layers if layer.default_visible)
+
+
+def layer_groups(layers: Sequence[MapLayer]) -> list[tuple[str, list[MapLayer]]]:
+    """The layers by group as the controls list them: transport first, then base, then the rest."""
+    groups = ["transport", *sorted({layer.group for layer in layers} - {"transport"}, key=lambda g: (g != "base", g))]
+    return [(group, members) for group in groups if (members := [layer for layer in layers if layer.group == group])]

@@ -11,9 +11,18 @@ import html
 import re
 from collections.abc import Callable, Iterable, Sequence
 
-from mapapp.markup import html_from_excerpt
+from mapapp.markup import feature_name, html_from_excerpt
 from mapapp.models import Article, Excerpt, Feature, Mention
-from mapapp.wording import BASIS_TITLES, CATEGORY_TITLES, STATUS_TITLES, t, title_in
+from mapapp.selection import SearchHit
+from mapapp.urlstate import UrlNotice
+from mapapp.wording import (
+    BASIS_TITLES,
+    CATEGORY_TITLES,
+    NOTICE_REASONS,
+    STATUS_TITLES,
+    t,
+    title_in,
+)
 
 PANEL_CSS = """
 <style>
@@ -126,3 +135,25 @@ def snippet(text: str, query: str, width: int = 28) -> str:
     position = text.find(query.strip())
     start = max(0, position - width // 2) if position >= 0 else 0
     return ("…" if start else "") + text[start : start + width] + ("…" if start + width < len(text) else "")
+
+
+def notice_markdown(notice: UrlNotice, lang: str) -> str:
+    """The warning for a link parameter that was not used, its value shown literally."""
+    expected = f" ({escape_markdown(notice.expected)})" if notice.expected else ""
+    return t(
+        lang,
+        "url_notice",
+        param=escape_markdown(notice.param),
+        value=escape_markdown(notice.value) or "—",
+        reason=NOTICE_REASONS[lang][notice.reason] + expected,
+    )
+
+
+def search_result_label(hit: SearchHit, feature: Feature, query: str, lang: str) -> str:
+    """A search result button's label (markdown, escaped): the name, and what matched if not it."""
+    label = feature_name(feature, lang)
+    if hit.kind == "alias":
+        label += f" ({hit.matched})"
+    elif hit.kind == "excerpt":
+        label += " — " + snippet(hit.matched, query)
+    return escape_markdown(label)

@@ -7,11 +7,13 @@ from __future__ import annotations
 
 import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, Literal
 
+from mapapp.maplayers import MapLayer, default_layer_ids, map_layer_id_for
 from mapapp.models import Excerpt, Feature
-from mapapp.viewport import MAX_ZOOM, MIN_ZOOM, View
+from mapapp.urlstate import UrlState, visible_layer_ids
+from mapapp.viewport import MAX_ZOOM, MIN_ZOOM, View, view_for_feature
 
 # What ui.py asks st_folium to report; keep it short, every change of these costs a rerun.
 RETURNED_OBJECTS: tuple[str, ...] = ("last_active_drawing", "last_object_clicked", "last_object_clicked_count", "center", "zoom")
@@ -124,3 +126,34 @@ def _best_hit(needle: str, feature: Feature, feature_excerpts: Iterable[Excerpt]
         if needle in normalize_for_search(excerpt.text):
             return SearchHit(feature.feature_id, "excerpt", excerpt.text, 10)
     return None
+
+
+# --- selecting ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SelectionChange:
+    """The state after selecting a feature, the layer turned on to show it, the view to move to."""
+
+    state: UrlState
+    turned_on_layer_id: str | None = None
+    view: View | None = None
+
+
+def select_feature(state: UrlState, feature: Feature | None, layers: Sequence[MapLayer], *, zoom: bool) -> SelectionChange:
+    """Select `feature` (None clears the selection); turn on its layer if it is hidden; with
+    `zoom`, move the view to show all of it."""
+    state = replace(state, feature_id=feature.feature_id if feature else None)
+    if feature is None:
+        return SelectionChange(state)
+    turned_on = None
+    layer_id = map_layer_id_for(feature)
+    visible = visible_layer_ids(state, default_layer_ids(layers))
+    if layer_id not in visible:
+        state = replace(state, layer_ids=tuple(layer.layer_id for layer in layers if layer.layer_id in visible or layer.layer_id == layer_id))
+        turned_on = layer_id
+    view = None
+    if zoom and feature.geometry:
+        view = view_for_feature(feature)
+        state = replace(state, view=view)
+    return SelectionChange(state, turned_on, view)

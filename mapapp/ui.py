@@ -7,7 +7,7 @@ on every run.
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
 from urllib.parse import urlencode
@@ -20,7 +20,7 @@ from mapapp.assets import LeafletUrls, install_leaflet, leaflet_urls
 from mapapp.datadirs import DataDirs, data_dirs_from_env
 from mapapp.errors import MapAppError
 from mapapp.index import MapIndex, build_map_index
-from mapapp.maplayers import MapLayer
+from mapapp.maplayers import MapLayer, default_layer_ids, layer_groups
 from mapapp.models import Excerpt, Feature, Mention
 from mapapp.panel import (
     PANEL_CSS,
@@ -30,18 +30,27 @@ from mapapp.panel import (
     html_from_feature_card,
     html_from_sources,
     markdown_list,
-    snippet,
+    notice_markdown,
+    search_result_label,
 )
 from mapapp.paths import GEODATA_DIR, LAYERS_DIR, SEEDS_DIR
 from mapapp.selection import (
     RETURNED_OBJECTS,
     new_click,
     search_features,
+    select_feature,
     view_from_map_value,
 )
-from mapapp.urlstate import UrlNotice, UrlState, query_from_state, state_from_query
+from mapapp.urlstate import (
+    UrlNotice,
+    UrlState,
+    link_to_feature,
+    query_from_state,
+    state_from_query,
+    visible_layer_ids,
+)
 from mapapp.viewport import View
-from mapapp.wording import BASEMAP_TITLES, GROUP_TITLES, NOTICE_REASONS, t, title_in
+from mapapp.wording import BASEMAP_TITLES, GROUP_TITLES, t, title_in
 
 MAP_KEY = "map"
 STATE_KEY = "qz_state"
@@ -130,14 +139,6 @@ def _set_state(state: UrlState) -> None:
     st.session_state[STATE_KEY] = state
 
 
-def _default_layer_ids(layers: Sequence[MapLayer]) -> tuple[str, ...]:
-    return tuple(layer.layer_id for layer in layers if layer.default_visible)
-
-
-def _visible_layer_ids(state: UrlState, layers: Sequence[MapLayer]) -> tuple[str, ...]:
-    return state.layer_ids if state.layer_ids is not None else _default_layer_ids(layers)
-
-
 def _request_view(view: View | None) -> None:
     """Ask the map to move. st_folium moves only when centre/zoom differ from the last request,
     so a repeated request (same place twice) is nudged by a micrometre of latitude."""
@@ -152,7 +153,7 @@ def _init_session(index: MapIndex, layers: Sequence[MapLayer]) -> None:
     query = {key: st.query_params.get_all(key) for key in st.query_params.keys()}
     state, notices = state_from_query(query, feature_ids=index.features, layer_ids=[layer.layer_id for layer in layers])
     st.session_state[NOTICES_KEY] = notices
-    visible = set(_visible_layer_ids(state, layers))
+    visible = set(visible_layer_ids(state, default_layer_ids(layers)))
     for layer in layers:
         st.session_state[f"w_layer_{layer.layer_id}"] = layer.layer_id in visible
     st.session_state["w_basemap"] = state.basemap
@@ -168,21 +169,14 @@ def _init_session(index: MapIndex, layers: Sequence[MapLayer]) -> None:
 
 def _select(feature_id: str | None, *, zoom: bool) -> None:
     """Select a feature (None clears); make its layer visible; optionally move the map to it."""
-    index, layers = load_map_index(), load_map_layers()
-    state = replace(_state(), feature_id=feature_id)
-    feature = index.features.get(feature_id) if feature_id else None
-    if feature is not None:
-        layer_id = maplayers.map_layer_id_for(feature)
-        visible = _visible_layer_ids(state, layers)
-        if layer_id not in visible:
-            state = replace(state, layer_ids=tuple(l.layer_id for l in layers if l.layer_id in visible or l.layer_id == layer_id))
-            st.session_state[f"w_layer_{layer_id}"] = True
-            st.session_state["qz_layer_turned_on"] = layer_id
-        if zoom and feature.geometry:
-            view = viewport.view_for_feature(feature)
-            state = replace(state, view=view)
-            _request_view(view)
-    _set_state(state)
+    feature = load_map_index().features.get(feature_id) if feature_id else None
+    change = select_feature(_state(), feature, load_map_layers(), zoom=zoom)
+    if change.turned_on_layer_id:
+        st.session_state[f"w_layer_{change.turned_on_layer_id}"] = True
+        st.session_state["qz_layer_turned_on"] = change.turned_on_layer_id
+    if change.view is not None:
+        _request_view(change.view)
+    _set_state(change.state)
 
 
 def _on_map_change() -> None:
@@ -250,7 +244,7 @@ def main() -> None:
     state = _state()
     with panel_column:
         render_panel(index, state)
-    st.query_params.from_dict(query_from_state(state, default_layer_ids=_default_layer_ids(layers)))
+    st.query_params.from_dict(query_from_state(state, default_layer_ids=default_layer_ids(layers)))
     with st.sidebar:
         render_share(state, layers)
 
@@ -262,11 +256,7 @@ def render_controls(index: MapIndex, layers: Sequence[MapLayer], lang: str) -> N
     )
     render_search(index, lang)
     st.subheader(t(lang, "layers"))
-    groups = ["transport", *sorted({layer.group for layer in layers} - {"transport"}, key=lambda g: (g != "base", g))]
-    for group in groups:
-        members = [layer for layer in layers if layer.group == group]
-        if not members:
-            continue
+    for group, members in layer_groups(layers):
         st.markdown(f"**{escape_markdown(title_in(GROUP_TITLES.get(group, (group, group)), lang))}**")
         for layer in members:
             st.checkbox(escape_markdown(layer.title(lang)), key=f"w_layer_{layer.layer_id}", on_change=_on_layers_change)
@@ -288,28 +278,14 @@ def render_search(index: MapIndex, lang: str) -> None:
     if not hits:
         st.caption(t(lang, "no_results"))
     for hit in hits:
-        feature = index.features[hit.feature_id]
-        label = markup.feature_name(feature, lang)
-        if hit.kind == "alias":
-            label += f" ({hit.matched})"
-        elif hit.kind == "excerpt":
-            label += " — " + snippet(hit.matched, query)
-        st.button(escape_markdown(label), key=f"w_hit_{hit.feature_id}", on_click=_select, args=(hit.feature_id,), kwargs={"zoom": True}, use_container_width=True)
+        label = search_result_label(hit, index.features[hit.feature_id], query, lang)
+        st.button(label, key=f"w_hit_{hit.feature_id}", on_click=_select, args=(hit.feature_id,), kwargs={"zoom": True}, use_container_width=True)
 
 
 def render_notices(index: MapIndex, lang: str) -> None:
     notices: tuple[UrlNotice, ...] = st.session_state.get(NOTICES_KEY, ())
     for notice in notices:
-        st.warning(
-            t(
-                lang,
-                "url_notice",
-                param=escape_markdown(notice.param),
-                value=escape_markdown(notice.value) or "—",
-                reason=NOTICE_REASONS[lang][notice.reason] + (f" ({escape_markdown(notice.expected)})" if notice.expected else ""),
-            ),
-            icon="⚠️",
-        )
+        st.warning(notice_markdown(notice, lang), icon="⚠️")
     errors = [problem for problem in index.problems if problem.severity == "error"]
     warnings = [problem for problem in index.problems if problem.severity != "error"]
     if errors:
@@ -328,7 +304,7 @@ def render_map(index: MapIndex, layers: Sequence[MapLayer], state: UrlState, lea
     groups = mapview.build_overlay_groups(
         layers,
         index.features.values(),
-        visible_layer_ids=_visible_layer_ids(state, layers),
+        visible_layer_ids=visible_layer_ids(state, default_layer_ids(layers)),
         excerpts=index.excerpts,
         lang=state.lang,
         basemap=state.basemap,
@@ -354,7 +330,7 @@ def render_map(index: MapIndex, layers: Sequence[MapLayer], state: UrlState, lea
 def render_share(state: UrlState, layers: Sequence[MapLayer]) -> None:
     lang = state.lang
     st.subheader(t(lang, "share"))
-    query = urlencode(query_from_state(state, default_layer_ids=_default_layer_ids(layers)))
+    query = urlencode(query_from_state(state, default_layer_ids=default_layer_ids(layers)))
     base = (st.context.url or "").split("?")[0]
     # st.code has a copy-to-clipboard button.
     st.code(f"{base}?{query}", language=None, wrap_lines=True)
@@ -381,7 +357,11 @@ def render_panel(index: MapIndex, state: UrlState) -> None:
     if excerpts:
         st.caption(t(lang, "excerpt_count", n=sum(e.count for e in excerpts), a=len(by_article)))
     mentions = load_mentions_by_article()
-    link_for = _link_maker(state)
+    defaults = default_layer_ids(load_map_layers())
+
+    def link_for(feature_id: str) -> str:
+        return link_to_feature(state, feature_id, default_layer_ids=defaults)
+
     for article_id, article_excerpts in by_article.items():
         article = index.articles.get(article_id)
         # st.html, not st.markdown: article text must not be read as markdown.
@@ -403,16 +383,6 @@ def render_feature_card(feature: Feature, lang: str) -> None:
     sources = html_from_sources(feature, lang)
     if sources:
         st.html(sources)
-
-
-def _link_maker(state: UrlState) -> Callable[[str], str]:
-    layers = load_map_layers()
-    base = replace(state, view=None)
-
-    def link_for(feature_id: str) -> str:
-        return "?" + urlencode(query_from_state(replace(base, feature_id=feature_id), default_layer_ids=_default_layer_ids(layers)))
-
-    return link_for
 
 
 def render_related(index: MapIndex, feature: Feature, lang: str) -> None:

@@ -9,6 +9,7 @@ import math
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Literal
+from urllib.parse import urlencode
 
 from mapapp.mapview import BASEMAPS, LANGS
 from mapapp.viewport import MAX_ZOOM, MIN_ZOOM, View
@@ -140,3 +141,15 @@ def query_from_state(state: UrlState, *, default_layer_ids: Iterable[str]) -> di
         query["lon"] = f"{state.view.lon:.5f}"
         query["z"] = str(state.view.zoom)
     return query
+
+
+def visible_layer_ids(state: UrlState, default_layer_ids: Iterable[str]) -> tuple[str, ...]:
+    """The layers the state shows: those it names, else the defaults."""
+    return state.layer_ids if state.layer_ids is not None else tuple(default_layer_ids)
+
+
+def link_to_feature(state: UrlState, feature_id: str, *, default_layer_ids: Iterable[str]) -> str:
+    """A relative link ('?feature=...') that selects `feature_id` and keeps the rest of `state`
+    but its view (the map then zooms to the place)."""
+    target = UrlState(feature_id=feature_id, layer_ids=state.layer_ids, basemap=state.basemap, lang=state.lang)
+    return "?" + urlencode(query_from_state(target, default_layer_ids=default_layer_ids))

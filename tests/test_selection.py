@@ -3,9 +3,14 @@ from __future__ import annotations
 
 import pytest
 
-from mapapp.viewport import View
 from mapapp.models import Excerpt, Feature, Source
-from mapapp.selection import click_from_map_value, new_click, search_features, view_from_map_value
+from mapapp.selection import (
+    click_from_map_value,
+    new_click,
+    search_features,
+    view_from_map_value,
+)
+from mapapp.viewport import View
 
 # Return values of st_folium (streamlit-folium 0.27.4, returned_objects=RETURNED_OBJECTS) recorded
 # in headless Chromium from `window.__GLOBAL_DATA__.previous_data` in the map iframe after real mouse
@@ -251,3 +256,46 @@ def test_search_ranks_exact_names_first_and_ignores_blank():
     hits = search_features("衢江港区", FEATURES, EXCERPTS)
     assert [h.feature_id for h in hits] == ["qujiang-port"]
     assert search_features("   ", FEATURES, EXCERPTS) == []
+
+
+# --- selecting ---------------------------------------------------------------------------------
+
+
+def _layers():
+    from mapapp.maplayers import map_layers_from_specs
+    from mapapp.models import LayerSpec
+
+    return map_layers_from_specs([
+        LayerSpec("rail", "铁路", "Rail", "transport", ("rail_line",), True, 20, {}),
+        LayerSpec("sports", "体育场馆", "Sports", "society", ("sports_venue",), False, 80, {}),
+    ])
+
+
+def _gym() -> Feature:
+    return Feature(
+        "gym", "衢江区体育馆", "Qujiang Gymnasium", (), "sports_venue", "sports", "operating", 10_000, "area", False,
+        (Source("t", "r", "q"),), "", {"type": "Point", "coordinates": [118.95, 28.96]}, {},
+    )
+
+
+def test_selecting_a_place_in_a_hidden_layer_turns_the_layer_on_and_zooms_to_its_halo():
+    from mapapp.selection import select_feature
+    from mapapp.urlstate import UrlState
+
+    change = select_feature(UrlState(lang="en"), _gym(), _layers(), zoom=True)
+    assert change.turned_on_layer_id == "sports"
+    assert change.state.feature_id == "gym" and change.state.layer_ids == ("districts", "rail", "sports")
+    assert change.state.view == change.view and change.view.zoom <= 11  # the whole 10 km halo fits
+    assert change.state.lang == "en"
+
+
+def test_selecting_without_zoom_keeps_the_view_and_none_clears():
+    from mapapp.selection import select_feature
+    from mapapp.urlstate import UrlState
+
+    before = UrlState(feature_id="x", layer_ids=("sports",), view=View(28.9, 118.9, 12))
+    change = select_feature(before, _gym(), _layers(), zoom=False)
+    assert change.turned_on_layer_id is None and change.view is None
+    assert change.state.view == View(28.9, 118.9, 12) and change.state.layer_ids == ("sports",)
+    cleared = select_feature(change.state, None, _layers(), zoom=True)
+    assert cleared.state.feature_id is None and cleared.state.view == View(28.9, 118.9, 12)

@@ -3,8 +3,13 @@ from __future__ import annotations
 
 import pytest
 
+from mapapp.urlstate import (
+    MAX_PARAM_CHARS,
+    UrlState,
+    query_from_state,
+    state_from_query,
+)
 from mapapp.viewport import View
-from mapapp.urlstate import MAX_PARAM_CHARS, UrlState, query_from_state, state_from_query
 
 FEATURES = ["qujiang-gym", "hangqu-hsr"]
 LAYERS = ["districts", "admin", "rail", "roads", "sports"]
@@ -91,3 +96,18 @@ def test_repeated_params_take_the_last_value():
 def test_case_and_spaces_are_forgiven_for_choices():
     state, notices = parse(basemap=" OSM ", lang="EN")
     assert (state.basemap, state.lang, notices) == ("osm", "en", ())
+
+
+def test_link_to_a_feature_keeps_layers_basemap_and_language_but_not_the_view():
+    from mapapp.urlstate import link_to_feature
+
+    state = UrlState("qujiang-gym", ("rail",), "gaode", "en", View(28.98, 118.95, 14))
+    assert link_to_feature(state, "hangqu-hsr", default_layer_ids=["rail"]) == "?feature=hangqu-hsr&layers=rail&basemap=gaode&lang=en"
+    assert link_to_feature(UrlState(), "a&b=<x>", default_layer_ids=["rail", "sports"]) == "?feature=a%26b%3D%3Cx%3E&layers=rail%2Csports&basemap=osm&lang=zh"
+
+
+def test_visible_layers_are_the_named_ones_else_the_defaults():
+    from mapapp.urlstate import visible_layer_ids
+
+    assert visible_layer_ids(UrlState(layer_ids=()), ["rail"]) == ()
+    assert visible_layer_ids(UrlState(), ["rail", "sports"]) == ("rail", "sports")
