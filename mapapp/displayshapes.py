@@ -14,15 +14,31 @@ from mapapp.mapstyles import point_offsets_px
 from mapapp.models import Feature
 
 
-def display_geometry(geometry: Mapping[str, Any], *, basemap: str) -> dict[str, Any]:
-    """The geometry as drawn: lines and polygons thinned to ~10 m, GCJ-02 on the Gaode basemap."""
+# How much lines and polygons are thinned for drawing, in degrees. Every overlay is sent to the
+# browser again on each rerun (one component message), so vertices nobody can see at the map's
+# zooms cost every click: ~80 m inside the prefecture, ~500 m for provinces and cities outside it
+# (drawn for context; their stated precision is kept in the data, not in the drawing).
+LOCAL_TOLERANCE_DEG = 0.0008
+EXTERNAL_TOLERANCE_DEG = 0.005
+
+
+def display_geometry(geometry: Mapping[str, Any], *, basemap: str, external: bool = False) -> dict[str, Any]:
+    """The geometry as drawn: lines and polygons thinned, ~1 m rounding, GCJ-02 on the Gaode basemap."""
     geom = shape(geometry)
-    if geom.geom_type != "Point" and _vertex_count(geometry) > 200:
-        geom = geom.simplify(0.0001, preserve_topology=True)
+    if geom.geom_type != "Point" and _vertex_count(geometry) > 50:
+        tolerance = EXTERNAL_TOLERANCE_DEG if external else LOCAL_TOLERANCE_DEG
+        thinned = geom.simplify(tolerance, preserve_topology=True)
+        if not thinned.is_empty and thinned.is_valid:
+            geom = thinned
     drawn = _rounded(mapping(geom))
     if basemap == "gaode":
         drawn = gcj02_geometry_from_wgs84(drawn)
     return drawn
+
+
+def _is_province(feature: Feature) -> bool:
+    boundary = feature.properties.get("boundary")
+    return isinstance(boundary, dict) and isinstance(boundary.get("adcode"), int) and boundary["adcode"] % 10000 == 0
 
 
 def _vertex_count(geometry: Mapping[str, Any]) -> int:
@@ -31,7 +47,7 @@ def _vertex_count(geometry: Mapping[str, Any]) -> int:
 
 def _rounded(value: Any) -> Any:
     if isinstance(value, float):
-        return round(value, 6)
+        return round(value, 5)
     if isinstance(value, (list, tuple)):
         return [_rounded(v) for v in value]
     if isinstance(value, dict):
@@ -63,7 +79,7 @@ def build_display_shapes(features: Iterable[Feature], *, basemap: str) -> Displa
     anchor: dict[str, tuple[float, float]] = {}
     drawn_shapes = {}
     for feature in features:
-        drawn = display_geometry(feature.geometry, basemap=basemap)
+        drawn = display_geometry(feature.geometry, basemap=basemap, external=feature.external or feature.category == "admin_area" and _is_province(feature))
         geometry[feature.feature_id] = drawn
         area[feature.feature_id] = shape(feature.geometry).area if feature.geometry["type"] != "Point" else 0.0
         drawn_shape = shape(drawn)
