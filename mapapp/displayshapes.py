@@ -16,9 +16,9 @@ from mapapp.models import Feature
 
 # How much lines and polygons are thinned for drawing, in degrees. Every overlay is sent to the
 # browser again on each rerun (one component message), so vertices nobody can see at the map's
-# zooms cost every click: ~80 m inside the prefecture, ~500 m for provinces and cities outside it
+# zooms cost every click: ~30 m inside the prefecture, ~500 m for provinces and cities outside it
 # (drawn for context; their stated precision is kept in the data, not in the drawing).
-LOCAL_TOLERANCE_DEG = 0.0008
+LOCAL_TOLERANCE_DEG = 0.0003
 EXTERNAL_TOLERANCE_DEG = 0.005
 
 
