@@ -10,7 +10,10 @@ which the component swaps in place without touching zoom and centre.
 from __future__ import annotations
 
 import html
-from collections.abc import Iterable, Mapping, Sequence
+import itertools
+import threading
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from typing import Any, Literal, get_args
 
 import folium
@@ -108,6 +111,36 @@ class _MapSetup(MacroElement):
         self._name = "MapSetup"
         self.image_path = image_path
         self.attribution_html = attribution_html(attributions)
+
+
+# --- stable element names ----------------------------------------------------------------------
+# folium (through branca) names every element with 16 random bytes, so building the same map twice
+# gives different text, and Streamlit re-sends a component whole unless its message is byte-for-byte
+# the one it sent before (it then sends a short reference). Inside `stable_element_ids()` names count
+# up in construction order instead: the same inputs give the same text, and a rerun that changes
+# only the side panel costs the map nothing. Outside the block branca's own random names are used.
+_stable_ids = threading.local()
+_branca_generate_id = Element._generate_id
+
+
+def _generate_element_id(cls) -> str:
+    counter: Iterator[int] | None = getattr(_stable_ids, "counter", None)
+    if counter is None:
+        return _branca_generate_id()
+    return f"{next(counter):032x}"
+
+
+Element._generate_id = classmethod(_generate_element_id)
+
+
+@contextmanager
+def stable_element_ids() -> Iterator[None]:
+    """Build folium elements with names that depend only on construction order (per thread)."""
+    _stable_ids.counter = itertools.count(1)
+    try:
+        yield
+    finally:
+        _stable_ids.counter = None
 
 
 def build_base_map(*, basemap: str, leaflet: LeafletUrls, attributions: Sequence[str] = ()) -> folium.Map:

@@ -56,6 +56,7 @@ MAP_KEY = "map"
 STATE_KEY = "qz_state"
 VIEW_REQUEST_KEY = "qz_view_request"
 CLICK_KEY = "qz_click_signature"
+CLIENT_SELECTED_KEY = "qz_selected_by_map_click"  # the selection the map itself already shows
 NOTICES_KEY = "qz_url_notices"
 
 # --- cached pipeline -----------------------------------------------------------------------
@@ -167,8 +168,9 @@ def _init_session(index: MapIndex, layers: Sequence[MapLayer]) -> None:
         _request_view(state.view)
 
 
-def _select(feature_id: str | None, *, zoom: bool) -> None:
+def _select(feature_id: str | None, *, zoom: bool, from_map_click: bool = False) -> None:
     """Select a feature (None clears); make its layer visible; optionally move the map to it."""
+    st.session_state[CLIENT_SELECTED_KEY] = feature_id if from_map_click else None
     feature = load_map_index().features.get(feature_id) if feature_id else None
     change = select_feature(_state(), feature, load_map_layers(), zoom=zoom)
     if change.turned_on_layer_id:
@@ -186,7 +188,7 @@ def _on_map_change() -> None:
     if click is not None:
         st.session_state[CLICK_KEY] = click.signature
         if click.feature_id in load_map_index().features:
-            _select(click.feature_id, zoom=False)
+            _select(click.feature_id, zoom=False, from_map_click=True)
     view = view_from_map_value(value)
     if view is not None:
         _set_state(replace(_state(), view=viewport.wgs84_view_from_map(view, basemap=_state().basemap)))
@@ -299,18 +301,23 @@ def render_notices(index: MapIndex, lang: str) -> None:
 
 
 def render_map(index: MapIndex, layers: Sequence[MapLayer], state: UrlState, leaflet: LeafletUrls) -> None:
-    base_map = mapview.build_base_map(basemap=state.basemap, leaflet=leaflet, attributions=load_attributions())
     selected = index.features.get(state.feature_id) if state.feature_id else None
-    groups = mapview.build_overlay_groups(
-        layers,
-        index.features.values(),
-        visible_layer_ids=visible_layer_ids(state, default_layer_ids(layers)),
-        excerpts=index.excerpts,
-        lang=state.lang,
-        basemap=state.basemap,
-        selected_feature=selected,
-        shapes=load_display_shapes(state.basemap),
-    )
+    if selected is not None and st.session_state.get(CLIENT_SELECTED_KEY) == selected.feature_id:
+        # Picked by a click on the map: the map already shows it (popup, hover halo), so the
+        # overlays stay as they were and Streamlit can re-use the map message it sent before.
+        selected = None
+    with mapview.stable_element_ids():
+        base_map = mapview.build_base_map(basemap=state.basemap, leaflet=leaflet, attributions=load_attributions())
+        groups = mapview.build_overlay_groups(
+            layers,
+            index.features.values(),
+            visible_layer_ids=visible_layer_ids(state, default_layer_ids(layers)),
+            excerpts=index.excerpts,
+            lang=state.lang,
+            basemap=state.basemap,
+            selected_feature=selected,
+            shapes=load_display_shapes(state.basemap),
+        )
     request: View | None = st.session_state.get(VIEW_REQUEST_KEY)
     if request is not None:
         request = viewport.map_view_from_wgs84(request, basemap=state.basemap)

@@ -103,7 +103,8 @@ def test_click_port_zone_shows_its_upgrade_sentence(page, app_url, index):
     popup.wait_for()  # the popup answers at once, before the server
     assert index.features[zone_id].name_zh in popup.inner_text()
     wait_for_excerpt(page, fragment(excerpt))
-    assert f"feature={zone_id}" in page.url
+    # the URL is rewritten by the same rerun that fills the panel, but may land a moment later
+    page.wait_for_url(lambda url: f"feature={zone_id}" in url, timeout=10_000)
 
 
 def test_click_bonded_zone_shows_its_opening_sentence(page, app_url, index):
@@ -178,7 +179,8 @@ def test_search_selects_and_zooms(page, app_url, index):
     wait_for_excerpt(page, fragment(excerpt_with(index, zone_id, "封关")))
     expected_zoom = view_for_feature(index.features[zone_id]).zoom
     map_frame(page).wait_for_function("(z) => window.map.getZoom() === z", arg=expected_zoom)
-    assert f"feature={zone_id}" in page.url
+    # the URL is rewritten by the same rerun that fills the panel, but may land a moment later
+    page.wait_for_url(lambda url: f"feature={zone_id}" in url, timeout=10_000)
 
 
 def test_reader_mention_selects_its_place(page, app_url, index):
