@@ -57,6 +57,7 @@ STATE_KEY = "qz_state"
 VIEW_REQUEST_KEY = "qz_view_request"
 CLICK_KEY = "qz_click_signature"
 CLIENT_SELECTED_KEY = "qz_selected_by_map_click"  # the selection the map itself already shows
+MAX_ARTICLES_IN_PANEL = 12
 NOTICES_KEY = "qz_url_notices"
 
 # --- cached pipeline -----------------------------------------------------------------------
@@ -369,7 +370,11 @@ def render_panel(index: MapIndex, state: UrlState) -> None:
     def link_for(feature_id: str) -> str:
         return link_to_feature(state, feature_id, default_layer_ids=defaults)
 
-    for article_id, article_excerpts in by_article.items():
+    # A place named in thousands of articles must not make every click send them all: the panel
+    # (and each article's reader view) is capped, so a click costs the same for 5 or 5,000 articles.
+    if len(by_article) > MAX_ARTICLES_IN_PANEL:
+        st.caption(t(lang, "articles_shown", shown=MAX_ARTICLES_IN_PANEL))
+    for article_id, article_excerpts in list(by_article.items())[:MAX_ARTICLES_IN_PANEL]:
         article = index.articles.get(article_id)
         # st.html, not st.markdown: article text must not be read as markdown.
         st.html(html_from_article_excerpts(article_excerpts, lang))

@@ -130,3 +130,26 @@ def test_app_with_no_data_at_all_still_comes_up(monkeypatch, tmp_path):
     at = run_app()
     assert at.title[0].value == "衢州新闻地图"
     assert "已跳过 3 项" in at.warning[0].value
+
+
+def test_panel_lists_at_most_a_dozen_articles_whatever_the_corpus_size(tmp_path, monkeypatch):
+    """A click costs the same for 5 or 5,000 articles: the panel is capped and says so."""
+    import shutil
+
+    from mapapp import ui
+    from mapapp.paths import SEEDS_DIR
+
+    seeds = tmp_path / "seeds"
+    seeds.mkdir()
+    source = sorted(SEEDS_DIR.glob("*.txt"))
+    for n in range(3 * ui.MAX_ARTICLES_IN_PANEL):
+        original = source[n % len(source)]
+        shutil.copyfile(original, seeds / f"copy{n:03d}_{original.name}")
+    monkeypatch.setenv("QZ_SEEDS_DIR", str(seeds))
+    at = AppTest.from_file(APP, default_timeout=120)
+    at.query_params["feature"] = "quzhou-city"
+    at.run()
+    assert not at.exception
+    readers = [e for e in at.expander if e.label.startswith("阅读全文")]
+    assert len(readers) == ui.MAX_ARTICLES_IN_PANEL  # one reader view per listed article
+    assert any("前 12 篇文章" in caption.value for caption in at.caption)
