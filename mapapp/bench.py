@@ -24,7 +24,7 @@ import urllib.request
 from collections import Counter
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import datetime, timezone
 from importlib import metadata
 from pathlib import Path
@@ -115,18 +115,6 @@ def pick_click_targets(kinds: Mapping[str, GeometryKind], n: int) -> list[str]:
             if queues[kind] and len(picked) < n:
                 picked.append(queues[kind].pop(0))
     return picked
-
-
-def synthetic_excerpt_counts(
-    excerpts: Mapping[str, Sequence[Any]], seed_ids: Sequence[str], n_articles: int
-) -> dict[str, int]:
-    """Excerpts per feature in the synthetic corpus: each seed's excerpts times the copies of that seed.
-
-    `excerpts` is the seeds' excerpt index (objects with `article_id`), `seed_ids` the seed file names
-    in the order build_synthetic_corpus repeats them.
-    """
-    copies = Counter(seed_ids[i % len(seed_ids)] for i in range(n_articles))
-    return {feature_id: sum(copies[e.article_id] for e in items) for feature_id, items in excerpts.items()}
 
 
 def _toml_string(text: str) -> str:
@@ -259,6 +247,19 @@ def url_category(url: str, app_url: str) -> str:
 
 
 # --- machine ---------------------------------------------------------------------------------
+
+
+def code_version() -> str:
+    """The commit measured, with `+changes` when the app's files differ from it."""
+    def git(*args: str) -> str:
+        try:
+            return subprocess.run(["git", *args], cwd=ROOT_DIR, capture_output=True, text=True, timeout=10).stdout.strip()
+        except (OSError, subprocess.SubprocessError):
+            return ""
+
+    commit = git("rev-parse", "--short", "HEAD") or "unknown"
+    changed = git("status", "--porcelain", "--untracked-files=no", "--", "mapapp", "streamlit_app.py", "geodata", "layers", "seeds", "bench", ":(exclude)mapapp/bench.py")
+    return commit + (" +changes" if changed else "")
 
 
 def machine_info() -> dict[str, Any]:
@@ -436,18 +437,41 @@ INIT_JS = r"""
   // An iframe's first about:blank document hands its window to the real one: one set-up per document.
   if (window.__qzb && window.__qzb.doc === document) return;
   const abs = (t) => performance.timeOrigin + t;
-  const q = window.__qzb = {doc: document, downs: [], clicks: [], ws: [], wsClosed: [], watches: {}};
+  const q = window.__qzb = {doc: document, downs: [], clicks: [], ws: [], wsClosed: [], finished: [], watches: {}, checks: new Set()};
   addEventListener('pointerdown', (e) => q.downs.push(abs(e.timeStamp)), true);
   // [when the click happened, when the page got to handle it]: the gap is input delay (a busy CPU)
   addEventListener('click', (e) => q.clicks.push([abs(e.timeStamp), abs(performance.now())]), true);
   const size = (d) => (d && (d.byteLength ?? d.size ?? d.length)) || 0;
+  // The status of a ForwardMsg that ends a script run (top-level field 6, `script_finished`:
+  // 0 = finished, 2 = stopped early for a rerun), else null. Only top-level fields are read.
+  const scriptFinished = (data) => {
+    if (!(data instanceof ArrayBuffer)) return null;
+    const b = new Uint8Array(data);
+    let i = 0;
+    const varint = () => { let x = 0, f = 1, c; do { c = b[i++]; x += (c & 0x7f) * f; f *= 128; } while (c & 0x80 && i < b.length); return x; };
+    while (i < b.length) {
+      const key = varint(), field = Math.floor(key / 8), type = key & 7;
+      if (type === 0) { const v = varint(); if (field === 6) return v; }
+      else if (type === 2) { const n = varint(); i += n; }  // not `i += varint()`: that reads i first
+      else if (type === 1) i += 8;
+      else if (type === 5) i += 4;
+      else return null;
+    }
+    return null;
+  };
   if (window === window.top && window.WebSocket && !window.WebSocket.qzCounting) {
     const Native = window.WebSocket;
     window.WebSocket = class CountingWebSocket extends Native {
       static qzCounting = true;
       constructor(...args) {
         super(...args);
-        this.addEventListener('message', (e) => q.ws.push([abs(performance.now()), 'r', size(e.data)]));
+        this.addEventListener('message', (e) => {
+          const t = abs(performance.now());
+          q.ws.push([t, 'r', size(e.data)]);
+          const status = scriptFinished(e.data);
+          if (status !== null) q.finished.push([t, status]);
+          setTimeout(() => q.checks.forEach((check) => check()), 0);  // conditions may read q.finished
+        });
         this.addEventListener("close", (e) => q.wsClosed.push([abs(performance.now()), e.code, e.reason]));
       }
       send(d) { q.ws.push([abs(performance.now()), 's', size(d)]); return super.send(d); }
@@ -457,17 +481,20 @@ INIT_JS = r"""
     q.watches[name] = new Promise((resolve) => {
       let done = false;
       const observer = new MutationObserver(() => check());
-      const timer = setTimeout(() => { if (!done) { done = true; observer.disconnect(); resolve({timeout: true}); } }, timeoutMs);
+      const top = window.top.__qzb;
+      const finish = () => { done = true; observer.disconnect(); clearTimeout(timer); top.checks.delete(check); };
+      const timer = setTimeout(() => { if (!done) { finish(); resolve({timeout: true}); } }, timeoutMs);
       function check() {
         if (done) return;
         let ok = false;
         try { ok = test(arg); } catch (err) { ok = false; }
         if (!ok) return;
-        done = true; observer.disconnect(); clearTimeout(timer);
+        finish();
         const seen = abs(performance.now());
         requestAnimationFrame(() => setTimeout(() => resolve({seen, painted: abs(performance.now())}), 0));
       }
       observer.observe(root || document, {subtree: true, childList: true, attributes: true, characterData: true});
+      top.checks.add(check);
       check();
     });
     return true;
@@ -513,16 +540,20 @@ MAP_DRAWN_JS = "() => !!(window.map && document.querySelector('#map_div path.lea
 # A closed popup stays in the DOM for Leaflet's 200 ms fade-out: look at every popup, not the first.
 POPUP_JS = """(a) => Array.from(document.querySelectorAll('.leaflet-popup .qz-popup')).some(
   (p) => p.querySelector(':scope > b') && p.querySelector(':scope > b').textContent === a.name && p.querySelector('.qz-popup-excerpt'))"""
-# The side panel shows the clicked feature's name as its h2; `first`: one fresh excerpt block,
-# else all n blocks and nothing stale (Streamlit marks the previous run's elements data-stale).
+# The side panel shows the clicked feature's name as its h2 and excerpt blocks (`a.block`), and
+# Streamlit marks what the previous run drew data-stale until it is redrawn or removed. `first`: the
+# name and one fresh block. Complete: a script run that began after the click (`a.after`) has
+# finished, and nothing in the panel's column is stale; whatever the panel holds and however long.
 PANEL_JS = """(a) => {
   const fresh = (el) => { const c = el.closest('[data-testid="stElementContainer"]'); return !c || c.getAttribute('data-stale') !== 'true'; };
   const h = Array.from(document.querySelectorAll('h2')).find((e) => e.textContent.trim() === a.name && fresh(e));
   if (!h) return false;
   const column = h.closest('[data-testid="stColumn"]') || document.body;
-  const blocks = Array.from(column.querySelectorAll(a.block)).filter(fresh);
-  if (a.first) return blocks.length >= 1;
-  return blocks.length === a.n && !column.querySelector('[data-stale="true"]');
+  if (!Array.from(column.querySelectorAll(a.block)).some(fresh)) return false;
+  if (a.first) return true;
+  const sent = window.__qzb.ws.filter(([t, direction]) => direction === 's' && t > a.after).map(([t]) => t);
+  const finished = sent.length && window.__qzb.finished.some(([t, status]) => t > sent[0] && status === 0);
+  return !!finished && !column.querySelector('[data-stale="true"]');
 }"""
 # Features drawn on the map by id (the app's selection highlight, in its own pane, is not one).
 DRAWN_IDS_JS = f"""() => {{
@@ -718,7 +749,7 @@ class Session:
         box = self.page.locator(MAP_IFRAME).bounding_box()
         return {"x": box["x"] + point["x"], "y": box["y"] + point["y"]}
 
-    def click(self, feature_id: str, name: str, n_blocks: int, *, block: str, popup: bool, timeout_ms: int = WATCH_TIMEOUT_MS) -> dict[str, Any] | None:
+    def click(self, feature_id: str, name: str, *, block: str, popup: bool, timeout_ms: int = WATCH_TIMEOUT_MS) -> dict[str, Any] | None:
         """A real mouse click on the feature; times to popup, first panel excerpt, complete panel."""
         point = self.feature_point(feature_id)
         if point is None:
@@ -727,7 +758,8 @@ class Session:
         if popup:
             self.watch(frame, "popup", POPUP_JS, {"name": name}, timeout_ms)
         self.watch(self.page, "panelFirst", PANEL_JS, {"name": name, "block": block, "first": True}, timeout_ms)
-        self.watch(self.page, "panelComplete", PANEL_JS, {"name": name, "block": block, "n": n_blocks, "first": False}, timeout_ms)
+        after = self.page.evaluate("() => performance.timeOrigin + performance.now()")
+        self.watch(self.page, "panelComplete", PANEL_JS, {"name": name, "block": block, "after": after, "first": False}, timeout_ms)
         ws_mark = self.ws_mark()
         http_mark = self.http.mark()
         mark = frame.evaluate("() => [window.__qzb.downs.length, window.__qzb.clicks.length]")
@@ -831,7 +863,7 @@ def run_clicks(
         if stop_after_slow and clicks and (clicks[-1]["panel_complete_ms"] or math.inf) > SLOW_PANEL_MS:
             skipped.append({"feature_id": target.feature_id, "why": f"the previous panel took over {SLOW_PANEL_MS / 1000:.0f} s or did not complete"})
             continue
-        result = session.click(target.feature_id, target.name, target.n_excerpts, block=block, popup=popup, timeout_ms=timeout_ms)
+        result = session.click(target.feature_id, target.name, block=block, popup=popup, timeout_ms=timeout_ms)
         if result is None:
             skipped.append({"feature_id": target.feature_id, "why": "not clickable even after fitting the view"})
             continue
@@ -1146,10 +1178,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         say(f"warning: load average {load:.1f} on {os.cpu_count()} CPUs: other work shares this machine, times will be high")
     install_leaflet()
     index = build_map_index()
-    seed_ids = sorted(path.name for path in SEEDS_DIR.glob("*.txt"))
     sizes = {"synthetic_small": SYNTHETIC_SMALL, "synthetic": args.synthetic_articles}
     results: dict[str, Any] = {
         "date": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "code": code_version(),
         "machine": machine_info(),
         "load_average_at_start": os.getloadavg(),
         "args": {**vars(args), "out": str(args.out)},
@@ -1174,12 +1206,11 @@ def main(argv: Sequence[str] | None = None) -> int:
             results["baseline"] = run_baseline(browser, index, targets, tmp, log_dir=log_dir)
             few = [t for t in targets if t.n_excerpts <= 4][: args.synthetic_clicks] or list(targets[: args.synthetic_clicks])
             say("app again, profiled (warm start), 5 articles")
-            results["profile5"] = run_profiled(browser, few, tmp, "profile5", seeds_dir=None, log_dir=log_dir) | {"articles": len(seed_ids), "timeout_ms": WATCH_TIMEOUT_MS}
+            results["profile5"] = run_profiled(browser, few, tmp, "profile5", seeds_dir=None, log_dir=log_dir) | {"articles": len(index.articles), "timeout_ms": WATCH_TIMEOUT_MS}
             for key, n in sizes.items():
                 say(f"app, profiled, {n:,} SYNTHETIC articles")
-                counts = synthetic_excerpt_counts(index.excerpts, seed_ids, n)
                 results[key] = run_profiled(
-                    browser, [replace(t, n_excerpts=counts[t.feature_id]) for t in few], tmp, key,
+                    browser, few, tmp, key,
                     seeds_dir=corpus_dirs[key], log_dir=log_dir, budget_s=SYNTHETIC_BUDGET_S, timeout_ms=SYNTHETIC_TIMEOUT_MS,
                 ) | {"articles": n, "timeout_ms": SYNTHETIC_TIMEOUT_MS}
         finally:
@@ -1202,7 +1233,7 @@ def markdown_report(results: Mapping[str, Any]) -> str:
     m = results["machine"]
     packages = ", ".join(f"{name} {version}" for name, version in sorted(m["packages"].items()))
     lines = [
-        f"- date: {results['date']} (UTC); whole run {results['wall_s']:.0f} s",
+        f"- date: {results['date']} (UTC); code {results.get('code', '?')}; whole run {results['wall_s']:.0f} s",
         f"- machine: {m['nproc']} CPUs ({m['cpu_model']}), {m['ram_gib']} GiB RAM, {m['platform']}",
         f"- Python {m['python']}, Chromium {m.get('chromium', '?')} (headless), {packages}",
         f"- load average (1 min) {results['load_average_at_start'][0]:.1f} at start, {results['load_average_at_end'][0]:.1f} at end",

@@ -104,15 +104,6 @@ def test_synthetic_corpus_says_what_is_wrong(tmp_path):
         bench.build_synthetic_corpus(tmp_path, tmp_path / "out", 0)
 
 
-def test_synthetic_excerpt_counts_multiply_by_copies_of_each_seed():
-    excerpts = {
-        "port": [SimpleNamespace(article_id="a.txt"), SimpleNamespace(article_id="a.txt"), SimpleNamespace(article_id="b.txt")],
-        "gym": [SimpleNamespace(article_id="c.txt")],
-    }
-    # 7 articles from 3 seeds: a, b, c, a, b, c, a -> a x3, b x2, c x2
-    assert bench.synthetic_excerpt_counts(excerpts, ["a.txt", "b.txt", "c.txt"], 7) == {"port": 2 * 3 + 2, "gym": 2}
-
-
 def test_format_table():
     table = bench.format_table(("measure", "app"), [["click", "28 ms"], ["a|b", None]])
     assert table.splitlines() == [
