@@ -1122,6 +1122,10 @@ def result_rows(r: Mapping[str, Any]) -> list[list[object]]:
                      f"{format_ms(st(c, 'popup_excerpt_ms', 'p50'))} / {format_ms(st(c, 'panel_complete_ms', 'p50'))} / {format_bytes(c.get('ws_bytes_median'))}"
                      + (f" ({c['timeouts']} of {c['n']} panels not complete after {run['timeout_ms'] / 1000:.0f} s)" if c["timeouts"] else ""),
                      "", "", "no growth" if key == "synthetic" else ""])
+    scale = r.get("scaling", {})
+    if scale.get("panel_growth_small_to_large") is not None:
+        rows.append([f"growth per click from {r['synthetic_small']['articles']:,} to {r['synthetic']['articles']:,} SYNTHETIC articles: panel p50 / bytes",
+                     f"{scale['panel_growth_small_to_large']}× / {scale['bytes_growth_small_to_large']}×", "", "", ""])
     return rows
 
 
@@ -1157,7 +1161,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m mapapp.bench", description=__doc__.splitlines()[0])
     parser.add_argument("--clicks", type=int, default=24, help="clicks on different features (default 24; the budget needs at least 20)")
     parser.add_argument("--synthetic-articles", type=int, default=1000, help="size of the large SYNTHETIC corpus (default 1000)")
-    parser.add_argument("--synthetic-clicks", type=int, default=3, help="clicks on the app with each synthetic corpus (default 3)")
+    parser.add_argument("--synthetic-clicks", type=int, default=6, help="clicks on the app with each synthetic corpus (default 6)")
     parser.add_argument("--out", type=Path, default=DEFAULT_OUT, help=f"JSON results (default {DEFAULT_OUT.relative_to(ROOT_DIR)})")
     args = parser.parse_args(argv)
     if not CHROMIUM.exists():
@@ -1262,11 +1266,17 @@ def scaling(results: Mapping[str, Any]) -> dict[str, Any]:
         if run:
             out["panel_p50_ms"][run["articles"]] = run["clicks"]["panel_complete_ms"].get("p50")
             out["bytes_per_click"][run["articles"]] = run["clicks"].get("ws_bytes_median")
-    large = results.get("synthetic")
+    large, small = results.get("synthetic"), results.get("synthetic_small")
     if five and large:
         many = large["clicks"]["panel_complete_ms"].get("p50")
         out["panel_growth_is_lower_bound"] = many is None
         out["panel_growth"] = round((many if many is not None else large["timeout_ms"]) / five, 2)
+    # Between two corpora that both name every place in far more articles than the panel lists.
+    if small and large:
+        a, b = small["clicks"]["panel_complete_ms"].get("p50"), large["clicks"]["panel_complete_ms"].get("p50")
+        out["panel_growth_small_to_large"] = round(b / a, 2) if a and b else None
+        a, b = small["clicks"].get("ws_bytes_median"), large["clicks"].get("ws_bytes_median")
+        out["bytes_growth_small_to_large"] = round(b / a, 2) if a and b else None
     return out
 
 

@@ -180,6 +180,7 @@ def _results(large_panel_p50: float | None) -> dict:
 def test_scaling_ratio_and_lower_bound():
     measured = bench.scaling(_results(4000.0))
     assert measured["panel_growth"] == 4.0 and measured["panel_growth_is_lower_bound"] is False
+    assert measured["panel_growth_small_to_large"] == 1.33 and measured["bytes_growth_small_to_large"] == 1.0
     assert measured["panel_p50_ms"] == {5: 1000.0, 100: 3000.0, 1000: 4000.0}
     timed_out = bench.scaling(_results(None))
     assert timed_out["panel_growth"] == 30.0 and timed_out["panel_growth_is_lower_bound"] is True
