@@ -408,20 +408,20 @@ if getattr(ui, "_qz_bench_times", None) is None:
     for name in ("load_map_index", "render_controls", "render_map", "render_panel", "st_folium"):
         _timed(ui, name)
 
-    def _gc_timer(phase, info):  # garbage collections in any thread, added to the current run
+    ui._qz_gc_total = 0.0  # ms of garbage collection in any thread since the app started
+
+    def _gc_timer(phase, info):
         if phase == "start":
             ui._qz_gc_start = time.perf_counter()
         elif getattr(ui, "_qz_gc_start", None) is not None:
-            times = ui._qz_bench_times
-            times["gc"] = times.get("gc", 0.0) + (time.perf_counter() - ui._qz_gc_start) * 1000
-            if info.get("generation") == 2:
-                times["gc_full"] = times.get("gc_full", 0) + 1
+            ui._qz_gc_total += (time.perf_counter() - ui._qz_gc_start) * 1000
 
     gc.callbacks.append(_gc_timer)
     _timed(mapview, "build_overlay_groups")
     _timed(streamlit_folium, "_component_func")
 
 ui._qz_bench_times.clear()
+_gc_at_start = ui._qz_gc_total
 _start = time.perf_counter()
 _ended = "finished"
 try:
@@ -431,7 +431,8 @@ except BaseException as exc:  # recorded and re-raised: a newer rerun or a lost 
     raise
 finally:
     record = {k: round(v, 1) for k, v in ui._qz_bench_times.items()}
-    record.update(main=round((time.perf_counter() - _start) * 1000, 1), ended=_ended, at=time.time())
+    record.update(main=round((time.perf_counter() - _start) * 1000, 1), ended=_ended, at=time.time(),
+                  gc=round(ui._qz_gc_total - _gc_at_start, 1), gc_total_at_start=round(_gc_at_start, 1), gc_total_at_end=round(ui._qz_gc_total, 1))
     with open(os.environ["QZ_BENCH_TIMINGS"], "a", encoding="utf-8") as out:
         out.write(json.dumps(record) + "\\n")
 '''
@@ -994,13 +995,23 @@ def read_timings(path: Path) -> list[dict[str, Any]]:
 
 
 def rerun_profile(runs: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
-    """Median ms per part of the finished reruns (the first run, the page load, is left out)."""
-    finished = [r for r in runs[1:] if r.get("ended") == "finished"]
-    parts = ("main", "render_controls", "render_map", "build_overlay_groups", "st_folium", "_component_func", "render_panel", "gc", "gc_full")
-    profile: dict[str, Any] = {"runs": len(finished), "interrupted": sum(1 for r in runs[1:] if r.get("ended") != "finished")}
+    """Median ms per part of the finished reruns (the first run, the page load, is left out).
+
+    `gc_after_run`: garbage collection between a run's end and the next run's start, which is
+    mostly the gc.collect(2) Streamlit runs after every script run (runner.postScriptGC).
+    """
+    clicks = [i for i in range(1, len(runs)) if runs[i].get("ended") == "finished"]
+    parts = ("main", "render_controls", "render_map", "build_overlay_groups", "st_folium", "_component_func", "render_panel", "gc")
+    profile: dict[str, Any] = {"runs": len(clicks), "interrupted": sum(1 for r in runs[1:] if r.get("ended") != "finished")}
     for part in parts:
-        values = [r.get(part, 0) for r in finished] if part.startswith("gc") else [r[part] for r in finished if part in r]
+        values = [runs[i].get(part, 0) for i in clicks] if part == "gc" else [runs[i][part] for i in clicks if part in runs[i]]
         profile[part] = round(statistics.median(values), 1) if values else None
+    after = [
+        runs[i + 1]["gc_total_at_start"] - runs[i]["gc_total_at_end"]
+        for i in clicks
+        if i + 1 < len(runs) and "gc_total_at_start" in runs[i + 1] and "gc_total_at_end" in runs[i]
+    ]
+    profile["gc_after_run"] = round(statistics.median(after), 1) if after else None
     if profile["st_folium"] is not None and profile["_component_func"] is not None:
         profile["folium_render"] = round(profile["st_folium"] - profile["_component_func"], 1)
     return profile
@@ -1141,7 +1152,7 @@ def result_rows(r: Mapping[str, Any]) -> list[list[object]]:
 
 
 TABLE_HEADERS = ("measure", "app", "baseline st_folium", "baseline ÷ app", "budget")
-PROFILE_HEADERS = ("corpus", "reruns", "whole run", "build_overlay_groups", "folium → JS in st_folium", "component call", "render_panel", "garbage collection", "stopped runs")
+PROFILE_HEADERS = ("corpus", "reruns", "whole run", "build_overlay_groups", "folium → JS in st_folium", "component call", "render_panel", "GC in run", "GC after run", "stopped runs")
 
 
 def profile_rows(r: Mapping[str, Any]) -> list[list[object]]:
@@ -1152,7 +1163,7 @@ def profile_rows(r: Mapping[str, Any]) -> list[list[object]]:
         if not run:
             continue
         p = run["rerun_profile_ms"]
-        rows.append([f"{run.get('articles', 5):,} articles", p["runs"], *(format_ms(p.get(k)) for k in ("main", "build_overlay_groups", "folium_render", "_component_func", "render_panel", "gc")),
+        rows.append([f"{run.get('articles', 5):,} articles", p["runs"], *(format_ms(p.get(k)) for k in ("main", "build_overlay_groups", "folium_render", "_component_func", "render_panel", "gc", "gc_after_run")),
                      p["interrupted"]])
     return rows
 

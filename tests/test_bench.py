@@ -158,16 +158,20 @@ def test_url_category(url, category):
 
 
 def test_rerun_profile_leaves_out_the_page_load_and_stopped_runs():
+    def run(main, ended="finished", gc=(0, 0), **parts):
+        return {"main": main, "ended": ended, "gc_total_at_start": gc[0], "gc_total_at_end": gc[1], "gc": gc[1] - gc[0], **parts}
+
     runs = [
-        {"main": 5000, "ended": "finished"},  # the first run: page load, index built
-        {"main": 300, "st_folium": 200, "_component_func": 20, "build_overlay_groups": 50, "ended": "finished"},
-        {"main": 500, "st_folium": 240, "_component_func": 40, "build_overlay_groups": 70, "ended": "finished"},
-        {"main": 900, "ended": "StopException"},
+        run(5000, gc=(0, 400)),  # the first run: page load, index built
+        run(300, gc=(500, 502), st_folium=200, _component_func=20, build_overlay_groups=50),  # 100 ms collected after run 0
+        run(500, gc=(620, 630), st_folium=240, _component_func=40, build_overlay_groups=70),  # 118 ms after run 1
+        run(900, "StopException", gc=(750, 750)),  # 120 ms after run 2
     ]
     profile = bench.rerun_profile(runs)
     assert profile["runs"] == 2 and profile["interrupted"] == 1
     assert profile["main"] == 400 and profile["st_folium"] == 220 and profile["folium_render"] == 190
     assert profile["render_panel"] is None
+    assert profile["gc"] == 6 and profile["gc_after_run"] == 119
 
 
 def _results(large_panel_p50: float | None) -> dict:
