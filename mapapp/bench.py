@@ -295,8 +295,12 @@ def machine_info() -> dict[str, Any]:
 _STARTED = time.perf_counter()
 
 
+LOAD_SAMPLES: list[float] = []  # 1-minute load average at each progress line: other work on the machine
+
+
 def say(message: str) -> None:
     """Progress on stdout, with the seconds since the benchmark started."""
+    LOAD_SAMPLES.append(os.getloadavg()[0])
     print(f"[{time.perf_counter() - _STARTED:5.0f} s] {message}", flush=True)
 
 
@@ -1244,6 +1248,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     results["scaling"] = scaling(results)
     results["budgets"] = budget_verdicts(results)
     results["load_average_at_end"] = os.getloadavg()
+    results["load_average_samples"] = [round(x, 2) for x in LOAD_SAMPLES]
     results["wall_s"] = round(time.perf_counter() - started, 1)
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(results, ensure_ascii=False, indent=2, sort_keys=True) + "\n", encoding="utf-8")
@@ -1262,7 +1267,9 @@ def markdown_report(results: Mapping[str, Any]) -> str:
         f"- date: {results['date']} (UTC); code {results.get('code', '?')}; whole run {results['wall_s']:.0f} s",
         f"- machine: {m['nproc']} CPUs ({m['cpu_model']}), {m['ram_gib']} GiB RAM, {m['platform']}",
         f"- Python {m['python']}, Chromium {m.get('chromium', '?')} (headless), {packages}",
-        f"- load average (1 min) {results['load_average_at_start'][0]:.1f} at start, {results['load_average_at_end'][0]:.1f} at end",
+        f"- load average (1 min, other work on this machine included) {results['load_average_at_start'][0]:.1f} at start, "
+        f"{results['load_average_at_end'][0]:.1f} at end, median {statistics.median(results.get('load_average_samples') or [0]):.1f} "
+        f"and max {max(results.get('load_average_samples') or [0]):.1f} over the run",
         "",
         format_table(TABLE_HEADERS, result_rows(results)),
         "",
