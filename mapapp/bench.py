@@ -755,6 +755,7 @@ class Session:
         """Where to click `feature_id` (page coordinates); fits the view to it if it is not clickable."""
         frame = self.frame()
         frame.evaluate("() => { window.map.closePopup(); }")
+        frame.wait_for_function("() => !document.querySelector('.leaflet-popup')", timeout=5_000)  # fades out in 200 ms
         point = frame.evaluate(FEATURE_POINT_JS, [feature_id, False])
         if point is None:
             frame.evaluate(FEATURE_POINT_JS, [feature_id, True])
