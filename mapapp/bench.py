@@ -316,11 +316,12 @@ def rss_bytes(pid: int) -> int | None:
 
 
 @dataclass
-class AppServer:
+class ServedApp:
+    """An app started by app_server: where it answers, its process, how long it took to answer."""
+
     url: str
     process: subprocess.Popen
     started_s: float  # spawn -> /_stcore/health answers
-    spawn_time: float  # time.time() at spawn, to compare with page clocks
     log_path: Path
 
     def rss(self) -> int | None:
@@ -328,7 +329,7 @@ class AppServer:
 
 
 @contextmanager
-def app_server(script: Path, *, env: Mapping[str, str] | None = None, log_dir: Path) -> Iterator[AppServer]:
+def app_server(script: Path, *, env: Mapping[str, str] | None = None, log_dir: Path) -> Iterator[ServedApp]:
     """`streamlit run script` on 127.0.0.1:<free port>, cwd = repo root (its .streamlit/config.toml).
 
     Like mapapp.appserver.serve_app, but for any entry script (the baseline, the profiled copy) and
@@ -344,7 +345,6 @@ def app_server(script: Path, *, env: Mapping[str, str] | None = None, log_dir: P
     full_env = {**os.environ, "PYTHONPATH": str(ROOT_DIR), **(env or {})}
     url = f"http://{LOOPBACK}:{port}/"
     with open(log_path, "wb") as log:
-        spawn_time = time.time()
         started = time.perf_counter()
         process = subprocess.Popen(command, cwd=ROOT_DIR, env=full_env, stdout=log, stderr=subprocess.STDOUT)
     try:
@@ -361,7 +361,7 @@ def app_server(script: Path, *, env: Mapping[str, str] | None = None, log_dir: P
             if time.perf_counter() > deadline:
                 raise AppServerError(f"{script}: no answer on {url} within {START_TIMEOUT_S} s; log: {log_path}")
             time.sleep(0.05)
-        yield AppServer(url, process, time.perf_counter() - started, spawn_time, log_path)
+        yield ServedApp(url, process, time.perf_counter() - started, log_path)
     finally:
         process.terminate()
         try:
@@ -651,7 +651,7 @@ class HttpLog:
         cdp.on("Network.loadingFinished", lambda e: self.finished.append((self.urls.get(e["requestId"], ""), int(e["encodedDataLength"]))))
         cdp.on("Network.loadingFailed", lambda e: self.failed.append(self.urls.get(e["requestId"], "")))
         cdp.send("Network.enable")
-        self.cdp = cdp
+        self.cdp = cdp  # keep the DevTools session (and its listeners) alive with the page
 
     def mark(self) -> int:
         return len(self.finished)
