@@ -196,7 +196,7 @@ function (feature, layer) {
         window.qzSelectedFeatureId = props.id;
         if (props.popup_html && layer._map) {
             var at = e.originalEvent ? layer._map.mouseEventToLatLng(e.originalEvent) : e.latlng;
-            L.popup({maxWidth: 340, className: "qz-popup-box"})
+            L.popup({maxWidth: 340, autoPan: false, className: "qz-popup-box"})
                 .setLatLng(at)
                 .setContent(props.popup_html)
                 .openOn(layer._map);
