@@ -31,6 +31,7 @@ from pathlib import Path
 from typing import Any, Literal
 from urllib.parse import urlsplit
 
+from mapapp import mapprobe
 from mapapp.appserver import LOOPBACK, AppServerError, free_port
 from mapapp.datadirs import SEEDS_ENV
 from mapapp.errors import MapAppError
@@ -587,55 +588,14 @@ LAYER_STATE_JS = f"""(a) => {{
 }}"""
 VIEW_JS = "() => { const c = window.map.getCenter(); return [c.lat, c.lng, window.map.getZoom()]; }"
 
-# A point (relative to the map container) where a real click hits the feature's own path or icon:
-# the idea of tests/browser/mapdriver.py, copied (package code does not import test code).
-FEATURE_POINT_JS = """([featureId, fit]) => {
-  const map = window.map;
-  const layers = [];
-  map.eachLayer((l) => { if (l.feature && l.feature.properties && l.feature.properties.id === featureId && (l._path || l._icon)) layers.push(l); });
-  const rank = (l) => ({shape: 0, dot: 1, halo: 2}[l.feature.properties.part] ?? 3);
-  layers.sort((a, b) => rank(a) - rank(b));
-  if (fit && layers.length) {
-    const l = layers[0];
-    if (l.getBounds) map.fitBounds(l.getBounds(), {maxZoom: 13, animate: false});
-    else map.setView(l.getLatLng(), Math.max(map.getZoom(), 12), {animate: false});
-  }
-  const size = map.getSize();
-  const box = map.getContainer().getBoundingClientRect();
-  const inside = (p) => p.x > 8 && p.y > 8 && p.x < size.x - 8 && p.y < size.y - 30;
-  for (const layer of layers) {
-    const points = [];
-    const target = layer._path || layer._icon;
-    if (layer._icon) {
-      const r = layer._icon.getBoundingClientRect();
-      points.push(L.point(r.left + r.width / 2 - box.left, r.top + r.height / 2 - box.top));
-    } else if (layer.getLatLng) {
-      points.push(map.latLngToContainerPoint(layer.getLatLng()));
-    } else {
-      for (const ring of layer._parts || []) {
-        for (let i = 0; i + 1 < ring.length; i++) {
-          for (const t of [0.5, 0.25, 0.75]) {
-            const a = ring[i], b = ring[i + 1];
-            points.push(L.point(a.x + (b.x - a.x) * t, a.y + (b.y - a.y) * t).add(map._getMapPanePos()));
-          }
-        }
-      }
-      if (layer instanceof L.Polygon) {
-        const b = layer.getBounds();
-        for (let i = 1; i < 12; i++) for (let j = 1; j < 12; j++) {
-          points.unshift(map.latLngToContainerPoint(L.latLng(
-            b.getSouth() + (b.getNorth() - b.getSouth()) * i / 12, b.getWest() + (b.getEast() - b.getWest()) * j / 12)));
-        }
-      }
-    }
-    for (const p of points) {
-      if (!inside(p)) continue;
-      const hit = document.elementFromPoint(box.left + p.x, box.top + p.y);
-      if (hit && (hit === target || target.contains(hit))) return {x: p.x + box.left, y: p.y + box.top};
-    }
-  }
-  return null;
-}"""
+# A point where a real click hits the feature's own path or icon: mapapp.mapprobe's search (shared
+# with the browser and load tests), moved from map-container to iframe-viewport coordinates.
+FEATURE_POINT_JS = f"""(args) => {{
+  const p = ({mapprobe.FEATURE_POINT_JS})(args);
+  if (!p) return null;
+  const box = window.map.getContainer().getBoundingClientRect();
+  return {{x: p.x + box.left, y: p.y + box.top}};
+}}"""
 
 
 class HttpLog:
