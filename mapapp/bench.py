@@ -20,7 +20,6 @@ import sys
 import tempfile
 import time
 import tomllib
-import urllib.request
 from collections import Counter
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
@@ -32,7 +31,7 @@ from typing import Any, Literal
 from urllib.parse import urlsplit
 
 from mapapp import mapprobe
-from mapapp.appserver import LOOPBACK, AppServerError, free_port
+from mapapp.appserver import serve_app
 from mapapp.datadirs import SEEDS_ENV
 from mapapp.errors import MapAppError
 from mapapp.maplayers import map_layer_id_for, map_layers_from_specs
@@ -52,7 +51,7 @@ APP_SCRIPT = ROOT_DIR / "streamlit_app.py"
 BASELINE_SCRIPT = ROOT_DIR / "bench" / "baseline_app.py"
 DEFAULT_OUT = ROOT_DIR / "bench-results" / "bench.json"
 MAP_IFRAME = 'iframe[title="streamlit_folium.st_folium"]'
-START_TIMEOUT_S = 60
+
 WATCH_TIMEOUT_MS = 20_000
 QUIET_MS = 700  # no WebSocket message for this long and no "running" widget: the app is idle
 QUIET_TIMEOUT_MS = 10_000
@@ -316,60 +315,25 @@ def rss_bytes(pid: int) -> int | None:
     return None
 
 
-@dataclass
+@dataclass(frozen=True)
 class ServedApp:
     """An app started by app_server: where it answers, its process, how long it took to answer."""
 
     url: str
-    process: subprocess.Popen
+    pid: int
     started_s: float  # spawn -> /_stcore/health answers
     log_path: Path
 
     def rss(self) -> int | None:
-        return rss_bytes(self.process.pid)
+        return rss_bytes(self.pid)
 
 
 @contextmanager
 def app_server(script: Path, *, env: Mapping[str, str] | None = None, log_dir: Path) -> Iterator[ServedApp]:
-    """`streamlit run script` on 127.0.0.1:<free port>, cwd = repo root (its .streamlit/config.toml).
-
-    Like mapapp.appserver.serve_app, but for any entry script (the baseline, the profiled copy) and
-    polling every 50 ms, since the time to the first answer is one of the measurements.
-    """
-    port = free_port()
-    log_path = log_dir / f"{script.stem}-{port}.log"
-    command = [
-        sys.executable, "-m", "streamlit", "run", str(script),
-        "--server.port", str(port), "--server.address", LOOPBACK, "--server.headless", "true",
-        "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none",
-    ]
-    full_env = {**os.environ, "PYTHONPATH": str(ROOT_DIR), **(env or {})}
-    url = f"http://{LOOPBACK}:{port}/"
-    with open(log_path, "wb") as log:
-        started = time.perf_counter()
-        process = subprocess.Popen(command, cwd=ROOT_DIR, env=full_env, stdout=log, stderr=subprocess.STDOUT)
-    try:
-        deadline = started + START_TIMEOUT_S
-        while True:
-            if process.poll() is not None:
-                raise AppServerError(f"{script}: streamlit exited with {process.returncode}; log:\n{log_path.read_text(errors='replace')[-3000:]}")
-            try:
-                with urllib.request.urlopen(url + "_stcore/health", timeout=2) as response:
-                    if response.status == 200:
-                        break
-            except OSError:
-                pass
-            if time.perf_counter() > deadline:
-                raise AppServerError(f"{script}: no answer on {url} within {START_TIMEOUT_S} s; log: {log_path}")
-            time.sleep(0.05)
-        yield ServedApp(url, process, time.perf_counter() - started, log_path)
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(timeout=10)
+    """mapapp.appserver.serve_app for any entry script (the baseline, the profiled copy), polling
+    every 50 ms, since the time to the first answer is one of the measurements."""
+    with serve_app(log_dir / f"{script.stem}-{time.time_ns()}.log", env=env, script=script, poll_s=0.05) as server:
+        yield ServedApp(server.url, server.pid, server.started_s, server.log_path)
 
 
 def script_dir_with_static(tmp: Path, name: str, source: str) -> Path:
