@@ -739,19 +739,21 @@ class Session:
         }
 
     def toggle_layer(self, title: str, ids: Sequence[str], *, on: bool, count: int) -> dict[str, Any]:
-        """Click a layer checkbox in the sidebar; time until the map shows (or hides) its features."""
+        """Click a layer in the switch inside the map; time until the map shows (or hides) its features."""
         frame = self.frame()
         before = frame.evaluate(VIEW_JS)
         self.watch(frame, "layer", LAYER_STATE_JS, {"ids": list(ids), "on": on, "count": count})
-        label = self.page.locator('[data-testid="stSidebar"]').get_by_text(title, exact=True)
+        label = frame.locator(".qz-switch label", has_text=title).first
         box = label.bounding_box()
-        mark = self.page.evaluate("() => [window.__qzb.downs.length, window.__qzb.clicks.length]")
+        if box is None:
+            raise BenchError(f"no layer {title!r} in the map's layer switch (.qz-switch label); expected one per layer")
+        mark = frame.evaluate("() => [window.__qzb.downs.length, window.__qzb.clicks.length]")
         ws_mark = self.ws_mark()
         self.page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
         result = self.result(frame, "layer")
-        down, _, _ = self.event_time(self.page, mark)
+        down, _, _ = self.event_time(frame, mark)
         if down is None:
-            raise BenchError(f"the click on the layer checkbox {title!r} did not arrive; expected a click event in the sidebar")
+            raise BenchError(f"the click on the layer {title!r} did not arrive; expected a click event in the map's layer switch")
         self.quiet()
         after = self.frame().evaluate(VIEW_JS)
         kept = after[2] == before[2] and abs(after[0] - before[0]) < 1e-6 and abs(after[1] - before[1]) < 1e-6

@@ -23,6 +23,8 @@ from folium.utilities import JsCode
 
 from mapapp.assets import LeafletUrls
 from mapapp.displayshapes import DisplayShapes, build_display_shapes
+from mapapp.layerswitch import CSS as SWITCH_CSS
+from mapapp.layerswitch import LayerRegistration, LayerSwitchSetup, ShowLayer, control_group, switch_spec
 from mapapp.maplayers import (
     DISTRICTS_LAYER_ID,
     MapLayer,
@@ -143,8 +145,14 @@ def stable_element_ids() -> Iterator[None]:
         _stable_ids.counter = None
 
 
-def build_base_map(*, basemap: str, leaflet: LeafletUrls, attributions: Sequence[str] = ()) -> folium.Map:
-    """The map with its basemap and panes; Leaflet comes from the app, nothing from a CDN."""
+def build_base_map(
+    *, basemap: str, leaflet: LeafletUrls, attributions: Sequence[str] = (), switch_layers: Sequence[str] | None = None
+) -> folium.Map:
+    """The map with its basemap and panes; Leaflet comes from the app, nothing from a CDN.
+
+    `switch_layers` (the visible layer ids) sets up the in-map layer switch (mapapp.layerswitch),
+    which then owns which layers are shown; the overlays must then be built `with_switch`.
+    """
     m = folium.Map(
         location=latlng_from_lonlat(*QUZHOU_CENTER_LONLAT),
         zoom_start=DEFAULT_ZOOM,
@@ -170,6 +178,9 @@ def build_base_map(*, basemap: str, leaflet: LeafletUrls, attributions: Sequence
     ):
         folium.map.CustomPane(name, z_index=z_index, pointer_events=interactive).add_to(m)
     m.add_child(_MapSetup(leaflet.image_path, attributions))
+    if switch_layers is not None:
+        m.get_root().header.add_child(Element(SWITCH_CSS), name="qz_switch_css")
+        m.add_child(LayerSwitchSetup(switch_layers))
     return m
 
 
@@ -258,6 +269,7 @@ def build_layer_group(
     """One overlay: lines and polygons, exact points as dots, approximate points as hollow dots."""
     shapes = shapes if shapes is not None else build_display_shapes(features, basemap=basemap)
     group = folium.FeatureGroup(name=layer.layer_id)
+    group.add_child(LayerRegistration(layer.layer_id))
     lines: list[dict] = []
     points: list[dict] = []
     styles: dict[str, dict] = {}
@@ -334,13 +346,18 @@ def build_selection_group(
     basemap: str,
     shapes: DisplayShapes | None = None,
     style: Mapping[str, Any] | None = None,
+    layer_id: str | None = None,
 ) -> folium.FeatureGroup:
     """A non-interactive highlight under the selected feature, and its popup for deep links.
+
+    `layer_id` (the feature's map layer) is turned on in the in-map layer switch, if there is one.
 
     An approximate place also gets its halo (precision_m around its anchor), drawn with the layer's
     `style` colour.
     """
     group = folium.FeatureGroup(name="selection")
+    if layer_id is not None:
+        group.add_child(ShowLayer(layer_id))
     shapes = shapes if shapes is not None else build_display_shapes([feature], basemap=basemap)
     geometry = shapes.geometry[feature.feature_id]
     offset_px = shapes.offsets.get(feature.feature_id, (0.0, 0.0))
@@ -385,8 +402,12 @@ def build_overlay_groups(
     basemap: str,
     selected_feature: Feature | None = None,
     shapes: DisplayShapes | None = None,
+    with_switch: bool = False,
 ) -> list[folium.FeatureGroup]:
     """A FeatureGroup per visible layer (layer order, districts first), then the selection.
+
+    `with_switch` (for a map built with `switch_layers`): pass every layer as visible; the groups
+    end with the in-map layer switch, which hides the layers that are off in the browser.
 
     `shapes` (build_display_shapes over the same features and basemap) saves the geometry work; it
     is made over all layers, so that a fanned-out dot keeps its place when other layers are toggled.
@@ -405,7 +426,10 @@ def build_overlay_groups(
         style = next((layer.style for layer in layers if layer.layer_id == layer_id), {})
         groups.append(
             build_selection_group(
-                selected_feature, excerpts=excerpts.get(selected_feature.feature_id, ()), lang=lang, basemap=basemap, shapes=shapes, style=style
+                selected_feature, excerpts=excerpts.get(selected_feature.feature_id, ()), lang=lang, basemap=basemap, shapes=shapes,
+                style=style, layer_id=layer_id,
             )
         )
+    if with_switch:
+        groups.append(control_group(switch_spec(layers, lang, drawn_layer_ids=grouped)))
     return groups

@@ -16,7 +16,10 @@ from mapapp.urlstate import UrlState, visible_layer_ids
 from mapapp.viewport import MAX_ZOOM, MIN_ZOOM, View, view_for_feature
 
 # What ui.py asks st_folium to report; keep it short, every change of these costs a rerun.
-RETURNED_OBJECTS: tuple[str, ...] = ("last_active_drawing", "last_object_clicked", "last_object_clicked_count", "center", "zoom")
+RETURNED_OBJECTS: tuple[str, ...] = (
+    "last_active_drawing", "last_object_clicked", "last_object_clicked_count", "center", "zoom",
+    "selected_layers",  # the in-map layer switch reports here (mapapp.layerswitch)
+)
 
 
 @dataclass(frozen=True)

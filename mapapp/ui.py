@@ -20,7 +20,8 @@ from mapapp.assets import LeafletUrls, install_leaflet, leaflet_urls
 from mapapp.datadirs import DataDirs, data_dirs_from_env
 from mapapp.errors import MapAppError
 from mapapp.index import MapIndex, build_map_index
-from mapapp.maplayers import MapLayer, default_layer_ids, layer_groups
+from mapapp.layerswitch import layer_ids_from_map_value
+from mapapp.maplayers import MapLayer, default_layer_ids
 from mapapp.models import Excerpt, Feature, Mention
 from mapapp.panel import (
     PANEL_CSS,
@@ -50,13 +51,14 @@ from mapapp.urlstate import (
     visible_layer_ids,
 )
 from mapapp.viewport import View
-from mapapp.wording import BASEMAP_TITLES, GROUP_TITLES, t, title_in
+from mapapp.wording import BASEMAP_TITLES, t, title_in
 
 MAP_KEY = "map"
 STATE_KEY = "qz_state"
 VIEW_REQUEST_KEY = "qz_view_request"
 CLICK_KEY = "qz_click_signature"
 CLIENT_SELECTED_KEY = "qz_selected_by_map_click"  # the selection the map itself already shows
+SWITCH_START_KEY = "qz_switch_start"  # the visible layers the in-map switch started from (per built map)
 MAX_ARTICLES_IN_PANEL = 12
 NOTICES_KEY = "qz_url_notices"
 
@@ -155,9 +157,6 @@ def _init_session(index: MapIndex, layers: Sequence[MapLayer]) -> None:
     query = {key: st.query_params.get_all(key) for key in st.query_params.keys()}
     state, notices = state_from_query(query, feature_ids=index.features, layer_ids=[layer.layer_id for layer in layers])
     st.session_state[NOTICES_KEY] = notices
-    visible = set(visible_layer_ids(state, default_layer_ids(layers)))
-    for layer in layers:
-        st.session_state[f"w_layer_{layer.layer_id}"] = layer.layer_id in visible
     st.session_state["w_basemap"] = state.basemap
     st.session_state["w_lang"] = state.lang
     _set_state(state)
@@ -167,6 +166,16 @@ def _init_session(index: MapIndex, layers: Sequence[MapLayer]) -> None:
         _select(state.feature_id, zoom=state.view is None)
     if state.view is not None:
         _request_view(state.view)
+    _restart_switch()
+
+
+def _restart_switch() -> None:
+    """The map is about to be built anew: its layer switch starts from the layers visible now.
+
+    Between rebuilds the switch's start stays fixed, so the map's own text does not change (and
+    the component is not rebuilt) when the reader toggles layers in it.
+    """
+    st.session_state[SWITCH_START_KEY] = visible_layer_ids(_state(), default_layer_ids(load_map_layers()))
 
 
 def _select(feature_id: str | None, *, zoom: bool, from_map_click: bool = False) -> None:
@@ -175,7 +184,6 @@ def _select(feature_id: str | None, *, zoom: bool, from_map_click: bool = False)
     feature = load_map_index().features.get(feature_id) if feature_id else None
     change = select_feature(_state(), feature, load_map_layers(), zoom=zoom)
     if change.turned_on_layer_id:
-        st.session_state[f"w_layer_{change.turned_on_layer_id}"] = True
         st.session_state["qz_layer_turned_on"] = change.turned_on_layer_id
     if change.view is not None:
         _request_view(change.view)
@@ -193,12 +201,10 @@ def _on_map_change() -> None:
     view = view_from_map_value(value)
     if view is not None:
         _set_state(replace(_state(), view=viewport.wgs84_view_from_map(view, basemap=_state().basemap)))
-
-
-def _on_layers_change() -> None:
-    layers = load_map_layers()
-    ids = tuple(layer.layer_id for layer in layers if st.session_state.get(f"w_layer_{layer.layer_id}"))
-    _set_state(replace(_state(), layer_ids=ids))
+    # The in-map layer switch has already changed the map; the state follows for the URL.
+    layer_ids = layer_ids_from_map_value(value, [layer.layer_id for layer in load_map_layers()])
+    if layer_ids is not None:
+        _set_state(replace(_state(), layer_ids=layer_ids))
 
 
 def _on_basemap_change() -> None:
@@ -206,6 +212,7 @@ def _on_basemap_change() -> None:
     _set_state(state)
     # A new basemap rebuilds the map component; ask it to open where the reader was.
     _request_view(state.view)
+    _restart_switch()
     st.session_state[CLICK_KEY] = None
 
 
@@ -258,11 +265,7 @@ def render_controls(index: MapIndex, layers: Sequence[MapLayer], lang: str) -> N
         format_func=lambda code: "中文" if code == "zh" else "English", on_change=_on_lang_change,
     )
     render_search(index, lang)
-    st.subheader(t(lang, "layers"))
-    for group, members in layer_groups(layers):
-        st.markdown(f"**{escape_markdown(title_in(GROUP_TITLES.get(group, (group, group)), lang))}**")
-        for layer in members:
-            st.checkbox(escape_markdown(layer.title(lang)), key=f"w_layer_{layer.layer_id}", on_change=_on_layers_change)
+    st.caption(t(lang, "layers_in_map"))
     turned_on = st.session_state.pop("qz_layer_turned_on", None)
     if turned_on:
         title = next((layer.title(lang) for layer in layers if layer.layer_id == turned_on), turned_on)
@@ -308,11 +311,16 @@ def render_map(index: MapIndex, layers: Sequence[MapLayer], state: UrlState, lea
         # overlays stay as they were and Streamlit can re-use the map message it sent before.
         selected = None
     with mapview.stable_element_ids():
-        base_map = mapview.build_base_map(basemap=state.basemap, leaflet=leaflet, attributions=load_attributions())
+        base_map = mapview.build_base_map(
+            basemap=state.basemap, leaflet=leaflet, attributions=load_attributions(),
+            switch_layers=st.session_state[SWITCH_START_KEY],
+        )
+        # Every layer is sent; the switch in the map shows the ones that are on.
         groups = mapview.build_overlay_groups(
             layers,
             index.features.values(),
-            visible_layer_ids=visible_layer_ids(state, default_layer_ids(layers)),
+            visible_layer_ids=[layer.layer_id for layer in layers],
+            with_switch=True,
             excerpts=index.excerpts,
             lang=state.lang,
             basemap=state.basemap,

@@ -1,6 +1,9 @@
 """Smoke tests of the whole page with streamlit.testing (no browser): real seeds, geodata, layers."""
 from __future__ import annotations
 
+import json
+import re
+
 import pytest
 from streamlit.testing.v1 import AppTest
 
@@ -26,23 +29,39 @@ def index():
     return build_map_index()
 
 
+def map_args(at: AppTest) -> dict:
+    """The arguments the app sent to the st_folium component."""
+    [component] = [e for e in at.main if getattr(e, "type", None) == "component_instance"]
+    return json.loads(component.proto.json_args)
+
+
+def layer_switch_titles(at: AppTest) -> list[str]:
+    """The layer titles the in-map switch lists (its spec, read from the overlays the app sent)."""
+    found = re.search(r"window\.qzLayers\.control\((\{.*\})\); \}", map_args(at)["feature_group"])
+    assert found, "the overlays carry no layer switch"
+    return [layer["title"] for group in json.loads(found.group(1))["groups"] for layer in group["layers"]]
+
+
 def feature_id_named(index, name_zh: str) -> str:
     return next(f.feature_id for f in index.features.values() if f.name_zh == name_zh)
 
 
-def test_page_comes_up_in_chinese_with_grouped_layer_toggles():
+def test_page_comes_up_in_chinese_pointing_to_the_layer_switch_in_the_map():
     at = run_app()
     assert at.title[0].value == "衢州新闻地图"
-    labels = [box.label for box in at.sidebar.checkbox]
-    assert labels[:5] == ["铁路", "公路", "港口与航道", "航空", "远程线路"]  # 交通 first, in layer order
-    assert "区县界" in labels
+    assert not at.sidebar.checkbox  # layers are switched in the map (mapapp.layerswitch), not here
+    titles = layer_switch_titles(at)
+    assert titles[:5] == ["铁路", "公路", "港口与航道", "航空", "远程线路"]  # 交通 first, in layer order
+    assert "区县界" in titles
+    assert "图层开关在地图右上角。" in [caption.value for caption in at.sidebar.caption]
     assert at.query_params["lang"] == "zh" and at.query_params["basemap"] == "osm"
 
 
 def test_english_on_request():
     at = run_app(lang="en")
     assert at.title[0].value == "Quzhou news map"
-    assert "Rail" in [box.label for box in at.sidebar.checkbox]
+    assert any("top right" in caption.value for caption in at.sidebar.caption)
+    assert "Rail" in layer_switch_titles(at)
 
 
 def test_deep_link_fills_the_side_panel(index):
@@ -79,12 +98,6 @@ def test_search_then_choose_selects_and_updates_the_url(index):
     assert at.query_params["feature"] == zone_id
 
 
-def test_layer_toggle_is_written_to_the_url():
-    at = run_app()
-    at.checkbox(key="w_layer_rail").uncheck().run()
-    assert "rail" not in at.query_params["layers"].split(",")
-
-
 def test_pure_modules_do_not_import_streamlit():
     import subprocess
     import sys
@@ -112,14 +125,15 @@ def test_app_on_broken_data_lists_what_it_skipped_and_serves_the_rest(monkeypatc
     for file_name, item, _field, _words in BROKEN_EXPECTED:
         assert escape_markdown(file_name) in listed and escape_markdown(item) in listed
     assert at.header[0].value == "大路章作业区"  # the good data is served
-    assert [box.label for box in at.sidebar.checkbox] == ["港口与航道", "区县界", "行政区划", "体育场馆", "公共服务"]
+    assert layer_switch_titles(at) == ["港口与航道", "区县界", "行政区划", "体育场馆", "公共服务"]
 
 
 def test_app_on_hostile_data_passes_names_to_markdown_escaped(monkeypatch, hostile_data):
     _point_app_at(monkeypatch, hostile_data.folders)
     at = run_app(feature=hostile_data.feature_id)
     assert at.header[0].value == escape_markdown(hostile_data.name_zh)
-    assert escape_markdown(hostile_data.layer_title_zh) in [box.label for box in at.sidebar.checkbox]
+    assert hostile_data.layer_title_zh in layer_switch_titles(at)  # as data; the map sets it as textContent
+    assert "<" not in map_args(at)["feature_group"].split("window.qzLayers.control(")[1].split(");")[0]
     at.text_input(key="w_search").input("毒馆").run()
     assert escape_markdown(f"{hostile_data.name_zh} ({hostile_data.alias})") in [b.label for b in at.sidebar.button]
 

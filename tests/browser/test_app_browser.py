@@ -51,7 +51,7 @@ def test_map_draws_offline_and_no_request_leaves_the_app(page, app_url, requests
     assert any("/app/static/vendor/leaflet-" in url for url in requests_log.urls)
 
 
-def test_hiding_rail_removes_rail_lines_and_keeps_the_view(page, app_url, index):
+def test_hiding_rail_in_the_map_removes_rail_lines_keeps_the_view_and_updates_the_link(page, app_url, index):
     rail_ids = {f.feature_id for f in index.features.values() if map_layer_id_for(f) == "rail"}
     frame = open_app(page, app_url)
     assert drawn_feature_ids(frame) & rail_ids
@@ -59,19 +59,44 @@ def test_hiding_rail_removes_rail_lines_and_keeps_the_view(page, app_url, index)
     wait_until_idle(page)
     before = map_view(frame)
     assert before[2] == 11
-    page.locator('[data-testid="stSidebar"]').get_by_text("铁路", exact=True).click()
-    frame.wait_for_function(
-        "(ids) => { let n = 0; window.map.eachLayer((l) => { if (l.feature && ids.includes(l.feature.properties.id)) n++; }); return n === 0; }",
-        arg=sorted(rail_ids),
-    )
-    wait_until_idle(page)
-    frame = map_frame(page)
+    box = frame.locator(".qz-switch input[data-layer=rail]")
+    assert box.is_checked()
+    frame.locator(".qz-switch label", has_text="铁路").click()
+    # The switch works in the browser: the lines are gone before any answer from the server.
     assert not drawn_feature_ids(frame) & rail_ids
+    assert not box.is_checked()
+    wait_until_idle(page)
+    assert not map_frame(page).is_detached() and map_frame(page) == frame  # the map was not rebuilt
+    assert not drawn_feature_ids(frame) & rail_ids  # and the server's answer did not bring them back
     after = map_view(frame)
     assert after[2] == before[2]
     assert after[0] == pytest.approx(before[0], abs=1e-6) and after[1] == pytest.approx(before[1], abs=1e-6)
+    page.wait_for_function("() => !new URLSearchParams(location.search).get('layers').split(',').includes('rail')")
     layers = parse_qs(urlsplit(page.url).query)["layers"][0].split(",")
     assert "rail" not in layers and "roads" in layers
+    share = page.locator('[data-testid="stSidebar"] [data-testid="stCode"]').inner_text()
+    assert "rail" not in parse_qs(urlsplit(share.strip()).query)["layers"][0].split(",")
+    # And back on: the lines return, drawn again.
+    frame.locator(".qz-switch label", has_text="铁路").click()
+    assert drawn_feature_ids(frame) & rail_ids
+    page.wait_for_function("() => new URLSearchParams(location.search).get('layers').split(',').includes('rail')")
+
+
+def test_search_for_a_place_in_a_hidden_layer_turns_its_layer_on(page, app_url, index):
+    zone_id = feature_id_named(index, "衢州综合保税区")
+    layer_id = map_layer_id_for(index.features[zone_id])
+    frame = open_app(page, f"{app_url}?layers=rail")
+    assert zone_id not in drawn_feature_ids(frame)
+    assert not frame.locator(f".qz-switch input[data-layer={layer_id}]").is_checked()
+    box = page.locator('[data-testid="stSidebar"] input[type="text"]').first
+    box.fill("综保区")
+    box.press("Enter")
+    wait_until_idle(page)
+    page.locator('[data-testid="stSidebar"] button', has_text="衢州综合保税区").first.click()
+    frame = map_frame(page)
+    frame.wait_for_function("(id) => { let found = false; window.map.eachLayer((l) => { if (l.feature && l.feature.properties.id === id) found = true; }); return found; }", arg=zone_id)
+    assert frame.locator(f".qz-switch input[data-layer={layer_id}]").is_checked()
+    page.wait_for_function("(id) => new URLSearchParams(location.search).get('layers').split(',').includes(id)", arg=layer_id)
 
 
 def test_switching_basemap_keeps_the_view_and_the_overlays(page, app_url):
@@ -154,7 +179,9 @@ def test_full_link_restores_layers_basemap_language_and_view(page, app_url, inde
     drawn_layers = {map_layer_id_for(index.features[fid]) for fid in drawn_feature_ids(frame)}
     assert drawn_layers <= {"sports", "rail"}
     assert frame.locator(".leaflet-tile-pane img").count() == 0  # no basemap
-    assert page.get_by_text("Layers", exact=True).is_visible()  # English interface
+    assert frame.locator(".qz-switch-head").inner_text() == "Layers"  # English interface, in the map too
+    switched_on = frame.locator(".qz-switch input:checked").evaluate_all("(boxes) => boxes.map((b) => b.dataset.layer)")
+    assert sorted(switched_on) == ["rail", "sports"]
     query = parse_qs(urlsplit(page.url).query)
     assert query["lang"] == ["en"] and query["basemap"] == ["none"] and query["feature"] == [gym_id]
 
