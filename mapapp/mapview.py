@@ -21,6 +21,7 @@ from branca.element import Element, MacroElement
 from folium.template import Template
 from folium.utilities import JsCode
 
+from mapapp import lazytemplates  # noqa: F401  (branca compiles rendered scripts lazily: see the module)
 from mapapp.assets import LeafletUrls
 from mapapp.displayshapes import DisplayShapes, build_display_shapes
 from mapapp.layerswitch import CSS as SWITCH_CSS
