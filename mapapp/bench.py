@@ -738,8 +738,9 @@ class Session:
             "websocket_closed": self.page.evaluate("() => window.__qzb.wsClosed.length"),
         }
 
-    def toggle_layer(self, title: str, ids: Sequence[str], *, on: bool, count: int) -> dict[str, Any]:
-        """Click a layer in the switch inside the map; time until the map shows (or hides) its features."""
+    def toggle_layer(self, layer_id: str, title: str, ids: Sequence[str], *, on: bool, count: int) -> dict[str, Any]:
+        """Click a layer in the switch inside the map; time until the map shows (or hides) its features,
+        and until the server has the new state (the page's URL lists the layer or not)."""
         frame = self.frame()
         before = frame.evaluate(VIEW_JS)
         self.watch(frame, "layer", LAYER_STATE_JS, {"ids": list(ids), "on": on, "count": count})
@@ -754,6 +755,11 @@ class Session:
         down, _, _ = self.event_time(frame, mark)
         if down is None:
             raise BenchError(f"the click on the layer {title!r} did not arrive; expected a click event in the map's layer switch")
+        synced = self.page.wait_for_function(
+            "([id, on]) => (new URLSearchParams(location.search).get('layers') || '').split(',').includes(id) === on"
+            " && performance.timeOrigin + performance.now()",
+            arg=[layer_id, on], polling="raf", timeout=WATCH_TIMEOUT_MS,
+        ).json_value()
         self.quiet()
         after = self.frame().evaluate(VIEW_JS)
         kept = after[2] == before[2] and abs(after[0] - before[0]) < 1e-6 and abs(after[1] - before[1]) < 1e-6
@@ -761,6 +767,7 @@ class Session:
             "title": title,
             "on": on,
             "map_updated_ms": None if result.get("timeout") else round(result["painted"] - down, 1),
+            "url_synced_ms": round(synced - down, 1),
             "view_kept": kept,
             "ws_bytes": sum(size for _, _, size in self.ws_since(ws_mark)),
         }
@@ -851,13 +858,15 @@ def run_toggles(session: Session, index, n_layers: int = 3) -> dict[str, Any]:
             continue
         for on in (False, True):
             count = len(drawn) - (0 if on else len(ids))
-            toggles.append(session.toggle_layer(layer.title_zh, ids, on=on, count=count))
+            toggles.append(session.toggle_layer(layer.layer_id, layer.title_zh, ids, on=on, count=count))
             t = toggles[-1]
-            say(f"    toggle {layer.layer_id:20} {'on ' if on else 'off'} {format_ms(t['map_updated_ms']):>8}  view kept {t['view_kept']}  {format_bytes(t['ws_bytes'])}")
+            say(f"    toggle {layer.layer_id:20} {'on ' if on else 'off'} {format_ms(t['map_updated_ms']):>8}  URL {format_ms(t['url_synced_ms']):>8}"
+                f"  view kept {t['view_kept']}  {format_bytes(t['ws_bytes'])}")
         if len({t["title"] for t in toggles}) >= n_layers:
             break
     times = [t["map_updated_ms"] for t in toggles if t["map_updated_ms"] is not None]
     return {
+        "url_synced_ms": summary_ms([t["url_synced_ms"] for t in toggles]),
         "map_updated_ms": summary_ms(times).get("max") if times else None,
         "summary_ms": summary_ms(times),
         "view_moved": sum(1 for t in toggles if not t["view_kept"]),
@@ -1042,6 +1051,8 @@ def result_rows(r: Mapping[str, Any]) -> list[list[object]]:
         side("bytes per click, median (WebSocket)", ac["ws_bytes_median"], bc.get("ws_bytes_median"), "", format_bytes),
         [f"layer toggle → map updated, p50 / worst of {app['toggles']['summary_ms'].get('n', 0)}",
          f"{format_ms(app['toggles']['summary_ms'].get('p50'))} / {format_ms(app['toggles']['map_updated_ms'])}", "n/a", "", "≤ 300 ms"],
+        ["layer toggle → server has it (URL updated), p50 / worst",
+         f"{format_ms(app['toggles'].get('url_synced_ms', {}).get('p50'))} / {format_ms(app['toggles'].get('url_synced_ms', {}).get('max'))}", "n/a", "", ""],
         ["layer toggle keeps zoom and centre", f"{len(app['toggles']['each']) - app['toggles']['view_moved']} of {len(app['toggles']['each'])}", "n/a", "", "all"],
     ]
     labels = (("beyond_streamlit", "first load, beyond Streamlit's own bundle", "≤ 1.5 MB"), ("websocket", "  of which WebSocket (the page's data)", ""),
