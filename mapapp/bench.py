@@ -848,6 +848,8 @@ def run_clicks(
 def run_toggles(session: Session, index, n_layers: int = 3) -> dict[str, Any]:
     frame = session.frame()
     frame.evaluate("() => { window.map.closePopup(); window.map.setView([28.97, 118.93], 11, {animate: false}); }")
+    if frame.locator(".qz-switch.qz-collapsed").count():  # folded on a narrow map: open it first (not timed)
+        frame.locator(".qz-switch-head").click()
     session.quiet()
     drawn = set(session.frame().evaluate(DRAWN_IDS_JS))
     layers = [layer for layer in map_layers_from_specs(index.layers) if layer.default_visible and layer.layer_id != "districts"]

@@ -30,10 +30,11 @@ from mapapp.wording import GROUP_TITLES, t, title_in
 
 SWITCH_TAG = "qz-layers"  # the `url` of the selected_layers entry that carries the switch's state
 CONTROL_GROUP_NAME = "layer-switch"
+OPEN_MIN_WIDTH_PX = 900  # a narrower map starts with the switch folded (its button only)
 
 CSS = """
 <style>
-.qz-switch { background: #fff; font-size: 13px; line-height: 1.35; max-width: 210px; }
+.qz-switch { background: #fff; font-size: 13px; line-height: 1.35; }
 .qz-switch-head { display: block; width: 100%; border: 0; background: #f4f4f4; padding: 5px 8px;
   font: inherit; font-weight: 600; text-align: left; cursor: pointer; border-radius: 4px 4px 0 0; }
 .qz-switch-head::after { content: " ▾"; color: #666; }
@@ -55,7 +56,7 @@ class LayerSwitchSetup(MacroElement):
     _template = Template(
         """
         {% macro script(this, kwargs) %}
-        (function (map, initial, tag) {
+        (function (map, initial, tag, OPEN_MIN_WIDTH) {
             var state = {visible: new Set(initial), order: initial.slice(), groups: {}, control: null, collapsed: null};
             function visibleIds() {
                 return state.order.filter(function (id) { return state.visible.has(id); });
@@ -97,7 +98,8 @@ class LayerSwitchSetup(MacroElement):
                     var box = L.DomUtil.create("div", "qz-switch leaflet-bar");
                     L.DomEvent.disableClickPropagation(box);
                     L.DomEvent.disableScrollPropagation(box);
-                    if (state.collapsed === null) { state.collapsed = map.getSize().x < 520; }
+                    // Open on a wide map; on a narrow one the list would hide much of the prefecture.
+                    if (state.collapsed === null) { state.collapsed = map.getSize().x < OPEN_MIN_WIDTH; }
                     if (state.collapsed) { box.classList.add("qz-collapsed"); }
                     var head = L.DomUtil.create("button", "qz-switch-head", box);
                     head.type = "button";
@@ -145,7 +147,7 @@ class LayerSwitchSetup(MacroElement):
             };
             var data = window.__GLOBAL_DATA__;
             if (data) { data.selected_layers = {qz: {name: initial.join(","), url: tag}}; }
-        })({{ this._parent.get_name() }}, {{ this.initial|tojson }}, {{ this.tag|tojson }});
+        })({{ this._parent.get_name() }}, {{ this.initial|tojson }}, {{ this.tag|tojson }}, {{ this.open_min_width }});
         {% endmacro %}
         """
     )
@@ -155,6 +157,7 @@ class LayerSwitchSetup(MacroElement):
         self._name = "LayerSwitchSetup"
         self.initial = list(initial_visible)
         self.tag = SWITCH_TAG
+        self.open_min_width = OPEN_MIN_WIDTH_PX
 
 
 class LayerRegistration(MacroElement):

@@ -53,7 +53,7 @@ def test_page_comes_up_in_chinese_pointing_to_the_layer_switch_in_the_map():
     titles = layer_switch_titles(at)
     assert titles[:5] == ["铁路", "公路", "港口与航道", "航空", "远程线路"]  # 交通 first, in layer order
     assert "区县界" in titles
-    assert "图层开关在地图右上角。" in [caption.value for caption in at.sidebar.caption]
+    assert "开关图层：点地图右上角的“图层”。" in [caption.value for caption in at.sidebar.caption]
     assert at.query_params["lang"] == "zh" and at.query_params["basemap"] == "osm"
 
 

@@ -67,3 +67,16 @@ def wait_for_excerpt(page, fragment: str, timeout_s: float = 30) -> list[str]:
             return texts
         page.wait_for_timeout(200)
     raise AssertionError(f"no excerpt with {fragment!r} in the side panel; it shows {texts!r}")
+
+
+def open_layer_switch(frame) -> None:
+    """Unfold the layer switch in the map (it starts folded on a narrow map)."""
+    if frame.locator(".qz-switch.qz-collapsed").count():
+        frame.locator(".qz-switch-head").click()
+    frame.locator(".qz-switch-body").wait_for(state="visible")
+
+
+def switch_layer(frame, title: str) -> None:
+    """Click the layer titled `title` in the map's layer switch, as a reader would."""
+    open_layer_switch(frame)
+    frame.locator(".qz-switch label", has_text=title).click()

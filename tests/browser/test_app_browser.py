@@ -13,6 +13,7 @@ from mapdriver import (
     map_frame,
     map_view,
     open_app,
+    switch_layer,
     wait_for_excerpt,
     wait_until_idle,
 )
@@ -59,9 +60,13 @@ def test_hiding_rail_in_the_map_removes_rail_lines_keeps_the_view_and_updates_th
     wait_until_idle(page)
     before = map_view(frame)
     assert before[2] == 11
+    # On this narrow map the switch starts folded, showing only its button.
+    assert frame.locator(".qz-switch-head").get_attribute("aria-expanded") == "false"
+    assert not frame.locator(".qz-switch-body").is_visible()
     box = frame.locator(".qz-switch input[data-layer=rail]")
     assert box.is_checked()
-    frame.locator(".qz-switch label", has_text="铁路").click()
+    switch_layer(frame, "铁路")
+    assert frame.locator(".qz-switch-head").get_attribute("aria-expanded") == "true"
     # The switch works in the browser: the lines are gone before any answer from the server.
     assert not drawn_feature_ids(frame) & rail_ids
     assert not box.is_checked()
@@ -76,8 +81,9 @@ def test_hiding_rail_in_the_map_removes_rail_lines_keeps_the_view_and_updates_th
     assert "rail" not in layers and "roads" in layers
     share = page.locator('[data-testid="stSidebar"] [data-testid="stCode"]').inner_text()
     assert "rail" not in parse_qs(urlsplit(share.strip()).query)["layers"][0].split(",")
-    # And back on: the lines return, drawn again.
-    frame.locator(".qz-switch label", has_text="铁路").click()
+    # And back on: the lines return, drawn again; the switch stayed open through the server's answer.
+    assert frame.locator(".qz-switch-body").is_visible()
+    switch_layer(frame, "铁路")
     assert drawn_feature_ids(frame) & rail_ids
     page.wait_for_function("() => new URLSearchParams(location.search).get('layers').split(',').includes('rail')")
 
