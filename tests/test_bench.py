@@ -11,7 +11,24 @@ from types import SimpleNamespace
 
 import pytest
 
-from mapapp import bench
+from mapapp.bench import geometry_kind, pick_click_targets
+from mapapp.benchpipeline import build_synthetic_corpus
+from mapapp.benchreport import (
+    BUDGETS,
+    Budget,
+    budget_verdicts,
+    format_bytes,
+    format_ms,
+    format_table,
+    markdown_report,
+    percentile,
+    profile_rows,
+    result_rows,
+    scaling,
+    summary_ms,
+)
+from mapapp.benchserver import rerun_profile
+from mapapp.benchsession import url_category
 from mapapp.corpus import load_corpus
 from mapapp.paths import ROOT_DIR
 
@@ -36,32 +53,32 @@ def test_bench_does_not_import_streamlit():
     ],
 )
 def test_percentile_interpolates_between_closest_ranks(values, p, expected):
-    assert bench.percentile(values, p) == pytest.approx(expected)
+    assert percentile(values, p) == pytest.approx(expected)
 
 
 def test_percentile_rejects_no_values_and_bad_p():
     with pytest.raises(ValueError, match="no values"):
-        bench.percentile([], 50)
+        percentile([], 50)
     with pytest.raises(ValueError, match="expected 0..100"):
-        bench.percentile([1], 101)
+        percentile([1], 101)
 
 
 def test_summary_ms():
-    assert bench.summary_ms([]) == {"n": 0}
-    assert bench.summary_ms([30, 10, 20, 40]) == {"n": 4, "p50": 25.0, "p95": 38.5, "max": 40, "mean": 25.0}
+    assert summary_ms([]) == {"n": 0}
+    assert summary_ms([30, 10, 20, 40]) == {"n": 4, "p50": 25.0, "p95": 38.5, "max": 40, "mean": 25.0}
 
 
 def test_geometry_kind():
-    assert [bench.geometry_kind(t) for t in ("Point", "MultiLineString", "MultiPolygon")] == ["point", "line", "polygon"]
+    assert [geometry_kind(t) for t in ("Point", "MultiLineString", "MultiPolygon")] == ["point", "line", "polygon"]
     with pytest.raises(ValueError, match="'GeometryCollection'"):
-        bench.geometry_kind("GeometryCollection")
+        geometry_kind("GeometryCollection")
 
 
 def test_pick_click_targets_takes_kinds_in_turn_and_ids_in_order():
     kinds = {"p2": "point", "p1": "point", "p3": "point", "l1": "line", "g1": "polygon", "g2": "polygon"}
-    assert bench.pick_click_targets(kinds, 5) == ["p1", "l1", "g1", "p2", "g2"]
-    assert bench.pick_click_targets(kinds, 10) == ["p1", "l1", "g1", "p2", "g2", "p3"]
-    assert bench.pick_click_targets({}, 3) == []
+    assert pick_click_targets(kinds, 5) == ["p1", "l1", "g1", "p2", "g2"]
+    assert pick_click_targets(kinds, 10) == ["p1", "l1", "g1", "p2", "g2", "p3"]
+    assert pick_click_targets({}, 3) == []
 
 
 def test_synthetic_corpus_repeats_the_seeds_under_new_ids(tmp_path):
@@ -72,7 +89,7 @@ def test_synthetic_corpus_repeats_the_seeds_under_new_ids(tmp_path):
     (seeds / "articles.toml").write_text('["a.txt"]\nheadline = "港口"\ndate = "2025-01"\n', encoding="utf-8")
     out = tmp_path / "synthetic"
 
-    ids = bench.build_synthetic_corpus(seeds, out, 12)
+    ids = build_synthetic_corpus(seeds, out, 12)
 
     assert ids[:3] == ["syn00-a.txt", "syn01-b.txt", "syn02-a.txt"]
     assert len(ids) == 12 and len(set(ids)) == 12
@@ -87,7 +104,7 @@ def test_synthetic_corpus_repeats_the_seeds_under_new_ids(tmp_path):
 
 def test_synthetic_corpus_of_the_tiny_test_seeds_reads_like_the_seeds(tmp_path):
     seeds = sorted(path.name for path in TINY_SEEDS.glob("*.txt"))
-    ids = bench.build_synthetic_corpus(TINY_SEEDS, tmp_path, 2 * len(seeds))
+    ids = build_synthetic_corpus(TINY_SEEDS, tmp_path, 2 * len(seeds))
     assert ids == [f"syn{i}-{seeds[i % len(seeds)]}" for i in range(2 * len(seeds))]  # fewer than 10: one digit
     original = {a.article_id: a for a in load_corpus(TINY_SEEDS).articles}
     synthetic = load_corpus(tmp_path)
@@ -98,14 +115,14 @@ def test_synthetic_corpus_of_the_tiny_test_seeds_reads_like_the_seeds(tmp_path):
 
 def test_synthetic_corpus_says_what_is_wrong(tmp_path):
     with pytest.raises(ValueError, match="no .txt articles"):
-        bench.build_synthetic_corpus(tmp_path, tmp_path / "out", 3)
+        build_synthetic_corpus(tmp_path, tmp_path / "out", 3)
     (tmp_path / "a.txt").write_text("x。", encoding="utf-8")
     with pytest.raises(ValueError, match="n_articles is 0; expected at least 1"):
-        bench.build_synthetic_corpus(tmp_path, tmp_path / "out", 0)
+        build_synthetic_corpus(tmp_path, tmp_path / "out", 0)
 
 
 def test_format_table():
-    table = bench.format_table(("measure", "app"), [["click", "28 ms"], ["a|b", None]])
+    table = format_table(("measure", "app"), [["click", "28 ms"], ["a|b", None]])
     assert table.splitlines() == [
         "| measure | app   |",
         "|---------|-------|",
@@ -113,7 +130,7 @@ def test_format_table():
         "| a\\|b    |       |",
     ]
     with pytest.raises(ValueError, match="row 0 has 1 cells; expected 2"):
-        bench.format_table(("a", "b"), [["only one"]])
+        format_table(("a", "b"), [["only one"]])
 
 
 @pytest.mark.parametrize(
@@ -121,22 +138,22 @@ def test_format_table():
     [(None, "—", "—"), (28.4, "28 ms", "28 B"), (1500, "1500 ms", "1.5 kB"), (12_345, "12.35 s", "12.3 kB"), (1_394_971, "1394.97 s", "1.39 MB")],
 )
 def test_format_ms_and_bytes(value, ms, size):
-    assert bench.format_ms(value) == ms
-    assert bench.format_bytes(value) == size
+    assert format_ms(value) == ms
+    assert format_bytes(value) == size
 
 
 def test_budget_verdicts():
     budgets = (
-        bench.Budget("fast", ("a", "p95"), 150, "ms"),
-        bench.Budget("slow", ("b",), 600, "ms"),
-        bench.Budget("absent", ("c", "d"), 1, "count"),
+        Budget("fast", ("a", "p95"), 150, "ms"),
+        Budget("slow", ("b",), 600, "ms"),
+        Budget("absent", ("c", "d"), 1, "count"),
     )
-    verdicts = bench.budget_verdicts({"a": {"p95": 40.0}, "b": 1800.0}, budgets)
+    verdicts = budget_verdicts({"a": {"p95": 40.0}, "b": 1800.0}, budgets)
     assert [(v["budget"], v["met"], v["times_over"]) for v in verdicts] == [("fast", True, None), ("slow", False, 3.0), ("absent", None, None)]
 
 
 def test_every_issue_budget_points_into_the_results():
-    paths = {b.path[0] for b in bench.BUDGETS}
+    paths = {b.path[0] for b in BUDGETS}
     assert paths == {"app", "pipeline", "scaling"}
 
 
@@ -154,7 +171,7 @@ def test_every_issue_budget_points_into_the_results():
     ],
 )
 def test_url_category(url, category):
-    assert bench.url_category(url, "http://127.0.0.1:8501/") == category
+    assert url_category(url, "http://127.0.0.1:8501/") == category
 
 
 def test_rerun_profile_leaves_out_the_page_load_and_stopped_runs():
@@ -167,7 +184,7 @@ def test_rerun_profile_leaves_out_the_page_load_and_stopped_runs():
         run(500, gc=(620, 630), st_folium=240, _component_func=40, build_overlay_groups=70),  # 118 ms after run 1
         run(900, "StopException", gc=(750, 750)),  # 120 ms after run 2
     ]
-    profile = bench.rerun_profile(runs)
+    profile = rerun_profile(runs)
     assert profile["runs"] == 2 and profile["interrupted"] == 1
     assert profile["main"] == 400 and profile["st_folium"] == 220 and profile["folium_render"] == 190
     assert profile["render_panel"] is None
@@ -182,11 +199,11 @@ def _results(large_panel_p50: float | None) -> dict:
 
 
 def test_scaling_ratio_and_lower_bound():
-    measured = bench.scaling(_results(4000.0))
+    measured = scaling(_results(4000.0))
     assert measured["panel_growth"] == 4.0 and measured["panel_growth_is_lower_bound"] is False
     assert measured["panel_growth_small_to_large"] == 1.33 and measured["bytes_growth_small_to_large"] == 1.0
     assert measured["panel_p50_ms"] == {5: 1000.0, 100: 3000.0, 1000: 4000.0}
-    timed_out = bench.scaling(_results(None))
+    timed_out = scaling(_results(None))
     assert timed_out["panel_growth"] == 30.0 and timed_out["panel_growth_is_lower_bound"] is True
 
 
@@ -225,17 +242,17 @@ def _full_results() -> dict:
                      "index_synthetic": {"seconds_ms": 3996.0, "articles": 1000}},
         "profile5": _profiled(5, 1245.0), "synthetic_small": _profiled(100, 6092.0), "synthetic": _profiled(1000, None),
     }
-    results["scaling"] = bench.scaling(results)
-    results["budgets"] = bench.budget_verdicts(results)
+    results["scaling"] = scaling(results)
+    results["budgets"] = budget_verdicts(results)
     return results
 
 
 def test_report_has_every_section_and_the_verdicts():
     results = _full_results()
-    report = bench.markdown_report(results)
+    report = markdown_report(results)
     assert "- machine: 2 CPUs (AMD EPYC), 23.5 GiB RAM, Linux" in report
     assert "| page open → map visible, new reader " in report and "| budget (issue 5) " in report
-    rows = {row[0]: row for row in bench.result_rows(results)}
+    rows = {row[0]: row for row in result_rows(results)}
     assert rows["click → first excerpt visible, p50 (app: popup; baseline: side panel)"][1:4] == ["25 ms", "821 ms", "32.8×"]
     assert rows["click → side panel complete, p50"][1:4] == ["1087 ms", "821 ms", "0.8×"]
     assert rows["build_map_index, 1,000 SYNTHETIC articles"][1] == "3996 ms"
@@ -243,4 +260,4 @@ def test_report_has_every_section_and_the_verdicts():
     assert verdicts["click → first excerpt visible"] is True
     assert verdicts["click → side panel complete"] is False
     assert results["scaling"]["panel_growth_is_lower_bound"] is True
-    assert [row[0] for row in bench.profile_rows(results)] == ["5 articles", "100 articles", "1,000 articles"]
+    assert [row[0] for row in profile_rows(results)] == ["5 articles", "100 articles", "1,000 articles"]
