@@ -31,7 +31,6 @@ from mapapp.maplayers import (
     MapLayer,
     features_by_map_layer,
     map_layer_id_for,
-    map_layers_from_specs,  # noqa: F401  (re-exported: mapapp.bench, bench/baseline_app.py)
 )
 from mapapp.mapstyles import (
     HALO_BASES,

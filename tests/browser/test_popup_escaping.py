@@ -5,7 +5,7 @@ so this test needs neither Streamlit nor the real geodata.
 """
 from __future__ import annotations
 
-from mapapp import mapview
+from mapapp import maplayers, mapview
 from mapapp.assets import LeafletUrls, install_leaflet
 from mapapp.mapprobe import FEATURE_POINT_JS
 from mapapp.models import Excerpt, Feature, LayerSpec, Source
@@ -25,7 +25,7 @@ def _evil_map_html(tmp_path) -> str:
     sentence = "主场设在体育馆" + EVIL + "。"
     excerpt = Excerpt("evil-gym", "a.txt", "标题" + EVIL, "2025-01-01", "body", sentence, ((4, 7),), 1, 0, 10)
     spec = LayerSpec("sports", "体育场馆", "Sports", "society", ("sports_venue",), True, 80, {"color": "#27ae60", "radius": 7})
-    layers = mapview.map_layers_from_specs([spec])
+    layers = maplayers.map_layers_from_specs([spec])
     m = mapview.build_base_map(basemap="none", leaflet=leaflet)
     for group in mapview.build_overlay_groups(
         layers, [feature], visible_layer_ids=["sports"], excerpts={"evil-gym": (excerpt,)}, lang="zh", basemap="none"
