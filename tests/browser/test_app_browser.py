@@ -105,11 +105,15 @@ def test_search_for_a_place_in_a_hidden_layer_turns_its_layer_on(page, app_url, 
     page.wait_for_function("(id) => new URLSearchParams(location.search).get('layers').split(',').includes(id)", arg=layer_id)
 
 
-def test_switching_basemap_keeps_the_view_and_the_overlays(page, app_url):
+def test_switching_basemap_keeps_the_view_the_overlays_and_the_switched_off_layers(page, app_url, index):
     frame = open_app(page, app_url)
     frame.evaluate("() => window.map.setView([28.97, 118.93], 11, {animate: false})")
     wait_until_idle(page)
+    switch_layer(frame, "公路")  # roads off in the browser; the new map must start from that
+    page.wait_for_function("() => !new URLSearchParams(location.search).get('layers').split(',').includes('roads')")
+    wait_until_idle(page)
     drawn = drawn_feature_ids(frame)
+    assert not any(map_layer_id_for(index.features[fid]) == "roads" for fid in drawn)
     page.locator('[data-testid="stSidebar"]').get_by_text("无底图", exact=True).click()
     page.wait_for_function("() => true")  # let the click reach the server
     for _ in range(100):  # a new basemap rebuilds the component: its iframe is replaced
@@ -121,7 +125,8 @@ def test_switching_basemap_keeps_the_view_and_the_overlays(page, app_url):
     frame.wait_for_function("() => window.map && window.map.getZoom() === 11 && document.querySelectorAll('path.leaflet-interactive').length > 0")
     lat, lon, _ = map_view(frame)
     assert lat == pytest.approx(28.97, abs=1e-3) and lon == pytest.approx(118.93, abs=1e-3)  # within a pixel at zoom 11
-    assert drawn_feature_ids(frame) == drawn
+    assert drawn_feature_ids(frame) == drawn  # the same layers: roads still off
+    assert not frame.locator(".qz-switch input[data-layer=roads]").is_checked()
     assert frame.locator(".leaflet-tile-pane img").count() == 0
 
 
