@@ -7,10 +7,10 @@ toggles, so the component never re-draws them), and which ones are shown is kept
 
 - `LayerSwitchSetup` (in the base map): the switch's state, starting from the layers that were
   visible when the map was built, and the functions in `window.qzLayers`;
-- `LayerRegistration` (in each layer's group): which Leaflet group draws which layer;
-- `ShowLayer` (in the selection group): a place selected by search or link turns its layer on;
-- `LayerSwitchControl` (in the last group): draws the control in the reader's language and takes
-  the groups that are off off the map, before the browser paints.
+- `register_group` (in each layer's group): which Leaflet group draws which layer;
+- `show_layer` (in the selection group): a place selected by search or link turns its layer on;
+- `draw_control` (in the last group, `control_group`): draws the control in the reader's language
+  and takes the groups that are off off the map, before the browser paints.
 
 A toggle reports the visible layers through st_folium's `selected_layers` value (one entry tagged
 `SWITCH_TAG`), so the server learns of it after the map has already changed and writes the URL.
@@ -19,7 +19,7 @@ All text reaches the page through `textContent`, never as HTML.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from typing import Any
+from typing import Any, Literal
 
 import folium
 from branca.element import MacroElement
@@ -160,55 +160,42 @@ class LayerSwitchSetup(MacroElement):
         self.open_min_width = OPEN_MIN_WIDTH_PX
 
 
-class LayerRegistration(MacroElement):
-    """Tells the switch that the parent FeatureGroup draws layer `layer_id`."""
+class SwitchCall(MacroElement):
+    """A call on the switch (`window.qzLayers.<method>(<arg>[, the parent group])`) in the overlays' script.
+
+    Made by `register_group`, `show_layer` and `draw_control`; does nothing on a map without a switch.
+    """
 
     _template = Template(
         """
         {% macro script(this, kwargs) %}
-        if (window.qzLayers) { window.qzLayers.register({{ this.layer_id|tojson }}, {{ this._parent.get_name() }}); }
+        if (window.qzLayers) { window.qzLayers.{{ this.method }}({{ this.arg|tojson }}
+            {%- if this.with_parent %}, {{ this._parent.get_name() }}{% endif %}); }
         {% endmacro %}
         """
     )
 
-    def __init__(self, layer_id: str):
+    def __init__(self, method: Literal["register", "show", "control"], arg: Any, *, with_parent: bool = False):
         super().__init__()
-        self._name = "LayerRegistration"
-        self.layer_id = layer_id
+        self._name = "SwitchCall"
+        self.method = method
+        self.arg = arg
+        self.with_parent = with_parent
 
 
-class ShowLayer(MacroElement):
+def register_group(layer_id: str) -> SwitchCall:
+    """Added to a FeatureGroup: tells the switch that this group draws layer `layer_id`."""
+    return SwitchCall("register", layer_id, with_parent=True)
+
+
+def show_layer(layer_id: str) -> SwitchCall:
     """Turns layer `layer_id` on (the layer of a place selected by search, link or reader view)."""
-
-    _template = Template(
-        """
-        {% macro script(this, kwargs) %}
-        if (window.qzLayers) { window.qzLayers.show({{ this.layer_id|tojson }}); }
-        {% endmacro %}
-        """
-    )
-
-    def __init__(self, layer_id: str):
-        super().__init__()
-        self._name = "ShowLayer"
-        self.layer_id = layer_id
+    return SwitchCall("show", layer_id)
 
 
-class LayerSwitchControl(MacroElement):
+def draw_control(spec: Mapping[str, Any]) -> SwitchCall:
     """Draws the control from `spec` (see `switch_spec`) and applies the switch's state."""
-
-    _template = Template(
-        """
-        {% macro script(this, kwargs) %}
-        if (window.qzLayers) { window.qzLayers.control({{ this.spec|tojson }}); }
-        {% endmacro %}
-        """
-    )
-
-    def __init__(self, spec: Mapping[str, Any]):
-        super().__init__()
-        self._name = "LayerSwitchControl"
-        self.spec = dict(spec)
+    return SwitchCall("control", dict(spec))
 
 
 def switch_spec(layers: Sequence[MapLayer], lang: str, *, drawn_layer_ids: Iterable[str] | None = None) -> dict[str, Any]:
@@ -234,7 +221,7 @@ def switch_spec(layers: Sequence[MapLayer], lang: str, *, drawn_layer_ids: Itera
 def control_group(spec: Mapping[str, Any]) -> folium.FeatureGroup:
     """The last of the overlay groups: it only carries the control (nothing is drawn)."""
     group = folium.FeatureGroup(name=CONTROL_GROUP_NAME)
-    group.add_child(LayerSwitchControl(spec))
+    group.add_child(draw_control(spec))
     return group
 
 

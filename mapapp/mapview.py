@@ -25,7 +25,7 @@ from mapapp import lazytemplates  # noqa: F401  (branca compiles rendered script
 from mapapp.assets import LeafletUrls
 from mapapp.displayshapes import DisplayShapes, build_display_shapes
 from mapapp.layerswitch import CSS as SWITCH_CSS
-from mapapp.layerswitch import LayerRegistration, LayerSwitchSetup, ShowLayer, control_group, switch_spec
+from mapapp.layerswitch import LayerSwitchSetup, control_group, register_group, show_layer, switch_spec
 from mapapp.maplayers import (
     DISTRICTS_LAYER_ID,
     MapLayer,
@@ -269,7 +269,7 @@ def build_layer_group(
     """One overlay: lines and polygons, exact points as dots, approximate points as hollow dots."""
     shapes = shapes if shapes is not None else build_display_shapes(features, basemap=basemap)
     group = folium.FeatureGroup(name=layer.layer_id)
-    group.add_child(LayerRegistration(layer.layer_id))
+    group.add_child(register_group(layer.layer_id))
     lines: list[dict] = []
     points: list[dict] = []
     styles: dict[str, dict] = {}
@@ -357,7 +357,7 @@ def build_selection_group(
     """
     group = folium.FeatureGroup(name="selection")
     if layer_id is not None:
-        group.add_child(ShowLayer(layer_id))
+        group.add_child(show_layer(layer_id))
     shapes = shapes if shapes is not None else build_display_shapes([feature], basemap=basemap)
     geometry = shapes.geometry[feature.feature_id]
     offset_px = shapes.offsets.get(feature.feature_id, (0.0, 0.0))
