@@ -70,6 +70,27 @@ class Reader:
             target = self.pool[(step + 1) % len(self.pool)]
         return target
 
+    async def run(self, deadline: float) -> None:
+        """Select a place every `think_s` seconds until the deadline or the first failed action."""
+        step = 0
+        while self.current is not None and time.monotonic() < deadline:
+            await asyncio.sleep(self.think_s)
+            if time.monotonic() >= deadline or not await self.still_shows_current():
+                return
+            step += 1
+            target = self.next_target(step)
+            if not await self.select(target, click=self.clicks_at(step)):
+                return
+            self.current = target
+
+    async def still_shows_current(self) -> bool:
+        """Between actions: True if nothing changed this session's selection (checked by readers that can)."""
+        return True
+
+    async def select(self, target: Target, *, click: bool) -> bool:
+        """Select `target` by a map click or by search; True if the panel and URL then show it."""
+        raise NotImplementedError
+
 
 # --- protocol ----------------------------------------------------------------------------------------
 
@@ -103,22 +124,12 @@ class ProtocolReader(Reader):
             self.report.record("open", (time.monotonic() - start) * 1000)
             self.current = first
 
-    async def run(self, deadline: float) -> None:
-        step = 0
-        while self.current is not None and time.monotonic() < deadline:
-            await asyncio.sleep(self.think_s)
-            if time.monotonic() >= deadline:
-                return
-            step += 1
-            target = self.next_target(step)
-            try:
-                done = await (self._click(target) if self.clicks_at(step) else self._search(target))
-            except (TimeoutError, websockets.WebSocketException) as error:
-                self.error(f"selecting {target.feature_id}: {type(error).__name__}: {error}")
-                return
-            if not done:
-                return
-            self.current = target
+    async def select(self, target: Target, *, click: bool) -> bool:
+        try:
+            return await (self._click(target) if click else self._search(target))
+        except (TimeoutError, websockets.WebSocketException) as error:
+            self.error(f"selecting {target.feature_id}: {type(error).__name__}: {error}")
+            return False
 
     async def close(self) -> None:
         if self.socket is not None:
@@ -219,34 +230,27 @@ class BrowserReader(Reader):
         self.report.record("open", (time.monotonic() - start) * 1000)
         self.current = first
 
-    async def run(self, deadline: float) -> None:
-        step = 0
-        while self.current is not None and time.monotonic() < deadline:
-            await asyncio.sleep(self.think_s)
-            if time.monotonic() >= deadline or not await self._still_shows_current():
-                return
-            step += 1
-            target = self.next_target(step)
-            action = "click" if self.clicks_at(step) else "search"
-            try:
-                if action == "click" and not await self._click(target):
-                    action = "search"  # not drawn where it can be clicked (its layer is off, or it is covered)
-                start = time.monotonic()
-                if action == "search":
-                    start = await self._search(target)
-                await self._await_panel(target, timeout_s=ACTION_TIMEOUT_S)
-            except PlaywrightError as error:
-                shown = await self._shown_name()
-                self.judge(target, shown, None, f"({action}: {_first_line(error)}) chose")
-                return
-            self.report.record(action, (time.monotonic() - start) * 1000)
-            self.current = target
+    async def select(self, target: Target, *, click: bool) -> bool:
+        action = "click" if click else "search"
+        try:
+            if action == "click" and not await self._click(target):
+                action = "search"  # not drawn where it can be clicked (its layer is off, or it is covered)
+            start = time.monotonic()
+            if action == "search":
+                start = await self._search(target)
+            await self._await_panel(target, timeout_s=ACTION_TIMEOUT_S)
+        except PlaywrightError as error:
+            shown = await self._shown_name()
+            self.judge(target, shown, None, f"({action}: {_first_line(error)}) chose")
+            return False
+        self.report.record(action, (time.monotonic() - start) * 1000)
+        return True
 
     async def close(self) -> None:
         if self.context is not None:
             await self.context.close()
 
-    async def _still_shows_current(self) -> bool:
+    async def still_shows_current(self) -> bool:
         """Between actions nothing may change this session's selection."""
         shown = await self._shown_name()
         feature = parse_qs(urlsplit(self.page.url).query).get("feature", [None])[0]
