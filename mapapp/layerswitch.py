@@ -131,8 +131,6 @@ class LayerSwitchSetup(MacroElement):
             window.qzLayers = {
                 register: function (id, group) { state.groups[id] = group; },
                 show: function (id) { state.visible.add(id); },
-                visible: visibleIds,
-                set: set,
                 control: function (spec) {
                     var before = visibleIds().join(",");
                     state.order = [];

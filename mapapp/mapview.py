@@ -396,24 +396,26 @@ def build_overlay_groups(
     layers: Sequence[MapLayer],
     features: Iterable[Feature],
     *,
-    visible_layer_ids: Iterable[str],
     excerpts: Mapping[str, Sequence[Excerpt]],
     lang: str,
     basemap: str,
+    visible_layer_ids: Iterable[str] | None = None,
     selected_feature: Feature | None = None,
     shapes: DisplayShapes | None = None,
     with_switch: bool = False,
 ) -> list[folium.FeatureGroup]:
     """A FeatureGroup per visible layer (layer order, districts first), then the selection.
 
-    `with_switch` (for a map built with `switch_layers`): pass every layer as visible; the groups
-    end with the in-map layer switch, which hides the layers that are off in the browser.
+    `visible_layer_ids` None means every layer. `with_switch` (for a map built with
+    `switch_layers`): every layer is drawn, whatever `visible_layer_ids` says, and the groups end
+    with the in-map layer switch, which hides the layers that are off in the browser.
 
     `shapes` (build_display_shapes over the same features and basemap) saves the geometry work; it
     is made over all layers, so that a fanned-out dot keeps its place when other layers are toggled.
     """
     features = list(features)
-    visible = set(visible_layer_ids)
+    all_ids = {layer.layer_id for layer in layers}
+    visible = all_ids if with_switch or visible_layer_ids is None else set(visible_layer_ids)
     grouped = features_by_map_layer(features)
     shapes = shapes if shapes is not None else build_display_shapes(features, basemap=basemap)
     groups = [

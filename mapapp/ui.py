@@ -319,7 +319,6 @@ def render_map(index: MapIndex, layers: Sequence[MapLayer], state: UrlState, lea
         groups = mapview.build_overlay_groups(
             layers,
             index.features.values(),
-            visible_layer_ids=[layer.layer_id for layer in layers],
             with_switch=True,
             excerpts=index.excerpts,
             lang=state.lang,
