@@ -1,4 +1,4 @@
 """Entry point for `streamlit run streamlit_app.py` and Streamlit Community Cloud."""
-from mapapp.ui import main
+from mapapp.app.ui import main
 
 main()

@@ -3,7 +3,7 @@
 A folium map of the same features (the layers the app shows by default) in one GeoJson layer per map
 layer; a click reruns the script on the server, which reads the clicked feature's id from
 st_folium's return value and writes its excerpts with st.write. No popups, no caching of the map,
-no partial updates. `python -m mapapp.bench` runs it side by side with the app.
+no partial updates. `python -m bench.bench` runs it side by side with the app.
 
 Leaflet comes from the app's static/ (served when the script's folder has static/; the benchmark
 runs a copy next to a link to it), never from a CDN: the benchmark stays on 127.0.0.1.
@@ -14,10 +14,10 @@ import folium
 import streamlit as st
 from streamlit_folium import st_folium
 
-from mapapp.assets import install_leaflet, leaflet_urls
-from mapapp.index import MapIndex, build_map_index
-from mapapp.maplayers import map_layer_id_for, map_layers_from_specs
-from mapapp.mapview import latlng_from_lonlat
+from mapapp.map.assets import install_leaflet, leaflet_urls
+from mapapp.pipeline.index import MapIndex, build_map_index
+from mapapp.map.maplayers import map_layer_id_for, map_layers_from_specs
+from mapapp.map.mapview import latlng_from_lonlat
 
 st.set_page_config(page_title="baseline: plain st_folium", layout="wide")
 

@@ -7,8 +7,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from mapapp.candidates import find_candidates
-from mapapp.index import MapIndex, build_map_index
+from mapapp.pipeline.candidates import find_candidates
+from mapapp.pipeline.index import MapIndex, build_map_index
 from mapapp.paths import GEODATA_DIR, LAYERS_DIR, SEEDS_DIR
 
 

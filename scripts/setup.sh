@@ -22,4 +22,4 @@ if [ "${1:-}" = "--dev" ]; then
 else
   .venv/bin/python -m pip install --quiet --disable-pip-version-check -r requirements.txt
 fi
-.venv/bin/python -m mapapp.assets
+.venv/bin/python -m mapapp.map.assets

@@ -21,7 +21,7 @@ BREAKOUT = "\"'><svg onload=alert('svg')>"
 TEMPLATE = "`${window.qzPwned='tpl'}`"
 BACKREFS = r"\1 \g<0> $1 $& {0} %s"
 MARKDOWN = "[点我](javascript:window.qzPwned='md') **粗** :red[红]"
-JINJA = "{{ 7*7 }} {% bogus %} {{"  # branca compiles rendered scripts as templates (mapapp.lazytemplates)
+JINJA = "{{ 7*7 }} {% bogus %} {{"  # branca compiles rendered scripts as templates (mapapp.map.lazytemplates)
 EVIL = f"{SCRIPT}{IMG}{BREAKOUT}{TEMPLATE}{BACKREFS}{MARKDOWN}{JINJA}"
 
 HOSTILE_FEATURE_ID = "evil-gym"

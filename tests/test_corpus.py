@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from mapapp.corpus import build_sentences, display_text, load_corpus, read_seed_text
+from mapapp.pipeline.corpus import build_sentences, display_text, load_corpus, read_seed_text
 from mapapp.models import Sentence
 
 DATA = Path(__file__).parent / "data"

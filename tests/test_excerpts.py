@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from mapapp.index import build_map_index
+from mapapp.pipeline.index import build_map_index
 from mapapp.paths import GEODATA_DIR, LAYERS_DIR, SEEDS_DIR
 
 DATA = Path(__file__).parent / "data"

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from mapapp.gazetteer import load_gazetteer
-from mapapp.layers import load_layers
+from mapapp.pipeline.gazetteer import load_gazetteer
+from mapapp.pipeline.layers import load_layers
 
 DATA = Path(__file__).parent / "data"
 

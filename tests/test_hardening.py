@@ -15,9 +15,10 @@ from html.parser import HTMLParser
 import pytest
 from datafactory import BROKEN_EXPECTED, EVIL, HUGE_ARTICLE_BYTES, SCRIPT
 
-from mapapp import mapview, panel
-from mapapp.corpus import MAX_SEED_BYTES, read_seed_text
-from mapapp.index import build_map_index
+from mapapp.map import mapview
+from mapapp.app import panel
+from mapapp.pipeline.corpus import MAX_SEED_BYTES, read_seed_text
+from mapapp.pipeline.index import build_map_index
 from mapapp.paths import ROOT_DIR
 
 # The only markup the app itself writes into panel and popup HTML.

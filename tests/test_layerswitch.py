@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import json
 
-from mapapp.layerswitch import SWITCH_TAG, layer_ids_from_map_value, switch_spec
-from mapapp.maplayers import MapLayer
+from mapapp.map.layerswitch import SWITCH_TAG, layer_ids_from_map_value, switch_spec
+from mapapp.map.maplayers import MapLayer
 
 LAYERS = (
     MapLayer("districts", "区县界", "District boundaries", "base", 0, True, {"color": "#555"}),

@@ -1,6 +1,6 @@
 """The load test: its arithmetic, its verdicts, and a short run of 20 concurrent sessions.
 
-The full run is `python -m mapapp.loadtest --seconds 60 --sessions 20`; here it lasts
+The full run is `python -m bench.loadtest --seconds 60 --sessions 20`; here it lasts
 QZ_LOADTEST_SECONDS (default 12) so that CI stays quick. Timings are printed, not asserted.
 """
 from __future__ import annotations
@@ -13,8 +13,8 @@ import sys
 
 import pytest
 
-from mapapp.loadreaders import Reader
-from mapapp.loadreport import (
+from bench.loadreaders import Reader
+from bench.loadreport import (
     LoadReport,
     Target,
     format_report,
@@ -51,7 +51,7 @@ def test_fewer_places_than_sessions_are_shared_and_none_is_an_error():
 
 
 def test_targets_have_unique_panel_headings():
-    from mapapp.index import build_map_index
+    from mapapp.pipeline.index import build_map_index
 
     targets = targets_from_index(build_map_index())
     assert len(targets) > 100
@@ -83,7 +83,7 @@ def test_report_is_ok_only_with_selections_and_memory_under_the_limit():
 
 def test_20_sessions_select_their_own_places_with_no_error_or_leak(tmp_path):
     out = tmp_path / "load.json"
-    command = [sys.executable, "-m", "mapapp.loadtest", "--sessions", str(SESSIONS), "--seconds", str(SECONDS), "--json", str(out)]
+    command = [sys.executable, "-m", "bench.loadtest", "--sessions", str(SESSIONS), "--seconds", str(SECONDS), "--json", str(out)]
     result = subprocess.run(command, cwd=ROOT_DIR, capture_output=True, text=True, encoding="utf-8", timeout=600)
     print(result.stdout)  # the latency table, for the CI log
     summary = json.loads(out.read_text(encoding="utf-8"))

@@ -6,15 +6,8 @@ import re
 
 import pytest
 
-from mapapp import (
-    displayshapes,
-    maplayers,
-    mapstyles,
-    mapview,
-    markup,
-    viewport,
-)
-from mapapp.assets import LeafletUrls
+from mapapp.map import displayshapes, maplayers, mapstyles, mapview, markup, viewport
+from mapapp.map.assets import LeafletUrls
 from mapapp.models import Excerpt, Feature, LayerSpec, Source
 
 LEAFLET = LeafletUrls(js="../../app/static/vendor/leaflet-1.9.3/leaflet.js", css="../../app/static/vendor/leaflet-1.9.3/leaflet.css", image_path="../../app/static/vendor/leaflet-1.9.3/images/")

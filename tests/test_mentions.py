@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from mapapp.index import build_map_index
+from mapapp.pipeline.index import build_map_index
 
 DATA = Path(__file__).parent / "data"
 

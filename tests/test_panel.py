@@ -1,11 +1,11 @@
 """panel: the side panel's HTML and the texts handed to Streamlit's markdown widgets, all escaped."""
 from __future__ import annotations
 
-from mapapp import panel
-from mapapp.maplayers import layer_groups, map_layers_from_specs
+from mapapp.app import panel
+from mapapp.map.maplayers import layer_groups, map_layers_from_specs
 from mapapp.models import Article, Excerpt, Feature, LayerSpec, Mention, Source
-from mapapp.selection import SearchHit
-from mapapp.urlstate import UrlNotice
+from mapapp.app.selection import SearchHit
+from mapapp.app.urlstate import UrlNotice
 
 GYM = Feature(
     "gym", "衢江区体育馆", "Qujiang <Gym>", ("衢江主场",), "sports_venue", "sports", "operating", 10_000, "area", False,

@@ -6,7 +6,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from mapapp.index import build_map_index
+from mapapp.pipeline.index import build_map_index
 
 ROOT = Path(__file__).resolve().parent.parent
 SHARED_SEEDS = ROOT.parent / "shared" / "seeds"

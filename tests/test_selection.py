@@ -4,13 +4,13 @@ from __future__ import annotations
 import pytest
 
 from mapapp.models import Excerpt, Feature, Source
-from mapapp.selection import (
+from mapapp.app.selection import (
     click_from_map_value,
     new_click,
     search_features,
     view_from_map_value,
 )
-from mapapp.viewport import View
+from mapapp.map.viewport import View
 
 # Return values of st_folium (streamlit-folium 0.27.4, returned_objects=RETURNED_OBJECTS) recorded
 # in headless Chromium from `window.__GLOBAL_DATA__.previous_data` in the map iframe after real mouse
@@ -262,7 +262,7 @@ def test_search_ranks_exact_names_first_and_ignores_blank():
 
 
 def _layers():
-    from mapapp.maplayers import map_layers_from_specs
+    from mapapp.map.maplayers import map_layers_from_specs
     from mapapp.models import LayerSpec
 
     return map_layers_from_specs([
@@ -279,8 +279,8 @@ def _gym() -> Feature:
 
 
 def test_selecting_a_place_in_a_hidden_layer_turns_the_layer_on_and_zooms_to_its_halo():
-    from mapapp.selection import select_feature
-    from mapapp.urlstate import UrlState
+    from mapapp.app.selection import select_feature
+    from mapapp.app.urlstate import UrlState
 
     change = select_feature(UrlState(lang="en"), _gym(), _layers(), zoom=True)
     assert change.turned_on_layer_id == "sports"
@@ -290,8 +290,8 @@ def test_selecting_a_place_in_a_hidden_layer_turns_the_layer_on_and_zooms_to_its
 
 
 def test_selecting_without_zoom_keeps_the_view_and_none_clears():
-    from mapapp.selection import select_feature
-    from mapapp.urlstate import UrlState
+    from mapapp.app.selection import select_feature
+    from mapapp.app.urlstate import UrlState
 
     before = UrlState(feature_id="x", layer_ids=("sports",), view=View(28.9, 118.9, 12))
     change = select_feature(before, _gym(), _layers(), zoom=False)

@@ -4,10 +4,10 @@ from __future__ import annotations
 import pytest
 from streamlit_folium import _get_feature_group_string, _get_map_string, get_full_id
 
-from mapapp import mapview
-from mapapp.assets import leaflet_urls
-from mapapp.index import build_map_index
-from mapapp.maplayers import map_layers_from_specs
+from mapapp.map import mapview
+from mapapp.map.assets import leaflet_urls
+from mapapp.pipeline.index import build_map_index
+from mapapp.map.maplayers import map_layers_from_specs
 
 
 @pytest.fixture(scope="module")

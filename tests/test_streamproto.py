@@ -1,6 +1,6 @@
 """streamproto: the hand-written protobuf agrees with the installed Streamlit's .proto descriptors.
 
-This test may import Streamlit (mapapp.streamproto may not): it builds real BackMsg/ForwardMsg
+This test may import Streamlit (bench.streamproto may not): it builds real BackMsg/ForwardMsg
 objects and checks that what streamproto writes parses, and what it reads is what was written.
 """
 from __future__ import annotations
@@ -11,7 +11,7 @@ import pytest
 from streamlit.proto.BackMsg_pb2 import BackMsg
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 
-from mapapp import streamproto as sp
+from bench import streamproto as sp
 
 
 def number(message, path: str) -> int:

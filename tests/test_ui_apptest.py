@@ -7,7 +7,7 @@ import re
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from mapapp.panel import escape_markdown
+from mapapp.app.panel import escape_markdown
 from mapapp.paths import ROOT_DIR
 
 APP = str(ROOT_DIR / "streamlit_app.py")
@@ -24,7 +24,7 @@ def run_app(**query: str) -> AppTest:
 
 @pytest.fixture(scope="module")
 def index():
-    from mapapp.index import build_map_index
+    from mapapp.pipeline.index import build_map_index
 
     return build_map_index()
 
@@ -49,7 +49,7 @@ def feature_id_named(index, name_zh: str) -> str:
 def test_page_comes_up_in_chinese_pointing_to_the_layer_switch_in_the_map():
     at = run_app()
     assert at.title[0].value == "衢州新闻地图"
-    assert not at.sidebar.checkbox  # layers are switched in the map (mapapp.layerswitch), not here
+    assert not at.sidebar.checkbox  # layers are switched in the map (mapapp.map.layerswitch), not here
     titles = layer_switch_titles(at)
     assert titles[:5] == ["铁路", "公路", "港口与航道", "航空", "远程线路"]  # 交通 first, in layer order
     assert "区县界" in titles
@@ -103,7 +103,7 @@ def test_pure_modules_do_not_import_streamlit():
     import sys
 
     code = (
-        "import sys; import mapapp.mapview, mapapp.selection, mapapp.urlstate, mapapp.assets; "
+        "import sys; import mapapp.map.mapview, mapapp.app.selection, mapapp.app.urlstate, mapapp.map.assets; "
         "sys.exit('streamlit' in sys.modules)"
     )
     assert subprocess.run([sys.executable, "-c", code], cwd=ROOT_DIR).returncode == 0
@@ -150,7 +150,7 @@ def test_panel_lists_at_most_a_dozen_articles_whatever_the_corpus_size(tmp_path,
     """A click costs the same for 5 or 5,000 articles: the panel is capped and says so."""
     import shutil
 
-    from mapapp import ui
+    from mapapp.app import ui
     from mapapp.paths import SEEDS_DIR
 
     seeds = tmp_path / "seeds"

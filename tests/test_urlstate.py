@@ -3,13 +3,13 @@ from __future__ import annotations
 
 import pytest
 
-from mapapp.urlstate import (
+from mapapp.app.urlstate import (
     MAX_PARAM_CHARS,
     UrlState,
     query_from_state,
     state_from_query,
 )
-from mapapp.viewport import View
+from mapapp.map.viewport import View
 
 FEATURES = ["qujiang-gym", "hangqu-hsr"]
 LAYERS = ["districts", "admin", "rail", "roads", "sports"]
@@ -99,7 +99,7 @@ def test_case_and_spaces_are_forgiven_for_choices():
 
 
 def test_link_to_a_feature_keeps_layers_basemap_and_language_but_not_the_view():
-    from mapapp.urlstate import link_to_feature
+    from mapapp.app.urlstate import link_to_feature
 
     state = UrlState("qujiang-gym", ("rail",), "gaode", "en", View(28.98, 118.95, 14))
     assert link_to_feature(state, "hangqu-hsr", default_layer_ids=["rail"]) == "?feature=hangqu-hsr&layers=rail&basemap=gaode&lang=en"
@@ -107,7 +107,7 @@ def test_link_to_a_feature_keeps_layers_basemap_and_language_but_not_the_view():
 
 
 def test_visible_layers_are_the_named_ones_else_the_defaults():
-    from mapapp.urlstate import visible_layer_ids
+    from mapapp.app.urlstate import visible_layer_ids
 
     assert visible_layer_ids(UrlState(layer_ids=()), ["rail"]) == ()
     assert visible_layer_ids(UrlState(), ["rail", "sports"]) == ("rail", "sports")

@@ -13,8 +13,8 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from mapapp.appserver import AppServerError, serve_app
-from mapapp.mapview import TILE_HOSTS
+from bench.appserver import AppServerError, serve_app
+from mapapp.map.mapview import TILE_HOSTS
 
 CHROMIUM = Path(os.environ.get("QZ_CHROMIUM", "/usr/bin/chromium"))
 CHROMIUM_ARGS = [
@@ -31,7 +31,7 @@ def _unavailable(reason: str) -> None:
 
 @contextlib.contextmanager
 def app_served(log_dir: Path, env: dict[str, str] | None = None):
-    """The app on 127.0.0.1:<free port> (see mapapp.appserver); a start that fails fails the test."""
+    """The app on 127.0.0.1:<free port> (see bench.appserver); a start that fails fails the test."""
     try:
         with serve_app(log_dir / "streamlit.log", env=env) as server:
             yield server.url
@@ -121,6 +121,6 @@ def page(browser, requests_log):
 
 @pytest.fixture(scope="session")
 def index():
-    from mapapp.index import build_map_index
+    from mapapp.pipeline.index import build_map_index
 
     return build_map_index()

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import time
 
-from mapapp.mapprobe import DRAWN_IDS_JS, FEATURE_POINT_JS, MAP_IFRAME
+from bench.mapprobe import DRAWN_IDS_JS, FEATURE_POINT_JS, MAP_IFRAME
 
 
 def map_frame(page):

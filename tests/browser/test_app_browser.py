@@ -18,11 +18,11 @@ from mapdriver import (
     wait_until_idle,
 )
 
-from mapapp.maplayers import is_district, map_layer_id_for
-from mapapp.mapprobe import FEATURE_POINT_JS
+from mapapp.map.maplayers import is_district, map_layer_id_for
+from bench.mapprobe import FEATURE_POINT_JS
 from mapapp.models import Excerpt
-from mapapp.viewport import view_for_feature
-from mapapp.wording import TEXT
+from mapapp.map.viewport import view_for_feature
+from mapapp.map.wording import TEXT
 
 
 def feature_id_named(index, name: str) -> str:

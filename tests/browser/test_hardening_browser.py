@@ -19,10 +19,10 @@ from mapdriver import (
     wait_until_idle,
 )
 
-from mapapp.maplayers import map_layer_id_for
-from mapapp.mapprobe import FEATURE_POINT_JS
-from mapapp.mapview import TILE_HOSTS
-from mapapp.wording import TEXT
+from mapapp.map.maplayers import map_layer_id_for
+from bench.mapprobe import FEATURE_POINT_JS
+from mapapp.map.mapview import TILE_HOSTS
+from mapapp.map.wording import TEXT
 
 # Runs in every frame before the page's own scripts: a dialog a payload opens is recorded as a flag.
 TRAP_DIALOGS = """

@@ -21,7 +21,7 @@ def test_concurrent_browsers_see_only_their_own_selection(browser, tmp_path):
     # `browser` (unused here) skips the test where Chromium is missing, and fails it under CI=true.
     out = tmp_path / "load.json"
     command = [
-        sys.executable, "-m", "mapapp.loadtest", "--clients", "browser",
+        sys.executable, "-m", "bench.loadtest", "--clients", "browser",
         "--sessions", str(SESSIONS), "--seconds", str(SECONDS), "--json", str(out),
     ]
     result = subprocess.run(command, cwd=ROOT_DIR, capture_output=True, text=True, encoding="utf-8", timeout=900)

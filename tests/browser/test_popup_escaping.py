@@ -5,9 +5,9 @@ so this test needs neither Streamlit nor the real geodata.
 """
 from __future__ import annotations
 
-from mapapp import maplayers, mapview
-from mapapp.assets import LeafletUrls, install_leaflet
-from mapapp.mapprobe import FEATURE_POINT_JS
+from mapapp.map import maplayers, mapview
+from mapapp.map.assets import LeafletUrls, install_leaflet
+from bench.mapprobe import FEATURE_POINT_JS
 from mapapp.models import Excerpt, Feature, LayerSpec, Source
 
 EVIL = '<script>window.qzPwned = 1</script><img src=x onerror="window.qzPwned = 2">'

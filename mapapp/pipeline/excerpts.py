@@ -10,7 +10,7 @@ import bisect
 from collections import Counter, defaultdict
 from dataclasses import replace
 
-from mapapp.corpus import SentenceLocator, display_text
+from mapapp.pipeline.corpus import SentenceLocator, display_text
 from mapapp.models import Article, Excerpt, Feature, Mention, Sentence
 
 

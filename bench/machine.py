@@ -22,7 +22,7 @@ def code_version() -> str:
             return ""
 
     commit = git("rev-parse", "--short", "HEAD") or "unknown"
-    changed = git("status", "--porcelain", "--untracked-files=no", "--", "mapapp", "streamlit_app.py", "geodata", "layers", "seeds", "bench", ":(exclude)mapapp/bench*.py")
+    changed = git("status", "--porcelain", "--untracked-files=no", "--", "mapapp", "streamlit_app.py", "geodata", "layers", "seeds", "bench/baseline_app.py")
     return commit + (" +changes" if changed else "")
 
 

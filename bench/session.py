@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from typing import Any
 from urllib.parse import urlsplit
 
-from mapapp.benchpage import (
+from bench.page import (
     FEATURE_POINT_JS,
     INIT_JS,
     LAYER_STATE_JS,

@@ -2,7 +2,7 @@
 
 Streamlit serves `static/` at `/app/static/` when `server.enableStaticServing` is on
 (.streamlit/config.toml). The copy is derived data: gitignored, made at start-up and by
-`python -m mapapp.assets`.
+`python -m mapapp.map.assets`.
 """
 from __future__ import annotations
 

@@ -25,8 +25,8 @@ import folium
 from branca.element import MacroElement
 from folium.template import Template
 
-from mapapp.maplayers import MapLayer, layer_groups
-from mapapp.wording import GROUP_TITLES, t, title_in
+from mapapp.map.maplayers import MapLayer, layer_groups
+from mapapp.map.wording import GROUP_TITLES, t, title_in
 
 SWITCH_TAG = "qz-layers"  # the `url` of the selected_layers entry that carries the switch's state
 CONTROL_GROUP_NAME = "layer-switch"

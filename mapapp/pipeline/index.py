@@ -4,12 +4,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from mapapp.corpus import load_corpus
+from mapapp.pipeline.corpus import load_corpus
 from mapapp.errors import Problem
-from mapapp.excerpts import build_excerpt_index, build_related_index, mentions_by_co_occurrence
-from mapapp.gazetteer import Gazetteer, load_gazetteer
-from mapapp.layers import load_layers
-from mapapp.mentions import MentionFinder
+from mapapp.pipeline.excerpts import build_excerpt_index, build_related_index, mentions_by_co_occurrence
+from mapapp.pipeline.gazetteer import Gazetteer, load_gazetteer
+from mapapp.pipeline.layers import load_layers
+from mapapp.pipeline.mentions import MentionFinder
 from mapapp.models import Article, Excerpt, Feature, LayerSpec, Mention
 from mapapp.paths import GEODATA_DIR, LAYERS_DIR, SEEDS_DIR
 

@@ -10,15 +10,15 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Any, Literal
 
-from mapapp.maplayers import MapLayer, default_layer_ids, map_layer_id_for
+from mapapp.map.maplayers import MapLayer, default_layer_ids, map_layer_id_for
 from mapapp.models import Excerpt, Feature
-from mapapp.urlstate import UrlState, visible_layer_ids
-from mapapp.viewport import MAX_ZOOM, MIN_ZOOM, View, view_for_feature
+from mapapp.app.urlstate import UrlState, visible_layer_ids
+from mapapp.map.viewport import MAX_ZOOM, MIN_ZOOM, View, view_for_feature
 
 # What ui.py asks st_folium to report; keep it short, every change of these costs a rerun.
 RETURNED_OBJECTS: tuple[str, ...] = (
     "last_active_drawing", "last_object_clicked", "last_object_clicked_count", "center", "zoom",
-    "selected_layers",  # the in-map layer switch reports here (mapapp.layerswitch)
+    "selected_layers",  # the in-map layer switch reports here (mapapp.map.layerswitch)
 )
 
 

@@ -240,7 +240,7 @@ def _geometry_from(geometry: Any, boundary: Any, bad, *, resolve_boundaries: boo
             return None
         if not resolve_boundaries:
             return {"type": "Point", "coordinates": [0.0, 0.0]}
-        from mapapp.boundaries import load_boundary  # reads the installed boundary package
+        from mapapp.pipeline.boundaries import load_boundary  # reads the installed boundary package
 
         try:
             return load_boundary(boundary["dataset"], boundary["adcode"])

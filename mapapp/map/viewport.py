@@ -13,7 +13,7 @@ from typing import Any
 from shapely.geometry import shape
 
 from mapapp.coords import gcj02_from_wgs84, wgs84_from_gcj02
-from mapapp.mapstyles import HALO_BASES
+from mapapp.map.mapstyles import HALO_BASES
 from mapapp.models import Feature
 
 QUZHOU_CENTER_LONLAT = (118.87, 28.94)

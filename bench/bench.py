@@ -1,6 +1,6 @@
 """Benchmark what a reader feels: open the map, click features, toggle layers; bytes, memory, pipeline.
 
-`python -m mapapp.bench` starts the app (and bench/baseline_app.py, the plain st_folium pattern on the
+`python -m bench.bench` starts the app (and bench/baseline_app.py, the plain st_folium pattern on the
 same data) with `streamlit run` on 127.0.0.1, drives Debian's headless Chromium with real mouse
 events, prints a table and writes bench-results/bench.json. Times are taken in the page
 (performance.timeOrigin + performance.now(), MutationObserver, then the next animation frame), never
@@ -28,14 +28,14 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, Literal
 
-from mapapp.benchmachine import LOAD_SAMPLES, code_version, machine_info, say
-from mapapp.benchpage import DRAWN_IDS_JS, FEATURE_POINT_JS, MAP_DRAWN_JS
-from mapapp.benchpipeline import build_synthetic_corpus, time_index
-from mapapp.benchreport import budget_verdicts, format_bytes, format_ms, markdown_report, scaling, summary_ms
-from mapapp.benchserver import PROFILED_ENTRY, app_server, read_timings, rerun_profile, script_dir_with_static
-from mapapp.benchsession import WATCH_TIMEOUT_MS, HttpLog, Session
+from bench.machine import LOAD_SAMPLES, code_version, machine_info, say
+from bench.page import DRAWN_IDS_JS, FEATURE_POINT_JS, MAP_DRAWN_JS
+from bench.pipeline import build_synthetic_corpus, time_index
+from bench.report import budget_verdicts, format_bytes, format_ms, markdown_report, scaling, summary_ms
+from bench.server import PROFILED_ENTRY, app_server, read_timings, rerun_profile, script_dir_with_static
+from bench.session import WATCH_TIMEOUT_MS, HttpLog, Session
 from mapapp.datadirs import SEEDS_ENV
-from mapapp.maplayers import map_layer_id_for, map_layers_from_specs
+from mapapp.map.maplayers import map_layer_id_for, map_layers_from_specs
 from mapapp.paths import ROOT_DIR, SEEDS_DIR
 
 CHROMIUM = Path(os.environ.get("QZ_CHROMIUM", "/usr/bin/chromium"))
@@ -262,7 +262,7 @@ def run_profiled(
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m mapapp.bench", description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(prog="python -m bench.bench", description=__doc__.splitlines()[0])
     parser.add_argument("--clicks", type=int, default=24, help="clicks on different features (default 24; the budget needs at least 20)")
     parser.add_argument("--synthetic-articles", type=int, default=1000, help="size of the large SYNTHETIC corpus (default 1000)")
     parser.add_argument("--synthetic-clicks", type=int, default=6, help="clicks on the app with each synthetic corpus (default 6)")
@@ -277,8 +277,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return 2
     from playwright.sync_api import sync_playwright
 
-    from mapapp.assets import install_leaflet
-    from mapapp.index import build_map_index
+    from mapapp.map.assets import install_leaflet
+    from mapapp.pipeline.index import build_map_index
 
     started = time.perf_counter()
     load = os.getloadavg()[0]

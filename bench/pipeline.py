@@ -11,7 +11,7 @@ import tomllib
 from pathlib import Path
 from typing import Any
 
-from mapapp.benchsession import BenchError
+from bench.session import BenchError
 from mapapp.paths import ROOT_DIR
 
 
@@ -54,7 +54,7 @@ def build_synthetic_corpus(seeds_dir: Path, out_dir: Path, n_articles: int) -> l
 INDEX_TIMER = """
 import json, resource, sys, time
 from pathlib import Path
-from mapapp.index import build_map_index
+from mapapp.pipeline.index import build_map_index
 start = time.perf_counter()
 index = build_map_index(seeds_dir=Path(sys.argv[1]))
 seconds = time.perf_counter() - start

@@ -15,15 +15,15 @@ from urllib.parse import urlencode
 import streamlit as st
 from streamlit_folium import st_folium
 
-from mapapp import attributions, displayshapes, maplayers, mapview, markup, viewport
-from mapapp.assets import LeafletUrls, install_leaflet, leaflet_urls
+from mapapp.map import attributions, displayshapes, maplayers, mapview, markup, viewport
+from mapapp.map.assets import LeafletUrls, install_leaflet, leaflet_urls
 from mapapp.datadirs import DataDirs, data_dirs_from_env
 from mapapp.errors import MapAppError
-from mapapp.index import MapIndex, build_map_index
-from mapapp.layerswitch import layer_ids_from_map_value
-from mapapp.maplayers import MapLayer, default_layer_ids
+from mapapp.pipeline.index import MapIndex, build_map_index
+from mapapp.map.layerswitch import layer_ids_from_map_value
+from mapapp.map.maplayers import MapLayer, default_layer_ids
 from mapapp.models import Excerpt, Feature, Mention
-from mapapp.panel import (
+from mapapp.app.panel import (
     PANEL_CSS,
     escape_markdown,
     html_from_article,
@@ -35,14 +35,14 @@ from mapapp.panel import (
     search_result_label,
 )
 from mapapp.paths import GEODATA_DIR, LAYERS_DIR, SEEDS_DIR
-from mapapp.selection import (
+from mapapp.app.selection import (
     RETURNED_OBJECTS,
     new_click,
     search_features,
     select_feature,
     view_from_map_value,
 )
-from mapapp.urlstate import (
+from mapapp.app.urlstate import (
     UrlNotice,
     UrlState,
     link_to_feature,
@@ -50,8 +50,8 @@ from mapapp.urlstate import (
     state_from_query,
     visible_layer_ids,
 )
-from mapapp.viewport import View
-from mapapp.wording import BASEMAP_TITLES, t, title_in
+from mapapp.map.viewport import View
+from mapapp.map.wording import BASEMAP_TITLES, t, title_in
 
 MAP_KEY = "map"
 STATE_KEY = "qz_state"

@@ -5,8 +5,8 @@ first animation frame after a condition holds; the *_JS conditions are the funct
 """
 from __future__ import annotations
 
-from mapapp import mapprobe
-from mapapp.mapstyles import PANE_SELECTION
+from bench import mapprobe
+from mapapp.map.mapstyles import PANE_SELECTION
 
 MAP_IFRAME = 'iframe[title="streamlit_folium.st_folium"]'
 
@@ -155,7 +155,7 @@ LAYER_STATE_JS = f"""(a) => {{
 }}"""
 VIEW_JS = "() => { const c = window.map.getCenter(); return [c.lat, c.lng, window.map.getZoom()]; }"
 
-# A point where a real click hits the feature's own path or icon: mapapp.mapprobe's search (shared
+# A point where a real click hits the feature's own path or icon: bench.mapprobe's search (shared
 # with the browser and load tests), moved from map-container to iframe-viewport coordinates.
 FEATURE_POINT_JS = f"""(args) => {{
   const p = ({mapprobe.FEATURE_POINT_JS})(args);

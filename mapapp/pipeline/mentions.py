@@ -24,8 +24,8 @@ import ahocorasick
 import shapely
 from shapely.geometry import shape
 
-from mapapp.corpus import display_text
-from mapapp.gazetteer import Gazetteer
+from mapapp.pipeline.corpus import display_text
+from mapapp.pipeline.gazetteer import Gazetteer
 from mapapp.models import Article, Feature, Mention
 
 _CONTEXT_CHARS = 12  # how much text around a shared name the rules look at

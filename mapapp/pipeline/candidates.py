@@ -10,8 +10,8 @@ import logging
 from collections import defaultdict
 from dataclasses import dataclass
 
-from mapapp.corpus import display_text
-from mapapp.index import MapIndex
+from mapapp.pipeline.corpus import display_text
+from mapapp.pipeline.index import MapIndex
 
 PLACE_SUFFIXES = (
     "作业区", "研究院", "中心", "大道", "大桥", "大厦", "广场", "公园", "园区", "码头", "机场", "高铁", "铁路", "高速",

@@ -11,8 +11,8 @@ from dataclasses import dataclass
 from typing import Literal
 from urllib.parse import urlencode
 
-from mapapp.mapview import BASEMAPS, LANGS
-from mapapp.viewport import MAX_ZOOM, MIN_ZOOM, View
+from mapapp.map.mapview import BASEMAPS, LANGS
+from mapapp.map.viewport import MAX_ZOOM, MIN_ZOOM, View
 
 PARAMS: tuple[str, ...] = ("feature", "layers", "basemap", "lang", "lat", "lon", "z")
 MAX_PARAM_CHARS = 1000  # longer values are refused whole, not parsed

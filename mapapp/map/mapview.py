@@ -21,18 +21,18 @@ from branca.element import Element, MacroElement
 from folium.template import Template
 from folium.utilities import JsCode
 
-from mapapp import lazytemplates  # noqa: F401  (branca compiles rendered scripts lazily: see the module)
-from mapapp.assets import LeafletUrls
-from mapapp.displayshapes import DisplayShapes, build_display_shapes
-from mapapp.layerswitch import CSS as SWITCH_CSS
-from mapapp.layerswitch import LayerSwitchSetup, control_group, register_group, show_layer, switch_spec
-from mapapp.maplayers import (
+from mapapp.map import lazytemplates  # noqa: F401  (branca compiles rendered scripts lazily: see the module)
+from mapapp.map.assets import LeafletUrls
+from mapapp.map.displayshapes import DisplayShapes, build_display_shapes
+from mapapp.map.layerswitch import CSS as SWITCH_CSS
+from mapapp.map.layerswitch import LayerSwitchSetup, control_group, register_group, show_layer, switch_spec
+from mapapp.map.maplayers import (
     DISTRICTS_LAYER_ID,
     MapLayer,
     features_by_map_layer,
     map_layer_id_for,
 )
-from mapapp.mapstyles import (
+from mapapp.map.mapstyles import (
     HALO_BASES,
     PANE_AREAS,
     PANE_LABELS,
@@ -43,9 +43,9 @@ from mapapp.mapstyles import (
     line_style,
     point_style,
 )
-from mapapp.markup import approximate_note, attribution_html, feature_name, popup_html
+from mapapp.map.markup import approximate_note, attribution_html, feature_name, popup_html
 from mapapp.models import Excerpt, Feature
-from mapapp.viewport import DEFAULT_ZOOM, MAX_ZOOM, MIN_ZOOM, QUZHOU_CENTER_LONLAT
+from mapapp.map.viewport import DEFAULT_ZOOM, MAX_ZOOM, MIN_ZOOM, QUZHOU_CENTER_LONLAT
 
 Basemap = Literal["osm", "gaode", "none"]
 BASEMAPS: tuple[str, ...] = get_args(Basemap)
@@ -150,7 +150,7 @@ def build_base_map(
 ) -> folium.Map:
     """The map with its basemap and panes; Leaflet comes from the app, nothing from a CDN.
 
-    `switch_layers` (the visible layer ids) sets up the in-map layer switch (mapapp.layerswitch),
+    `switch_layers` (the visible layer ids) sets up the in-map layer switch (mapapp.map.layerswitch),
     which then owns which layers are shown; the overlays must then be built `with_switch`.
     """
     m = folium.Map(

@@ -1,11 +1,11 @@
 """Many readers at once: N Streamlit sessions select places for S seconds against one app on loopback.
 
-    python -m mapapp.loadtest --seconds 60 --sessions 20 [--clients protocol|browser] [--json out.json]
+    python -m bench.loadtest --seconds 60 --sessions 20 [--clients protocol|browser] [--json out.json]
 
-starts the app on 127.0.0.1 (mapapp.appserver; or `--url` for one you started, with `--pid` to
+starts the app on 127.0.0.1 (bench.appserver; or `--url` for one you started, with `--pid` to
 watch its memory), opens N sessions and has each select places from its own pool, alternately by a
 map click and by search, checking after every action that its side panel and URL show its own
-choice (mapapp.loadreaders). Samples the server's memory (RSS) and CPU, prints p50/p95 latencies,
+choice (bench.loadreaders). Samples the server's memory (RSS) and CPU, prints p50/p95 latencies,
 and exits 1 on any error, on a leak between sessions, or on RSS above --max-rss-mb.
 
 `--clients protocol` (the default) speaks Streamlit's websocket protocol and measures the server;
@@ -25,10 +25,10 @@ import time
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from mapapp.appserver import LOOPBACK, serve_app
+from bench.appserver import LOOPBACK, serve_app
 from mapapp.datadirs import data_dirs_from_env
-from mapapp.loadreaders import BrowserReader, ProtocolReader
-from mapapp.loadreport import (
+from bench.loadreaders import BrowserReader, ProtocolReader
+from bench.loadreport import (
     DEFAULT_MAX_RSS_MB,
     LoadReport,
     Target,
@@ -148,7 +148,7 @@ def run_load_test(
     max_rss_mb: float = DEFAULT_MAX_RSS_MB,
 ) -> LoadReport:
     """Start the app on the data `env` names (unless `url` is given) and run the load against it."""
-    from mapapp.index import build_map_index
+    from mapapp.pipeline.index import build_map_index
 
     dirs = data_dirs_from_env({**os.environ, **(env or {})})
     targets = targets_from_index(build_map_index(dirs.seeds_dir, dirs.geodata_dir, dirs.layers_dir))
@@ -165,7 +165,7 @@ def run_load_test(
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m mapapp.loadtest", description=(__doc__ or "").split("\n\n")[0])
+    parser = argparse.ArgumentParser(prog="python -m bench.loadtest", description=(__doc__ or "").split("\n\n")[0])
     parser.add_argument("--sessions", type=int, default=20, help="concurrent sessions (default: %(default)s)")
     parser.add_argument("--seconds", type=float, default=60.0, help="how long they select places once all are open (default: %(default)s)")
     parser.add_argument("--clients", choices=CLIENTS, default="protocol", help="websocket-protocol readers or headless-Chromium pages (default: %(default)s)")

@@ -11,11 +11,11 @@ import html
 import re
 from collections.abc import Callable, Iterable, Sequence
 
-from mapapp.markup import feature_name, html_from_excerpt
+from mapapp.map.markup import feature_name, html_from_excerpt
 from mapapp.models import Article, Excerpt, Feature, Mention
-from mapapp.selection import SearchHit
-from mapapp.urlstate import UrlNotice
-from mapapp.wording import (
+from mapapp.app.selection import SearchHit
+from mapapp.app.urlstate import UrlNotice
+from mapapp.map.wording import (
     BASIS_TITLES,
     CATEGORY_TITLES,
     NOTICE_REASONS,

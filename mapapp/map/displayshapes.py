@@ -9,8 +9,8 @@ import shapely
 from shapely.geometry import mapping, shape
 
 from mapapp.coords import gcj02_geometry_from_wgs84
-from mapapp.maplayers import is_district
-from mapapp.mapstyles import point_offsets_px
+from mapapp.map.maplayers import is_district
+from mapapp.map.mapstyles import point_offsets_px
 from mapapp.models import Feature
 
 

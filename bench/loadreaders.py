@@ -1,6 +1,6 @@
 """The load test's readers: each is one Streamlit session that selects places from its own pool.
 
-`ProtocolReader` speaks Streamlit's websocket protocol (mapapp.streamproto): it costs the machine
+`ProtocolReader` speaks Streamlit's websocket protocol (bench.streamproto): it costs the machine
 almost nothing, so the server alone is measured. `BrowserReader` is a real headless-Chromium page
 that clicks the map and uses the search box, at the price of a renderer per reader.
 
@@ -17,9 +17,9 @@ from urllib.parse import parse_qs, urlsplit
 import websockets
 from playwright.async_api import Error as PlaywrightError
 
-from mapapp.loadreport import LoadReport, Target
-from mapapp.mapprobe import FEATURE_POINT_JS, MAP_IFRAME
-from mapapp.streamproto import (
+from bench.loadreport import LoadReport, Target
+from bench.mapprobe import FEATURE_POINT_JS, MAP_IFRAME
+from bench.streamproto import (
     SCRIPT_FINISHED_SUCCESSFULLY,
     RunResult,
     map_click_value,
