@@ -1,4 +1,5 @@
 """Entry point for `streamlit run streamlit_app.py` and Streamlit Community Cloud."""
+
 from mapapp.app.ui import main
 
 main()

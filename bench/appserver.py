@@ -3,6 +3,7 @@
 Only 127.0.0.1: the server is never reachable from another machine. This module runs Streamlit in
 a child process and does not import it.
 """
+
 from __future__ import annotations
 
 import contextlib
@@ -62,9 +63,21 @@ def serve_app(
     """
     port = free_port()
     command = [
-        sys.executable, "-m", "streamlit", "run", str(script),
-        "--server.port", str(port), "--server.address", LOOPBACK, "--server.headless", "true",
-        "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none",
+        sys.executable,
+        "-m",
+        "streamlit",
+        "run",
+        str(script),
+        "--server.port",
+        str(port),
+        "--server.address",
+        LOOPBACK,
+        "--server.headless",
+        "true",
+        "--browser.gatherUsageStats",
+        "false",
+        "--server.fileWatcherType",
+        "none",
     ]
     log_path.parent.mkdir(parents=True, exist_ok=True)
     full_env = {**os.environ, "PYTHONPATH": str(ROOT_DIR), **(env or {})}
@@ -76,7 +89,9 @@ def serve_app(
         deadline = started + timeout_s
         while True:
             if process.poll() is not None:
-                raise AppServerError(f"streamlit exited with {process.returncode}; its log ({log_path}) ends:\n{_log_tail(log_path)}")
+                raise AppServerError(
+                    f"streamlit exited with {process.returncode}; its log ({log_path}) ends:\n{_log_tail(log_path)}"
+                )
             try:
                 with urllib.request.urlopen(url + "_stcore/health", timeout=2) as response:
                     if response.status == 200:
@@ -84,7 +99,9 @@ def serve_app(
             except OSError:
                 pass
             if time.monotonic() > deadline:
-                raise AppServerError(f"streamlit did not answer on {url} within {timeout_s:g} s; its log ends:\n{_log_tail(log_path)}")
+                raise AppServerError(
+                    f"streamlit did not answer on {url} within {timeout_s:g} s; its log ends:\n{_log_tail(log_path)}"
+                )
             time.sleep(poll_s)
         yield AppServer(url=url, pid=process.pid, log_path=log_path, started_s=time.monotonic() - started)
     finally:

@@ -8,6 +8,7 @@ no partial updates. `python -m bench.bench` runs it side by side with the app.
 Leaflet comes from the app's static/ (served when the script's folder has static/; the benchmark
 runs a copy next to a link to it), never from a CDN: the benchmark stays on 127.0.0.1.
 """
+
 from __future__ import annotations
 
 import folium
@@ -15,9 +16,9 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 from mapapp.map.assets import install_leaflet, leaflet_urls
-from mapapp.pipeline.index import MapIndex, build_map_index
 from mapapp.map.maplayers import map_layer_id_for, map_layers_from_specs
 from mapapp.map.mapview import latlng_from_lonlat
+from mapapp.pipeline.index import MapIndex, build_map_index
 
 st.set_page_config(page_title="baseline: plain st_folium", layout="wide")
 

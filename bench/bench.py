@@ -11,6 +11,7 @@ benchsession (a reader in Chromium), benchserver (the app as a subprocess, profi
 benchpipeline (index timings, SYNTHETIC corpora), benchmachine (commit, machine, progress lines)
 and benchreport (budgets, verdicts, tables).
 """
+
 from __future__ import annotations
 
 import argparse
@@ -24,7 +25,7 @@ import time
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Literal
 
@@ -40,8 +41,14 @@ from mapapp.paths import ROOT_DIR, SEEDS_DIR
 
 CHROMIUM = Path(os.environ.get("QZ_CHROMIUM", "/usr/bin/chromium"))
 CHROMIUM_ARGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
     # Every host but the loopback app fails to resolve: no tile or CDN request leaves the machine,
     # and unlike request routing this keeps Chromium's HTTP cache (needed for the repeat visit).
     "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1",
@@ -101,8 +108,14 @@ def choose_targets(session: Session, index, n: int, prefer: Sequence[str] = ()) 
 
 
 def run_clicks(
-    session: Session, targets: Sequence[Target], *, block: str, popup: bool, budget_s: float | None = None,
-    timeout_ms: int = WATCH_TIMEOUT_MS, stop_after_slow: bool = False,
+    session: Session,
+    targets: Sequence[Target],
+    *,
+    block: str,
+    popup: bool,
+    budget_s: float | None = None,
+    timeout_ms: int = WATCH_TIMEOUT_MS,
+    stop_after_slow: bool = False,
 ) -> dict[str, Any]:
     """Click each target once; `budget_s` and `stop_after_slow` bound the time spent."""
     started = time.perf_counter()
@@ -113,7 +126,12 @@ def run_clicks(
             skipped.append({"feature_id": target.feature_id, "why": f"time budget of {budget_s:.0f} s used up"})
             continue
         if stop_after_slow and clicks and (clicks[-1]["panel_complete_ms"] or math.inf) > SLOW_PANEL_MS:
-            skipped.append({"feature_id": target.feature_id, "why": f"the previous panel took over {SLOW_PANEL_MS / 1000:.0f} s or did not complete"})
+            skipped.append(
+                {
+                    "feature_id": target.feature_id,
+                    "why": f"the previous panel took over {SLOW_PANEL_MS / 1000:.0f} s or did not complete",
+                }
+            )
             continue
         result = session.click(target.feature_id, target.name, block=block, popup=popup, timeout_ms=timeout_ms)
         if result is None:
@@ -121,8 +139,10 @@ def run_clicks(
             continue
         result.update(kind=target.kind, n_excerpts=target.n_excerpts)
         clicks.append(result)
-        say(f"    click {target.kind:7} {target.feature_id:32} popup {format_ms(result['popup_excerpt_ms']):>8}"
-            f"  panel {format_ms(result['panel_complete_ms']):>8}  {format_bytes(result['ws_bytes']):>9}  reruns {result['reruns']}")
+        say(
+            f"    click {target.kind:7} {target.feature_id:32} popup {format_ms(result['popup_excerpt_ms']):>8}"
+            f"  panel {format_ms(result['panel_complete_ms']):>8}  {format_bytes(result['ws_bytes']):>9}  reruns {result['reruns']}"
+        )
 
     def values(key: str) -> list[float]:
         return [c[key] for c in clicks if c.get(key) is not None]
@@ -154,7 +174,11 @@ def run_toggles(session: Session, index, n_layers: int = 3) -> dict[str, Any]:
         frame.locator(".qz-switch-head").click()
     session.quiet()
     drawn = set(session.frame().evaluate(DRAWN_IDS_JS))
-    layers = [layer for layer in map_layers_from_specs(index.layers) if layer.default_visible and layer.layer_id != "districts"]
+    layers = [
+        layer
+        for layer in map_layers_from_specs(index.layers)
+        if layer.default_visible and layer.layer_id != "districts"
+    ]
     toggles = []
     for layer in layers:
         ids = sorted(fid for fid in drawn if map_layer_id_for(index.features[fid]) == layer.layer_id)
@@ -164,8 +188,10 @@ def run_toggles(session: Session, index, n_layers: int = 3) -> dict[str, Any]:
             count = len(drawn) - (0 if on else len(ids))
             toggles.append(session.toggle_layer(layer.layer_id, layer.title_zh, ids, on=on, count=count))
             t = toggles[-1]
-            say(f"    toggle {layer.layer_id:20} {'on ' if on else 'off'} {format_ms(t['map_updated_ms']):>8}  URL {format_ms(t['url_synced_ms']):>8}"
-                f"  view kept {t['view_kept']}  {format_bytes(t['ws_bytes'])}")
+            say(
+                f"    toggle {layer.layer_id:20} {'on ' if on else 'off'} {format_ms(t['map_updated_ms']):>8}  URL {format_ms(t['url_synced_ms']):>8}"
+                f"  view kept {t['view_kept']}  {format_bytes(t['ws_bytes'])}"
+            )
         if len({t["title"] for t in toggles}) >= n_layers:
             break
     times = [t["map_updated_ms"] for t in toggles if t["map_updated_ms"] is not None]
@@ -187,11 +213,15 @@ def run_app(browser, index, *, clicks: int, log_dir: Path) -> tuple[dict[str, An
         first = Session(browser, server.url)
         results["open_first_after_start"] = first.open()
         results["rss_after_1_session"] = server.rss()
-        say(f"  app: first page after start (builds the index): map visible {format_ms(results['open_first_after_start']['map_visible_ms'])}")
+        say(
+            f"  app: first page after start (builds the index): map visible {format_ms(results['open_first_after_start']['map_visible_ms'])}"
+        )
         reader = Session(browser, server.url)
         results["open_new_reader"] = reader.open()
-        say(f"  app: new reader: map visible {format_ms(results['open_new_reader']['map_visible_ms'])}, "
-            f"{format_bytes(results['open_new_reader']['bytes']['beyond_streamlit'])} beyond Streamlit's bundle")
+        say(
+            f"  app: new reader: map visible {format_ms(results['open_new_reader']['map_visible_ms'])}, "
+            f"{format_bytes(results['open_new_reader']['bytes']['beyond_streamlit'])} beyond Streamlit's bundle"
+        )
         old_page = reader.page
         reader.page = reader.context.new_page()  # same context: Chromium's HTTP cache is warm
         reader.http = HttpLog(reader.page, server.url)
@@ -207,7 +237,9 @@ def run_app(browser, index, *, clicks: int, log_dir: Path) -> tuple[dict[str, An
             session.frame().wait_for_function(MAP_DRAWN_JS, timeout=120_000)
         more[-1].quiet(30_000)
         results["rss_after_10_sessions"] = server.rss()
-        say(f"  app: server RSS {format_bytes(results['rss_after_1_session'])} after 1 session, {format_bytes(results['rss_after_10_sessions'])} after 10")
+        say(
+            f"  app: server RSS {format_bytes(results['rss_after_1_session'])} after 1 session, {format_bytes(results['rss_after_10_sessions'])} after 10"
+        )
         for session in (first, reader, *more):
             session.close()
     return results, targets
@@ -233,8 +265,15 @@ def run_baseline(browser, index, targets: Sequence[Target], tmp: Path, *, log_di
 
 
 def run_profiled(
-    browser, targets: Sequence[Target], tmp: Path, name: str, *, seeds_dir: Path | None, log_dir: Path,
-    budget_s: float | None = None, timeout_ms: int = WATCH_TIMEOUT_MS,
+    browser,
+    targets: Sequence[Target],
+    tmp: Path,
+    name: str,
+    *,
+    seeds_dir: Path | None,
+    log_dir: Path,
+    budget_s: float | None = None,
+    timeout_ms: int = WATCH_TIMEOUT_MS,
 ) -> dict[str, Any]:
     """The app through PROFILED_ENTRY (timers per part of each rerun), optionally on another corpus."""
     script = script_dir_with_static(tmp, name, PROFILED_ENTRY)
@@ -245,8 +284,18 @@ def run_profiled(
     with app_server(script, env=env, log_dir=log_dir) as server:
         session = Session(browser, server.url)
         opened = session.open()
-        say(f"  {name}: server answered after {format_ms(server.started_s * 1000)}, first page map visible {format_ms(opened['map_visible_ms'])}")
-        clicks = run_clicks(session, targets, block=".qz-excerpt", popup=True, budget_s=budget_s, timeout_ms=timeout_ms, stop_after_slow=True)
+        say(
+            f"  {name}: server answered after {format_ms(server.started_s * 1000)}, first page map visible {format_ms(opened['map_visible_ms'])}"
+        )
+        clicks = run_clicks(
+            session,
+            targets,
+            block=".qz-excerpt",
+            popup=True,
+            budget_s=budget_s,
+            timeout_ms=timeout_ms,
+            stop_after_slow=True,
+        )
         rss = server.rss()
         session.close()
     runs = read_timings(timings)
@@ -263,13 +312,24 @@ def run_profiled(
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.bench", description=__doc__.splitlines()[0])
-    parser.add_argument("--clicks", type=int, default=24, help="clicks on different features (default 24; the budget needs at least 20)")
-    parser.add_argument("--synthetic-articles", type=int, default=1000, help="size of the large SYNTHETIC corpus (default 1000)")
-    parser.add_argument("--synthetic-clicks", type=int, default=6, help="clicks on the app with each synthetic corpus (default 6)")
-    parser.add_argument("--out", type=Path, default=DEFAULT_OUT, help=f"JSON results (default {DEFAULT_OUT.relative_to(ROOT_DIR)})")
+    parser.add_argument(
+        "--clicks", type=int, default=24, help="clicks on different features (default 24; the budget needs at least 20)"
+    )
+    parser.add_argument(
+        "--synthetic-articles", type=int, default=1000, help="size of the large SYNTHETIC corpus (default 1000)"
+    )
+    parser.add_argument(
+        "--synthetic-clicks", type=int, default=6, help="clicks on the app with each synthetic corpus (default 6)"
+    )
+    parser.add_argument(
+        "--out", type=Path, default=DEFAULT_OUT, help=f"JSON results (default {DEFAULT_OUT.relative_to(ROOT_DIR)})"
+    )
     args = parser.parse_args(argv)
     if not CHROMIUM.exists():
-        print(f"bench: {CHROMIUM} not found; expected Debian's chromium (apt-get install chromium) or QZ_CHROMIUM=<path>", file=sys.stderr)
+        print(
+            f"bench: {CHROMIUM} not found; expected Debian's chromium (apt-get install chromium) or QZ_CHROMIUM=<path>",
+            file=sys.stderr,
+        )
         return 2
     for script in (APP_SCRIPT, BASELINE_SCRIPT):
         if not script.is_file():
@@ -283,12 +343,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     started = time.perf_counter()
     load = os.getloadavg()[0]
     if load > (os.cpu_count() or 1):
-        say(f"warning: load average {load:.1f} on {os.cpu_count()} CPUs: other work shares this machine, times will be high")
+        say(
+            f"warning: load average {load:.1f} on {os.cpu_count()} CPUs: other work shares this machine, times will be high"
+        )
     install_leaflet()
     index = build_map_index()
     sizes = {"synthetic_small": SYNTHETIC_SMALL, "synthetic": args.synthetic_articles}
     results: dict[str, Any] = {
-        "date": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "date": datetime.now(UTC).isoformat(timespec="seconds"),
         "code": code_version(),
         "machine": machine_info(),
         "load_average_at_start": os.getloadavg(),
@@ -312,14 +374,25 @@ def main(argv: Sequence[str] | None = None) -> int:
             results["app"], targets = run_app(browser, index, clicks=args.clicks, log_dir=log_dir)
             say("baseline (bench/baseline_app.py)")
             results["baseline"] = run_baseline(browser, index, targets, tmp, log_dir=log_dir)
-            few = [t for t in targets if t.n_excerpts <= 4][: args.synthetic_clicks] or list(targets[: args.synthetic_clicks])
+            few = [t for t in targets if t.n_excerpts <= 4][: args.synthetic_clicks] or list(
+                targets[: args.synthetic_clicks]
+            )
             say("app again, profiled (warm start), 5 articles")
-            results["profile5"] = run_profiled(browser, few, tmp, "profile5", seeds_dir=None, log_dir=log_dir) | {"articles": len(index.articles), "timeout_ms": WATCH_TIMEOUT_MS}
+            results["profile5"] = run_profiled(browser, few, tmp, "profile5", seeds_dir=None, log_dir=log_dir) | {
+                "articles": len(index.articles),
+                "timeout_ms": WATCH_TIMEOUT_MS,
+            }
             for key, n in sizes.items():
                 say(f"app, profiled, {n:,} SYNTHETIC articles")
                 results[key] = run_profiled(
-                    browser, few, tmp, key,
-                    seeds_dir=corpus_dirs[key], log_dir=log_dir, budget_s=SYNTHETIC_BUDGET_S, timeout_ms=SYNTHETIC_TIMEOUT_MS,
+                    browser,
+                    few,
+                    tmp,
+                    key,
+                    seeds_dir=corpus_dirs[key],
+                    log_dir=log_dir,
+                    budget_s=SYNTHETIC_BUDGET_S,
+                    timeout_ms=SYNTHETIC_TIMEOUT_MS,
                 ) | {"articles": n, "timeout_ms": SYNTHETIC_TIMEOUT_MS}
         finally:
             browser.close()

@@ -8,6 +8,7 @@ Both check, after every action, that the side panel's heading and the URL name t
 and before every action (browser) or in every run (protocol), that nothing else was put there: a
 place from another session's pool counts as a leak.
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -37,7 +38,9 @@ SEARCH_KEY, HIT_KEY_PREFIX = "w_search", "w_hit_"  # ui.py's widget keys
 class Reader:
     """What both kinds share: the pool, the verdict on what was shown, the report."""
 
-    def __init__(self, number: int, pool: list[Target], owner_of: dict[str, int], report: LoadReport, *, think_s: float):
+    def __init__(
+        self, number: int, pool: list[Target], owner_of: dict[str, int], report: LoadReport, *, think_s: float
+    ):
         self.number = number
         self.pool = pool
         self.owner_of = owner_of  # place name -> the session whose pool holds it
@@ -112,8 +115,11 @@ class ProtocolReader(Reader):
         start = time.monotonic()
         try:
             self.socket = await websockets.connect(
-                f"ws://{parts.netloc}/_stcore/stream", subprotocols=["streamlit"], origin=f"http://{parts.netloc}",
-                max_size=None, open_timeout=OPEN_TIMEOUT_S,
+                f"ws://{parts.netloc}/_stcore/stream",
+                subprotocols=["streamlit"],
+                origin=f"http://{parts.netloc}",
+                max_size=None,
+                open_timeout=OPEN_TIMEOUT_S,
             )
             self.query = f"feature={first.feature_id}"
             result = await self._run(timeout_s=OPEN_TIMEOUT_S)
@@ -155,7 +161,9 @@ class ProtocolReader(Reader):
 
     def _check(self, result: RunResult, target: Target, what: str) -> bool:
         if result.finished != SCRIPT_FINISHED_SUCCESSFULLY or result.errors or result.references:
-            self.error(f"{what} {target.feature_id}: run ended with status {result.finished}, errors {result.errors}, {result.references} cache references")
+            self.error(
+                f"{what} {target.feature_id}: run ended with status {result.finished}, errors {result.errors}, {result.references} cache references"
+            )
             return False
         return self.judge(target, result.panel_heading, result.query.get("feature"), what)
 
@@ -177,7 +185,9 @@ class ProtocolReader(Reader):
         result = await self._run()
         button = result.widget_id_for(HIT_KEY_PREFIX + target.feature_id)
         if result.finished != SCRIPT_FINISHED_SUCCESSFULLY or button is None:
-            self.error(f"searching {target.name!r}: no result button for {target.feature_id} (status {result.finished}, errors {result.errors})")
+            self.error(
+                f"searching {target.name!r}: no result button for {target.feature_id} (status {result.finished}, errors {result.errors})"
+            )
             return False
         self.report.record("search_results", (time.monotonic() - start) * 1000)
         start = time.monotonic()
@@ -223,7 +233,10 @@ class BrowserReader(Reader):
             await self.page.goto(f"{url}?feature={first.feature_id}", timeout=OPEN_TIMEOUT_S * 1000)
             await self._await_panel(first, timeout_s=OPEN_TIMEOUT_S)
             frame = await self._map_frame()
-            await frame.wait_for_function("() => window.map && document.querySelectorAll('.leaflet-interactive').length > 0", timeout=OPEN_TIMEOUT_S * 1000)
+            await frame.wait_for_function(
+                "() => window.map && document.querySelectorAll('.leaflet-interactive').length > 0",
+                timeout=OPEN_TIMEOUT_S * 1000,
+            )
         except PlaywrightError as error:
             self.error(f"opening {first.feature_id}: {_first_line(error)}")
             return

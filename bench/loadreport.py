@@ -1,4 +1,5 @@
 """The load test's vocabulary and results: places to select, who owns which, latencies, memory, verdict."""
+
 from __future__ import annotations
 
 import math

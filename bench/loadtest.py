@@ -13,10 +13,12 @@ and exits 1 on any error, on a leak between sessions, or on RSS above --max-rss-
 mostly measures Chromium. Only loopback: nothing leaves the machine. Streamlit runs in a child
 process; this module does not import it.
 """
+
 from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import json
 import os
 import sys
@@ -26,7 +28,6 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from bench.appserver import LOOPBACK, serve_app
-from mapapp.datadirs import data_dirs_from_env
 from bench.loadreaders import BrowserReader, ProtocolReader
 from bench.loadreport import (
     DEFAULT_MAX_RSS_MB,
@@ -36,11 +37,18 @@ from bench.loadreport import (
     pools_for,
     targets_from_index,
 )
+from mapapp.datadirs import data_dirs_from_env
 
 CHROMIUM = Path(os.environ.get("QZ_CHROMIUM", "/usr/bin/chromium"))
 CHROMIUM_ARGS = (
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
 )
 CLIENTS = ("protocol", "browser")
 CLOSE_SETTLE_S = 3.0  # after the readers leave, before the last memory reading
@@ -73,10 +81,8 @@ async def _sample_rss(pid: int, report: LoadReport, started: float, stop: asynci
         mb = rss_mb_of(pid)
         if mb is not None:
             report.rss_mb.append((time.monotonic() - started, mb))
-        try:
+        with contextlib.suppress(TimeoutError):  # the sampling period ended before the run did
             await asyncio.wait_for(stop.wait(), timeout=every_s)
-        except TimeoutError:
-            pass
 
 
 async def run_load(
@@ -152,7 +158,13 @@ def run_load_test(
 
     dirs = data_dirs_from_env({**os.environ, **(env or {})})
     targets = targets_from_index(build_map_index(dirs.seeds_dir, dirs.geodata_dir, dirs.layers_dir))
-    options = {"sessions": sessions, "seconds": seconds, "clients": clients, "think_s": think_s, "max_rss_mb": max_rss_mb}
+    options = {
+        "sessions": sessions,
+        "seconds": seconds,
+        "clients": clients,
+        "think_s": think_s,
+        "max_rss_mb": max_rss_mb,
+    }
     if url is not None:
         return asyncio.run(run_load(url, targets, pid=pid, **options))
     log_dir = log_dir or Path(tempfile.mkdtemp(prefix="qz-loadtest-"))
@@ -167,12 +179,26 @@ def run_load_test(
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.loadtest", description=(__doc__ or "").split("\n\n")[0])
     parser.add_argument("--sessions", type=int, default=20, help="concurrent sessions (default: %(default)s)")
-    parser.add_argument("--seconds", type=float, default=60.0, help="how long they select places once all are open (default: %(default)s)")
-    parser.add_argument("--clients", choices=CLIENTS, default="protocol", help="websocket-protocol readers or headless-Chromium pages (default: %(default)s)")
-    parser.add_argument("--think-ms", type=float, default=500.0, help="pause of each reader between actions (default: %(default)s)")
+    parser.add_argument(
+        "--seconds",
+        type=float,
+        default=60.0,
+        help="how long they select places once all are open (default: %(default)s)",
+    )
+    parser.add_argument(
+        "--clients",
+        choices=CLIENTS,
+        default="protocol",
+        help="websocket-protocol readers or headless-Chromium pages (default: %(default)s)",
+    )
+    parser.add_argument(
+        "--think-ms", type=float, default=500.0, help="pause of each reader between actions (default: %(default)s)"
+    )
     parser.add_argument("--url", help="an app already running on 127.0.0.1 (default: start one)")
     parser.add_argument("--pid", type=int, help="with --url: the server's process id, to watch its memory and CPU")
-    parser.add_argument("--max-rss-mb", type=float, default=DEFAULT_MAX_RSS_MB, help="fail above this server RSS (default: %(default)s)")
+    parser.add_argument(
+        "--max-rss-mb", type=float, default=DEFAULT_MAX_RSS_MB, help="fail above this server RSS (default: %(default)s)"
+    )
     parser.add_argument("--json", type=Path, help="also write the report here")
     args = parser.parse_args(argv)
     if args.url and urlsplit(args.url).hostname != LOOPBACK:
@@ -180,8 +206,13 @@ def main(argv: list[str] | None = None) -> int:
     if args.sessions < 1 or args.seconds <= 0 or args.think_ms < 0:
         parser.error("expected --sessions >= 1, --seconds > 0 and --think-ms >= 0")
     report = run_load_test(
-        sessions=args.sessions, seconds=args.seconds, clients=args.clients, think_s=args.think_ms / 1000,
-        url=args.url.rstrip("/") + "/" if args.url else None, pid=args.pid, max_rss_mb=args.max_rss_mb,
+        sessions=args.sessions,
+        seconds=args.seconds,
+        clients=args.clients,
+        think_s=args.think_ms / 1000,
+        url=args.url.rstrip("/") + "/" if args.url else None,
+        pid=args.pid,
+        max_rss_mb=args.max_rss_mb,
     )
     summary = report.summary()
     print(format_report(summary))

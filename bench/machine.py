@@ -1,5 +1,6 @@
 """What a benchmark run measured on: the commit, the machine and package versions, and the load
 average, sampled with each progress line."""
+
 from __future__ import annotations
 
 import os
@@ -15,14 +16,28 @@ from mapapp.paths import ROOT_DIR
 
 def code_version() -> str:
     """The commit measured, with `+changes` when the app's files differ from it."""
+
     def git(*args: str) -> str:
         try:
-            return subprocess.run(["git", *args], cwd=ROOT_DIR, capture_output=True, text=True, timeout=10).stdout.strip()
+            return subprocess.run(
+                ["git", *args], cwd=ROOT_DIR, capture_output=True, text=True, timeout=10
+            ).stdout.strip()
         except (OSError, subprocess.SubprocessError):
             return ""
 
     commit = git("rev-parse", "--short", "HEAD") or "unknown"
-    changed = git("status", "--porcelain", "--untracked-files=no", "--", "mapapp", "streamlit_app.py", "geodata", "layers", "seeds", "bench/baseline_app.py")
+    changed = git(
+        "status",
+        "--porcelain",
+        "--untracked-files=no",
+        "--",
+        "mapapp",
+        "streamlit_app.py",
+        "geodata",
+        "layers",
+        "seeds",
+        "bench/baseline_app.py",
+    )
     return commit + (" +changes" if changed else "")
 
 

@@ -2,6 +2,7 @@
 
 Runs inside the st_folium iframe, where the page exposes the map as `window.map`.
 """
+
 from __future__ import annotations
 
 MAP_IFRAME = 'iframe[title="streamlit_folium.st_folium"]'

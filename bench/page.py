@@ -3,6 +3,7 @@
 INIT_JS times pointer-down and click events, counts WebSocket messages, and resolves `watch` at the
 first animation frame after a condition holds; the *_JS conditions are the function sources it runs.
 """
+
 from __future__ import annotations
 
 from bench import mapprobe
@@ -120,7 +121,9 @@ INIT_JS = r"""
 
 
 # Conditions for `watch` (JS function sources of one argument).
-MAP_DRAWN_JS = "() => !!(window.map && document.querySelector('#map_div path.leaflet-interactive, #map_div .leaflet-marker-icon'))"
+MAP_DRAWN_JS = (
+    "() => !!(window.map && document.querySelector('#map_div path.leaflet-interactive, #map_div .leaflet-marker-icon'))"
+)
 # A closed popup stays in the DOM for Leaflet's 200 ms fade-out: look at every popup, not the first.
 POPUP_JS = """(a) => Array.from(document.querySelectorAll('.leaflet-popup .qz-popup')).some(
   (p) => p.querySelector(':scope > b') && p.querySelector(':scope > b').textContent === a.name && p.querySelector('.qz-popup-excerpt'))"""

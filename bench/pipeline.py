@@ -1,5 +1,6 @@
 """The benchmark's pipeline timings: build_map_index in a fresh interpreter, on the seeds and on
 SYNTHETIC corpora (the seeds repeated under new ids)."""
+
 from __future__ import annotations
 
 import json
@@ -67,10 +68,18 @@ def time_index(seeds_dir: Path, repeats: int) -> dict[str, Any]:
     """build_map_index in a fresh interpreter each time (no in-memory boundary cache); the median run."""
     runs = []
     for _ in range(repeats):
-        done = subprocess.run([sys.executable, "-c", INDEX_TIMER, str(seeds_dir)], cwd=ROOT_DIR, capture_output=True, text=True,
-                              env={**os.environ, "PYTHONPATH": str(ROOT_DIR)}, timeout=300)
+        done = subprocess.run(
+            [sys.executable, "-c", INDEX_TIMER, str(seeds_dir)],
+            cwd=ROOT_DIR,
+            capture_output=True,
+            text=True,
+            env={**os.environ, "PYTHONPATH": str(ROOT_DIR)},
+            timeout=300,
+        )
         if done.returncode != 0:
-            raise BenchError(f"build_map_index({seeds_dir}) failed with exit code {done.returncode}:\n{done.stderr[-3000:]}")
+            raise BenchError(
+                f"build_map_index({seeds_dir}) failed with exit code {done.returncode}:\n{done.stderr[-3000:]}"
+            )
         runs.append(json.loads(done.stdout.strip().splitlines()[-1]))
     runs.sort(key=lambda r: r["seconds_ms"])
     return {**runs[len(runs) // 2], "runs_ms": [r["seconds_ms"] for r in runs]}

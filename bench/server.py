@@ -1,5 +1,6 @@
 """The app under test as a `streamlit run` subprocess: where it answers, its memory, and a profiled
 copy of its entry point with the per-rerun timings it writes."""
+
 from __future__ import annotations
 
 import json
@@ -132,10 +133,26 @@ def rerun_profile(runs: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
     mostly the gc.collect(2) Streamlit runs after every script run (runner.postScriptGC).
     """
     clicks = [i for i in range(1, len(runs)) if runs[i].get("ended") == "finished"]
-    parts = ("main", "render_controls", "render_map", "build_overlay_groups", "st_folium", "_component_func", "render_panel", "gc")
-    profile: dict[str, Any] = {"runs": len(clicks), "interrupted": sum(1 for r in runs[1:] if r.get("ended") != "finished")}
+    parts = (
+        "main",
+        "render_controls",
+        "render_map",
+        "build_overlay_groups",
+        "st_folium",
+        "_component_func",
+        "render_panel",
+        "gc",
+    )
+    profile: dict[str, Any] = {
+        "runs": len(clicks),
+        "interrupted": sum(1 for r in runs[1:] if r.get("ended") != "finished"),
+    }
     for part in parts:
-        values = [runs[i].get(part, 0) for i in clicks] if part == "gc" else [runs[i][part] for i in clicks if part in runs[i]]
+        values = (
+            [runs[i].get(part, 0) for i in clicks]
+            if part == "gc"
+            else [runs[i][part] for i in clicks if part in runs[i]]
+        )
         profile[part] = round(statistics.median(values), 1) if values else None
     after = [
         runs[i + 1]["gc_total_at_start"] - runs[i]["gc_total_at_end"]

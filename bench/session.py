@@ -1,5 +1,6 @@
 """A benchmark reader in headless Chromium: opens the app, clicks features, toggles layers, and times
 each step in the page (INIT_JS) with the bytes it moved."""
+
 from __future__ import annotations
 
 from collections.abc import Sequence
@@ -55,7 +56,10 @@ class HttpLog:
         self.failed: list[str] = []
         cdp = page.context.new_cdp_session(page)
         cdp.on("Network.requestWillBeSent", lambda e: self.urls.__setitem__(e["requestId"], e["request"]["url"]))
-        cdp.on("Network.loadingFinished", lambda e: self.finished.append((self.urls.get(e["requestId"], ""), int(e["encodedDataLength"]))))
+        cdp.on(
+            "Network.loadingFinished",
+            lambda e: self.finished.append((self.urls.get(e["requestId"], ""), int(e["encodedDataLength"]))),
+        )
         cdp.on("Network.loadingFailed", lambda e: self.failed.append(self.urls.get(e["requestId"], "")))
         cdp.send("Network.enable")
         self.cdp = cdp  # keep the DevTools session (and its listeners) alive with the page
@@ -110,7 +114,9 @@ class Session:
         self.page.goto(url or self.app_url)
         frame = self.frame()
         visible = self.page.evaluate("() => window.__qzb.waitFor('mapVisible', 120000)")
-        origin, dom_ready = self.page.evaluate("() => [performance.timeOrigin, performance.getEntriesByType('navigation')[0].domContentLoadedEventEnd]")
+        origin, dom_ready = self.page.evaluate(
+            "() => [performance.timeOrigin, performance.getEntriesByType('navigation')[0].domContentLoadedEventEnd]"
+        )
         frame.wait_for_function(MAP_DRAWN_JS, timeout=120_000)
         self.quiet()
         ws = self.ws_since(0)
@@ -130,7 +136,8 @@ class Session:
             "bytes": {
                 **http,
                 "websocket": ws_bytes,
-                "beyond_streamlit": ws_bytes + sum(v for k, v in http.items() if k not in ("streamlit_bundle", "inline")),
+                "beyond_streamlit": ws_bytes
+                + sum(v for k, v in http.items() if k not in ("streamlit_bundle", "inline")),
                 "total": ws_bytes + sum(http.values()),
             },
         }
@@ -148,7 +155,9 @@ class Session:
         Times start at the click event (the button's release), as Leaflet and the checkbox act on it;
         the press-to-click gap is the harness's own mouse-down/up round trip.
         """
-        downs, clicks = frame.evaluate("([d, c]) => [window.__qzb.downs.slice(d), window.__qzb.clicks.slice(c)]", list(mark))
+        downs, clicks = frame.evaluate(
+            "([d, c]) => [window.__qzb.downs.slice(d), window.__qzb.clicks.slice(c)]", list(mark)
+        )
         if not clicks:
             return None, None, None
         (clicked, handled) = clicks[0]
@@ -173,7 +182,9 @@ class Session:
         box = self.page.locator(MAP_IFRAME).bounding_box()
         return {"x": box["x"] + point["x"], "y": box["y"] + point["y"]}
 
-    def click(self, feature_id: str, name: str, *, block: str, popup: bool, timeout_ms: int = WATCH_TIMEOUT_MS) -> dict[str, Any] | None:
+    def click(
+        self, feature_id: str, name: str, *, block: str, popup: bool, timeout_ms: int = WATCH_TIMEOUT_MS
+    ) -> dict[str, Any] | None:
         """A real mouse click on the feature; times to popup, first panel excerpt, complete panel."""
         point = self.feature_point(feature_id)
         if point is None:
@@ -183,15 +194,26 @@ class Session:
             self.watch(frame, "popup", POPUP_JS, {"name": name}, timeout_ms)
         self.watch(self.page, "panelFirst", PANEL_JS, {"name": name, "block": block, "first": True}, timeout_ms)
         after = self.page.evaluate("() => performance.timeOrigin + performance.now()")
-        self.watch(self.page, "panelComplete", PANEL_JS, {"name": name, "block": block, "after": after, "first": False}, timeout_ms)
+        self.watch(
+            self.page,
+            "panelComplete",
+            PANEL_JS,
+            {"name": name, "block": block, "after": after, "first": False},
+            timeout_ms,
+        )
         ws_mark = self.ws_mark()
         http_mark = self.http.mark()
         mark = frame.evaluate("() => [window.__qzb.downs.length, window.__qzb.clicks.length]")
         self.page.mouse.click(point["x"], point["y"])
-        results = {name_: self.result(frame if name_ == "popup" else self.page, name_) for name_ in (["popup"] if popup else []) + ["panelFirst", "panelComplete"]}
+        results = {
+            name_: self.result(frame if name_ == "popup" else self.page, name_)
+            for name_ in (["popup"] if popup else []) + ["panelFirst", "panelComplete"]
+        }
         down, press, input_delay = self.event_time(frame, mark)
         if down is None:
-            raise BenchError(f"the click on {feature_id} at {point} did not reach the map iframe; expected a click event there")
+            raise BenchError(
+                f"the click on {feature_id} at {point} did not reach the map iframe; expected a click event there"
+            )
         self.quiet(min(timeout_ms, QUIET_TIMEOUT_MS))
         ws = self.ws_since(ws_mark)
         complete = results["panelComplete"]
@@ -207,7 +229,9 @@ class Session:
         return {
             "feature_id": feature_id,
             "popup_excerpt_ms": since_down("popup") if popup else None,
-            "popup_in_dom_ms": round(results["popup"]["seen"] - down, 1) if popup and not results["popup"].get("timeout") else None,
+            "popup_in_dom_ms": round(results["popup"]["seen"] - down, 1)
+            if popup and not results["popup"].get("timeout")
+            else None,
             "panel_first_ms": since_down("panelFirst"),
             "panel_complete_ms": since_down("panelComplete"),
             "value_sent_ms": round(sent[0] - down, 1) if sent else None,
@@ -237,11 +261,15 @@ class Session:
         result = self.result(frame, "layer")
         down, _, _ = self.event_time(frame, mark)
         if down is None:
-            raise BenchError(f"the click on the layer {title!r} did not arrive; expected a click event in the map's layer switch")
+            raise BenchError(
+                f"the click on the layer {title!r} did not arrive; expected a click event in the map's layer switch"
+            )
         synced = self.page.wait_for_function(
             "([id, on]) => (new URLSearchParams(location.search).get('layers') || '').split(',').includes(id) === on"
             " && performance.timeOrigin + performance.now()",
-            arg=[layer_id, on], polling="raf", timeout=WATCH_TIMEOUT_MS,
+            arg=[layer_id, on],
+            polling="raf",
+            timeout=WATCH_TIMEOUT_MS,
         ).json_value()
         self.quiet()
         after = self.frame().evaluate(VIEW_JS)

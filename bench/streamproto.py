@@ -9,6 +9,7 @@ Protobuf is read and written by hand (varints and length-delimited fields), so t
 not import Streamlit. The field numbers below are those of streamlit==1.67's .proto files; the test
 tests/test_streamproto.py checks each against the installed streamlit.proto descriptors.
 """
+
 from __future__ import annotations
 
 import json
@@ -26,7 +27,14 @@ WIDGET_ID, WIDGET_TRIGGER_VALUE, WIDGET_STRING_VALUE, WIDGET_JSON_VALUE = 1, 2, 
 FORWARD_DELTA, FORWARD_SCRIPT_FINISHED, FORWARD_PAGE_INFO_CHANGED, FORWARD_REF_HASH = 5, 6, 12, 11
 PAGE_INFO_QUERY_STRING = 1
 DELTA_NEW_ELEMENT = 3
-ELEMENT_EXCEPTION, ELEMENT_BUTTON, ELEMENT_TEXT_INPUT, ELEMENT_ALERT, ELEMENT_COMPONENT_INSTANCE, ELEMENT_HEADING = 8, 19, 24, 30, 37, 47
+ELEMENT_EXCEPTION, ELEMENT_BUTTON, ELEMENT_TEXT_INPUT, ELEMENT_ALERT, ELEMENT_COMPONENT_INSTANCE, ELEMENT_HEADING = (
+    8,
+    19,
+    24,
+    30,
+    37,
+    47,
+)
 HEADING_TAG, HEADING_BODY = 1, 3
 BUTTON_ID, BUTTON_LABEL = 1, 2
 TEXT_INPUT_ID = 1
@@ -133,7 +141,11 @@ def widget_trigger(widget_id: str) -> bytes:
 def rerun_message(query_string: str, widget_states: Iterable[bytes] = ()) -> bytes:
     """BackMsg{rerun_script: ClientState{query_string, widget_states, page_script_hash: ""}}."""
     states = b"".join(encode_bytes(WIDGET_STATES_WIDGETS, state) for state in widget_states)
-    client_state = encode_str(CLIENT_QUERY_STRING, query_string) + encode_bytes(CLIENT_WIDGET_STATES, states) + encode_str(CLIENT_PAGE_SCRIPT_HASH, "")
+    client_state = (
+        encode_str(CLIENT_QUERY_STRING, query_string)
+        + encode_bytes(CLIENT_WIDGET_STATES, states)
+        + encode_str(CLIENT_PAGE_SCRIPT_HASH, "")
+    )
     return encode_bytes(BACK_RERUN_SCRIPT, client_state)
 
 
@@ -188,7 +200,9 @@ class RunResult:
             inner = decode_fields(value) if number in _ELEMENTS_READ else None
             if number == ELEMENT_HEADING:
                 self.headings.append((_text(field_value(inner, HEADING_TAG)), _text(field_value(inner, HEADING_BODY))))
-            elif number == ELEMENT_COMPONENT_INSTANCE and _text(field_value(inner, COMPONENT_NAME)) == MAP_COMPONENT_NAME:
+            elif (
+                number == ELEMENT_COMPONENT_INSTANCE and _text(field_value(inner, COMPONENT_NAME)) == MAP_COMPONENT_NAME
+            ):
                 self.map_id = _text(field_value(inner, COMPONENT_ID))
             elif number == ELEMENT_TEXT_INPUT:
                 self.widget_ids.append(_text(field_value(inner, TEXT_INPUT_ID)))
@@ -197,12 +211,16 @@ class RunResult:
                 self.widget_ids.append(button_id)
                 self.button_labels[button_id] = _text(field_value(inner, BUTTON_LABEL))
             elif number == ELEMENT_EXCEPTION:
-                self.errors.append(f"exception {_text(field_value(inner, EXCEPTION_TYPE))}: {_text(field_value(inner, EXCEPTION_MESSAGE))}")
+                self.errors.append(
+                    f"exception {_text(field_value(inner, EXCEPTION_TYPE))}: {_text(field_value(inner, EXCEPTION_MESSAGE))}"
+                )
             elif number == ELEMENT_ALERT and field_value(inner, ALERT_FORMAT) == ALERT_FORMAT_ERROR:
                 self.errors.append(f"error shown: {_text(field_value(inner, ALERT_BODY))}")
 
 
-_ELEMENTS_READ = frozenset({ELEMENT_HEADING, ELEMENT_COMPONENT_INSTANCE, ELEMENT_TEXT_INPUT, ELEMENT_BUTTON, ELEMENT_EXCEPTION, ELEMENT_ALERT})
+_ELEMENTS_READ = frozenset(
+    {ELEMENT_HEADING, ELEMENT_COMPONENT_INSTANCE, ELEMENT_TEXT_INPUT, ELEMENT_BUTTON, ELEMENT_EXCEPTION, ELEMENT_ALERT}
+)
 _MARKDOWN_ESCAPE = re.compile(r"\\(.)")
 
 

@@ -1,4 +1,5 @@
 """`python -m mapapp ...`: see mapapp.cli."""
+
 import sys
 
 from mapapp.cli import main

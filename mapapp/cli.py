@@ -1,4 +1,5 @@
 """Command line: `python -m mapapp validate | features | mentions | excerpts ID | candidates`."""
+
 from __future__ import annotations
 
 import argparse
@@ -7,13 +8,15 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from mapapp.paths import GEODATA_DIR, LAYERS_DIR, SEEDS_DIR
 from mapapp.pipeline.candidates import find_candidates
 from mapapp.pipeline.index import MapIndex, build_map_index
-from mapapp.paths import GEODATA_DIR, LAYERS_DIR, SEEDS_DIR
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="python -m mapapp", description="Quzhou news map: check data, list mentions and excerpts.")
+    parser = argparse.ArgumentParser(
+        prog="python -m mapapp", description="Quzhou news map: check data, list mentions and excerpts."
+    )
     sub = parser.add_subparsers(dest="command", required=True)
     commands = {
         "validate": "check seeds/, geodata/ and layers/; exit 1 with one line per problem",
@@ -24,9 +27,15 @@ def build_parser() -> argparse.ArgumentParser:
     }
     for name, help_text in commands.items():
         cmd = sub.add_parser(name, help=help_text)
-        cmd.add_argument("--seeds", type=Path, default=SEEDS_DIR, help="folder of article .txt files (default: %(default)s)")
-        cmd.add_argument("--geodata", type=Path, default=GEODATA_DIR, help="folder of .geojson features (default: %(default)s)")
-        cmd.add_argument("--layers", type=Path, default=LAYERS_DIR, help="folder of layer .toml files (default: %(default)s)")
+        cmd.add_argument(
+            "--seeds", type=Path, default=SEEDS_DIR, help="folder of article .txt files (default: %(default)s)"
+        )
+        cmd.add_argument(
+            "--geodata", type=Path, default=GEODATA_DIR, help="folder of .geojson features (default: %(default)s)"
+        )
+        cmd.add_argument(
+            "--layers", type=Path, default=LAYERS_DIR, help="folder of layer .toml files (default: %(default)s)"
+        )
         if name != "validate":
             cmd.add_argument("--json", action="store_true", help="print JSON")
         if name == "excerpts":
@@ -43,20 +52,49 @@ def main(argv: list[str] | None = None) -> int:
         for problem in index.problems:
             print(problem, file=sys.stderr)
     if args.command == "features":
-        return _emit(features_geojson(index), args.json, lambda: [f"{f.feature_id}\t{f.name_zh}\t{f.category}" for f in index.features.values()])
+        return _emit(
+            features_geojson(index),
+            args.json,
+            lambda: [f"{f.feature_id}\t{f.name_zh}\t{f.category}" for f in index.features.values()],
+        )
     if args.command == "mentions":
-        rows = [{"article": m.article_id, "start": m.start, "end": m.end, "surface": m.surface, "feature_id": m.feature_id} for m in index.mentions]
-        return _emit(rows, args.json, lambda: [f"{r['article']}\t{r['start']}\t{r['end']}\t{r['feature_id']}\t{r['surface']!r}" for r in rows])
+        rows = [
+            {"article": m.article_id, "start": m.start, "end": m.end, "surface": m.surface, "feature_id": m.feature_id}
+            for m in index.mentions
+        ]
+        return _emit(
+            rows,
+            args.json,
+            lambda: [f"{r['article']}\t{r['start']}\t{r['end']}\t{r['feature_id']}\t{r['surface']!r}" for r in rows],
+        )
     if args.command == "excerpts":
         if args.feature_id not in index.features:
-            print(f"excerpts: no feature with id {args.feature_id!r}; run `python -m mapapp features` to list the ids", file=sys.stderr)
+            print(
+                f"excerpts: no feature with id {args.feature_id!r}; run `python -m mapapp features` to list the ids",
+                file=sys.stderr,
+            )
             return 2
         excerpts = index.excerpts.get(args.feature_id, ())
-        rows = [{"article": e.article_id, "text": e.text, "highlights": [list(h) for h in e.highlights]} for e in excerpts]
-        return _emit(rows, args.json, lambda: [f"[{e.article_id}{' caption' if e.kind == 'caption' else ''} ×{e.count}] {e.text}" for e in excerpts])
+        rows = [
+            {"article": e.article_id, "text": e.text, "highlights": [list(h) for h in e.highlights]} for e in excerpts
+        ]
+        return _emit(
+            rows,
+            args.json,
+            lambda: [
+                f"[{e.article_id}{' caption' if e.kind == 'caption' else ''} ×{e.count}] {e.text}" for e in excerpts
+            ],
+        )
     if args.command == "candidates":
-        rows = [{"surface": c.surface, "count": c.count, "articles": list(c.articles), "reason": c.reason} for c in find_candidates(index)]
-        return _emit(rows, args.json, lambda: [f"{r['count']:3d}  {r['surface']}  ({r['reason']}; {', '.join(r['articles'])})" for r in rows])
+        rows = [
+            {"surface": c.surface, "count": c.count, "articles": list(c.articles), "reason": c.reason}
+            for c in find_candidates(index)
+        ]
+        return _emit(
+            rows,
+            args.json,
+            lambda: [f"{r['count']:3d}  {r['surface']}  ({r['reason']}; {', '.join(r['articles'])})" for r in rows],
+        )
     return 2
 
 
@@ -65,7 +103,10 @@ def run_validate(index: MapIndex) -> int:
     for problem in index.problems:
         print(problem, file=sys.stdout if problem.severity == "error" else sys.stderr)
     if not errors:
-        print(f"ok: {len(index.articles)} articles, {len(index.features)} features, {len(index.layers)} layers, {len(index.mentions)} mentions", file=sys.stderr)
+        print(
+            f"ok: {len(index.articles)} articles, {len(index.features)} features, {len(index.layers)} layers, {len(index.mentions)} mentions",
+            file=sys.stderr,
+        )
     return 1 if errors else 0
 
 

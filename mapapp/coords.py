@@ -8,6 +8,7 @@ Gaode (AMap) and Tencent maps use GCJ-02, Baidu uses BD-09; the gazetteer stores
 Outside the GCJ-02 area (prcoords' rough bounding box of China) no datum shift applies and
 points are returned unchanged.
 """
+
 from __future__ import annotations
 
 from collections.abc import Callable
@@ -42,10 +43,7 @@ def wgs84_from_gcj02(lon: float, lat: float, *, precise: bool = True) -> LonLat:
     if not is_in_gcj02_area(lon, lat):
         return (lon, lat)
     gcj = prcoords.Coords(lat=lat, lon=lon)
-    if precise:
-        unshifted = prcoords.gcj_wgs_bored(gcj)
-    else:
-        unshifted = prcoords.gcj_wgs(gcj, check_china=False)
+    unshifted = prcoords.gcj_wgs_bored(gcj) if precise else prcoords.gcj_wgs(gcj, check_china=False)
     return (unshifted.lon, unshifted.lat)
 
 
@@ -69,9 +67,7 @@ def wgs84_geometry_from_gcj02(geometry: dict[str, Any]) -> dict[str, Any]:
     return _map_geometry(geometry, wgs84_from_gcj02)
 
 
-def _map_geometry(
-    geometry: dict[str, Any], convert: Callable[[float, float], LonLat]
-) -> dict[str, Any]:
+def _map_geometry(geometry: dict[str, Any], convert: Callable[[float, float], LonLat]) -> dict[str, Any]:
     if not isinstance(geometry, dict) or "type" not in geometry:
         raise ValueError(f"expected a GeoJSON geometry dict with a 'type', got {geometry!r:.80}")
     kind = geometry["type"]

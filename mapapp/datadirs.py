@@ -4,6 +4,7 @@
 working copy, a test's temporary folder), as `--seeds/--geodata/--layers` do for the CLI. A relative
 path is taken from the current directory, like any path given on a command line.
 """
+
 from __future__ import annotations
 
 from collections.abc import Mapping

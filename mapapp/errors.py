@@ -1,4 +1,5 @@
 """Error types. Each message says where, what was found and what was expected."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass

@@ -1,4 +1,5 @@
 """Frozen records that flow through the pipeline: articles, features, mentions, excerpts, layers."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field

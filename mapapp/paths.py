@@ -1,4 +1,5 @@
 """Where the project's data lives, resolved from this file (never from the cwd)."""
+
 from __future__ import annotations
 
 from pathlib import Path

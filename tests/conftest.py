@@ -1,4 +1,5 @@
 """Fixtures shared by the unit, AppTest and browser tests: hostile and broken data folders."""
+
 from __future__ import annotations
 
 import pytest

@@ -4,6 +4,7 @@
 markup, script, quotes, backticks and regex/format back-references; `make_broken_data` adds one of
 each kind of broken input to otherwise good data. Both return what the tests need to check.
 """
+
 from __future__ import annotations
 
 import copy
@@ -36,7 +37,11 @@ class DataFolders:
 
     def env(self) -> dict[str, str]:
         """The variables that point the app at these folders."""
-        return {"QZ_SEEDS_DIR": str(self.seeds_dir), "QZ_GEODATA_DIR": str(self.geodata_dir), "QZ_LAYERS_DIR": str(self.layers_dir)}
+        return {
+            "QZ_SEEDS_DIR": str(self.seeds_dir),
+            "QZ_GEODATA_DIR": str(self.geodata_dir),
+            "QZ_LAYERS_DIR": str(self.layers_dir),
+        }
 
     def cli_args(self) -> list[str]:
         return ["--seeds", str(self.seeds_dir), "--geodata", str(self.geodata_dir), "--layers", str(self.layers_dir)]
@@ -74,7 +79,10 @@ def _tiny_feature(folders: DataFolders, feature_id: str) -> dict:
 
 
 def write_features(path: Path, features: list[dict]) -> None:
-    path.write_text(json.dumps({"type": "FeatureCollection", "features": features}, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    path.write_text(
+        json.dumps({"type": "FeatureCollection", "features": features}, ensure_ascii=False, indent=1) + "\n",
+        encoding="utf-8",
+    )
 
 
 def make_hostile_data(root: Path) -> HostileData:
@@ -84,7 +92,9 @@ def make_hostile_data(root: Path) -> HostileData:
     alias = f"毒馆{SCRIPT}`\\1`"
     sentence = f"“浙BA”的新主场设在{name_zh}，也叫{alias}。"
     headline = f"标题{EVIL}"
-    (folders.seeds_dir / HOSTILE_ARTICLE).write_text(f"{headline}\n\n{sentence}\n\n{EVIL}又一段，没有地名。\n", encoding="utf-8")
+    (folders.seeds_dir / HOSTILE_ARTICLE).write_text(
+        f"{headline}\n\n{sentence}\n\n{EVIL}又一段，没有地名。\n", encoding="utf-8"
+    )
     with (folders.seeds_dir / "articles.toml").open("a", encoding="utf-8") as toml:
         toml.write(
             f'\n["{HOSTILE_ARTICLE}"]\nheadline = {json.dumps(headline, ensure_ascii=False)}\nsection = "专题"\n'
@@ -113,11 +123,21 @@ def make_hostile_data(root: Path) -> HostileData:
     sports = folders.layers_dir / "sports.toml"
     text = sports.read_text(encoding="utf-8")
     line = next(line for line in text.splitlines() if line.startswith("title_zh"))
-    sports.write_text(text.replace(line, f"title_zh = {json.dumps(layer_title_zh, ensure_ascii=False)}"), encoding="utf-8")
+    sports.write_text(
+        text.replace(line, f"title_zh = {json.dumps(layer_title_zh, ensure_ascii=False)}"), encoding="utf-8"
+    )
     return HostileData(
-        folders=folders, feature_id=HOSTILE_FEATURE_ID, name_zh=name_zh, name_en=name_en, alias=alias,
-        description=description, source_title=source_title, source_quote=source_quote, headline=headline,
-        layer_title_zh=layer_title_zh, sentence=sentence,
+        folders=folders,
+        feature_id=HOSTILE_FEATURE_ID,
+        name_zh=name_zh,
+        name_en=name_en,
+        alias=alias,
+        description=description,
+        source_title=source_title,
+        source_quote=source_quote,
+        headline=headline,
+        layer_title_zh=layer_title_zh,
+        sentence=sentence,
     )
 
 
@@ -154,7 +174,10 @@ def make_broken_data(root: Path) -> DataFolders:
     park["properties"].update(id="bowtie-park", name_zh="蝴蝶结公园", aliases=[])
     lon, lat = park["geometry"]["coordinates"]
     d = 0.01
-    park["geometry"] = {"type": "Polygon", "coordinates": [[[lon, lat], [lon + d, lat + d], [lon + d, lat], [lon, lat + d], [lon, lat]]]}
+    park["geometry"] = {
+        "type": "Polygon",
+        "coordinates": [[[lon, lat], [lon + d, lat + d], [lon + d, lat], [lon, lat + d], [lon, lat]]],
+    }
     swapped = _tiny_feature(folders, "qujiang-gymnasium")
     swapped["properties"].update(id="swapped-gym", name_zh="颠倒体育馆", aliases=[])
     swapped["geometry"]["coordinates"] = [lat, lon]

@@ -1,4 +1,5 @@
 """attributions: the credit lines the map shows, from geodata/sources/*.md."""
+
 from __future__ import annotations
 
 from mapapp.map import attributions

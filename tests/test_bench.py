@@ -2,12 +2,12 @@
 
 No app, no browser and no timing assertions here: the numbers themselves belong in BENCHMARKS.md.
 """
+
 from __future__ import annotations
 
 import subprocess
 import sys
 import tomllib
-from types import SimpleNamespace
 
 import pytest
 
@@ -29,8 +29,8 @@ from bench.report import (
 )
 from bench.server import rerun_profile
 from bench.session import url_category
-from mapapp.pipeline.corpus import load_corpus
 from mapapp.paths import ROOT_DIR
+from mapapp.pipeline.corpus import load_corpus
 
 TINY_SEEDS = ROOT_DIR / "tests" / "data" / "seeds"
 
@@ -59,7 +59,7 @@ def test_percentile_interpolates_between_closest_ranks(values, p, expected):
 def test_percentile_rejects_no_values_and_bad_p():
     with pytest.raises(ValueError, match="no values"):
         percentile([], 50)
-    with pytest.raises(ValueError, match="expected 0..100"):
+    with pytest.raises(ValueError, match=r"expected 0\.\.100"):
         percentile([1], 101)
 
 
@@ -114,7 +114,7 @@ def test_synthetic_corpus_of_the_tiny_test_seeds_reads_like_the_seeds(tmp_path):
 
 
 def test_synthetic_corpus_says_what_is_wrong(tmp_path):
-    with pytest.raises(ValueError, match="no .txt articles"):
+    with pytest.raises(ValueError, match=r"no \.txt articles"):
         build_synthetic_corpus(tmp_path, tmp_path / "out", 3)
     (tmp_path / "a.txt").write_text("x。", encoding="utf-8")
     with pytest.raises(ValueError, match="n_articles is 0; expected at least 1"):
@@ -135,7 +135,13 @@ def test_format_table():
 
 @pytest.mark.parametrize(
     ("value", "ms", "size"),
-    [(None, "—", "—"), (28.4, "28 ms", "28 B"), (1500, "1500 ms", "1.5 kB"), (12_345, "12.35 s", "12.3 kB"), (1_394_971, "1394.97 s", "1.39 MB")],
+    [
+        (None, "—", "—"),
+        (28.4, "28 ms", "28 B"),
+        (1500, "1500 ms", "1.5 kB"),
+        (12_345, "12.35 s", "12.3 kB"),
+        (1_394_971, "1394.97 s", "1.39 MB"),
+    ],
 )
 def test_format_ms_and_bytes(value, ms, size):
     assert format_ms(value) == ms
@@ -149,7 +155,11 @@ def test_budget_verdicts():
         Budget("absent", ("c", "d"), 1, "count"),
     )
     verdicts = budget_verdicts({"a": {"p95": 40.0}, "b": 1800.0}, budgets)
-    assert [(v["budget"], v["met"], v["times_over"]) for v in verdicts] == [("fast", True, None), ("slow", False, 3.0), ("absent", None, None)]
+    assert [(v["budget"], v["met"], v["times_over"]) for v in verdicts] == [
+        ("fast", True, None),
+        ("slow", False, 3.0),
+        ("absent", None, None),
+    ]
 
 
 def test_every_issue_budget_points_into_the_results():
@@ -176,11 +186,20 @@ def test_url_category(url, category):
 
 def test_rerun_profile_leaves_out_the_page_load_and_stopped_runs():
     def run(main, ended="finished", gc=(0, 0), **parts):
-        return {"main": main, "ended": ended, "gc_total_at_start": gc[0], "gc_total_at_end": gc[1], "gc": gc[1] - gc[0], **parts}
+        return {
+            "main": main,
+            "ended": ended,
+            "gc_total_at_start": gc[0],
+            "gc_total_at_end": gc[1],
+            "gc": gc[1] - gc[0],
+            **parts,
+        }
 
     runs = [
         run(5000, gc=(0, 400)),  # the first run: page load, index built
-        run(300, gc=(500, 502), st_folium=200, _component_func=20, build_overlay_groups=50),  # 100 ms collected after run 0
+        run(
+            300, gc=(500, 502), st_folium=200, _component_func=20, build_overlay_groups=50
+        ),  # 100 ms collected after run 0
         run(500, gc=(620, 630), st_folium=240, _component_func=40, build_overlay_groups=70),  # 118 ms after run 1
         run(900, "StopException", gc=(750, 750)),  # 120 ms after run 2
     ]
@@ -193,7 +212,11 @@ def test_rerun_profile_leaves_out_the_page_load_and_stopped_runs():
 
 def _results(large_panel_p50: float | None) -> dict:
     def run(articles: int, p50: float | None) -> dict:
-        return {"articles": articles, "timeout_ms": 30_000, "clicks": {"panel_complete_ms": {"p50": p50} if p50 else {"n": 0}, "ws_bytes_median": 1e6}}
+        return {
+            "articles": articles,
+            "timeout_ms": 30_000,
+            "clicks": {"panel_complete_ms": {"p50": p50} if p50 else {"n": 0}, "ws_bytes_median": 1e6},
+        }
 
     return {"profile5": run(5, 1000.0), "synthetic_small": run(100, 3000.0), "synthetic": run(1000, large_panel_p50)}
 
@@ -210,37 +233,93 @@ def test_scaling_ratio_and_lower_bound():
 def _clicks(panel_p50: float | None, *, popup: bool = True) -> dict:
     ms = {"n": 3, "p50": panel_p50, "p95": panel_p50, "max": panel_p50, "mean": panel_p50} if panel_p50 else {"n": 0}
     return {
-        "n": 3, "kinds": {"point": 1, "line": 1, "polygon": 1}, "timeouts": 0 if panel_p50 else 3, "skipped": [],
+        "n": 3,
+        "kinds": {"point": 1, "line": 1, "polygon": 1},
+        "timeouts": 0 if panel_p50 else 3,
+        "skipped": [],
         "popup_excerpt_ms": {"n": 3, "p50": 25.0, "p95": 48.0} if popup else {"n": 0},
-        "panel_first_ms": ms, "panel_complete_ms": ms, "value_sent_ms": {"p50": 266.0}, "last_byte_ms": {"p50": 900.0},
-        "reruns_mean": 1.2, "ws_bytes_median": 1_290_000,
+        "panel_first_ms": ms,
+        "panel_complete_ms": ms,
+        "value_sent_ms": {"p50": 266.0},
+        "last_byte_ms": {"p50": 900.0},
+        "reruns_mean": 1.2,
+        "ws_bytes_median": 1_290_000,
     }
 
 
 def _profiled(articles: int, panel_p50: float | None) -> dict:
     return {
-        "articles": articles, "timeout_ms": 30_000, "start_to_health_ms": 470.0, "open_first_after_start": {"map_visible_ms": 4200.0},
+        "articles": articles,
+        "timeout_ms": 30_000,
+        "start_to_health_ms": 470.0,
+        "open_first_after_start": {"map_visible_ms": 4200.0},
         "clicks": _clicks(panel_p50),
-        "rerun_profile_ms": {"runs": 3, "interrupted": 0, "main": 380.0, "build_overlay_groups": 3.0, "folium_render": 290.0, "_component_func": 12.0, "render_panel": 10.0},
+        "rerun_profile_ms": {
+            "runs": 3,
+            "interrupted": 0,
+            "main": 380.0,
+            "build_overlay_groups": 3.0,
+            "folium_render": 290.0,
+            "_component_func": 12.0,
+            "render_panel": 10.0,
+        },
     }
 
 
 def _full_results() -> dict:
-    opened = {"map_visible_ms": 2688.0, "bytes": {"beyond_streamlit": 1_350_000, "websocket": 1_240_000, "streamlit_bundle": 4_440_000, "total": 5_790_000}}
-    results = {
-        "date": "2026-11-22T01:35:15+00:00", "wall_s": 240.0, "load_average_at_start": [1.0, 1.0, 1.0], "load_average_at_end": [2.0, 1.0, 1.0],
-        "machine": {"nproc": 2, "cpu_model": "AMD EPYC", "ram_gib": 23.5, "platform": "Linux", "python": "3.11.7", "chromium": "156", "packages": {"streamlit": "1.67.0"}},
-        "app": {
-            "open_new_reader": opened, "open_first_after_start": {"map_visible_ms": 4831.0}, "open_repeat_visit": {"bytes": {"total": 1_290_000}},
-            "clicks": _clicks(1087.0),
-            "toggles": {"summary_ms": {"n": 2, "p50": 477.0}, "map_updated_ms": 1461.0, "view_moved": 0, "each": [{}, {}]},
-            "rss_after_start": 56e6, "rss_after_1_session": 197e6, "rss_after_10_sessions": 216e6,
+    opened = {
+        "map_visible_ms": 2688.0,
+        "bytes": {
+            "beyond_streamlit": 1_350_000,
+            "websocket": 1_240_000,
+            "streamlit_bundle": 4_440_000,
+            "total": 5_790_000,
         },
-        "baseline": {"open_new_reader": opened, "open_first_after_start": {"map_visible_ms": 4134.0}, "clicks": _clicks(821.0, popup=False),
-                     "rss_after_start": 56e6, "rss_after_1_session": 210e6},
-        "pipeline": {"index_seeds": {"seconds_ms": 654.0}, "index_synthetic_small": {"seconds_ms": 893.0, "articles": 100},
-                     "index_synthetic": {"seconds_ms": 3996.0, "articles": 1000}},
-        "profile5": _profiled(5, 1245.0), "synthetic_small": _profiled(100, 6092.0), "synthetic": _profiled(1000, None),
+    }
+    results = {
+        "date": "2026-11-22T01:35:15+00:00",
+        "wall_s": 240.0,
+        "load_average_at_start": [1.0, 1.0, 1.0],
+        "load_average_at_end": [2.0, 1.0, 1.0],
+        "machine": {
+            "nproc": 2,
+            "cpu_model": "AMD EPYC",
+            "ram_gib": 23.5,
+            "platform": "Linux",
+            "python": "3.11.7",
+            "chromium": "156",
+            "packages": {"streamlit": "1.67.0"},
+        },
+        "app": {
+            "open_new_reader": opened,
+            "open_first_after_start": {"map_visible_ms": 4831.0},
+            "open_repeat_visit": {"bytes": {"total": 1_290_000}},
+            "clicks": _clicks(1087.0),
+            "toggles": {
+                "summary_ms": {"n": 2, "p50": 477.0},
+                "map_updated_ms": 1461.0,
+                "view_moved": 0,
+                "each": [{}, {}],
+            },
+            "rss_after_start": 56e6,
+            "rss_after_1_session": 197e6,
+            "rss_after_10_sessions": 216e6,
+        },
+        "baseline": {
+            "open_new_reader": opened,
+            "open_first_after_start": {"map_visible_ms": 4134.0},
+            "clicks": _clicks(821.0, popup=False),
+            "rss_after_start": 56e6,
+            "rss_after_1_session": 210e6,
+        },
+        "pipeline": {
+            "index_seeds": {"seconds_ms": 654.0},
+            "index_synthetic_small": {"seconds_ms": 893.0, "articles": 100},
+            "index_synthetic": {"seconds_ms": 3996.0, "articles": 1000},
+        },
+        "profile5": _profiled(5, 1245.0),
+        "synthetic_small": _profiled(100, 6092.0),
+        "synthetic": _profiled(1000, None),
     }
     results["scaling"] = scaling(results)
     results["budgets"] = budget_verdicts(results)
@@ -253,7 +332,11 @@ def test_report_has_every_section_and_the_verdicts():
     assert "- machine: 2 CPUs (AMD EPYC), 23.5 GiB RAM, Linux" in report
     assert "| page open → map visible, new reader " in report and "| budget (issue 5) " in report
     rows = {row[0]: row for row in result_rows(results)}
-    assert rows["click → first excerpt visible, p50 (app: popup; baseline: side panel)"][1:4] == ["25 ms", "821 ms", "32.8×"]
+    assert rows["click → first excerpt visible, p50 (app: popup; baseline: side panel)"][1:4] == [
+        "25 ms",
+        "821 ms",
+        "32.8×",
+    ]
     assert rows["click → side panel complete, p50"][1:4] == ["1087 ms", "821 ms", "0.8×"]
     assert rows["build_map_index, 1,000 SYNTHETIC articles"][1] == "3996 ms"
     verdicts = {v["budget"].split(",")[0]: v["met"] for v in results["budgets"]}

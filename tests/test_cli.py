@@ -1,4 +1,5 @@
 """The CLI as a curator and CI use it: exit codes, one line per problem, golden JSON output."""
+
 from __future__ import annotations
 
 import json
@@ -15,7 +16,9 @@ TINY = ["--seeds", str(DATA / "seeds"), "--geodata", str(DATA / "geodata"), "--l
 
 
 def run(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "mapapp", *args], cwd=ROOT, capture_output=True, text=True, encoding="utf-8")
+    return subprocess.run(
+        [sys.executable, "-m", "mapapp", *args], cwd=ROOT, capture_output=True, text=True, encoding="utf-8"
+    )
 
 
 @pytest.mark.parametrize(
@@ -24,7 +27,10 @@ def run(*args: str) -> subprocess.CompletedProcess:
         ("mentions.json", ["mentions", "--json"]),
         ("excerpts-dalu-zhang-zone.json", ["excerpts", "dalu-zhang-zone", "--json"]),
         ("excerpts-quzhou-city.json", ["excerpts", "quzhou-city", "--json"]),
-        ("excerpts-qujiang-administrative-service-centre.json", ["excerpts", "qujiang-administrative-service-centre", "--json"]),
+        (
+            "excerpts-qujiang-administrative-service-centre.json",
+            ["excerpts", "qujiang-administrative-service-centre", "--json"],
+        ),
     ],
 )
 def test_output_matches_reviewed_golden_file(golden: str, args: list[str]):
@@ -73,7 +79,9 @@ def test_validate_reports_each_problem_on_its_own_line(tmp_path: Path):
     features = json.loads((geodata / "subset.geojson").read_text(encoding="utf-8"))["features"]
     dup = next(f for f in features if f["properties"]["id"] == "kangao-zone")
     dup["properties"]["aliases"] = []
-    (geodata / "zz.geojson").write_text(json.dumps({"type": "FeatureCollection", "features": [dup]}, ensure_ascii=False), encoding="utf-8")
+    (geodata / "zz.geojson").write_text(
+        json.dumps({"type": "FeatureCollection", "features": [dup]}, ensure_ascii=False), encoding="utf-8"
+    )
     result = run("validate", "--seeds", str(seeds), "--geodata", str(geodata), "--layers", str(DATA / "layers"))
     assert result.returncode == 1
     lines = result.stdout.splitlines()
@@ -87,7 +95,16 @@ def test_candidates_lists_uncovered_place_like_names(tmp_path: Path):
     seeds = tmp_path / "seeds"
     shutil.copytree(DATA / "seeds", seeds)
     (seeds / "t3.txt").write_text("游客来到江郎山景区和廿八都古镇。", encoding="utf-8")
-    result = run("candidates", "--json", "--seeds", str(seeds), "--geodata", str(DATA / "geodata"), "--layers", str(DATA / "layers"))
+    result = run(
+        "candidates",
+        "--json",
+        "--seeds",
+        str(seeds),
+        "--geodata",
+        str(DATA / "geodata"),
+        "--layers",
+        str(DATA / "layers"),
+    )
     assert result.returncode == 0
     surfaces = [row["surface"] for row in json.loads(result.stdout)]
     assert any("江郎山" in s for s in surfaces)

@@ -1,4 +1,5 @@
 """Tests for mapapp.coords: WGS-84 <-> GCJ-02 / BD-09 against published reference values."""
+
 from __future__ import annotations
 
 import copy
@@ -116,7 +117,7 @@ def test_geometry_conversion_shifts_every_coordinate_and_keeps_the_input():
     shifted = gcj02_geometry_from_wgs84(polygon)
     assert polygon == before
     assert shifted["type"] == "Polygon"
-    for original, moved in zip(polygon["coordinates"][0], shifted["coordinates"][0]):
+    for original, moved in zip(polygon["coordinates"][0], shifted["coordinates"][0], strict=True):
         assert tuple(moved) == pytest.approx(gcj02_from_wgs84(*original))
         assert 300 < metres_between(tuple(original), tuple(moved)) < 900
 
@@ -139,9 +140,7 @@ def test_geometry_conversion_handles_every_geojson_type():
     point = shifted["geometries"][0]["coordinates"]
     assert point[2] == 60.0  # altitude kept
     assert tuple(point[:2]) == pytest.approx(gcj02_from_wgs84(118.8593, 28.9702))
-    assert shifted["geometries"][4]["coordinates"][0][0][1] == pytest.approx(
-        list(gcj02_from_wgs84(118.9, 28.9))
-    )
+    assert shifted["geometries"][4]["coordinates"][0][0][1] == pytest.approx(list(gcj02_from_wgs84(118.9, 28.9)))
     back = wgs84_geometry_from_gcj02(shifted)
     assert back["geometries"][2]["coordinates"][1] == pytest.approx([118.9, 29.0], abs=1e-8)
 

@@ -1,12 +1,13 @@
 """Reading seeds: sentences with offsets, layout breaks repaired, captions, bad files."""
+
 from __future__ import annotations
 
 from pathlib import Path
 
 import pytest
 
-from mapapp.pipeline.corpus import build_sentences, display_text, load_corpus, read_seed_text
 from mapapp.models import Sentence
+from mapapp.pipeline.corpus import build_sentences, display_text, load_corpus, read_seed_text
 
 DATA = Path(__file__).parent / "data"
 
@@ -36,7 +37,11 @@ def test_caption_dropped_into_a_sentence_is_its_own_caption():
 
 def test_short_heading_is_not_glued_to_the_next_paragraph():
     text = "枢纽之区\n\n立体交通织就多式联运网\n\n2026年新年伊始,货船启航。"
-    assert _shown(text) == [("heading", "枢纽之区"), ("heading", "立体交通织就多式联运网"), ("body", "2026年新年伊始,货船启航。")]
+    assert _shown(text) == [
+        ("heading", "枢纽之区"),
+        ("heading", "立体交通织就多式联运网"),
+        ("body", "2026年新年伊始,货船启航。"),
+    ]
 
 
 def test_full_width_punctuation_splits_sentences():
@@ -104,4 +109,6 @@ def test_malformed_articles_toml_is_reported(tmp_path: Path):
     (tmp_path / "articles.toml").write_text('["a.txt"\nheadline = ', encoding="utf-8")
     corpus = load_corpus(tmp_path)
     assert [a.article_id for a in corpus.articles] == ["a.txt"]
-    assert any(p.file == "articles.toml" and p.field == "toml" and "not valid TOML" in p.message for p in corpus.problems)
+    assert any(
+        p.file == "articles.toml" and p.field == "toml" and "not valid TOML" in p.message for p in corpus.problems
+    )

@@ -1,12 +1,13 @@
 """The excerpt index: whole sentences, highlights, captions, repeats merged."""
+
 from __future__ import annotations
 
 from pathlib import Path
 
 import pytest
 
-from mapapp.pipeline.index import build_map_index
 from mapapp.paths import GEODATA_DIR, LAYERS_DIR, SEEDS_DIR
+from mapapp.pipeline.index import build_map_index
 
 DATA = Path(__file__).parent / "data"
 

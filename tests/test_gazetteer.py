@@ -1,4 +1,5 @@
 """Gazetteer checks: every bad feature is named by file, id and field; the rest is served."""
+
 from __future__ import annotations
 
 import copy
@@ -26,7 +27,9 @@ def _features(geodata: Path) -> list[dict]:
 
 
 def _write(geodata: Path, name: str, features: list[dict]) -> None:
-    (geodata / name).write_text(json.dumps({"type": "FeatureCollection", "features": features}, ensure_ascii=False), encoding="utf-8")
+    (geodata / name).write_text(
+        json.dumps({"type": "FeatureCollection", "features": features}, ensure_ascii=False), encoding="utf-8"
+    )
 
 
 def _load(geodata: Path):
@@ -89,7 +92,9 @@ def test_duplicate_id_is_caught(geodata: Path):
 
 def test_unknown_category_and_layer_and_bad_precision_are_all_reported(geodata: Path):
     gym = _by_id(_features(geodata), "qujiang-gymnasium")
-    gym["properties"].update(id="bad-props", name_zh="坏属性", aliases=[], category="stadium", layer="nowhere", precision_m=-5)
+    gym["properties"].update(
+        id="bad-props", name_zh="坏属性", aliases=[], category="stadium", layer="nowhere", precision_m=-5
+    )
     _write(geodata, "bad.geojson", [gym])
     fields = {p.field: p.message for p in _load(geodata).problems if p.item == "bad-props"}
     assert "stadium" in fields["category"] and "expected one of" in fields["category"]
@@ -112,7 +117,10 @@ def test_malformed_geojson_and_invalid_geometry(geodata: Path):
     lon, lat = bowtie["geometry"]["coordinates"]
     bowtie["properties"].update(id="bowtie", name_zh="自交", aliases=[])
     d = 0.01
-    bowtie["geometry"] = {"type": "Polygon", "coordinates": [[[lon, lat], [lon + d, lat + d], [lon + d, lat], [lon, lat + d], [lon, lat]]]}
+    bowtie["geometry"] = {
+        "type": "Polygon",
+        "coordinates": [[[lon, lat], [lon + d, lat + d], [lon + d, lat], [lon, lat + d], [lon, lat]]],
+    }
     _write(geodata, "bad.geojson", [bowtie])
     problems = _load(geodata).problems
     assert any(p.file == "broken.geojson" and "not valid JSON" in p.message for p in problems)
@@ -130,7 +138,8 @@ def test_layer_that_selects_nothing_is_reported(tmp_path: Path, geodata: Path):
     layers_dir = tmp_path / "layers"
     shutil.copytree(DATA / "layers", layers_dir)
     (layers_dir / "air.toml").write_text(
-        'id = "air"\ntitle_zh = "航空"\ntitle_en = "Air"\ngroup = "transport"\ncategories = ["airport"]\n', encoding="utf-8"
+        'id = "air"\ntitle_zh = "航空"\ntitle_en = "Air"\ngroup = "transport"\ncategories = ["airport"]\n',
+        encoding="utf-8",
     )
     layers, problems = load_layers(layers_dir)
     assert problems == ()
@@ -140,7 +149,9 @@ def test_layer_that_selects_nothing_is_reported(tmp_path: Path, geodata: Path):
 
 def test_malformed_layer_toml_and_unknown_category(tmp_path: Path):
     (tmp_path / "a.toml").write_text('id = "a"\ntitle_zh = ', encoding="utf-8")
-    (tmp_path / "b.toml").write_text('id = "b"\ntitle_zh = "乙"\ntitle_en = "B"\ngroup = "x"\ncategories = ["castle"]\n', encoding="utf-8")
+    (tmp_path / "b.toml").write_text(
+        'id = "b"\ntitle_zh = "乙"\ntitle_en = "B"\ngroup = "x"\ncategories = ["castle"]\n', encoding="utf-8"
+    )
     layers, problems = load_layers(tmp_path)
     assert layers == ()
     assert any(p.file == "a.toml" and p.field == "toml" for p in problems)

@@ -3,6 +3,7 @@ and every HTML fragment made from the data is escaped.
 
 The browser tests (tests/browser/test_hardening_browser.py) check the same data in the real page.
 """
+
 from __future__ import annotations
 
 import html
@@ -15,11 +16,11 @@ from html.parser import HTMLParser
 import pytest
 from datafactory import BROKEN_EXPECTED, EVIL, HUGE_ARTICLE_BYTES, SCRIPT
 
-from mapapp.map import mapview
 from mapapp.app import panel
+from mapapp.map import mapview
+from mapapp.paths import ROOT_DIR
 from mapapp.pipeline.corpus import MAX_SEED_BYTES, read_seed_text
 from mapapp.pipeline.index import build_map_index
-from mapapp.paths import ROOT_DIR
 
 # The only markup the app itself writes into panel and popup HTML.
 OWN_TAGS = {"div", "span", "b", "br", "p", "mark", "a", "ul", "li", "details", "summary", "code", "blockquote"}
@@ -49,7 +50,9 @@ def live_markup(fragment: str) -> list[str]:
 
 
 def run_cli(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "mapapp", *args], cwd=ROOT_DIR, capture_output=True, text=True, encoding="utf-8")
+    return subprocess.run(
+        [sys.executable, "-m", "mapapp", *args], cwd=ROOT_DIR, capture_output=True, text=True, encoding="utf-8"
+    )
 
 
 # --- broken input ------------------------------------------------------------------------------
@@ -96,7 +99,10 @@ def test_seed_size_limit_refuses_a_5_mb_article_and_takes_one_at_the_limit(tmp_p
     huge.write_bytes(b"a" * HUGE_ARTICLE_BYTES)
     text, [problem] = read_seed_text(huge)
     assert text is None
-    assert str(problem) == f"huge.txt: size: is {HUGE_ARTICLE_BYTES:,} bytes; expected at most {MAX_SEED_BYTES:,} (split very long articles)"
+    assert (
+        str(problem)
+        == f"huge.txt: size: is {HUGE_ARTICLE_BYTES:,} bytes; expected at most {MAX_SEED_BYTES:,} (split very long articles)"
+    )
     at_limit = tmp_path / "at_limit.txt"
     at_limit.write_bytes("衢".encode() * (MAX_SEED_BYTES // 3))
     text, problems = read_seed_text(at_limit)
@@ -128,7 +134,9 @@ def test_every_html_fragment_from_hostile_data_is_escaped(hostile_index, hostile
         "card": panel.html_from_feature_card(feature, "zh"),
         "sources": panel.html_from_sources(feature, "zh"),
         "excerpts": panel.html_from_article_excerpts(excerpts, "zh"),
-        "reader": panel.html_from_article(article, mentions, selected_feature_id=feature.feature_id, link_for=lambda fid: f"?feature={fid}"),
+        "reader": panel.html_from_article(
+            article, mentions, selected_feature_id=feature.feature_id, link_for=lambda fid: f"?feature={fid}"
+        ),
         "popup zh": mapview.popup_html(feature, excerpts, "zh"),
         "popup en": mapview.popup_html(feature, excerpts, "en"),
     }

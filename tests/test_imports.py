@@ -3,6 +3,7 @@
 Each module is imported in a fresh interpreter (so one test's imports cannot hide another's), and its
 own `import` statements are read from the source (so an import that only a function makes counts too).
 """
+
 from __future__ import annotations
 
 import ast

@@ -1,4 +1,5 @@
 """The in-map layer switch: what it lists, and how its report in st_folium's value is read."""
+
 from __future__ import annotations
 
 import json
@@ -19,14 +20,22 @@ def test_spec_lists_transport_first_then_base_then_the_rest_in_the_readers_langu
     spec = switch_spec(LAYERS, "en")
     assert spec["title"] == "Layers"
     assert [group["title"] for group in spec["groups"]] == ["Transport", "Base", "Society"]
-    assert [layer["id"] for group in spec["groups"] for layer in group["layers"]] == ["rail", "roads", "districts", "sports"]
+    assert [layer["id"] for group in spec["groups"] for layer in group["layers"]] == [
+        "rail",
+        "roads",
+        "districts",
+        "sports",
+    ]
     assert spec["groups"][0]["layers"][0] == {"id": "rail", "title": "Rail", "color": "#c0392b"}
     assert spec["groups"][0]["layers"][1]["color"] == "#666"  # a layer without a colour gets a neutral swatch
 
 
 def test_spec_leaves_out_layers_that_draw_nothing_and_empty_groups():
     spec = switch_spec(LAYERS, "zh", drawn_layer_ids={"rail", "districts"})
-    assert [(g["title"], [layer["title"] for layer in g["layers"]]) for g in spec["groups"]] == [("交通", ["铁路"]), ("基础", ["区县界"])]
+    assert [(g["title"], [layer["title"] for layer in g["layers"]]) for g in spec["groups"]] == [
+        ("交通", ["铁路"]),
+        ("基础", ["区县界"]),
+    ]
 
 
 def test_reported_layers_are_read_in_layer_order_and_unknown_ids_dropped():
@@ -39,9 +48,15 @@ def test_all_layers_off_is_a_report_not_a_missing_one():
 
 
 def test_no_report_from_the_switch_gives_none():
-    for value in (None, {}, {"selected_layers": None}, {"selected_layers": []},
-                  {"selected_layers": [{"name": "rail", "url": "https://wms.example/"}]},  # a WMS layer, not ours
-                  {"selected_layers": [{"name": 3, "url": SWITCH_TAG}]}, "rail"):
+    for value in (
+        None,
+        {},
+        {"selected_layers": None},
+        {"selected_layers": []},
+        {"selected_layers": [{"name": "rail", "url": "https://wms.example/"}]},  # a WMS layer, not ours
+        {"selected_layers": [{"name": 3, "url": SWITCH_TAG}]},
+        "rail",
+    ):
         assert layer_ids_from_map_value(value, KNOWN) is None, value
 
 

@@ -3,6 +3,7 @@
 The full run is `python -m bench.loadtest --seconds 60 --sessions 20`; here it lasts
 QZ_LOADTEST_SECONDS (default 12) so that CI stays quick. Timings are printed, not asserted.
 """
+
 from __future__ import annotations
 
 import json
@@ -83,14 +84,26 @@ def test_report_is_ok_only_with_selections_and_memory_under_the_limit():
 
 def test_20_sessions_select_their_own_places_with_no_error_or_leak(tmp_path):
     out = tmp_path / "load.json"
-    command = [sys.executable, "-m", "bench.loadtest", "--sessions", str(SESSIONS), "--seconds", str(SECONDS), "--json", str(out)]
+    command = [
+        sys.executable,
+        "-m",
+        "bench.loadtest",
+        "--sessions",
+        str(SESSIONS),
+        "--seconds",
+        str(SECONDS),
+        "--json",
+        str(out),
+    ]
     result = subprocess.run(command, cwd=ROOT_DIR, capture_output=True, text=True, encoding="utf-8", timeout=600)
     print(result.stdout)  # the latency table, for the CI log
     summary = json.loads(out.read_text(encoding="utf-8"))
     assert summary["errors"] == [] and summary["leaks"] == [], result.stdout
     assert summary["actions"]["open"]["count"] == SESSIONS
     # every session finishes the action it started before time ran out; half start with each kind
-    assert summary["actions"]["click"]["count"] >= SESSIONS // 2 and summary["actions"]["search"]["count"] >= SESSIONS // 2
+    assert (
+        summary["actions"]["click"]["count"] >= SESSIONS // 2 and summary["actions"]["search"]["count"] >= SESSIONS // 2
+    )
     rss = summary["rss_mb"]
     assert rss["peak"] <= rss["limit"] and rss["after_close"] <= rss["peak"]
     assert result.returncode == 0 and summary["ok"]

@@ -1,4 +1,5 @@
 """mapview: coordinates, styles, escaping, self-contained assets (with small fake features)."""
+
 from __future__ import annotations
 
 import json
@@ -10,45 +11,139 @@ from mapapp.map import displayshapes, maplayers, mapstyles, mapview, markup, vie
 from mapapp.map.assets import LeafletUrls
 from mapapp.models import Excerpt, Feature, LayerSpec, Source
 
-LEAFLET = LeafletUrls(js="../../app/static/vendor/leaflet-1.9.3/leaflet.js", css="../../app/static/vendor/leaflet-1.9.3/leaflet.css", image_path="../../app/static/vendor/leaflet-1.9.3/images/")
+LEAFLET = LeafletUrls(
+    js="../../app/static/vendor/leaflet-1.9.3/leaflet.js",
+    css="../../app/static/vendor/leaflet-1.9.3/leaflet.css",
+    image_path="../../app/static/vendor/leaflet-1.9.3/images/",
+)
 EVIL = '<script>window.qzPwned = 1</script><img src=x onerror="window.qzPwned = 2">'
 
 
-def make_feature(feature_id, name_zh, category, layer_id, geometry, *, basis="exact", status="operating", precision_m=50):
+def make_feature(
+    feature_id, name_zh, category, layer_id, geometry, *, basis="exact", status="operating", precision_m=50
+):
     return Feature(
-        feature_id=feature_id, name_zh=name_zh, name_en=feature_id.replace("-", " ").title(), aliases=(),
-        category=category, layer_id=layer_id, status=status, precision_m=precision_m, location_basis=basis,
-        external=False, sources=(Source("test", "tests/test_mapview.py", "made up"),), description="",
-        geometry=geometry, properties={},
+        feature_id=feature_id,
+        name_zh=name_zh,
+        name_en=feature_id.replace("-", " ").title(),
+        aliases=(),
+        category=category,
+        layer_id=layer_id,
+        status=status,
+        precision_m=precision_m,
+        location_basis=basis,
+        external=False,
+        sources=(Source("test", "tests/test_mapview.py", "made up"),),
+        description="",
+        geometry=geometry,
+        properties={},
     )
 
 
 def box(west, south, east, north):
-    return {"type": "Polygon", "coordinates": [[[west, south], [east, south], [east, north], [west, north], [west, south]]]}
+    return {
+        "type": "Polygon",
+        "coordinates": [[[west, south], [east, south], [east, north], [west, north], [west, south]]],
+    }
 
 
-RAIL = make_feature("hangqu-hsr", "杭衢高铁", "rail_line", "rail", {"type": "LineString", "coordinates": [[118.80, 28.90], [119.20, 29.30]]}, status="under_construction")
-SCHEMATIC = make_feature("container-route", "集装箱航线", "shipping_route", "routes", {"type": "LineString", "coordinates": [[118.9, 28.9], [121.8, 29.9]]}, basis="schematic")
-GYM = make_feature("qujiang-gym", "衢江区体育馆", "sports_venue", "sports", {"type": "Point", "coordinates": [118.95, 28.98]}, basis="address", precision_m=300)
-STATION = make_feature("quzhou-west", "衢州西站", "rail_station", "rail", {"type": "Point", "coordinates": [118.80, 28.95]})
+RAIL = make_feature(
+    "hangqu-hsr",
+    "杭衢高铁",
+    "rail_line",
+    "rail",
+    {"type": "LineString", "coordinates": [[118.80, 28.90], [119.20, 29.30]]},
+    status="under_construction",
+)
+SCHEMATIC = make_feature(
+    "container-route",
+    "集装箱航线",
+    "shipping_route",
+    "routes",
+    {"type": "LineString", "coordinates": [[118.9, 28.9], [121.8, 29.9]]},
+    basis="schematic",
+)
+GYM = make_feature(
+    "qujiang-gym",
+    "衢江区体育馆",
+    "sports_venue",
+    "sports",
+    {"type": "Point", "coordinates": [118.95, 28.98]},
+    basis="address",
+    precision_m=300,
+)
+STATION = make_feature(
+    "quzhou-west", "衢州西站", "rail_station", "rail", {"type": "Point", "coordinates": [118.80, 28.95]}
+)
 DISTRICT = make_feature("qujiang-district", "衢江区", "admin_area", "admin", box(118.9, 28.8, 119.2, 29.1))
 PREFECTURE = make_feature("quzhou", "衢州市", "admin_area", "admin", box(118.0, 28.2, 119.5, 29.5))
-TOWN = make_feature("gaojia-town", "高家镇", "admin_area", "admin", {"type": "Point", "coordinates": [119.0, 29.0]}, basis="area", precision_m=3000)
+TOWN = make_feature(
+    "gaojia-town",
+    "高家镇",
+    "admin_area",
+    "admin",
+    {"type": "Point", "coordinates": [119.0, 29.0]},
+    basis="area",
+    precision_m=3000,
+)
 FEATURES = [RAIL, SCHEMATIC, GYM, STATION, DISTRICT, PREFECTURE, TOWN]
 SPECS = (
-    LayerSpec("admin", "行政区划", "Administrative areas", "base", ("admin_area", "new_town"), True, 10, {"color": "#555555", "weight": 1.5, "fill_opacity": 0.04}),
-    LayerSpec("rail", "铁路", "Rail", "transport", ("rail_line", "rail_station"), True, 20, {"color": "#c0392b", "weight": 3.5, "radius": 6}),
-    LayerSpec("routes", "远程线路", "Routes", "transport", ("shipping_route",), False, 60, {"color": "#16a085", "dash": "8 6"}),
-    LayerSpec("sports", "体育场馆", "Sports venues", "society", ("sports_venue",), True, 80, {"color": "#27ae60", "radius": 7}),
+    LayerSpec(
+        "admin",
+        "行政区划",
+        "Administrative areas",
+        "base",
+        ("admin_area", "new_town"),
+        True,
+        10,
+        {"color": "#555555", "weight": 1.5, "fill_opacity": 0.04},
+    ),
+    LayerSpec(
+        "rail",
+        "铁路",
+        "Rail",
+        "transport",
+        ("rail_line", "rail_station"),
+        True,
+        20,
+        {"color": "#c0392b", "weight": 3.5, "radius": 6},
+    ),
+    LayerSpec(
+        "routes", "远程线路", "Routes", "transport", ("shipping_route",), False, 60, {"color": "#16a085", "dash": "8 6"}
+    ),
+    LayerSpec(
+        "sports", "体育场馆", "Sports venues", "society", ("sports_venue",), True, 80, {"color": "#27ae60", "radius": 7}
+    ),
 )
 LAYERS = maplayers.map_layers_from_specs(SPECS)
 GYM_SENTENCE = "“浙BA”衢州市联队的主场设在衢州市衢江区体育馆" + EVIL + "。"
 GYM_AT = GYM_SENTENCE.index("衢江区体育馆")
 EXCERPTS = {
     "qujiang-gym": (
-        Excerpt("qujiang-gym", "003.txt", "推动经济高质量发展" + EVIL, "2025-11-20", "body",
-                GYM_SENTENCE, ((GYM_AT, GYM_AT + 6),), 1, 0, 30),
-        Excerpt("qujiang-gym", "003.txt", "推动经济高质量发展", "2025-11-20", "caption", "衢江区体育馆", ((0, 6),), 2, 40, 46),
+        Excerpt(
+            "qujiang-gym",
+            "003.txt",
+            "推动经济高质量发展" + EVIL,
+            "2025-11-20",
+            "body",
+            GYM_SENTENCE,
+            ((GYM_AT, GYM_AT + 6),),
+            1,
+            0,
+            30,
+        ),
+        Excerpt(
+            "qujiang-gym",
+            "003.txt",
+            "推动经济高质量发展",
+            "2025-11-20",
+            "caption",
+            "衢江区体育馆",
+            ((0, 6),),
+            2,
+            40,
+            46,
+        ),
     ),
 }
 
@@ -70,7 +165,15 @@ def all_features(page: str) -> list[dict]:
 
 def build(visible=None, **kwargs):
     visible = visible if visible is not None else [layer.layer_id for layer in LAYERS]
-    return mapview.build_overlay_groups(LAYERS, FEATURES, visible_layer_ids=visible, excerpts=EXCERPTS, lang=kwargs.pop("lang", "zh"), basemap=kwargs.pop("basemap", "osm"), **kwargs)
+    return mapview.build_overlay_groups(
+        LAYERS,
+        FEATURES,
+        visible_layer_ids=visible,
+        excerpts=EXCERPTS,
+        lang=kwargs.pop("lang", "zh"),
+        basemap=kwargs.pop("basemap", "osm"),
+        **kwargs,
+    )
 
 
 def test_latlng_from_lonlat_flips_geojson_order():
@@ -135,11 +238,15 @@ def test_approximate_points_are_hollow_dots_whose_halo_shows_on_hover_only():
     assert set(halos) == {"qujiang-gym", "gaojia-town"}  # address and area; not the exact station
     assert sorted(halo["radius"] for halo in halos.values()) == [300, 3000]  # precision_m, in metres
     assert all(halo["fill"] and 0 < halo["fillOpacity"] < 0.3 and not halo["interactive"] for halo in halos.values())
-    assert 'L.circle(layer.getLatLng(), props.halo)' in page and 'layer.on("mouseout", hide)' in page
+    assert "L.circle(layer.getLatLng(), props.halo)" in page and 'layer.on("mouseout", hide)' in page
     icons = [json.loads(raw) for raw in re.findall(r"return (\{.*?\});", page) if "qz-point" in raw]
     hollow = [icon for icon in icons if "qz-approx" in icon["html"]]
-    assert len(hollow) == 2 and all("stroke-dasharray" in icon["html"] and 'fill="#fff"' in icon["html"] for icon in hollow)
-    assert len(icons) - len(hollow) == 1 and "qz-dot" in (set(map(str, icons)) - set(map(str, hollow))).pop()  # the station
+    assert len(hollow) == 2 and all(
+        "stroke-dasharray" in icon["html"] and 'fill="#fff"' in icon["html"] for icon in hollow
+    )
+    assert (
+        len(icons) - len(hollow) == 1 and "qz-dot" in (set(map(str, icons)) - set(map(str, hollow))).pop()
+    )  # the station
     assert props["quzhou-west"]["part"] == "shape" and "halo" not in props["quzhou-west"]
 
 
@@ -153,7 +260,9 @@ def test_the_selected_approximate_place_shows_its_halo_and_districts_stay_clicka
     _, plain = render(build(selected_feature=STATION)[-1:])
     assert "new L.circle(latlng, opts)" not in plain  # an exact place: a ring, no halo
     _, full = render(groups)
-    district_styles = [json.loads(raw) for raw in re.findall(r"return (\{.*?\});", full) if '"fillOpacity": 0.04' in raw]
+    district_styles = [
+        json.loads(raw) for raw in re.findall(r"return (\{.*?\});", full) if '"fillOpacity": 0.04' in raw
+    ]
     assert district_styles and all(style.get("interactive", True) for style in district_styles)
 
 
@@ -164,22 +273,44 @@ def test_layer_colours_must_be_plain_css_colours():
 
 
 def test_points_sharing_a_position_are_fanned_out_distinctly():
-    twins = [make_feature(f"venue-{i}", f"场馆{i}", "sports_venue", "sports", {"type": "Point", "coordinates": [118.9537, 28.9632]}, basis="area", precision_m=10000) for i in range(47)]
+    twins = [
+        make_feature(
+            f"venue-{i}",
+            f"场馆{i}",
+            "sports_venue",
+            "sports",
+            {"type": "Point", "coordinates": [118.9537, 28.9632]},
+            basis="area",
+            precision_m=10000,
+        )
+        for i in range(47)
+    ]
     offsets = mapstyles.point_offsets_px([*twins, STATION])
     assert offsets["quzhou-west"] == (0.0, 0.0)  # alone: no offset
     fanned = [offsets[f.feature_id] for f in twins]
     assert len(set(fanned)) == 47
-    nearest = min(((a[0] - b[0]) ** 2 + (a[1] - b[1]) ** 2) ** 0.5 for i, a in enumerate(fanned) for b in fanned[i + 1 :])
+    nearest = min(
+        ((a[0] - b[0]) ** 2 + (a[1] - b[1]) ** 2) ** 0.5 for i, a in enumerate(fanned) for b in fanned[i + 1 :]
+    )
     assert nearest >= 9  # dots (9 px wide) do not cover each other
     assert max((x * x + y * y) ** 0.5 for x, y in fanned) < 70
 
 
 def test_district_labels_only_innermost_and_escaped():
     evil_district = make_feature("evil", "<b>区</b>", "admin_area", "admin", box(118.3, 28.3, 118.5, 28.5))
-    groups = mapview.build_overlay_groups(LAYERS, [DISTRICT, PREFECTURE, evil_district], visible_layer_ids=["districts"], excerpts={}, lang="zh", basemap="osm")
+    groups = mapview.build_overlay_groups(
+        LAYERS,
+        [DISTRICT, PREFECTURE, evil_district],
+        visible_layer_ids=["districts"],
+        excerpts={},
+        lang="zh",
+        basemap="osm",
+    )
     _, page = render(groups)
     icons = [json.loads(raw) for raw in re.findall(r'"html": ("(?:[^"\\]|\\.)*")', page)]
-    assert sorted(icons) == sorted(['<div class="qz-label">衢江区</div>', '<div class="qz-label">&lt;b&gt;区&lt;/b&gt;</div>'])
+    assert sorted(icons) == sorted(
+        ['<div class="qz-label">衢江区</div>', '<div class="qz-label">&lt;b&gt;区&lt;/b&gt;</div>']
+    )
 
 
 def test_english_names_on_request():
@@ -234,7 +365,9 @@ def test_gaode_overlays_are_shifted_to_gcj02():
 def test_views_are_wgs84_in_the_url_and_gcj02_on_the_gaode_map():
     view = viewport.View(28.95, 118.80, 12)
     shifted = viewport.map_view_from_wgs84(view, basemap="gaode")
-    assert (shifted.lon, shifted.lat) == tuple(round(v, 6) for v in displayshapes.display_geometry(STATION.geometry, basemap="gaode")["coordinates"])
+    assert (shifted.lon, shifted.lat) == tuple(
+        round(v, 6) for v in displayshapes.display_geometry(STATION.geometry, basemap="gaode")["coordinates"]
+    )
     back = viewport.wgs84_view_from_map(shifted, basemap="gaode")
     assert back.lat == pytest.approx(view.lat, abs=1e-5) and back.lon == pytest.approx(view.lon, abs=1e-5)
     assert viewport.map_view_from_wgs84(view, basemap="osm") == view
@@ -261,7 +394,13 @@ def test_display_shapes_are_worked_out_once_and_give_the_same_map():
     shapes = displayshapes.build_display_shapes(FEATURES, basemap="osm")
     assert shapes.district_label_ids == {"qujiang-district"}  # the prefecture contains it: no label
     assert shapes.area["quzhou"] > shapes.area["qujiang-district"] > 0 == shapes.area["qujiang-gym"]
-    kwargs = {"visible_layer_ids": ["districts", "rail", "sports"], "excerpts": EXCERPTS, "lang": "zh", "basemap": "osm", "selected_feature": GYM}
+    kwargs = {
+        "visible_layer_ids": ["districts", "rail", "sports"],
+        "excerpts": EXCERPTS,
+        "lang": "zh",
+        "basemap": "osm",
+        "selected_feature": GYM,
+    }
     _, with_shapes = render(mapview.build_overlay_groups(LAYERS, FEATURES, shapes=shapes, **kwargs))
     _, without = render(mapview.build_overlay_groups(LAYERS, FEATURES, **kwargs))
     strip_ids = lambda text: re.sub(r"_[0-9a-f]{32}", "_ID", text)  # noqa: E731 - folium's random element ids

@@ -1,4 +1,5 @@
 """Mention finding on the tiny corpus (tests/data): the hard cases, each asserted by offsets."""
+
 from __future__ import annotations
 
 from pathlib import Path

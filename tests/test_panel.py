@@ -1,16 +1,28 @@
 """panel: the side panel's HTML and the texts handed to Streamlit's markdown widgets, all escaped."""
+
 from __future__ import annotations
 
 from mapapp.app import panel
-from mapapp.map.maplayers import layer_groups, map_layers_from_specs
-from mapapp.models import Article, Excerpt, Feature, LayerSpec, Mention, Source
 from mapapp.app.selection import SearchHit
 from mapapp.app.urlstate import UrlNotice
+from mapapp.map.maplayers import layer_groups, map_layers_from_specs
+from mapapp.models import Article, Excerpt, Feature, LayerSpec, Mention, Source
 
 GYM = Feature(
-    "gym", "衢江区体育馆", "Qujiang <Gym>", ("衢江主场",), "sports_venue", "sports", "operating", 10_000, "area", False,
+    "gym",
+    "衢江区体育馆",
+    "Qujiang <Gym>",
+    ("衢江主场",),
+    "sports_venue",
+    "sports",
+    "operating",
+    10_000,
+    "area",
+    False,
     (Source("百科 <b>", "https://example.org/?a=1&b=2", "引文 <i>"), Source("seed", "seeds/003.txt", "q")),
-    "Home court & more <script>", {"type": "Point", "coordinates": [118.95, 28.96]}, {},
+    "Home court & more <script>",
+    {"type": "Point", "coordinates": [118.95, 28.96]},
+    {},
 )
 
 
@@ -23,7 +35,10 @@ def test_feature_card_says_category_status_and_precision_in_the_reader_language(
 
 def test_sources_link_only_web_references():
     sources = panel.html_from_sources(GYM, "zh")
-    assert '<a href="https://example.org/?a=1&amp;b=2" target="_blank" rel="noopener noreferrer">百科 &lt;b&gt;</a>' in sources
+    assert (
+        '<a href="https://example.org/?a=1&amp;b=2" target="_blank" rel="noopener noreferrer">百科 &lt;b&gt;</a>'
+        in sources
+    )
     assert "seed <code>seeds/003.txt</code>" in sources and "引文 &lt;i&gt;" in sources
 
 
@@ -31,11 +46,19 @@ def test_reader_links_every_mention_and_marks_the_selected_place():
     text = "体育馆<b>在衢江区体育馆旁，衢江主场。"
     article = Article("003.txt", text, "标题", "专题", "", "2025", "", ())
     gym_at, home_at = text.index("衢江区体育馆"), text.index("衢江主场")
-    mentions = [Mention("003.txt", gym_at, gym_at + 6, "衢江区体育馆", "gym"), Mention("003.txt", home_at, home_at + 4, "衢江主场", "other")]
-    html = panel.html_from_article(article, mentions, selected_feature_id="gym", link_for=lambda fid: f"?feature={fid}&x=<1>")
+    mentions = [
+        Mention("003.txt", gym_at, gym_at + 6, "衢江区体育馆", "gym"),
+        Mention("003.txt", home_at, home_at + 4, "衢江主场", "other"),
+    ]
+    html = panel.html_from_article(
+        article, mentions, selected_feature_id="gym", link_for=lambda fid: f"?feature={fid}&x=<1>"
+    )
     assert html.startswith('<div class="qz-article">体育馆&lt;b&gt;在')
-    assert '<a class="qz-mention" href="?feature=gym&amp;x=&lt;1&gt;" target="_self"><mark class="qz-selected">衢江区体育馆</mark></a>' in html
-    assert '<mark>衢江主场</mark>' in html
+    assert (
+        '<a class="qz-mention" href="?feature=gym&amp;x=&lt;1&gt;" target="_self"><mark class="qz-selected">衢江区体育馆</mark></a>'
+        in html
+    )
+    assert "<mark>衢江主场</mark>" in html
 
 
 def test_excerpt_group_shows_headline_date_count_and_badges():
@@ -64,11 +87,16 @@ def test_markdown_list_keeps_each_line_literal():
 
 
 def test_layer_groups_put_transport_first_then_base():
-    layers = map_layers_from_specs([
-        LayerSpec("sports", "体育", "Sports", "society", ("sports_venue",), True, 80, {}),
-        LayerSpec("rail", "铁路", "Rail", "transport", ("rail_line",), True, 20, {}),
-        LayerSpec("commerce", "商业", "Commerce", "economy", ("commerce",), False, 90, {}),
-    ])
+    layers = map_layers_from_specs(
+        [
+            LayerSpec("sports", "体育", "Sports", "society", ("sports_venue",), True, 80, {}),
+            LayerSpec("rail", "铁路", "Rail", "transport", ("rail_line",), True, 20, {}),
+            LayerSpec("commerce", "商业", "Commerce", "economy", ("commerce",), False, 90, {}),
+        ]
+    )
     assert [(group, [layer.layer_id for layer in members]) for group, members in layer_groups(layers)] == [
-        ("transport", ["rail"]), ("base", ["districts"]), ("economy", ["commerce"]), ("society", ["sports"]),
+        ("transport", ["rail"]),
+        ("base", ["districts"]),
+        ("economy", ["commerce"]),
+        ("society", ["sports"]),
     ]

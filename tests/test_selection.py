@@ -1,9 +1,9 @@
 """selection: st_folium return values -> the clicked feature id; search."""
+
 from __future__ import annotations
 
 import pytest
 
-from mapapp.models import Excerpt, Feature, Source
 from mapapp.app.selection import (
     click_from_map_value,
     new_click,
@@ -11,6 +11,7 @@ from mapapp.app.selection import (
     view_from_map_value,
 )
 from mapapp.map.viewport import View
+from mapapp.models import Excerpt, Feature, Source
 
 # Return values of st_folium (streamlit-folium 0.27.4, returned_objects=RETURNED_OBJECTS) recorded
 # in headless Chromium from `window.__GLOBAL_DATA__.previous_data` in the map iframe after real mouse
@@ -23,38 +24,15 @@ RECORDED: dict[str, dict] = {
         "last_object_clicked_count": 0,
         "last_active_drawing": None,
         "zoom": 9,
-        "center": {
-            "lat": 28.94,
-            "lng": 118.87
-        }
+        "center": {"lat": 28.94, "lng": 118.87},
     },
     "click_line": {
-        "last_object_clicked": {
-            "lat": 29.676121784724305,
-            "lng": 119.53948974609376
-        },
+        "last_object_clicked": {"lat": 29.676121784724305, "lng": 119.53948974609376},
         "last_object_clicked_count": 3,
         "last_active_drawing": {
             "geometry": {
                 "type": "LineString",
-                "coordinates": [
-                    [
-                        120.2,
-                        30.266667
-                    ],
-                    [
-                        119.337,
-                        29.4896
-                    ],
-                    [
-                        119.186503,
-                        28.993523
-                    ],
-                    [
-                        118.8593,
-                        28.9702
-                    ]
-                ]
+                "coordinates": [[120.2, 30.266667], [119.337, 29.4896], [119.186503, 28.993523], [118.8593, 28.9702]],
             },
             "id": "hangqu-hsr|shape|0",
             "properties": {
@@ -62,78 +40,37 @@ RECORDED: dict[str, dict] = {
                 "label_html": "杭衢高速铁路",
                 "name": "杭衢高速铁路",
                 "part": "shape",
-                "popup_html": "<div class=\"qz-popup\"><b>杭衢高速铁路</b><div class=\"qz-popup-sub\">Hangzhou–Quzhou hig…"
+                "popup_html": '<div class="qz-popup"><b>杭衢高速铁路</b><div class="qz-popup-sub">Hangzhou–Quzhou hig…',
             },
-            "type": "Feature"
+            "type": "Feature",
         },
         "zoom": 9,
-        "center": {
-            "lat": 29.257648503615542,
-            "lng": 119.09729003906251
-        }
+        "center": {"lat": 29.257648503615542, "lng": 119.09729003906251},
     },
     "click_point": {
-        "last_object_clicked": {
-            "lat": 28.963194,
-            "lng": 118.95375
-        },
+        "last_object_clicked": {"lat": 28.963194, "lng": 118.95375},
         "last_object_clicked_count": 12,
         "last_active_drawing": {
-            "geometry": {
-                "type": "Point",
-                "coordinates": [
-                    118.95375,
-                    28.963194
-                ]
-            },
+            "geometry": {"type": "Point", "coordinates": [118.95375, 28.963194]},
             "id": "qujiang-gymnasium|dot|1",
             "properties": {
                 "id": "qujiang-gymnasium",
                 "label_html": "衢江区体育馆",
                 "name": "衢江区体育馆",
                 "part": "dot",
-                "popup_html": "<div class=\"qz-popup\"><b>衢江区体育馆</b><div class=\"qz-popup-sub\">Qujiang District Gy…"
+                "popup_html": '<div class="qz-popup"><b>衢江区体育馆</b><div class="qz-popup-sub">Qujiang District Gy…',
             },
-            "type": "Feature"
+            "type": "Feature",
         },
         "zoom": 9,
-        "center": {
-            "lat": 29.257648503615542,
-            "lng": 119.09729003906251
-        }
+        "center": {"lat": 29.257648503615542, "lng": 119.09729003906251},
     },
     "click_polygon": {
-        "last_object_clicked": {
-            "lat": 29.077775612552088,
-            "lng": 119.17419433593751
-        },
+        "last_object_clicked": {"lat": 29.077775612552088, "lng": 119.17419433593751},
         "last_active_drawing": {
             "geometry": {
                 "type": "Polygon",
-                "coordinates": [
-                    [
-                        [
-                            118.9,
-                            28.8
-                        ],
-                        [
-                            119.2,
-                            28.8
-                        ],
-                        [
-                            119.2,
-                            29.1
-                        ],
-                        [
-                            118.9,
-                            29.1
-                        ],
-                        [
-                            118.9,
-                            28.8
-                        ]
-                    ]
-                ]
+                "coordinates": [[[118.9, 28.8], [119.2, 28.8], [119.2, 29.1], [118.9, 29.1], [118.9, 28.8]]],
             },
             "id": "qujiang-district|shape|1",
             "properties": {
@@ -141,16 +78,13 @@ RECORDED: dict[str, dict] = {
                 "label_html": "衢江区",
                 "name": "衢江区",
                 "part": "shape",
-                "popup_html": "<div class=\"qz-popup\"><b>衢江区</b><div class=\"qz-popup-sub\">Qujiang District</div>…"
+                "popup_html": '<div class="qz-popup"><b>衢江区</b><div class="qz-popup-sub">Qujiang District</div>…',
             },
-            "type": "Feature"
+            "type": "Feature",
         },
         "zoom": 9,
-        "center": {
-            "lat": 28.94086176940557,
-            "lng": 118.86932373046875
-        }
-    }
+        "center": {"lat": 28.94086176940557, "lng": 118.86932373046875},
+    },
 }
 
 
@@ -162,7 +96,12 @@ def test_click_on_a_line_gives_its_id_property():
     click = click_from_map_value(recorded("click_line"))
     assert click is not None and click.feature_id == "hangqu-hsr"
     value = recorded("click_line")
-    assert click.signature == ("hangqu-hsr", value["last_object_clicked_count"], value["last_object_clicked"]["lat"], value["last_object_clicked"]["lng"])
+    assert click.signature == (
+        "hangqu-hsr",
+        value["last_object_clicked_count"],
+        value["last_object_clicked"]["lat"],
+        value["last_object_clicked"]["lng"],
+    )
 
 
 def test_click_on_a_point_gives_its_id_property():
@@ -180,11 +119,24 @@ def test_pan_without_click_gives_no_click():
 
 
 def test_the_tooltip_is_never_used():
-    value = {"last_active_drawing": {"properties": {"name": "衢江区体育馆"}}, "last_object_clicked_tooltip": "衢江区体育馆"}
+    value = {
+        "last_active_drawing": {"properties": {"name": "衢江区体育馆"}},
+        "last_object_clicked_tooltip": "衢江区体育馆",
+    }
     assert click_from_map_value(value) is None
 
 
-@pytest.mark.parametrize("value", [None, [], "x", {"last_active_drawing": None}, {"last_active_drawing": {"properties": {"id": 5}}}, {"last_active_drawing": {"properties": None}}])
+@pytest.mark.parametrize(
+    "value",
+    [
+        None,
+        [],
+        "x",
+        {"last_active_drawing": None},
+        {"last_active_drawing": {"properties": {"id": 5}}},
+        {"last_active_drawing": {"properties": None}},
+    ],
+)
 def test_garbage_gives_no_click(value):
     assert click_from_map_value(value) is None
 
@@ -221,8 +173,22 @@ def test_view_from_map_value():
 
 
 def _feature(feature_id, name_zh, name_en, aliases=()):
-    return Feature(feature_id, name_zh, name_en, tuple(aliases), "port_zone", "ports_waterways", "operating", 100, "exact", False,
-                   (Source("t", "r", "q"),), "", {"type": "Point", "coordinates": [118.9, 28.9]}, {})
+    return Feature(
+        feature_id,
+        name_zh,
+        name_en,
+        tuple(aliases),
+        "port_zone",
+        "ports_waterways",
+        "operating",
+        100,
+        "exact",
+        False,
+        (Source("t", "r", "q"),),
+        "",
+        {"type": "Point", "coordinates": [118.9, 28.9]},
+        {},
+    )
 
 
 FEATURES = {
@@ -233,7 +199,22 @@ FEATURES = {
         _feature("bonded", "衢州综合保税区", "Quzhou Comprehensive Bonded Zone", ["衢州综保区"]),
     ]
 }
-EXCERPTS = {"bonded": (Excerpt("bonded", "001.txt", "h", "2026-01-01", "body", "衢州综保区于2025年6月11日正式封关运作。", ((0, 5),), 1, 0, 10),)}
+EXCERPTS = {
+    "bonded": (
+        Excerpt(
+            "bonded",
+            "001.txt",
+            "h",
+            "2026-01-01",
+            "body",
+            "衢州综保区于2025年6月11日正式封关运作。",
+            ((0, 5),),
+            1,
+            0,
+            10,
+        ),
+    )
+}
 
 
 @pytest.mark.parametrize(
@@ -265,16 +246,30 @@ def _layers():
     from mapapp.map.maplayers import map_layers_from_specs
     from mapapp.models import LayerSpec
 
-    return map_layers_from_specs([
-        LayerSpec("rail", "铁路", "Rail", "transport", ("rail_line",), True, 20, {}),
-        LayerSpec("sports", "体育场馆", "Sports", "society", ("sports_venue",), False, 80, {}),
-    ])
+    return map_layers_from_specs(
+        [
+            LayerSpec("rail", "铁路", "Rail", "transport", ("rail_line",), True, 20, {}),
+            LayerSpec("sports", "体育场馆", "Sports", "society", ("sports_venue",), False, 80, {}),
+        ]
+    )
 
 
 def _gym() -> Feature:
     return Feature(
-        "gym", "衢江区体育馆", "Qujiang Gymnasium", (), "sports_venue", "sports", "operating", 10_000, "area", False,
-        (Source("t", "r", "q"),), "", {"type": "Point", "coordinates": [118.95, 28.96]}, {},
+        "gym",
+        "衢江区体育馆",
+        "Qujiang Gymnasium",
+        (),
+        "sports_venue",
+        "sports",
+        "operating",
+        10_000,
+        "area",
+        False,
+        (Source("t", "r", "q"),),
+        "",
+        {"type": "Point", "coordinates": [118.95, 28.96]},
+        {},
     )
 
 

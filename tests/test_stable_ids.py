@@ -1,4 +1,5 @@
 """The same map built twice renders to the same text, so Streamlit can re-use the map message."""
+
 from __future__ import annotations
 
 import pytest
@@ -6,8 +7,8 @@ from streamlit_folium import _get_feature_group_string, _get_map_string, get_ful
 
 from mapapp.map import mapview
 from mapapp.map.assets import leaflet_urls
-from mapapp.pipeline.index import build_map_index
 from mapapp.map.maplayers import map_layers_from_specs
+from mapapp.pipeline.index import build_map_index
 
 
 @pytest.fixture(scope="module")
@@ -20,8 +21,12 @@ def _render(index) -> tuple[str, str, str]:
     with mapview.stable_element_ids():
         base = mapview.build_base_map(basemap="osm", leaflet=leaflet_urls())
         groups = mapview.build_overlay_groups(
-            layers, index.features.values(), visible_layer_ids=[layer.layer_id for layer in layers],
-            excerpts=index.excerpts, lang="zh", basemap="osm",
+            layers,
+            index.features.values(),
+            visible_layer_ids=[layer.layer_id for layer in layers],
+            excerpts=index.excerpts,
+            lang="zh",
+            basemap="osm",
         )
     base.render()
     overlay = "".join(_get_feature_group_string(group, map=base, idx=n) for n, group in enumerate(groups))

@@ -3,6 +3,7 @@
 This test may import Streamlit (bench.streamproto may not): it builds real BackMsg/ForwardMsg
 objects and checks that what streamproto writes parses, and what it reads is what was written.
 """
+
 from __future__ import annotations
 
 import json
@@ -75,7 +76,11 @@ def test_rerun_message_parses_as_a_backmsg():
     value = sp.map_click_value("dalu-zhang-zone", 3, lat=28.9, lng=118.9, zoom=11)
     data = sp.rerun_message(
         "feature=a&lang=zh",
-        [sp.widget_json("$$ID-1-map", value), sp.widget_string("$$ID-2-w_search", "大路章"), sp.widget_trigger("$$ID-3-w_hit_x")],
+        [
+            sp.widget_json("$$ID-1-map", value),
+            sp.widget_string("$$ID-2-w_search", "大路章"),
+            sp.widget_trigger("$$ID-3-w_hit_x"),
+        ],
     )
     message = BackMsg()
     message.ParseFromString(data)
@@ -96,12 +101,39 @@ def _forward(build) -> bytes:
 def test_run_result_reads_what_a_reader_sees():
     result = sp.RunResult()
     result.read(_forward(lambda m: setattr(m.page_info_changed, "query_string", "feature=gym&lang=zh")))
-    result.read(_forward(lambda m: (setattr(m.delta.new_element.heading, "tag", "h1"), setattr(m.delta.new_element.heading, "body", "衢州新闻地图"))))
-    result.read(_forward(lambda m: (setattr(m.delta.new_element.heading, "tag", "h2"), setattr(m.delta.new_element.heading, "body", r"衢江区体育馆\(新\)"))))
-    result.read(_forward(lambda m: (setattr(m.delta.new_element.component_instance, "id", "$$ID-abc"),
-                                    setattr(m.delta.new_element.component_instance, "component_name", sp.MAP_COMPONENT_NAME))))
+    result.read(
+        _forward(
+            lambda m: (
+                setattr(m.delta.new_element.heading, "tag", "h1"),
+                setattr(m.delta.new_element.heading, "body", "衢州新闻地图"),
+            )
+        )
+    )
+    result.read(
+        _forward(
+            lambda m: (
+                setattr(m.delta.new_element.heading, "tag", "h2"),
+                setattr(m.delta.new_element.heading, "body", r"衢江区体育馆\(新\)"),
+            )
+        )
+    )
+    result.read(
+        _forward(
+            lambda m: (
+                setattr(m.delta.new_element.component_instance, "id", "$$ID-abc"),
+                setattr(m.delta.new_element.component_instance, "component_name", sp.MAP_COMPONENT_NAME),
+            )
+        )
+    )
     result.read(_forward(lambda m: setattr(m.delta.new_element.text_input, "id", "$$ID-def-w_search")))
-    result.read(_forward(lambda m: (setattr(m.delta.new_element.button, "id", "$$ID-123-w_hit_gym"), setattr(m.delta.new_element.button, "label", "体育馆"))))
+    result.read(
+        _forward(
+            lambda m: (
+                setattr(m.delta.new_element.button, "id", "$$ID-123-w_hit_gym"),
+                setattr(m.delta.new_element.button, "label", "体育馆"),
+            )
+        )
+    )
     assert result.finished is None
     result.read(_forward(lambda m: setattr(m, "script_finished", ForwardMsg.FINISHED_SUCCESSFULLY)))
     assert result.finished == sp.SCRIPT_FINISHED_SUCCESSFULLY
@@ -117,9 +149,30 @@ def test_run_result_collects_exceptions_and_error_alerts():
     from streamlit.proto.Alert_pb2 import Alert
 
     result = sp.RunResult()
-    result.read(_forward(lambda m: (setattr(m.delta.new_element.exception, "type", "KeyError"), setattr(m.delta.new_element.exception, "message", "'x'"))))
-    result.read(_forward(lambda m: (setattr(m.delta.new_element.alert, "body", "boom"), setattr(m.delta.new_element.alert, "format", Alert.ERROR))))
-    result.read(_forward(lambda m: (setattr(m.delta.new_element.alert, "body", "fine"), setattr(m.delta.new_element.alert, "format", Alert.WARNING))))
+    result.read(
+        _forward(
+            lambda m: (
+                setattr(m.delta.new_element.exception, "type", "KeyError"),
+                setattr(m.delta.new_element.exception, "message", "'x'"),
+            )
+        )
+    )
+    result.read(
+        _forward(
+            lambda m: (
+                setattr(m.delta.new_element.alert, "body", "boom"),
+                setattr(m.delta.new_element.alert, "format", Alert.ERROR),
+            )
+        )
+    )
+    result.read(
+        _forward(
+            lambda m: (
+                setattr(m.delta.new_element.alert, "body", "fine"),
+                setattr(m.delta.new_element.alert, "format", Alert.WARNING),
+            )
+        )
+    )
     assert result.errors == ["exception KeyError: 'x'", "error shown: boom"]
 
 

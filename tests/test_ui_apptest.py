@@ -1,4 +1,5 @@
 """Smoke tests of the whole page with streamlit.testing (no browser): real seeds, geodata, layers."""
+
 from __future__ import annotations
 
 import json

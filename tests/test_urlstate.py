@@ -1,4 +1,5 @@
 """urlstate: parse, check and write the shareable URL."""
+
 from __future__ import annotations
 
 import pytest
@@ -24,18 +25,30 @@ def test_empty_query_gives_defaults_and_no_notices():
 
 
 def test_full_query_round_trips():
-    state, notices = parse(feature="qujiang-gym", layers="sports,rail", basemap="gaode", lang="en", lat="28.98", lon="118.95", z="14")
+    state, notices = parse(
+        feature="qujiang-gym", layers="sports,rail", basemap="gaode", lang="en", lat="28.98", lon="118.95", z="14"
+    )
     assert notices == ()
     assert state == UrlState("qujiang-gym", ("rail", "sports"), "gaode", "en", View(28.98, 118.95, 14))
     query = query_from_state(state, default_layer_ids=["rail"])
-    assert query == {"feature": "qujiang-gym", "layers": "rail,sports", "basemap": "gaode", "lang": "en", "lat": "28.98000", "lon": "118.95000", "z": "14"}
+    assert query == {
+        "feature": "qujiang-gym",
+        "layers": "rail,sports",
+        "basemap": "gaode",
+        "lang": "en",
+        "lat": "28.98000",
+        "lon": "118.95000",
+        "z": "14",
+    }
     assert parse(**query)[0] == state
 
 
 def test_unknown_feature_is_a_notice_and_no_selection():
     state, notices = parse(feature="<script>alert(1)</script>")
     assert state.feature_id is None
-    assert [(n.param, n.value, n.reason) for n in notices] == [("feature", "<script>alert(1)</script>", "unknown_feature")]
+    assert [(n.param, n.value, n.reason) for n in notices] == [
+        ("feature", "<script>alert(1)</script>", "unknown_feature")
+    ]
 
 
 def test_unknown_layers_are_dropped_known_ones_kept():
@@ -102,8 +115,14 @@ def test_link_to_a_feature_keeps_layers_basemap_and_language_but_not_the_view():
     from mapapp.app.urlstate import link_to_feature
 
     state = UrlState("qujiang-gym", ("rail",), "gaode", "en", View(28.98, 118.95, 14))
-    assert link_to_feature(state, "hangqu-hsr", default_layer_ids=["rail"]) == "?feature=hangqu-hsr&layers=rail&basemap=gaode&lang=en"
-    assert link_to_feature(UrlState(), "a&b=<x>", default_layer_ids=["rail", "sports"]) == "?feature=a%26b%3D%3Cx%3E&layers=rail%2Csports&basemap=osm&lang=zh"
+    assert (
+        link_to_feature(state, "hangqu-hsr", default_layer_ids=["rail"])
+        == "?feature=hangqu-hsr&layers=rail&basemap=gaode&lang=en"
+    )
+    assert (
+        link_to_feature(UrlState(), "a&b=<x>", default_layer_ids=["rail", "sports"])
+        == "?feature=a%26b%3D%3Cx%3E&layers=rail%2Csports&basemap=osm&lang=zh"
+    )
 
 
 def test_visible_layers_are_the_named_ones_else_the_defaults():

@@ -5,16 +5,16 @@ article text and metadata) is escaped here; ui.py shows the result with st.html.
 hands to Streamlit's markdown-rendering widgets (headers, buttons, labels) goes through
 `escape_markdown` instead.
 """
+
 from __future__ import annotations
 
 import html
 import re
 from collections.abc import Callable, Iterable, Sequence
 
-from mapapp.map.markup import feature_name, html_from_excerpt
-from mapapp.models import Article, Excerpt, Feature, Mention
 from mapapp.app.selection import SearchHit
 from mapapp.app.urlstate import UrlNotice
+from mapapp.map.markup import feature_name, html_from_excerpt
 from mapapp.map.wording import (
     BASIS_TITLES,
     CATEGORY_TITLES,
@@ -23,6 +23,7 @@ from mapapp.map.wording import (
     t,
     title_in,
 )
+from mapapp.models import Article, Excerpt, Feature, Mention
 
 PANEL_CSS = """
 <style>
@@ -57,12 +58,17 @@ def metres_text(value: int) -> str:
 def html_from_feature_card(feature: Feature, lang: str) -> str:
     """Category, status, precision and location basis, and the description."""
     rows = [
-        (t(lang, "category"), title_in(CATEGORY_TITLES.get(feature.category, (feature.category, feature.category)), lang)),
+        (
+            t(lang, "category"),
+            title_in(CATEGORY_TITLES.get(feature.category, (feature.category, feature.category)), lang),
+        ),
         (t(lang, "status"), title_in(STATUS_TITLES.get(feature.status, (feature.status, feature.status)), lang)),
         (
             t(lang, "precision"),
             f"±{metres_text(feature.precision_m)} · "
-            + title_in(BASIS_TITLES.get(feature.location_basis, (feature.location_basis, feature.location_basis)), lang),
+            + title_in(
+                BASIS_TITLES.get(feature.location_basis, (feature.location_basis, feature.location_basis)), lang
+            ),
         ),
     ]
     card = "<br>".join(f"<span class='qz-meta'>{html.escape(k)}</span>　{html.escape(v)}" for k, v in rows)
@@ -79,7 +85,9 @@ def html_from_sources(feature: Feature, lang: str) -> str:
     for source in feature.sources:
         title = html.escape(source.title or source.ref)
         if source.ref.startswith(("https://", "http://")):
-            title = f'<a href="{html.escape(source.ref, quote=True)}" target="_blank" rel="noopener noreferrer">{title}</a>'
+            title = (
+                f'<a href="{html.escape(source.ref, quote=True)}" target="_blank" rel="noopener noreferrer">{title}</a>'
+            )
         elif source.ref:
             title += f" <code>{html.escape(source.ref)}</code>"
         quote = f"<br><span class='qz-meta'>“{html.escape(source.quote)}”</span>" if source.quote else ""

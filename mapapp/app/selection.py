@@ -3,6 +3,7 @@
 Pure functions, no Streamlit: a click is identified by the `id` property of the clicked GeoJSON
 feature, never by its tooltip text or by the point nearest to the click.
 """
+
 from __future__ import annotations
 
 import unicodedata
@@ -10,14 +11,18 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Any, Literal
 
-from mapapp.map.maplayers import MapLayer, default_layer_ids, map_layer_id_for
-from mapapp.models import Excerpt, Feature
 from mapapp.app.urlstate import UrlState, visible_layer_ids
+from mapapp.map.maplayers import MapLayer, default_layer_ids, map_layer_id_for
 from mapapp.map.viewport import MAX_ZOOM, MIN_ZOOM, View, view_for_feature
+from mapapp.models import Excerpt, Feature
 
 # What ui.py asks st_folium to report; keep it short, every change of these costs a rerun.
 RETURNED_OBJECTS: tuple[str, ...] = (
-    "last_active_drawing", "last_object_clicked", "last_object_clicked_count", "center", "zoom",
+    "last_active_drawing",
+    "last_object_clicked",
+    "last_object_clicked_count",
+    "center",
+    "zoom",
     "selected_layers",  # the in-map layer switch reports here (mapapp.map.layerswitch)
 )
 
@@ -143,7 +148,9 @@ class SelectionChange:
     view: View | None = None
 
 
-def select_feature(state: UrlState, feature: Feature | None, layers: Sequence[MapLayer], *, zoom: bool) -> SelectionChange:
+def select_feature(
+    state: UrlState, feature: Feature | None, layers: Sequence[MapLayer], *, zoom: bool
+) -> SelectionChange:
     """Select `feature` (None clears the selection); turn on its layer if it is hidden; with
     `zoom`, move the view to show all of it."""
     state = replace(state, feature_id=feature.feature_id if feature else None)
@@ -153,7 +160,12 @@ def select_feature(state: UrlState, feature: Feature | None, layers: Sequence[Ma
     layer_id = map_layer_id_for(feature)
     visible = visible_layer_ids(state, default_layer_ids(layers))
     if layer_id not in visible:
-        state = replace(state, layer_ids=tuple(layer.layer_id for layer in layers if layer.layer_id in visible or layer.layer_id == layer_id))
+        state = replace(
+            state,
+            layer_ids=tuple(
+                layer.layer_id for layer in layers if layer.layer_id in visible or layer.layer_id == layer_id
+            ),
+        )
         turned_on = layer_id
     view = None
     if zoom and feature.geometry:

@@ -4,6 +4,7 @@ The only module that imports streamlit / streamlit_folium. Pipeline calls are ca
 wrappers; the state of the page lives in one UrlState in st.session_state and is written to the URL
 on every run.
 """
+
 from __future__ import annotations
 
 import os
@@ -15,14 +16,6 @@ from urllib.parse import urlencode
 import streamlit as st
 from streamlit_folium import st_folium
 
-from mapapp.map import attributions, displayshapes, maplayers, mapview, markup, viewport
-from mapapp.map.assets import LeafletUrls, install_leaflet, leaflet_urls
-from mapapp.datadirs import DataDirs, data_dirs_from_env
-from mapapp.errors import MapAppError
-from mapapp.pipeline.index import MapIndex, build_map_index
-from mapapp.map.layerswitch import layer_ids_from_map_value
-from mapapp.map.maplayers import MapLayer, default_layer_ids
-from mapapp.models import Excerpt, Feature, Mention
 from mapapp.app.panel import (
     PANEL_CSS,
     escape_markdown,
@@ -34,7 +27,6 @@ from mapapp.app.panel import (
     notice_markdown,
     search_result_label,
 )
-from mapapp.paths import GEODATA_DIR, LAYERS_DIR, SEEDS_DIR
 from mapapp.app.selection import (
     RETURNED_OBJECTS,
     new_click,
@@ -50,8 +42,17 @@ from mapapp.app.urlstate import (
     state_from_query,
     visible_layer_ids,
 )
+from mapapp.datadirs import DataDirs, data_dirs_from_env
+from mapapp.errors import MapAppError
+from mapapp.map import attributions, displayshapes, maplayers, mapview, markup, viewport
+from mapapp.map.assets import LeafletUrls, install_leaflet, leaflet_urls
+from mapapp.map.layerswitch import layer_ids_from_map_value
+from mapapp.map.maplayers import MapLayer, default_layer_ids
 from mapapp.map.viewport import View
 from mapapp.map.wording import BASEMAP_TITLES, t, title_in
+from mapapp.models import Excerpt, Feature, Mention
+from mapapp.paths import GEODATA_DIR, LAYERS_DIR, SEEDS_DIR
+from mapapp.pipeline.index import MapIndex, build_map_index
 
 MAP_KEY = "map"
 STATE_KEY = "qz_state"
@@ -91,7 +92,9 @@ def _cached_mentions_by_article(seeds_dir: str, geodata_dir: str, layers_dir: st
 
 
 @st.cache_resource(show_spinner=False)
-def _cached_display_shapes(seeds_dir: str, geodata_dir: str, layers_dir: str, basemap: str) -> displayshapes.DisplayShapes:
+def _cached_display_shapes(
+    seeds_dir: str, geodata_dir: str, layers_dir: str, basemap: str
+) -> displayshapes.DisplayShapes:
     features = _cached_map_index(seeds_dir, geodata_dir, layers_dir).features.values()
     return displayshapes.build_display_shapes(features, basemap=basemap)
 
@@ -147,14 +150,18 @@ def _request_view(view: View | None) -> None:
     """Ask the map to move. st_folium moves only when centre/zoom differ from the last request,
     so a repeated request (same place twice) is nudged by a micrometre of latitude."""
     previous = st.session_state.get(VIEW_REQUEST_KEY)
-    if view is not None and previous is not None and (view.lat, view.lon, view.zoom) == (previous.lat, previous.lon, previous.zoom):
+    if (
+        view is not None
+        and previous is not None
+        and (view.lat, view.lon, view.zoom) == (previous.lat, previous.lon, previous.zoom)
+    ):
         view = replace(view, lat=view.lat + 1e-6)
     st.session_state[VIEW_REQUEST_KEY] = view
 
 
 def _init_session(index: MapIndex, layers: Sequence[MapLayer]) -> None:
     """First run of a session: restore the state from the URL."""
-    query = {key: st.query_params.get_all(key) for key in st.query_params.keys()}
+    query = {key: st.query_params.get_all(key) for key in st.query_params}
     state, notices = state_from_query(query, feature_ids=index.features, layer_ids=[layer.layer_id for layer in layers])
     st.session_state[NOTICES_KEY] = notices
     st.session_state["w_basemap"] = state.basemap
@@ -261,8 +268,12 @@ def main() -> None:
 
 def render_controls(index: MapIndex, layers: Sequence[MapLayer], lang: str) -> None:
     st.radio(
-        t(lang, "language"), ["zh", "en"], key="w_lang", horizontal=True,
-        format_func=lambda code: "中文" if code == "zh" else "English", on_change=_on_lang_change,
+        t(lang, "language"),
+        ["zh", "en"],
+        key="w_lang",
+        horizontal=True,
+        format_func=lambda code: "中文" if code == "zh" else "English",
+        on_change=_on_lang_change,
     )
     render_search(index, lang)
     st.caption(t(lang, "layers_in_map"))
@@ -271,8 +282,11 @@ def render_controls(index: MapIndex, layers: Sequence[MapLayer], lang: str) -> N
         title = next((layer.title(lang) for layer in layers if layer.layer_id == turned_on), turned_on)
         st.info(t(lang, "selected_hidden", layer=escape_markdown(title)))
     st.radio(
-        t(lang, "basemap"), list(mapview.BASEMAPS), key="w_basemap",
-        format_func=lambda code: title_in(BASEMAP_TITLES[code], lang), on_change=_on_basemap_change,
+        t(lang, "basemap"),
+        list(mapview.BASEMAPS),
+        key="w_basemap",
+        format_func=lambda code: title_in(BASEMAP_TITLES[code], lang),
+        on_change=_on_basemap_change,
     )
 
 
@@ -285,7 +299,14 @@ def render_search(index: MapIndex, lang: str) -> None:
         st.caption(t(lang, "no_results"))
     for hit in hits:
         label = search_result_label(hit, index.features[hit.feature_id], query, lang)
-        st.button(label, key=f"w_hit_{hit.feature_id}", on_click=_select, args=(hit.feature_id,), kwargs={"zoom": True}, use_container_width=True)
+        st.button(
+            label,
+            key=f"w_hit_{hit.feature_id}",
+            on_click=_select,
+            args=(hit.feature_id,),
+            kwargs={"zoom": True},
+            use_container_width=True,
+        )
 
 
 def render_notices(index: MapIndex, lang: str) -> None:
@@ -312,7 +333,9 @@ def render_map(index: MapIndex, layers: Sequence[MapLayer], state: UrlState, lea
         selected = None
     with mapview.stable_element_ids():
         base_map = mapview.build_base_map(
-            basemap=state.basemap, leaflet=leaflet, attributions=load_attributions(),
+            basemap=state.basemap,
+            leaflet=leaflet,
+            attributions=load_attributions(),
             switch_layers=st.session_state[SWITCH_START_KEY],
         )
         # Every layer is sent; the switch in the map shows the ones that are on.
@@ -388,7 +411,9 @@ def render_panel(index: MapIndex, state: UrlState) -> None:
         if article is not None:
             with st.expander(t(lang, "reader")):
                 st.html(
-                    html_from_article(article, mentions.get(article_id, ()), selected_feature_id=feature.feature_id, link_for=link_for)
+                    html_from_article(
+                        article, mentions.get(article_id, ()), selected_feature_id=feature.feature_id, link_for=link_for
+                    )
                 )
     render_related(index, feature, lang)
 

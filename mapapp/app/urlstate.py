@@ -3,6 +3,7 @@
 `?feature=<id>&layers=<id,...>&basemap=osm&lang=zh&lat=..&lon=..&z=..`. Anything unusable becomes
 a UrlNotice (what, which value, why) and is replaced by its default, so a bad link still opens a map.
 """
+
 from __future__ import annotations
 
 import math
@@ -100,7 +101,9 @@ def _choice(value: str | None, param: str, allowed: tuple[str, ...], notices: li
     return allowed[0]
 
 
-def _view(lat_value: str | None, lon_value: str | None, zoom_value: str | None, notices: list[UrlNotice]) -> View | None:
+def _view(
+    lat_value: str | None, lon_value: str | None, zoom_value: str | None, notices: list[UrlNotice]
+) -> View | None:
     given = {"lat": lat_value, "lon": lon_value, "z": zoom_value}
     if all(v in (None, "") for v in given.values()):
         return None
@@ -113,7 +116,7 @@ def _view(lat_value: str | None, lon_value: str | None, zoom_value: str | None, 
     zoom = _number(zoom_value, "z", float(MIN_ZOOM), float(MAX_ZOOM), notices)
     if lat is None or lon is None or zoom is None:
         return None
-    return View(lat=round(lat, 6), lon=round(lon, 6), zoom=int(round(zoom)))
+    return View(lat=round(lat, 6), lon=round(lon, 6), zoom=round(zoom))
 
 
 def _number(value: str | None, param: str, low: float, high: float, notices: list[UrlNotice]) -> float | None:

@@ -4,6 +4,7 @@ Streamlit serves `static/` at `/app/static/` when `server.enableStaticServing` i
 (.streamlit/config.toml). The copy is derived data: gitignored, made at start-up and by
 `python -m mapapp.map.assets`.
 """
+
 from __future__ import annotations
 
 import filecmp
@@ -86,8 +87,7 @@ def install_leaflet(static_dir: Path = STATIC_DIR) -> Path:
 
 def _is_same_copy(source_dir: Path, target_dir: Path) -> bool:
     return all(
-        (target_dir / name).is_file()
-        and filecmp.cmp(source_dir / name, target_dir / name, shallow=False)
+        (target_dir / name).is_file() and filecmp.cmp(source_dir / name, target_dir / name, shallow=False)
         for name in LEAFLET_FILES
     )
 

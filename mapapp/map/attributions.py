@@ -1,4 +1,5 @@
 """The credit lines the map must show, read from the per-theme source lists in geodata/sources/*.md."""
+
 from __future__ import annotations
 
 from pathlib import Path

@@ -1,4 +1,5 @@
 """The geometry as drawn: thinned, shifted to GCJ-02 for the Gaode basemap, worked out once per basemap."""
+
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
@@ -12,7 +13,6 @@ from mapapp.coords import gcj02_geometry_from_wgs84
 from mapapp.map.maplayers import is_district
 from mapapp.map.mapstyles import point_offsets_px
 from mapapp.models import Feature
-
 
 # How much lines and polygons are thinned for drawing, in degrees. Every overlay is sent to the
 # browser again on each rerun (one component message), so vertices nobody can see at the map's
@@ -79,7 +79,11 @@ def build_display_shapes(features: Iterable[Feature], *, basemap: str) -> Displa
     anchor: dict[str, tuple[float, float]] = {}
     drawn_shapes = {}
     for feature in features:
-        drawn = display_geometry(feature.geometry, basemap=basemap, external=feature.external or feature.category == "admin_area" and _is_province(feature))
+        drawn = display_geometry(
+            feature.geometry,
+            basemap=basemap,
+            external=feature.external or (feature.category == "admin_area" and _is_province(feature)),
+        )
         geometry[feature.feature_id] = drawn
         area[feature.feature_id] = shape(feature.geometry).area if feature.geometry["type"] != "Point" else 0.0
         drawn_shape = shape(drawn)
@@ -88,7 +92,8 @@ def build_display_shapes(features: Iterable[Feature], *, basemap: str) -> Displa
         anchor[feature.feature_id] = (point.x, point.y)
     districts = [f.feature_id for f in features if is_district(f)]
     innermost = frozenset(
-        fid for fid in districts
+        fid
+        for fid in districts
         if not any(other != fid and drawn_shapes[fid].contains(shapely.Point(anchor[other])) for other in districts)
     )
     return DisplayShapes(basemap, geometry, area, anchor, innermost, point_offsets_px(features))

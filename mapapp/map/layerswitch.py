@@ -16,6 +16,7 @@ A toggle reports the visible layers through st_folium's `selected_layers` value 
 `SWITCH_TAG`), so the server learns of it after the map has already changed and writes the URL.
 All text reaches the page through `textContent`, never as HTML.
 """
+
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
@@ -196,7 +197,9 @@ def draw_control(spec: Mapping[str, Any]) -> SwitchCall:
     return SwitchCall("control", dict(spec))
 
 
-def switch_spec(layers: Sequence[MapLayer], lang: str, *, drawn_layer_ids: Iterable[str] | None = None) -> dict[str, Any]:
+def switch_spec(
+    layers: Sequence[MapLayer], lang: str, *, drawn_layer_ids: Iterable[str] | None = None
+) -> dict[str, Any]:
     """What the control lists: its title, then the groups (transport first) with their layers.
 
     `drawn_layer_ids`, if given, leaves out layers that draw nothing.
@@ -206,13 +209,19 @@ def switch_spec(layers: Sequence[MapLayer], lang: str, *, drawn_layer_ids: Itera
     for group, members in layer_groups(layers):
         shown = [layer for layer in members if drawn is None or layer.layer_id in drawn]
         if shown:
-            groups.append({
-                "title": title_in(GROUP_TITLES.get(group, (group, group)), lang),
-                "layers": [
-                    {"id": layer.layer_id, "title": layer.title(lang), "color": str(layer.style.get("color", "#666"))}
-                    for layer in shown
-                ],
-            })
+            groups.append(
+                {
+                    "title": title_in(GROUP_TITLES.get(group, (group, group)), lang),
+                    "layers": [
+                        {
+                            "id": layer.layer_id,
+                            "title": layer.title(lang),
+                            "color": str(layer.style.get("color", "#666")),
+                        }
+                        for layer in shown
+                    ],
+                }
+            )
     return {"title": t(lang, "layers"), "groups": groups}
 
 

@@ -10,6 +10,7 @@ elements (it takes each element's script macro itself), so the compile is wasted
 Importing this module swaps the `Template` that branca's Element uses for one that compiles on first
 use. Elements that are rendered (folium's own HTML output) behave exactly as before.
 """
+
 from __future__ import annotations
 
 from typing import Any
@@ -23,7 +24,7 @@ _JINJA_TEMPLATE = jinja2.Template
 class LazyTemplate:
     """A jinja2.Template made from `source` when one of its attributes is first needed."""
 
-    __slots__ = ("_source", "_compiled")
+    __slots__ = ("_compiled", "_source")
 
     def __init__(self, source: str):
         self._source = source

@@ -1,4 +1,5 @@
 """The layers a reader switches: one per LayerSpec, plus the district boundaries; which draws what."""
+
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
@@ -39,8 +40,7 @@ def map_layers_from_specs(specs: Sequence[LayerSpec]) -> tuple[MapLayer, ...]:
         style=dict(admin_style),
     )
     layers = [
-        MapLayer(s.layer_id, s.title_zh, s.title_en, s.group, s.order, s.default_visible, dict(s.style))
-        for s in specs
+        MapLayer(s.layer_id, s.title_zh, s.title_en, s.group, s.order, s.default_visible, dict(s.style)) for s in specs
     ]
     return (districts, *sorted(layers, key=lambda m: (m.order, m.layer_id)))
 

@@ -2,6 +2,7 @@
 
 Pure data for Leaflet (style dicts, DivIcon options); colours from layer files are checked here.
 """
+
 from __future__ import annotations
 
 import math
@@ -60,7 +61,9 @@ def line_style(feature: Feature, style: Mapping[str, Any]) -> dict[str, Any]:
     }
 
 
-def point_style(feature: Feature, style: Mapping[str, Any], offset_px: tuple[float, float], *, approximate: bool) -> dict[str, Any]:
+def point_style(
+    feature: Feature, style: Mapping[str, Any], offset_px: tuple[float, float], *, approximate: bool
+) -> dict[str, Any]:
     """DivIcon options for a point, fanned out by offset_px.
 
     Exact: a filled dot (a ring for stations, ports, airports), its border dashed while under
@@ -110,7 +113,8 @@ def halo_options(feature: Feature, style: Mapping[str, Any], *, selected: bool =
         "dashArray": "3 4",
         "fill": True,
         "fillColor": color,
-        "fillOpacity": (0.12 if precision <= 1_000 else 0.08 if precision <= 10_000 else 0.05) * (1.5 if selected else 1),
+        "fillOpacity": (0.12 if precision <= 1_000 else 0.08 if precision <= 10_000 else 0.05)
+        * (1.5 if selected else 1),
         "interactive": False,
         "pane": PANE_AREAS,
     }

@@ -7,6 +7,7 @@ The map is shown with streamlit-folium in two parts so that the reader's view su
 `build_overlay_groups` (layers, language, selection) is passed as `feature_group_to_add`,
 which the component swaps in place without touching zoom and centre.
 """
+
 from __future__ import annotations
 
 import html
@@ -44,8 +45,8 @@ from mapapp.map.mapstyles import (
     point_style,
 )
 from mapapp.map.markup import approximate_note, attribution_html, feature_name, popup_html
-from mapapp.models import Excerpt, Feature
 from mapapp.map.viewport import DEFAULT_ZOOM, MAX_ZOOM, MIN_ZOOM, QUZHOU_CENTER_LONLAT
+from mapapp.models import Excerpt, Feature
 
 Basemap = Literal["osm", "gaode", "none"]
 BASEMAPS: tuple[str, ...] = get_args(Basemap)
@@ -219,7 +220,13 @@ function (feature, layer) {
 
 
 def _feature_dict(
-    feature: Feature, geometry: dict[str, Any], lang: str, excerpts: Sequence[Excerpt], *, part: str, halo: dict[str, Any] | None = None
+    feature: Feature,
+    geometry: dict[str, Any],
+    lang: str,
+    excerpts: Sequence[Excerpt],
+    *,
+    part: str,
+    halo: dict[str, Any] | None = None,
 ) -> dict:
     label = html.escape(feature_name(feature, lang))
     if halo is not None:
@@ -298,11 +305,18 @@ def build_layer_group(
         pane = PANE_AREAS if layer.layer_id == DISTRICTS_LAYER_ID else None
         _geojson(lines, styles, name=f"{layer.layer_id}-shapes", pane=pane).add_to(group)
     if points:
-        _geojson(points, styles, name=f"{layer.layer_id}-points", marker=folium.Marker(icon=folium.DivIcon(), pane=PANE_POINTS)).add_to(group)
+        _geojson(
+            points,
+            styles,
+            name=f"{layer.layer_id}-points",
+            marker=folium.Marker(icon=folium.DivIcon(), pane=PANE_POINTS),
+        ).add_to(group)
     for feature in labels:
         folium.Marker(
             latlng_from_lonlat(*shapes.anchor_lonlat[feature.feature_id]),
-            icon=folium.DivIcon(html=f'<div class="qz-label">{html.escape(feature_name(feature, lang))}</div>', icon_size=(0, 0)),
+            icon=folium.DivIcon(
+                html=f'<div class="qz-label">{html.escape(feature_name(feature, lang))}</div>', icon_size=(0, 0)
+            ),
             interactive=False,
             keyboard=False,
             pane=PANE_LABELS,
@@ -362,11 +376,16 @@ def build_selection_group(
     geometry = shapes.geometry[feature.feature_id]
     offset_px = shapes.offsets.get(feature.feature_id, (0.0, 0.0))
     is_point = geometry["type"] in ("Point", "MultiPoint")
-    data = {"type": "FeatureCollection", "features": [{"type": "Feature", "geometry": geometry, "properties": {"id": feature.feature_id}}]}
+    data = {
+        "type": "FeatureCollection",
+        "features": [{"type": "Feature", "geometry": geometry, "properties": {"id": feature.feature_id}}],
+    }
     if is_point and feature.location_basis in HALO_BASES:
         # Through GeoJson (not folium.Circle, which drops the pane and interactive options).
         halo = halo_options(feature, style or {}, selected=True)
-        folium.GeoJson(data, name="selection-halo", style_function=lambda _item: halo, marker=folium.Circle(radius=1)).add_to(group)
+        folium.GeoJson(
+            data, name="selection-halo", style_function=lambda _item: halo, marker=folium.Circle(radius=1)
+        ).add_to(group)
     if is_point:
         # A ring around the (possibly fanned-out) dot: same offset as the dot's icon.
         size, (dx, dy) = 30, offset_px
@@ -383,7 +402,13 @@ def build_selection_group(
             marker=folium.Marker(icon=folium.DivIcon(), interactive=False, keyboard=False, pane=PANE_SELECTION),
         ).add_to(group)
     else:
-        highlight = {"color": SELECTION_COLOR, "weight": 10, "opacity": 0.85, "fillColor": SELECTION_COLOR, "fillOpacity": 0.08}
+        highlight = {
+            "color": SELECTION_COLOR,
+            "weight": 10,
+            "opacity": 0.85,
+            "fillColor": SELECTION_COLOR,
+            "fillOpacity": 0.08,
+        }
         folium.GeoJson(
             data, name="selection", style_function=lambda _item: highlight, interactive=False, pane=PANE_SELECTION
         ).add_to(group)
@@ -428,8 +453,13 @@ def build_overlay_groups(
         style = next((layer.style for layer in layers if layer.layer_id == layer_id), {})
         groups.append(
             build_selection_group(
-                selected_feature, excerpts=excerpts.get(selected_feature.feature_id, ()), lang=lang, basemap=basemap, shapes=shapes,
-                style=style, layer_id=layer_id,
+                selected_feature,
+                excerpts=excerpts.get(selected_feature.feature_id, ()),
+                lang=lang,
+                basemap=basemap,
+                shapes=shapes,
+                style=style,
+                layer_id=layer_id,
             )
         )
     if with_switch:

@@ -3,6 +3,7 @@
 Article text and every geodata string are data, never markup: everything is escaped here before a
 mention is wrapped in <mark>.
 """
+
 from __future__ import annotations
 
 import html
@@ -17,9 +18,7 @@ def feature_name(feature: Feature, lang: str) -> str:
     return feature.name_zh
 
 
-def html_from_text_with_highlights(
-    text: str, highlights: Sequence[tuple[int, int]], *, mark_class: str = ""
-) -> str:
+def html_from_text_with_highlights(text: str, highlights: Sequence[tuple[int, int]], *, mark_class: str = "") -> str:
     """Escape `text` and wrap each [start, end) highlight in <mark>."""
     out: list[str] = []
     position = 0
@@ -65,7 +64,9 @@ def popup_html(feature: Feature, excerpts: Sequence[Excerpt], lang: str) -> str:
                 f'<div class="qz-popup-more">{"+" + str(more) + (" more excerpts" if lang == "en" else " 条摘录，见侧栏")}</div>'
             )
     else:
-        parts.append('<div class="qz-popup-more">' + ("Not named in the articles" if lang == "en" else "文章未提及") + "</div>")
+        parts.append(
+            '<div class="qz-popup-more">' + ("Not named in the articles" if lang == "en" else "文章未提及") + "</div>"
+        )
     parts.append("</div>")
     return "".join(parts)
 

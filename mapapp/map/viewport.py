@@ -3,6 +3,7 @@
 Views are WGS-84 everywhere (URL, state) except on the Gaode basemap, whose tiles are GCJ-02: the
 two converters here are the only crossing. Bounds are (west, south, east, north) in degrees.
 """
+
 from __future__ import annotations
 
 import math

@@ -2,6 +2,7 @@
 
 Data (names, article text) is never here: only the app's own labels, notices and vocabularies.
 """
+
 from __future__ import annotations
 
 TEXT: dict[str, dict[str, str]] = {
@@ -109,8 +110,14 @@ STATUS_TITLES = {
 }
 BASIS_TITLES = {
     "exact": ("精确坐标（测绘或百科信息框）", "exact coordinate (survey or infobox)"),
-    "address": ("按地址或所在村估计；地图上的圆圈表示误差范围", "estimated from an address or village; the circle on the map shows the uncertainty"),
-    "area": ("只知所在区域；地图上的圆圈表示误差范围", "only the area is known; the circle on the map shows the uncertainty"),
+    "address": (
+        "按地址或所在村估计；地图上的圆圈表示误差范围",
+        "estimated from an address or village; the circle on the map shows the uncertainty",
+    ),
+    "area": (
+        "只知所在区域；地图上的圆圈表示误差范围",
+        "only the area is known; the circle on the map shows the uncertainty",
+    ),
     "schematic": ("示意线，穿过有出处的点", "schematic line through sourced points"),
 }
 CATEGORY_TITLES = {

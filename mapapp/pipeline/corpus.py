@@ -5,6 +5,7 @@ into the middle of a sentence, headings and captions as short standalone lines. 
 a file into sentences whose `pieces` point into the original text, so that mentions keep exact
 offsets while excerpts read as whole sentences.
 """
+
 from __future__ import annotations
 
 import bisect
@@ -56,11 +57,22 @@ def read_seed_text(path: Path) -> tuple[str | None, list[Problem]]:
     try:
         raw = path.read_bytes()
     except OSError as exc:
-        return None, [Problem(name, "", "file", f"cannot be read ({exc.strerror}); expected a readable UTF-8 text file")]
+        return None, [
+            Problem(name, "", "file", f"cannot be read ({exc.strerror}); expected a readable UTF-8 text file")
+        ]
     if len(raw) > MAX_SEED_BYTES:
-        return None, [Problem(name, "", "size", f"is {len(raw):,} bytes; expected at most {MAX_SEED_BYTES:,} (split very long articles)")]
+        return None, [
+            Problem(
+                name,
+                "",
+                "size",
+                f"is {len(raw):,} bytes; expected at most {MAX_SEED_BYTES:,} (split very long articles)",
+            )
+        ]
     if b"\x00" in raw:
-        return None, [Problem(name, "", "encoding", "contains NUL bytes: looks like a binary file; expected UTF-8 text")]
+        return None, [
+            Problem(name, "", "encoding", "contains NUL bytes: looks like a binary file; expected UTF-8 text")
+        ]
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -86,7 +98,11 @@ def load_article_metadata(seeds_dir: Path) -> tuple[dict[str, dict[str, str]], l
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-        return {}, [Problem(ARTICLES_TOML, "", "toml", f"is not valid TOML ({exc}); expected a [\"<file name>\"] table per article")]
+        return {}, [
+            Problem(
+                ARTICLES_TOML, "", "toml", f'is not valid TOML ({exc}); expected a ["<file name>"] table per article'
+            )
+        ]
     problems: list[Problem] = []
     metadata: dict[str, dict[str, str]] = {}
     for article_id, table in data.items():
@@ -107,7 +123,9 @@ def load_corpus(seeds_dir: Path) -> Corpus:
     """Read every seeds/*.txt; bad files are reported as problems and skipped."""
     problems: list[Problem] = []
     if not seeds_dir.is_dir():
-        return Corpus((), (Problem(str(seeds_dir), "", "", "is not a directory; expected the folder of article .txt files"),))
+        return Corpus(
+            (), (Problem(str(seeds_dir), "", "", "is not a directory; expected the folder of article .txt files"),)
+        )
     metadata, meta_problems = load_article_metadata(seeds_dir)
     problems.extend(meta_problems)
     articles: list[Article] = []
@@ -121,13 +139,23 @@ def load_corpus(seeds_dir: Path) -> Corpus:
             continue
         meta = metadata.get(path.name)
         if meta is None:
-            problems.append(Problem(ARTICLES_TOML, path.name, "", "has no metadata entry; using defaults (first line as headline)", "warning"))
+            problems.append(
+                Problem(
+                    ARTICLES_TOML,
+                    path.name,
+                    "",
+                    "has no metadata entry; using defaults (first line as headline)",
+                    "warning",
+                )
+            )
             meta = {}
         articles.append(article_from_text(path.name, text, meta))
     known = {p.name for p in paths}
     for article_id in metadata:
         if article_id not in known:
-            problems.append(Problem(ARTICLES_TOML, article_id, "", "has metadata but no such .txt file in seeds/", "warning"))
+            problems.append(
+                Problem(ARTICLES_TOML, article_id, "", "has metadata but no such .txt file in seeds/", "warning")
+            )
     return Corpus(tuple(articles), tuple(problems))
 
 
@@ -189,12 +217,18 @@ def classify_blocks(blocks: list[_Block]) -> list[SentenceKind]:
         prev_text = blocks[i - 1].text if i > 0 else None
         next_text = blocks[i + 1].text if i + 1 < len(blocks) else None
         repeated = short and text in (prev_text, next_text)
-        next_is_caption = i + 1 >= len(blocks) or blocks[i + 1].newlines_before >= 4 or bool(_CREDIT.match(next_text or ""))
+        next_is_caption = (
+            i + 1 >= len(blocks) or blocks[i + 1].newlines_before >= 4 or bool(_CREDIT.match(next_text or ""))
+        )
         if text.startswith(("#", "■")):
             kinds.append("heading")
-        elif block.newlines_before >= 4 or _CREDIT.match(text) or repeated or (short and text.endswith("图")):
-            kinds.append("caption")
-        elif short and not _ANY_PUNCT.search(bare) and kinds and kinds[-1] == "caption" and next_is_caption:
+        elif (
+            block.newlines_before >= 4
+            or _CREDIT.match(text)
+            or repeated
+            or (short and text.endswith("图"))
+            or (short and not _ANY_PUNCT.search(bare) and kinds and kinds[-1] == "caption" and next_is_caption)
+        ):
             kinds.append("caption")
         elif short and not _INNER_CLAUSE.search(text) and not _continues(blocks, i):
             kinds.append("heading")
@@ -224,7 +258,7 @@ def build_sentences(text: str) -> tuple[Sentence, ...]:
     sentences: list[Sentence] = []
     pending: list[Span] = []  # body pieces of a sentence still open at a block end
     pending_paragraph = 0
-    for index, (block, kind) in enumerate(zip(blocks, kinds)):
+    for index, (block, kind) in enumerate(zip(blocks, kinds, strict=True)):
         if kind != "body":
             sentences.append(Sentence(block.start, block.end, kind, index, (Span(block.start, block.end),)))
             continue

@@ -4,14 +4,15 @@ Sentences are shown with layout breaks repaired, the mention highlighted, the ar
 and date, captions marked as captions; a sentence printed twice in one article (004 repeats a whole
 block, and one caption 16 times) is one excerpt with a count.
 """
+
 from __future__ import annotations
 
 import bisect
 from collections import Counter, defaultdict
 from dataclasses import replace
 
-from mapapp.pipeline.corpus import SentenceLocator, display_text
 from mapapp.models import Article, Excerpt, Feature, Mention, Sentence
+from mapapp.pipeline.corpus import SentenceLocator, display_text
 
 
 def build_excerpt_index(articles: tuple[Article, ...], mentions: tuple[Mention, ...]) -> dict[str, tuple[Excerpt, ...]]:
@@ -51,12 +52,16 @@ def mentions_by_co_occurrence(
         if n is not None:
             by_sentence[(mention.article_id, n)].append(mention)
     derived: list[Mention] = []
-    for key, sentence_mentions in by_sentence.items():
+    for sentence_mentions in by_sentence.values():
         present = {m.feature_id for m in sentence_mentions}
         for route_id, route_groups in groups.items():
             for group in route_groups:
                 if set(group) <= present:
-                    derived.extend(replace(m, feature_id=route_id, rule="excerpts_with") for m in sentence_mentions if m.feature_id in group)
+                    derived.extend(
+                        replace(m, feature_id=route_id, rule="excerpts_with")
+                        for m in sentence_mentions
+                        if m.feature_id in group
+                    )
                     break
     return tuple(sorted(derived, key=lambda m: (m.article_id, m.start)))
 
@@ -111,7 +116,9 @@ def _display_span(offsets: list[int], start: int, end: int) -> tuple[int, int]:
     return first, last
 
 
-def build_related_index(articles: tuple[Article, ...], mentions: tuple[Mention, ...]) -> dict[str, tuple[tuple[str, int], ...]]:
+def build_related_index(
+    articles: tuple[Article, ...], mentions: tuple[Mention, ...]
+) -> dict[str, tuple[tuple[str, int], ...]]:
     """For each feature, the other features mentioned in the same sentences, most often first."""
     by_sentence: dict[tuple[str, int], set[str]] = defaultdict(set)
     locators = {a.article_id: SentenceLocator(a) for a in articles}

@@ -3,6 +3,7 @@
 Problems are collected, never raised one at a time: a bad feature is reported and skipped, and the
 rest of the gazetteer is served.
 """
+
 from __future__ import annotations
 
 import json
@@ -70,7 +71,12 @@ def load_gazetteer(geodata_dir: Path, layers: tuple[LayerSpec, ...], *, resolve_
                 continue
             if feature.feature_id in features:
                 problems.append(
-                    Problem(path.name, feature.feature_id, "id", f"is already used by a feature in {feature_files[feature.feature_id]}; expected unique ids")
+                    Problem(
+                        path.name,
+                        feature.feature_id,
+                        "id",
+                        f"is already used by a feature in {feature_files[feature.feature_id]}; expected unique ids",
+                    )
                 )
                 continue
             features[feature.feature_id] = feature
@@ -79,7 +85,14 @@ def load_gazetteer(geodata_dir: Path, layers: tuple[LayerSpec, ...], *, resolve_
         _check_inside_prefecture(features, feature_files, problems)
     for layer in layers:
         if not any(f.layer_id == layer.layer_id for f in features.values()):
-            problems.append(Problem(f"{layer.layer_id}.toml", layer.layer_id, "categories", "selects no feature; expected at least one feature of its categories"))
+            problems.append(
+                Problem(
+                    f"{layer.layer_id}.toml",
+                    layer.layer_id,
+                    "categories",
+                    "selects no feature; expected at least one feature of its categories",
+                )
+            )
     _check_references(features, feature_files, problems)
     surfaces = surfaces_from_features(features)
     shared = _load_shared_names(geodata_dir / DISAMBIGUATION_TOML, features, problems)
@@ -103,15 +116,31 @@ def _check_references(features: dict[str, Feature], feature_files: dict[str, str
         file_name = feature_files[feature.feature_id]
         parent = feature.properties.get("parent")
         if parent is not None and parent not in features:
-            problems.append(Problem(file_name, feature.feature_id, "parent", f"is {parent!r}, which is not a feature id"))
+            problems.append(
+                Problem(file_name, feature.feature_id, "parent", f"is {parent!r}, which is not a feature id")
+            )
         groups = feature.properties.get("excerpts_with", [])
         if not isinstance(groups, list) or not all(isinstance(g, list) and g for g in groups):
-            problems.append(Problem(file_name, feature.feature_id, "excerpts_with", f"is {groups!r}; expected a list of lists of feature ids"))
+            problems.append(
+                Problem(
+                    file_name,
+                    feature.feature_id,
+                    "excerpts_with",
+                    f"is {groups!r}; expected a list of lists of feature ids",
+                )
+            )
             continue
         for group in groups:
             for other in group:
                 if other not in features:
-                    problems.append(Problem(file_name, feature.feature_id, "excerpts_with", f"names {other!r}, which is not a feature id"))
+                    problems.append(
+                        Problem(
+                            file_name,
+                            feature.feature_id,
+                            "excerpts_with",
+                            f"names {other!r}, which is not a feature id",
+                        )
+                    )
 
 
 def surfaces_from_features(features: dict[str, Feature]) -> dict[str, tuple[str, ...]]:
@@ -131,14 +160,30 @@ def _read_feature_collection(path: Path, problems: list[Problem]) -> list[Any]:
         return []
     except json.JSONDecodeError as exc:
         problems.append(
-            Problem(path.name, "", "json", f"is not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg}); expected a GeoJSON FeatureCollection")
+            Problem(
+                path.name,
+                "",
+                "json",
+                f"is not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg}); expected a GeoJSON FeatureCollection",
+            )
         )
         return []
-    if not isinstance(data, dict) or data.get("type") != "FeatureCollection" or not isinstance(data.get("features"), list):
+    if (
+        not isinstance(data, dict)
+        or data.get("type") != "FeatureCollection"
+        or not isinstance(data.get("features"), list)
+    ):
         problems.append(Problem(path.name, "", "type", "expected a GeoJSON FeatureCollection with a 'features' list"))
         return []
     if "crs" in data:
-        problems.append(Problem(path.name, "", "crs", "is set; RFC 7946 GeoJSON has no crs member: coordinates must be WGS-84 [lon, lat]"))
+        problems.append(
+            Problem(
+                path.name,
+                "",
+                "crs",
+                "is set; RFC 7946 GeoJSON has no crs member: coordinates must be WGS-84 [lon, lat]",
+            )
+        )
     return data["features"]
 
 
@@ -156,7 +201,9 @@ def feature_from_geojson(
         return None
     props = raw.get("properties")
     if not isinstance(props, dict):
-        problems.append(Problem(file_name, "", "properties", "is missing; expected an object with id, name_zh, sources ..."))
+        problems.append(
+            Problem(file_name, "", "properties", "is missing; expected an object with id, name_zh, sources ...")
+        )
         return None
     feature_id = props.get("id")
     found: list[Problem] = []
@@ -181,7 +228,10 @@ def feature_from_geojson(
     if layer is None:
         bad("layer", f"is {layer_id!r}; expected one of the layers in layers/: {', '.join(sorted(layer_by_id))}")
     elif category in CATEGORIES and category not in layer.categories:
-        bad("layer", f"is '{layer_id}', which does not take category '{category}'; expected a layer whose categories include it")
+        bad(
+            "layer",
+            f"is '{layer_id}', which does not take category '{category}'; expected a layer whose categories include it",
+        )
     status = props.get("status")
     if status not in STATUSES:
         bad("status", f"is {status!r}; expected one of {', '.join(STATUSES)}")
@@ -226,7 +276,9 @@ def _sources_from(value: Any, bad) -> tuple[Source, ...]:
         return ()
     sources: list[Source] = []
     for n, item in enumerate(value):
-        if not isinstance(item, dict) or not all(isinstance(item.get(k), str) and item[k].strip() for k in ("title", "ref", "quote")):
+        if not isinstance(item, dict) or not all(
+            isinstance(item.get(k), str) and item[k].strip() for k in ("title", "ref", "quote")
+        ):
             bad(f"sources[{n}]", f"is {str(item)[:80]!r}; expected an object with non-empty title, ref and quote")
             continue
         sources.append(Source(item["title"], item["ref"], item["quote"]))
@@ -235,7 +287,11 @@ def _sources_from(value: Any, bad) -> tuple[Source, ...]:
 
 def _geometry_from(geometry: Any, boundary: Any, bad, *, resolve_boundaries: bool) -> dict[str, Any] | None:
     if geometry is None:
-        if not isinstance(boundary, dict) or not isinstance(boundary.get("adcode"), int) or not isinstance(boundary.get("dataset"), str):
+        if (
+            not isinstance(boundary, dict)
+            or not isinstance(boundary.get("adcode"), int)
+            or not isinstance(boundary.get("dataset"), str)
+        ):
             bad("geometry", "is null and there is no boundary {dataset, adcode}; expected a GeoJSON geometry")
             return None
         if not resolve_boundaries:
@@ -262,7 +318,10 @@ def _geometry_from(geometry: Any, boundary: Any, bad, *, resolve_boundaries: boo
     if not (-180 <= west <= east <= 180 and -90 <= south <= north <= 90):
         swapped = -90 <= west <= east <= 90 and -180 <= south <= north <= 180
         hint = " (it looks like [lat, lon]: swap the two numbers)" if swapped else ""
-        bad("geometry", f"has bounds ({west}, {south}, {east}, {north}) outside lon -180..180 / lat -90..90{hint}; expected [lon, lat] in WGS-84")
+        bad(
+            "geometry",
+            f"has bounds ({west}, {south}, {east}, {north}) outside lon -180..180 / lat -90..90{hint}; expected [lon, lat] in WGS-84",
+        )
         return None
     if not geom.is_valid:
         bad("geometry", f"is not valid ({shapely.is_valid_reason(geom)}); expected a valid geometry")
@@ -270,17 +329,32 @@ def _geometry_from(geometry: Any, boundary: Any, bad, *, resolve_boundaries: boo
     return geometry
 
 
-def _check_inside_prefecture(features: dict[str, Feature], feature_files: dict[str, str], problems: list[Problem]) -> None:
+def _check_inside_prefecture(
+    features: dict[str, Feature], feature_files: dict[str, str], problems: list[Problem]
+) -> None:
     """Every feature not marked external must lie in 衢州市; a swapped [lat, lon] is named as such.
 
     The prefecture is the feature whose `boundary.adcode` is 330800.
     """
     prefecture_feature = next(
-        (f for f in features.values() if isinstance(f.properties.get("boundary"), dict) and f.properties["boundary"].get("adcode") == PREFECTURE_ADCODE),
+        (
+            f
+            for f in features.values()
+            if isinstance(f.properties.get("boundary"), dict)
+            and f.properties["boundary"].get("adcode") == PREFECTURE_ADCODE
+        ),
         None,
     )
     if prefecture_feature is None:
-        problems.append(Problem("geodata", "", "boundary", f"no feature has boundary adcode {PREFECTURE_ADCODE} (衢州市); positions were not checked", "warning"))
+        problems.append(
+            Problem(
+                "geodata",
+                "",
+                "boundary",
+                f"no feature has boundary adcode {PREFECTURE_ADCODE} (衢州市); positions were not checked",
+                "warning",
+            )
+        )
         return
     prefecture = shape(prefecture_feature.geometry).buffer(_PREFECTURE_SLACK_DEG)
     shapely.prepare(prefecture)
@@ -292,7 +366,9 @@ def _check_inside_prefecture(features: dict[str, Feature], feature_files: dict[s
         if prefecture.intersects(geom):
             continue
         lon, lat = geom.representative_point().coords[0]
-        hint = " (it looks like [lat, lon]: swap the two numbers)" if prefecture.contains(shapely.Point(lat, lon)) else ""
+        hint = (
+            " (it looks like [lat, lon]: swap the two numbers)" if prefecture.contains(shapely.Point(lat, lon)) else ""
+        )
         problems.append(
             Problem(
                 feature_files[feature_id],
@@ -334,7 +410,9 @@ def _load_shared_names(path: Path, features: dict[str, Feature], problems: list[
                 before = re.compile(rule["before"]) if rule.get("before") else None
                 after = re.compile(rule["after"]) if rule.get("after") else None
             except re.error as exc:
-                problems.append(Problem(path.name, rule_id, "before/after", f"is not a valid regular expression ({exc})"))
+                problems.append(
+                    Problem(path.name, rule_id, "before/after", f"is not a valid regular expression ({exc})")
+                )
                 continue
             rules.append(NameRule(rule_id, feature_id, before, after))
         shared[surface] = SharedName(surface, default, tuple(rules))

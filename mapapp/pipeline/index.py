@@ -1,17 +1,18 @@
 """Assemble the whole pipeline: corpus + layers + gazetteer -> mentions -> excerpts."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
 
-from mapapp.pipeline.corpus import load_corpus
 from mapapp.errors import Problem
+from mapapp.models import Article, Excerpt, Feature, LayerSpec, Mention
+from mapapp.paths import GEODATA_DIR, LAYERS_DIR, SEEDS_DIR
+from mapapp.pipeline.corpus import load_corpus
 from mapapp.pipeline.excerpts import build_excerpt_index, build_related_index, mentions_by_co_occurrence
 from mapapp.pipeline.gazetteer import Gazetteer, load_gazetteer
 from mapapp.pipeline.layers import load_layers
 from mapapp.pipeline.mentions import MentionFinder
-from mapapp.models import Article, Excerpt, Feature, LayerSpec, Mention
-from mapapp.paths import GEODATA_DIR, LAYERS_DIR, SEEDS_DIR
 
 
 @dataclass(frozen=True, eq=False)
@@ -45,7 +46,9 @@ def build_map_index(
         features=gazetteer.features,
         layers=layers,
         mentions=mentions_t,
-        excerpts=build_excerpt_index(corpus.articles, (*mentions_t, *mentions_by_co_occurrence(corpus.articles, mentions_t, gazetteer.features))),
+        excerpts=build_excerpt_index(
+            corpus.articles, (*mentions_t, *mentions_by_co_occurrence(corpus.articles, mentions_t, gazetteer.features))
+        ),
         related=build_related_index(corpus.articles, mentions_t),
         problems=(*corpus.problems, *layer_problems, *gazetteer.problems),
         gazetteer=gazetteer,

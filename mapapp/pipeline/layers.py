@@ -1,4 +1,5 @@
 """Read and check the layer specs in layers/*.toml."""
+
 from __future__ import annotations
 
 import tomllib
@@ -25,7 +26,14 @@ def load_layers(layers_dir: Path) -> tuple[tuple[LayerSpec, ...], tuple[Problem,
         if spec is None:
             continue
         if spec.layer_id in seen:
-            problems.append(Problem(path.name, spec.layer_id, "id", f"is also the id of {seen[spec.layer_id]}; expected unique layer ids"))
+            problems.append(
+                Problem(
+                    path.name,
+                    spec.layer_id,
+                    "id",
+                    f"is also the id of {seen[spec.layer_id]}; expected unique layer ids",
+                )
+            )
             continue
         seen[spec.layer_id] = path.name
         specs.append(spec)
@@ -39,7 +47,14 @@ def layer_from_file(path: Path) -> tuple[LayerSpec | None, list[Problem]]:
     except UnicodeDecodeError:
         return None, [Problem(name, "", "encoding", "is not UTF-8 text; expected a UTF-8 TOML file")]
     except tomllib.TOMLDecodeError as exc:
-        return None, [Problem(name, "", "toml", f"is not valid TOML ({exc}); expected a layer table: id, title_zh, title_en, group, categories")]
+        return None, [
+            Problem(
+                name,
+                "",
+                "toml",
+                f"is not valid TOML ({exc}); expected a layer table: id, title_zh, title_en, group, categories",
+            )
+        ]
     layer_id = str(data.get("id", path.stem))
     problems: list[Problem] = []
     for key in _REQUIRED_STR:
@@ -47,11 +62,20 @@ def layer_from_file(path: Path) -> tuple[LayerSpec | None, list[Problem]]:
             problems.append(Problem(name, layer_id, key, f"is {data.get(key)!r}; expected a non-empty string"))
     categories = data.get("categories")
     if not isinstance(categories, list) or not categories:
-        problems.append(Problem(name, layer_id, "categories", f"is {categories!r}; expected a non-empty list of categories"))
+        problems.append(
+            Problem(name, layer_id, "categories", f"is {categories!r}; expected a non-empty list of categories")
+        )
         categories = []
     for category in categories:
         if category not in CATEGORIES:
-            problems.append(Problem(name, layer_id, "categories", f"has unknown category {category!r}; expected one of {', '.join(CATEGORIES)}"))
+            problems.append(
+                Problem(
+                    name,
+                    layer_id,
+                    "categories",
+                    f"has unknown category {category!r}; expected one of {', '.join(CATEGORIES)}",
+                )
+            )
     default_visible = data.get("default_visible", False)
     if not isinstance(default_visible, bool):
         problems.append(Problem(name, layer_id, "default_visible", f"is {default_visible!r}; expected true or false"))
@@ -65,7 +89,9 @@ def layer_from_file(path: Path) -> tuple[LayerSpec | None, list[Problem]]:
         style = {}
     for key in _STYLE_NUMBERS:
         if key in style and (not isinstance(style[key], (int, float)) or style[key] < 0):
-            problems.append(Problem(name, layer_id, f"style.{key}", f"is {style[key]!r}; expected a non-negative number"))
+            problems.append(
+                Problem(name, layer_id, f"style.{key}", f"is {style[key]!r}; expected a non-negative number")
+            )
     if problems:
         return None, problems
     spec = LayerSpec(

@@ -15,6 +15,7 @@ Rules, in order:
 One-character abbreviations (衢 for 衢州) are not names by themselves; they count only where a
 disambiguation rule says so (e.g. 在衢 / 来衢 / 兴衢), never inside idioms such as 四省通衢.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -24,9 +25,9 @@ import ahocorasick
 import shapely
 from shapely.geometry import shape
 
+from mapapp.models import Article, Feature, Mention
 from mapapp.pipeline.corpus import display_text
 from mapapp.pipeline.gazetteer import Gazetteer
-from mapapp.models import Article, Feature, Mention
 
 _CONTEXT_CHARS = 12  # how much text around a shared name the rules look at
 _CONTAINERS = ("admin_area", "new_town", "port")
@@ -61,7 +62,9 @@ class MentionFinder:
             for hit in self._find_in(shown):
                 start = offsets[hit.start]
                 end = offsets[hit.end - 1] + 1
-                mentions.append(Mention(article.article_id, start, end, article.text[start:end], hit.feature_id, hit.rule))
+                mentions.append(
+                    Mention(article.article_id, start, end, article.text[start:end], hit.feature_id, hit.rule)
+                )
         return sorted(mentions, key=lambda m: (m.start, m.end))
 
     def _find_in(self, shown: str) -> list[_Hit]:
@@ -91,8 +94,10 @@ class MentionFinder:
     def _merge_qualified(self, hits: list[_Hit]) -> list[_Hit]:
         merged: list[_Hit] = []
         for hit in hits:
-            if merged and merged[-1].end == hit.start and (
-                merged[-1].feature_id == hit.feature_id or self._qualifies(merged[-1].feature_id, hit.feature_id)
+            if (
+                merged
+                and merged[-1].end == hit.start
+                and (merged[-1].feature_id == hit.feature_id or self._qualifies(merged[-1].feature_id, hit.feature_id))
             ):
                 first = merged.pop()
                 hit = _Hit(first.start, hit.end, hit.feature_id, hit.rule + "+qualified")

@@ -4,6 +4,7 @@ Chromium comes from the system (/usr/bin/chromium), never from `playwright insta
 tests skip locally but FAIL under CI=true. Tile hosts are blocked, so the page works offline and
 every other request must go to the app itself.
 """
+
 from __future__ import annotations
 
 import contextlib
@@ -18,8 +19,14 @@ from mapapp.map.mapview import TILE_HOSTS
 
 CHROMIUM = Path(os.environ.get("QZ_CHROMIUM", "/usr/bin/chromium"))
 CHROMIUM_ARGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
 ]
 
 
@@ -87,7 +94,8 @@ class RequestLog:
     def foreign(self, app_url: str) -> list[str]:
         app_host = urlsplit(app_url).netloc
         return [
-            url for url in self.urls
+            url
+            for url in self.urls
             if urlsplit(url).scheme not in ("data", "blob", "about")
             and urlsplit(url).netloc != app_host
             and not any(urlsplit(url).hostname.endswith(host) for host in TILE_HOSTS)

@@ -1,4 +1,5 @@
 """Drive the map in the page: find the Leaflet map in the st_folium iframe, click features by id."""
+
 from __future__ import annotations
 
 import time
@@ -28,7 +29,9 @@ def wait_until_idle(page, timeout_s: float = 30) -> None:
 def open_app(page, url: str) -> object:
     page.goto(url)
     frame = map_frame(page)
-    frame.wait_for_function("() => window.map && document.querySelectorAll('path.leaflet-interactive').length > 0", timeout=60_000)
+    frame.wait_for_function(
+        "() => window.map && document.querySelectorAll('path.leaflet-interactive').length > 0", timeout=60_000
+    )
     wait_until_idle(page)
     return frame
 
@@ -38,7 +41,9 @@ def drawn_feature_ids(frame) -> set[str]:
 
 
 def map_view(frame) -> tuple[float, float, int]:
-    return tuple(frame.evaluate("() => { const c = window.map.getCenter(); return [c.lat, c.lng, window.map.getZoom()]; }"))
+    return tuple(
+        frame.evaluate("() => { const c = window.map.getCenter(); return [c.lat, c.lng, window.map.getZoom()]; }")
+    )
 
 
 def click_feature(page, feature_id: str) -> None:

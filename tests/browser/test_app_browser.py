@@ -2,6 +2,7 @@
 
 Expected sentences come from the pipeline at test time (idx.excerpts), never typed by hand.
 """
+
 from __future__ import annotations
 
 from urllib.parse import parse_qs, quote, urlsplit
@@ -18,11 +19,11 @@ from mapdriver import (
     wait_until_idle,
 )
 
-from mapapp.map.maplayers import is_district, map_layer_id_for
 from bench.mapprobe import FEATURE_POINT_JS
-from mapapp.models import Excerpt
+from mapapp.map.maplayers import is_district, map_layer_id_for
 from mapapp.map.viewport import view_for_feature
 from mapapp.map.wording import TEXT
+from mapapp.models import Excerpt
 
 
 def feature_id_named(index, name: str) -> str:
@@ -100,9 +101,14 @@ def test_search_for_a_place_in_a_hidden_layer_turns_its_layer_on(page, app_url, 
     wait_until_idle(page)
     page.locator('[data-testid="stSidebar"] button', has_text="衢州综合保税区").first.click()
     frame = map_frame(page)
-    frame.wait_for_function("(id) => { let found = false; window.map.eachLayer((l) => { if (l.feature && l.feature.properties.id === id) found = true; }); return found; }", arg=zone_id)
+    frame.wait_for_function(
+        "(id) => { let found = false; window.map.eachLayer((l) => { if (l.feature && l.feature.properties.id === id) found = true; }); return found; }",
+        arg=zone_id,
+    )
     assert frame.locator(f".qz-switch input[data-layer={layer_id}]").is_checked()
-    page.wait_for_function("(id) => new URLSearchParams(location.search).get('layers').split(',').includes(id)", arg=layer_id)
+    page.wait_for_function(
+        "(id) => new URLSearchParams(location.search).get('layers').split(',').includes(id)", arg=layer_id
+    )
 
 
 def test_switching_basemap_keeps_the_view_the_overlays_and_the_switched_off_layers(page, app_url, index):
@@ -122,7 +128,9 @@ def test_switching_basemap_keeps_the_view_the_overlays_and_the_switched_off_laye
         page.wait_for_timeout(100)
     assert frame.is_detached()
     frame = map_frame(page)
-    frame.wait_for_function("() => window.map && window.map.getZoom() === 11 && document.querySelectorAll('path.leaflet-interactive').length > 0")
+    frame.wait_for_function(
+        "() => window.map && window.map.getZoom() === 11 && document.querySelectorAll('path.leaflet-interactive').length > 0"
+    )
     lat, lon, _ = map_view(frame)
     assert lat == pytest.approx(28.97, abs=1e-3) and lon == pytest.approx(118.93, abs=1e-3)  # within a pixel at zoom 11
     assert drawn_feature_ids(frame) == drawn  # the same layers: roads still off
@@ -162,7 +170,9 @@ def test_click_rail_line_shows_its_sentences(page, app_url, index):
 
 
 def test_click_district_polygon_shows_its_excerpts(page, app_url, index):
-    districts = [f for f in index.features.values() if is_district(f) and index.excerpts.get(f.feature_id) and not f.external]
+    districts = [
+        f for f in index.features.values() if is_district(f) and index.excerpts.get(f.feature_id) and not f.external
+    ]
     assert districts, "no district polygon with excerpts"
     district = min(districts, key=lambda f: (f.name_zh != "衢江区", f.feature_id))
     open_app(page, app_url)
@@ -184,7 +194,9 @@ def test_deep_link_selects_the_gymnasium(page, app_url, index):
 
 def test_full_link_restores_layers_basemap_language_and_view(page, app_url, index):
     gym_id = feature_id_named(index, "衢江区体育馆")
-    frame = open_app(page, f"{app_url}?feature={gym_id}&layers=sports,rail&basemap=none&lang=en&lat=28.97&lon=118.93&z=12")
+    frame = open_app(
+        page, f"{app_url}?feature={gym_id}&layers=sports,rail&basemap=none&lang=en&lat=28.97&lon=118.93&z=12"
+    )
     lat, lon, zoom = map_view(frame)
     assert (round(lat, 2), round(lon, 2), zoom) == (28.97, 118.93, 12)
     drawn_layers = {map_layer_id_for(index.features[fid]) for fid in drawn_feature_ids(frame)}
@@ -249,10 +261,14 @@ def test_approximate_place_shows_its_halo_on_hover_and_when_selected_and_distric
     point = frame.evaluate(FEATURE_POINT_JS, [gym_id, False])
     assert point is not None
     frame.locator("#map_div").hover(position=point)
-    frame.wait_for_function("(n) => document.querySelectorAll('.leaflet-qz-areas-pane path').length === n + 1", arg=districts_only)
+    frame.wait_for_function(
+        "(n) => document.querySelectorAll('.leaflet-qz-areas-pane path').length === n + 1", arg=districts_only
+    )
     assert "位置约略" in frame.locator(".leaflet-tooltip").first.inner_text()
     frame.locator("#map_div").hover(position={"x": 5, "y": 300})
-    frame.wait_for_function("(n) => document.querySelectorAll('.leaflet-qz-areas-pane path').length === n", arg=districts_only)
+    frame.wait_for_function(
+        "(n) => document.querySelectorAll('.leaflet-qz-areas-pane path').length === n", arg=districts_only
+    )
 
     district_id = feature_id_named(index, "衢江区")
     frame = open_app(page, f"{app_url}?feature={gym_id}")

@@ -4,6 +4,7 @@ The app is started on temporary data folders (QZ_SEEDS_DIR, QZ_GEODATA_DIR, QZ_L
 tests/datafactory.py. A payload that ran would set window.qzPwned or open a dialog; both are watched
 in the page and in the map's iframe.
 """
+
 from __future__ import annotations
 
 from urllib.parse import quote, urlsplit
@@ -19,8 +20,8 @@ from mapdriver import (
     wait_until_idle,
 )
 
-from mapapp.map.maplayers import map_layer_id_for
 from bench.mapprobe import FEATURE_POINT_JS
+from mapapp.map.maplayers import map_layer_id_for
 from mapapp.map.mapview import TILE_HOSTS
 from mapapp.map.wording import TEXT
 
@@ -90,7 +91,11 @@ def test_hostile_text_is_shown_literally_everywhere_and_runs_nothing(watched_pag
     page.locator('[data-testid="stExpander"] summary', has_text=TEXT["zh"]["reader"]).first.click()
     reader = page.locator(".qz-article:visible").first.inner_text()
     assert data.sentence in reader and f"{EVIL}又一段" in reader
-    assert page.locator(".qz-article a.qz-mention", has_text=data.name_zh).first.get_attribute("href").startswith("?feature=")
+    assert (
+        page.locator(".qz-article a.qz-mention", has_text=data.name_zh)
+        .first.get_attribute("href")
+        .startswith("?feature=")
+    )
 
     # the map: the deep link's popup, and the tooltip on hover
     assert data.name_zh in frame.locator(".qz-popup").last.inner_text()
@@ -121,7 +126,11 @@ def test_broken_data_gives_a_notice_and_a_working_map(watched_page, broken_app_u
     notice = page.locator('[data-testid="stAlert"]').first.inner_text()
     assert f"已跳过 {len(BROKEN_EXPECTED)} 项" in notice
     drawn = drawn_feature_ids(frame)
-    assert {"dalu-zhang-zone", "qujiang-gymnasium"} <= drawn and not {"bowtie-park", "swapped-gym", "lost-place"} & drawn
+    assert {"dalu-zhang-zone", "qujiang-gymnasium"} <= drawn and not {
+        "bowtie-park",
+        "swapped-gym",
+        "lost-place",
+    } & drawn
     click_feature(page, "dalu-zhang-zone")
     wait_for_excerpt(page, "一期技改")
     # opened last: the list moves the map down while it unfolds
@@ -135,7 +144,10 @@ def test_bad_links_give_notices_echo_nothing_live_and_keep_the_map(watched_page,
     page = watched_page
     markdown = "[x](javascript:alert(1))**b**"
     huge = "衢" * 10 + "x" * 100_000  # 100 KB
-    frame = open_app(page, f"{app_url}?feature={quote(EVIL)}&lang={quote(markdown)}&layers={quote(SCRIPT)},rail&lat=1e999&lon=x&z=9&basemap={quote(huge)}")
+    frame = open_app(
+        page,
+        f"{app_url}?feature={quote(EVIL)}&lang={quote(markdown)}&layers={quote(SCRIPT)},rail&lat=1e999&lon=x&z=9&basemap={quote(huge)}",
+    )
     notices = [text for text in page.locator('[data-testid="stAlert"]').all_inner_texts() if "链接参数" in text]
     assert any(EVIL[:50] in text for text in notices), notices  # shown literally (shortened to 60 characters)
     assert any(markdown in text for text in notices)

@@ -4,6 +4,7 @@ The 20-session run uses protocol-level readers (tests/test_loadtest.py); this on
 real pages, where each reader clicks the map and uses the search box. Kept small: on a 2-core
 machine each Chromium renderer costs more than the server does.
 """
+
 from __future__ import annotations
 
 import json
@@ -21,8 +22,17 @@ def test_concurrent_browsers_see_only_their_own_selection(browser, tmp_path):
     # `browser` (unused here) skips the test where Chromium is missing, and fails it under CI=true.
     out = tmp_path / "load.json"
     command = [
-        sys.executable, "-m", "bench.loadtest", "--clients", "browser",
-        "--sessions", str(SESSIONS), "--seconds", str(SECONDS), "--json", str(out),
+        sys.executable,
+        "-m",
+        "bench.loadtest",
+        "--clients",
+        "browser",
+        "--sessions",
+        str(SESSIONS),
+        "--seconds",
+        str(SECONDS),
+        "--json",
+        str(out),
     ]
     result = subprocess.run(command, cwd=ROOT_DIR, capture_output=True, text=True, encoding="utf-8", timeout=900)
     print(result.stdout)

@@ -3,11 +3,12 @@
 The map is rendered by mapview to a standalone HTML file (Leaflet from static/vendor via file://),
 so this test needs neither Streamlit nor the real geodata.
 """
+
 from __future__ import annotations
 
+from bench.mapprobe import FEATURE_POINT_JS
 from mapapp.map import maplayers, mapview
 from mapapp.map.assets import LeafletUrls, install_leaflet
-from bench.mapprobe import FEATURE_POINT_JS
 from mapapp.models import Excerpt, Feature, LayerSpec, Source
 
 EVIL = '<script>window.qzPwned = 1</script><img src=x onerror="window.qzPwned = 2">'
@@ -16,15 +17,31 @@ EVIL = '<script>window.qzPwned = 1</script><img src=x onerror="window.qzPwned = 
 def _evil_map_html(tmp_path) -> str:
     leaflet_dir = install_leaflet()
     leaflet = LeafletUrls(
-        js=(leaflet_dir / "leaflet.js").as_uri(), css=(leaflet_dir / "leaflet.css").as_uri(), image_path=(leaflet_dir / "images").as_uri() + "/"
+        js=(leaflet_dir / "leaflet.js").as_uri(),
+        css=(leaflet_dir / "leaflet.css").as_uri(),
+        image_path=(leaflet_dir / "images").as_uri() + "/",
     )
     feature = Feature(
-        "evil-gym", "体育馆" + EVIL, "Evil gym", (), "sports_venue", "sports", "operating", 300, "address", False,
-        (Source("t", "r", "q"),), "", {"type": "Point", "coordinates": [118.95, 28.98]}, {},
+        "evil-gym",
+        "体育馆" + EVIL,
+        "Evil gym",
+        (),
+        "sports_venue",
+        "sports",
+        "operating",
+        300,
+        "address",
+        False,
+        (Source("t", "r", "q"),),
+        "",
+        {"type": "Point", "coordinates": [118.95, 28.98]},
+        {},
     )
     sentence = "主场设在体育馆" + EVIL + "。"
     excerpt = Excerpt("evil-gym", "a.txt", "标题" + EVIL, "2025-01-01", "body", sentence, ((4, 7),), 1, 0, 10)
-    spec = LayerSpec("sports", "体育场馆", "Sports", "society", ("sports_venue",), True, 80, {"color": "#27ae60", "radius": 7})
+    spec = LayerSpec(
+        "sports", "体育场馆", "Sports", "society", ("sports_venue",), True, 80, {"color": "#27ae60", "radius": 7}
+    )
     layers = maplayers.map_layers_from_specs([spec])
     m = mapview.build_base_map(basemap="none", leaflet=leaflet)
     for group in mapview.build_overlay_groups(
@@ -40,8 +57,12 @@ def test_script_in_article_text_is_not_executed(browser, tmp_path):
     page = browser.new_page()
     try:
         page.goto(_evil_map_html(tmp_path))
-        page.wait_for_function("() => Object.keys(window).some((k) => k.startsWith('map_') && window[k] instanceof L.Map)")
-        page.evaluate("() => { window.map = window[Object.keys(window).find((k) => k.startsWith('map_') && window[k] instanceof L.Map)]; }")
+        page.wait_for_function(
+            "() => Object.keys(window).some((k) => k.startsWith('map_') && window[k] instanceof L.Map)"
+        )
+        page.evaluate(
+            "() => { window.map = window[Object.keys(window).find((k) => k.startsWith('map_') && window[k] instanceof L.Map)]; }"
+        )
         point = page.evaluate(FEATURE_POINT_JS, ["evil-gym", False])
         assert point is not None
         page.locator(".folium-map").click(position=point)

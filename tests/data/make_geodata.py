@@ -5,6 +5,7 @@
 The test gazetteer is a verbatim subset of geodata/*.geojson (positions, sources and aliases as
 curated there), so the tiny corpus is matched against real, sourced features.
 """
+
 from __future__ import annotations
 
 import json
@@ -14,9 +15,20 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 KEEP = {
-    "quzhou-city", "qujiang-district", "qujiang-river", "quzhou-port", "qujiang-port-area",
-    "dalu-zhang-zone", "kangao-zone", "ningbo-zhoushan-port", "meishan-port-area", "tacoma-port",
-    "united-states", "seattle", "qujiang-gymnasium", "qujiang-administrative-service-centre",
+    "quzhou-city",
+    "qujiang-district",
+    "qujiang-river",
+    "quzhou-port",
+    "qujiang-port-area",
+    "dalu-zhang-zone",
+    "kangao-zone",
+    "ningbo-zhoushan-port",
+    "meishan-port-area",
+    "tacoma-port",
+    "united-states",
+    "seattle",
+    "qujiang-gymnasium",
+    "qujiang-administrative-service-centre",
     "qujiang-new-town",
 }
 
@@ -36,7 +48,11 @@ def main() -> None:
     (out / "subset.geojson").write_text(text + "\n", encoding="utf-8")
     # the naming rules whose features are all in the subset
     rules = (ROOT / "geodata" / "disambiguation.toml").read_text(encoding="utf-8").split("\n[[name]]")
-    kept = [rules[0]] + [block for block in rules[1:] if all(fid in KEEP for fid in re.findall(r'(?:default|feature) = "([a-z0-9-]+)"', block))]
+    kept = [rules[0]] + [
+        block
+        for block in rules[1:]
+        if all(fid in KEEP for fid in re.findall(r'(?:default|feature) = "([a-z0-9-]+)"', block))
+    ]
     (out / "disambiguation.toml").write_text("\n[[name]]".join(kept), encoding="utf-8")
     layers_out = ROOT / "tests" / "data" / "layers"
     layers_out.mkdir(exist_ok=True)

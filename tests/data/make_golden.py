@@ -1,7 +1,8 @@
 """Regenerate the golden CLI outputs for the tiny corpus (run from the repo root, then review the diff):
 
-    .venv/bin/python tests/data/make_golden.py && git diff tests/data/golden
+.venv/bin/python tests/data/make_golden.py && git diff tests/data/golden
 """
+
 from __future__ import annotations
 
 import subprocess
@@ -15,12 +16,23 @@ GOLDEN = {
     "mentions.json": ["mentions", "--json"],
     "excerpts-dalu-zhang-zone.json": ["excerpts", "dalu-zhang-zone", "--json"],
     "excerpts-quzhou-city.json": ["excerpts", "quzhou-city", "--json"],
-    "excerpts-qujiang-administrative-service-centre.json": ["excerpts", "qujiang-administrative-service-centre", "--json"],
+    "excerpts-qujiang-administrative-service-centre.json": [
+        "excerpts",
+        "qujiang-administrative-service-centre",
+        "--json",
+    ],
 }
 
 
 def run_cli(args: list[str]) -> str:
-    result = subprocess.run([sys.executable, "-m", "mapapp", *args, *DATA_ARGS], cwd=ROOT, capture_output=True, text=True, encoding="utf-8", check=True)
+    result = subprocess.run(
+        [sys.executable, "-m", "mapapp", *args, *DATA_ARGS],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        check=True,
+    )
     return result.stdout
 
 
