@@ -1,0 +1,70 @@
+"""Fingerprints of the data the index is built from, so a changed file is noticed without a restart.
+
+A fingerprint lists every input file (articles, articles.toml, geodata, layers) with its size and
+modification time; two fingerprints differ when a file was added, removed or changed. `digest` folds
+the whole list into one short string, a cache key; `changed_paths` says which files differ, so a
+rebuild can be incremental.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+# What counts as an input, per folder: (glob, recursive).
+INPUT_PATTERNS: dict[str, tuple[str, ...]] = {
+    "seeds": ("*.txt", "*.toml"),
+    "geodata": ("*.geojson", "*.toml", "*.json", "*.jsonl", "sources/*.md", "*.md"),
+    "layers": ("*.toml",),
+}
+
+
+@dataclass(frozen=True)
+class FileStamp:
+    """One input file: its path relative to its folder's role ("seeds/000_x.txt"), size and mtime."""
+
+    path: str
+    size: int
+    mtime_ns: int
+
+
+@dataclass(frozen=True)
+class DataFingerprint:
+    stamps: tuple[FileStamp, ...]
+
+    @property
+    def digest(self) -> str:
+        """A short hash of every stamp: equal digests mean no input was added, removed or changed."""
+        h = hashlib.sha256()
+        for stamp in self.stamps:
+            h.update(f"{stamp.path}\0{stamp.size}\0{stamp.mtime_ns}\n".encode())
+        return h.hexdigest()[:16]
+
+    def changed_paths(self, other: DataFingerprint) -> set[str]:
+        """The role-relative paths that were added, removed or changed between `other` and self."""
+        mine = {s.path: s for s in self.stamps}
+        theirs = {s.path: s for s in other.stamps}
+        return {p for p in mine.keys() | theirs.keys() if mine.get(p) != theirs.get(p)}
+
+
+def fingerprint_data(seeds_dir: Path, geodata_dir: Path, layers_dir: Path) -> DataFingerprint:
+    """Stamp every input file under the three data folders (a missing folder has no files)."""
+    stamps = [*_stamps("seeds", seeds_dir), *_stamps("geodata", geodata_dir), *_stamps("layers", layers_dir)]
+    return DataFingerprint(tuple(sorted(stamps, key=lambda s: s.path)))
+
+
+def _stamps(role: str, folder: Path) -> Iterator[FileStamp]:
+    seen: set[Path] = set()
+    for pattern in INPUT_PATTERNS[role]:
+        for path in folder.glob(pattern):
+            if path in seen or not path.is_file():
+                continue
+            seen.add(path)
+            try:
+                st = os.stat(path)
+            except OSError:  # removed between glob and stat: it is simply not an input any more
+                continue
+            yield FileStamp(f"{role}/{path.relative_to(folder).as_posix()}", st.st_size, st.st_mtime_ns)
