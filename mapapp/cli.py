@@ -57,6 +57,7 @@ def main(argv: list[str] | None = None) -> int:
             args.json,
             lambda: [f"{f.feature_id}\t{f.name_zh}\t{f.category}" for f in index.features.values()],
         )
+    rows: list[dict[str, Any]]
     if args.command == "mentions":
         rows = [
             {"article": m.article_id, "start": m.start, "end": m.end, "surface": m.surface, "feature_id": m.feature_id}

@@ -39,4 +39,4 @@ class LazyTemplate:
 
 
 # Used by Element.__init__ (and unpickling) only; class-level templates were built at import.
-branca.element.Template = LazyTemplate
+branca.element.Template = LazyTemplate  # type: ignore[misc,assignment]

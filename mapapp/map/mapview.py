@@ -18,7 +18,7 @@ from contextlib import contextmanager
 from typing import Any, Literal, get_args
 
 import folium
-from branca.element import Element, MacroElement
+from branca.element import Element, Figure, MacroElement
 from folium.template import Template
 from folium.utilities import JsCode
 
@@ -133,7 +133,7 @@ def _generate_element_id(cls) -> str:
     return f"{next(counter):032x}"
 
 
-Element._generate_id = classmethod(_generate_element_id)
+Element._generate_id = classmethod(_generate_element_id)  # type: ignore[method-assign,assignment]
 
 
 @contextmanager
@@ -165,7 +165,9 @@ def build_base_map(
     # folium points these at CDNs (plus jQuery, Bootstrap, awesome-markers, unused here).
     m.default_js = [("leaflet", leaflet.js)]
     m.default_css = [("leaflet_css", leaflet.css)]
-    m.get_root().header.add_child(Element(_CSS), name="qz_css")
+    root = m.get_root()
+    assert isinstance(root, Figure)  # a folium.Map is always rooted in a branca Figure
+    root.header.add_child(Element(_CSS), name="qz_css")
     if basemap in TILES:
         tiles = TILES[basemap]
         folium.TileLayer(
@@ -180,7 +182,7 @@ def build_base_map(
         folium.map.CustomPane(name, z_index=z_index, pointer_events=interactive).add_to(m)
     m.add_child(_MapSetup(leaflet.image_path, attributions))
     if switch_layers is not None:
-        m.get_root().header.add_child(Element(SWITCH_CSS), name="qz_switch_css")
+        root.header.add_child(Element(SWITCH_CSS), name="qz_switch_css")
         m.add_child(LayerSwitchSetup(switch_layers))
     return m
 
@@ -231,7 +233,7 @@ def _feature_dict(
     label = html.escape(feature_name(feature, lang))
     if halo is not None:
         label += f'<br><span class="qz-tip-approx">{html.escape(approximate_note(feature, lang))}</span>'
-    properties = {
+    properties: dict[str, Any] = {
         "id": feature.feature_id,
         "part": part,  # shape (line, polygon, exact point) | dot (an approximate point)
         "name": feature_name(feature, lang),
@@ -253,7 +255,7 @@ def _geojson(
     for index, item in enumerate(features):
         # folium keys its style map by a unique `feature.id` (not the feature's own id).
         item["id"] = f"{item['properties']['id']}|{item['properties']['part']}|{index}"
-    kwargs = {"pane": pane} if pane else {}
+    kwargs: dict[str, Any] = {"pane": pane} if pane else {}
     return folium.GeoJson(
         {"type": "FeatureCollection", "features": features},
         name=name,

@@ -35,7 +35,8 @@ class View:
 
 def bounds_from_geometry(geometry: Mapping[str, Any]) -> tuple[float, float, float, float]:
     """(west, south, east, north) of a GeoJSON geometry."""
-    return tuple(shape(geometry).bounds)  # type: ignore[return-value]
+    west, south, east, north = shape(geometry).bounds
+    return (west, south, east, north)
 
 
 def view_from_bounds(

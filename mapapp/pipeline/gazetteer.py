@@ -252,6 +252,9 @@ def feature_from_geojson(
     if found or geometry is None:
         problems.extend(found)
         return None
+    # Every check above passed, so the values have the types the record needs.
+    assert isinstance(feature_id, str) and isinstance(category, str) and isinstance(layer_id, str)
+    assert isinstance(status, str) and isinstance(precision, int) and isinstance(basis, str)
     return Feature(
         feature_id=feature_id,
         name_zh=props["name_zh"].strip(),
