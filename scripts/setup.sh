@@ -1,25 +1,36 @@
 #!/usr/bin/env bash
-# Set up a fresh clone: a virtualenv with the pinned packages and Leaflet copied for static serving.
-# With --dev: also the test tools and Debian's chromium for the browser tests (apt-get, as root).
+# Set up a fresh clone: a virtualenv with the locked packages and Leaflet copied for static serving.
+# With --dev: also the test and lint tools, and Debian's chromium and nginx for the browser and
+# load-balancer tests (apt-get, as root).
+#
+# requirements.lock pins every package, transitive ones included; it is made from requirements.txt
+# (runtime, what deployment platforms read) and requirements-dev.txt by:
+#   .venv/bin/pip-compile --strip-extras --no-emit-index-url --no-emit-find-links \
+#       --annotation-style=line -o requirements.lock requirements-dev.txt
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PYTHON=${PYTHON:-python3}
 if [ ! -x .venv/bin/python ]; then
   "$PYTHON" -m venv .venv
 fi
-.venv/bin/python -m pip install --quiet --disable-pip-version-check --upgrade pip
+pip_install() { .venv/bin/python -m pip install --quiet --disable-pip-version-check "$@"; }
+pip_install --upgrade pip
 if [ "${1:-}" = "--dev" ]; then
-  .venv/bin/python -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
-  if [ ! -x /usr/bin/chromium ]; then
+  pip_install -r requirements.lock
+  missing=()
+  [ -x /usr/bin/chromium ] || missing+=(chromium)
+  [ -x /usr/sbin/nginx ] || missing+=(nginx)
+  if [ ${#missing[@]} -gt 0 ]; then
     if [ "$(id -u)" = "0" ]; then
       apt-get update -qq
-      DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+      DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
     else
-      echo "setup.sh: /usr/bin/chromium is missing; install Debian's chromium (sudo apt-get install chromium) for the browser tests" >&2
+      echo "setup.sh: missing ${missing[*]}; install them (sudo apt-get install ${missing[*]}) for the browser and load-balancer tests" >&2
       exit 1
     fi
   fi
 else
-  .venv/bin/python -m pip install --quiet --disable-pip-version-check -r requirements.txt
+  # Runtime packages only, at the locked versions (the lock is a superset: -c limits, -r chooses).
+  pip_install -r requirements.txt -c requirements.lock
 fi
 .venv/bin/python -m mapapp.map.assets
