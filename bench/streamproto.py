@@ -93,6 +93,7 @@ def decode_fields(data: bytes) -> list[tuple[int, int | bytes]]:
     while position < len(data):
         key, position = _read_varint(data, position)
         number, wire_type = key >> 3, key & 7
+        value: int | bytes
         if wire_type == _VARINT:
             value, position = _read_varint(data, position)
         elif wire_type == _LENGTH_DELIMITED:
@@ -195,9 +196,9 @@ class RunResult:
 
     def _read_element(self, element: list[tuple[int, int | bytes]]) -> None:
         for number, value in element:
-            if not isinstance(value, bytes):
+            if not isinstance(value, bytes) or number not in _ELEMENTS_READ:
                 continue
-            inner = decode_fields(value) if number in _ELEMENTS_READ else None
+            inner = decode_fields(value)
             if number == ELEMENT_HEADING:
                 self.headings.append((_text(field_value(inner, HEADING_TAG)), _text(field_value(inner, HEADING_BODY))))
             elif (
