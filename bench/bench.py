@@ -29,6 +29,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Literal
 
+from bench.chromium import CHROMIUM
+from bench.chromium import CHROMIUM_ARGS as BROWSER_ARGS
 from bench.machine import LOAD_SAMPLES, code_version, machine_info, say
 from bench.page import DRAWN_IDS_JS, FEATURE_POINT_JS, MAP_DRAWN_JS
 from bench.pipeline import build_synthetic_corpus, time_index
@@ -39,16 +41,8 @@ from mapapp.datadirs import SEEDS_ENV
 from mapapp.map.maplayers import map_layer_id_for, map_layers_from_specs
 from mapapp.paths import ROOT_DIR, SEEDS_DIR
 
-CHROMIUM = Path(os.environ.get("QZ_CHROMIUM", "/usr/bin/chromium"))
 CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
+    *BROWSER_ARGS,
     # Every host but the loopback app fails to resolve: no tile or CDN request leaves the machine,
     # and unlike request routing this keeps Chromium's HTTP cache (needed for the repeat visit).
     "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1",

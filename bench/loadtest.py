@@ -28,6 +28,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from bench.appserver import LOOPBACK, serve_app
+from bench.chromium import CHROMIUM, CHROMIUM_ARGS
 from bench.loadreaders import BrowserReader, ProtocolReader
 from bench.loadreport import (
     DEFAULT_MAX_RSS_MB,
@@ -39,17 +40,6 @@ from bench.loadreport import (
 )
 from mapapp.datadirs import data_dirs_from_env
 
-CHROMIUM = Path(os.environ.get("QZ_CHROMIUM", "/usr/bin/chromium"))
-CHROMIUM_ARGS = (
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-)
 CLIENTS = ("protocol", "browser")
 CLOSE_SETTLE_S = 3.0  # after the readers leave, before the last memory reading
 

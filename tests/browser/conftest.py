@@ -15,19 +15,8 @@ from urllib.parse import urlsplit
 import pytest
 
 from bench.appserver import AppServerError, serve_app
+from bench.chromium import CHROMIUM, CHROMIUM_ARGS
 from mapapp.map.mapview import TILE_HOSTS
-
-CHROMIUM = Path(os.environ.get("QZ_CHROMIUM", "/usr/bin/chromium"))
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 
 
 def _unavailable(reason: str) -> None:
@@ -79,7 +68,7 @@ def browser():
     except ImportError:
         _unavailable("the Python package playwright is not installed (requirements-dev.txt)")
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=list(CHROMIUM_ARGS))
         yield browser
         browser.close()
 
