@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import re
 import tomllib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +19,7 @@ from shapely.geometry import shape
 from mapapp.errors import GazetteerError, Problem
 from mapapp.models import CATEGORIES, LOCATION_BASES, STATUSES, Feature, LayerSpec, Source
 from mapapp.paths import DISAMBIGUATION_TOML
+from mapapp.pipeline.curated import CuratedRules, load_curated_rules
 
 _ID_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 _GEOMETRY_TYPES = ("Point", "MultiPoint", "LineString", "MultiLineString", "Polygon", "MultiPolygon")
@@ -53,6 +54,7 @@ class Gazetteer:
     surfaces: dict[str, tuple[str, ...]]  # surface form -> feature ids that claim it
     shared: dict[str, SharedName]
     problems: tuple[Problem, ...]
+    curated: CuratedRules = field(default_factory=CuratedRules)  # curators' not-places and corrected mentions
 
 
 def load_gazetteer(geodata_dir: Path, layers: tuple[LayerSpec, ...], *, resolve_boundaries: bool = True) -> Gazetteer:
@@ -107,7 +109,8 @@ def load_gazetteer(geodata_dir: Path, layers: tuple[LayerSpec, ...], *, resolve_
                     f"add a [[name]] entry for it to {DISAMBIGUATION_TOML} or remove it from all but one",
                 )
             )
-    return Gazetteer(features, surfaces, shared, tuple(problems))
+    curated = load_curated_rules(geodata_dir, features, problems)
+    return Gazetteer(features, surfaces, shared, tuple(problems), curated)
 
 
 def _check_references(features: dict[str, Feature], feature_files: dict[str, str], problems: list[Problem]) -> None:
