@@ -92,10 +92,10 @@ def _correction_from(
                 f'is {feature_id!r}; expected a feature id, or "" for not a place',
             )
         )
-    if found:
+    if found or not isinstance(start, int) or not isinstance(end, int) or not isinstance(feature_id, str):
         problems.extend(found)
         return None
-    return MentionCorrection(entry["article"], int(start), int(end), entry["surface"], str(feature_id))
+    return MentionCorrection(entry["article"], start, end, entry["surface"], feature_id)
 
 
 def _read_list(path: Path, problems: list[Problem]) -> list[Any]:
