@@ -42,10 +42,13 @@ def test_curator_mode_needs_a_well_formed_hash_from_env_or_secrets():
 
 
 def test_a_click_places_a_point_and_vertices_make_lines_and_polygons():
-    assert click_from_map_value({"last_clicked": None, "zoom": 9}) is None
-    assert click_from_map_value(None) is None
-    lon, lat, zoom = click_from_map_value(CLICKED)
+    assert click_from_map_value({"last_clicked": None, "zoom": 9})[0] is None
+    assert click_from_map_value(None)[0] is None
+    (lon, lat, zoom), seen = click_from_map_value(CLICKED)
     assert (lon, lat, zoom) == (118.93, 28.97, 15)
+    assert click_from_map_value(CLICKED, seen)[0] is None  # the same click, reported again on a rerun
+    on_feature = CLICKED | {"last_object_clicked": {"lat": 28.9, "lng": 118.8}, "last_object_clicked_count": 1}
+    assert click_from_map_value(on_feature, seen)[0] == (118.8, 28.9, 15)  # a click that landed on a feature
     point = draft_with_click(draft_with_click(Draft(), 1.0, 2.0, 12), lon, lat, zoom)
     assert geometry_from_draft(point) == {"type": "Point", "coordinates": [118.93, 28.97]}
     line = Draft(shape="LineString")

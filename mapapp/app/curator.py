@@ -44,18 +44,41 @@ class Draft:
     zoom: int | None = None
 
 
-def click_from_map_value(value: Mapping[str, Any] | None) -> tuple[float, float, int | None] | None:
-    """(lon, lat, zoom) of the last plain click on the map in st_folium's return value, if any."""
-    if not isinstance(value, Mapping):
-        return None
-    clicked = value.get("last_clicked")
+ClickSeen = tuple[Any, Any]  # (last_clicked as (lng, lat), last_object_clicked_count)
+
+
+def _lonlat(clicked: Any) -> tuple[float, float] | None:
     if not isinstance(clicked, Mapping):
         return None
     lat, lng = clicked.get("lat"), clicked.get("lng")
     if not isinstance(lat, (int, float)) or not isinstance(lng, (int, float)):
         return None
-    zoom = value.get("zoom")
-    return float(lng), float(lat), int(zoom) if isinstance(zoom, (int, float)) else None
+    return float(lng), float(lat)
+
+
+def click_from_map_value(
+    value: Mapping[str, Any] | None, seen: ClickSeen | None = None
+) -> tuple[tuple[float, float, int | None] | None, ClickSeen]:
+    """The new click in st_folium's return value as (lon, lat, zoom), and what to remember as seen.
+
+    A click on bare map comes back as `last_clicked`; one on a drawn feature (inside the prefecture
+    nearly every spot is on a district or halo) as `last_object_clicked` with a click count. Either
+    places the draft, but only when it differs from the click seen before.
+    """
+    if not isinstance(value, Mapping):
+        return None, seen or (None, None)
+    plain = _lonlat(value.get("last_clicked"))
+    count = value.get("last_object_clicked_count")
+    on_object = _lonlat(value.get("last_object_clicked"))
+    now_seen: ClickSeen = (plain, count)
+    zoom_value = value.get("zoom")
+    zoom = int(zoom_value) if isinstance(zoom_value, (int, float)) else None
+    previous_plain, previous_count = seen or (None, None)
+    if plain is not None and plain != previous_plain:
+        return (*plain, zoom), now_seen
+    if on_object is not None and count != previous_count:
+        return (*on_object, zoom), now_seen
+    return None, now_seen
 
 
 def draft_with_click(draft: Draft, lon: float, lat: float, zoom: int | None) -> Draft:

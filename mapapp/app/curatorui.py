@@ -27,6 +27,7 @@ from mapapp.app.curator import (
     html_from_changes,
     html_from_report,
     html_from_sentences,
+    layers_for_category,
     sentences_with,
     suggested_precision,
     worst_precision,
@@ -152,10 +153,10 @@ def take_map_click(value: Any) -> None:
     """From ui's on_change: a new click on the map moves the draft point (or adds a vertex)."""
     if curator_name() is None or st.session_state.get(TASK_KEY) is None:
         return
-    click = click_from_map_value(value)
-    if click is None or click[:2] == st.session_state.get(CLICK_SEEN_KEY):
+    click, seen = click_from_map_value(value, st.session_state.get(CLICK_SEEN_KEY))
+    st.session_state[CLICK_SEEN_KEY] = seen
+    if click is None:
         return
-    st.session_state[CLICK_SEEN_KEY] = click[:2]
     draft: Draft = st.session_state.get(DRAFT_KEY) or Draft()
     st.session_state[DRAFT_KEY] = draft_with_click(draft, *click)
 
@@ -210,6 +211,7 @@ def _start_task(
     if curator_name() is None:
         return
     st.session_state[TASK_KEY] = {"mode": mode, "feature_id": feature_id, "name_zh": name_zh}
+    _, st.session_state[CLICK_SEEN_KEY] = click_from_map_value(st.session_state.get("map"), None)  # ui.MAP_KEY
     st.session_state[DRAFT_KEY] = Draft()
     st.session_state["qzc_f_name_zh"] = name_zh
     if select is not None and feature_id:
@@ -262,16 +264,20 @@ def _render_placing(
             * (crs == "gcj02")
         )
     suggested = suggested_precision(draft) or 1000
+    place_fields: dict[str, Any] = {}
+    if adding:  # outside the form: the layers offered follow the category
+        place_fields["category"] = st.selectbox("category", CATEGORIES, key="qzc_f_category")
+        layer_ids = layers_for_category(index.layers, place_fields["category"]) or [
+            layer.layer_id for layer in index.layers
+        ]
+        place_fields["layer"] = st.selectbox("layer", layer_ids, key="qzc_f_layer")
     with st.form("qzc_place_form"):
-        place_fields: dict[str, Any] = {}
         if adding:
             place_fields["name_zh"] = st.text_input("name_zh", key="qzc_f_name_zh", max_chars=80)
             place_fields["name_en"] = st.text_input("name_en", key="qzc_f_name_en", max_chars=80)
             place_fields["aliases"] = st.text_input(
                 _w(lang, "别名（逗号分隔）", "Aliases (comma-separated)"), key="qzc_f_aliases"
             )
-            place_fields["category"] = st.selectbox("category", CATEGORIES, key="qzc_f_category")
-            place_fields["layer"] = st.selectbox("layer", [layer.layer_id for layer in index.layers], key="qzc_f_layer")
             place_fields["parent"] = st.text_input("parent (id)", key="qzc_f_parent", max_chars=100)
             place_fields["status"] = st.selectbox("status", STATUSES, key="qzc_f_status")
         precision = st.number_input(
@@ -387,20 +393,20 @@ def _render_work_list(
             args=(report.report_id,),
         )
     st.markdown("**" + _w(lang, "候选地名", "Candidates") + "**")
-    for candidate in _cached_candidates(index, id(index))[:WORK_LIST_LENGTH]:
+    for position, candidate in enumerate(_cached_candidates(index, id(index))[:WORK_LIST_LENGTH]):
         st.markdown(f"{escape_markdown(candidate.surface)} · ×{candidate.count}")
         st.html(html_from_sentences(candidate.surface, sentences_with(index, candidate.surface)))
         columns = st.columns(2)
         columns[0].button(
             _w(lang, "放置", "Place"),
-            key=f"qzc_c_place_{candidate.surface}",
+            key=f"qzc_c_place_{position}",
             on_click=_start_task,
             args=("add",),
             kwargs={"name_zh": candidate.surface},
         )
         columns[1].button(
             _w(lang, "不是地名", "Not a place"),
-            key=f"qzc_c_dismiss_{candidate.surface}",
+            key=f"qzc_c_dismiss_{position}",
             on_click=_run_action,
             args=(lambda who, s=candidate.surface: dismiss_candidate(store, who, s), on_data_changed),
         )
