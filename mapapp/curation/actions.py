@@ -133,7 +133,6 @@ def add_place(store: DataStore, who: str, place: NewPlace, placement: Placement,
             "location_basis": placement.location_basis or basis_from_precision(placement.precision_m, geometry["type"]),
             "external": place.external,
             "sources": [evidence, placement_source(placement, store_name(who), when, geometry)],
-            "description": place.description_en or place.description_zh,
             "description_zh": place.description_zh,
             "description_en": place.description_en,
             "position_note": placement_note(placement, store_name(who), when),
@@ -213,7 +212,8 @@ def set_descriptions(store: DataStore, who: str, feature_id: str, description_zh
     def make(snapshot: Snapshot) -> Edit:
         file_name, before = snapshot.find_feature(feature_id)
         after = copy.deepcopy(before)
-        after["properties"].update(description_zh=zh, description_en=en, description=en or zh)
+        after["properties"].update(description_zh=zh, description_en=en)
+        after["properties"].pop("description", None)  # the two languages replace the old single description
         return Edit(
             "describe", feature_id, before, after, {file_name: _replaced(snapshot, file_name, feature_id, after)}
         )

@@ -248,9 +248,10 @@ def feature_from_geojson(
     if not isinstance(external, bool):
         bad("external", f"is {external!r}; expected true or false")
     sources = _sources_from(props.get("sources"), bad)
-    description = props.get("description", "")
-    if not isinstance(description, str):
-        bad("description", f"is {description!r}; expected a string")
+    for key in ("description", "description_zh", "description_en", "position_note"):
+        if not isinstance(props.get(key, ""), str):
+            bad(key, f"is {props[key]!r}; expected a string")
+    description = props.get("description_en") or props.get("description_zh") or props.get("description") or ""
     geometry = _geometry_from(raw.get("geometry"), props.get("boundary"), bad, resolve_boundaries=resolve_boundaries)
     if found or geometry is None:
         problems.extend(found)
