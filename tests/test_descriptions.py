@@ -46,3 +46,22 @@ def test_the_position_note_is_with_the_sources_not_in_the_description():
     sources = panel.html_from_sources(feature, "zh")
     assert "Position" not in card
     assert "<p class='qz-meta qz-position-note'>Position: centre of &lt;樟潭街道&gt;; halo 50 km.</p>" in sources
+
+
+def test_every_real_feature_has_both_descriptions_and_keeps_its_position_note_apart():
+    from mapapp.paths import GEODATA_DIR, LAYERS_DIR
+    from mapapp.pipeline.gazetteer import load_gazetteer
+    from mapapp.pipeline.layers import load_layers
+
+    layers, _ = load_layers(LAYERS_DIR)
+    features = load_gazetteer(GEODATA_DIR, layers, resolve_boundaries=False).features
+    assert len(features) >= 144
+    for feature in features.values():
+        props = feature.properties
+        assert props.get("description_zh", "").strip() and props.get("description_en", "").strip(), feature.feature_id
+        assert "description" not in props, feature.feature_id
+        for key in ("description_zh", "description_en"):
+            assert not any(marker in props[key] for marker in ("Position:", "Point:", "图上放在", "示意线")), (
+                feature.feature_id,
+                key,
+            )
