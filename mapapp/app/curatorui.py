@@ -35,13 +35,16 @@ from mapapp.app.curator import (
 from mapapp.app.panel import escape_markdown
 from mapapp.curation.actions import (
     NewPlace,
+    add_alias,
     add_place,
     correct_mention,
     dismiss_candidate,
     move_feature,
+    set_descriptions,
     undo,
 )
 from mapapp.curation.credentials import verify_password
+from mapapp.curation.journal import Change
 from mapapp.curation.placement import CRS_OF_BASEMAP, Placement
 from mapapp.curation.ratelimit import RateLimiter
 from mapapp.curation.reports import MAX_COMMENT_CHARS, ReportBook, ReportRefused, state_dir_from_env
@@ -49,7 +52,7 @@ from mapapp.curation.store import DataStore
 from mapapp.datadirs import DataDirs
 from mapapp.errors import CurationError
 from mapapp.map.draftshape import build_draft_group
-from mapapp.models import CATEGORIES, LOCATION_BASES, STATUSES, Excerpt, Feature, Source
+from mapapp.models import CATEGORIES, LOCATION_BASES, STATUSES, Excerpt, Feature, Mention, Source
 from mapapp.pipeline.candidates import Candidate, find_candidates
 from mapapp.pipeline.index import MapIndex
 
@@ -184,6 +187,7 @@ def render_curator_panel(
     basemap: str,
     on_data_changed: Callable[[], None],
     select: Callable[..., None],
+    feature_id: str | None = None,
 ) -> None:
     name = curator_name()
     if name is None:
@@ -198,6 +202,9 @@ def render_curator_panel(
             _render_placing(
                 index, store, task, lang=lang, basemap=basemap, on_data_changed=on_data_changed, select=select
             )
+        feature = index.features.get(feature_id) if feature_id else None
+        if feature is not None and task is None:
+            _render_feature_actions(feature, store, lang=lang, on_data_changed=on_data_changed, select=select)
         work, log = st.tabs([_w(lang, "待办", "Work list"), _w(lang, "记录", "Log")])
         with work:
             _render_work_list(index, store, lang=lang, on_data_changed=on_data_changed, select=select)
@@ -396,15 +403,15 @@ def _render_work_list(
     for position, candidate in enumerate(_cached_candidates(index, id(index))[:WORK_LIST_LENGTH]):
         st.markdown(f"{escape_markdown(candidate.surface)} · ×{candidate.count}")
         st.html(html_from_sentences(candidate.surface, sentences_with(index, candidate.surface)))
-        columns = st.columns(2)
-        columns[0].button(
+        buttons = st.columns(2)
+        buttons[0].button(
             _w(lang, "放置", "Place"),
             key=f"qzc_c_place_{position}",
             on_click=_start_task,
             args=("add",),
             kwargs={"name_zh": candidate.surface},
         )
-        columns[1].button(
+        buttons[1].button(
             _w(lang, "不是地名", "Not a place"),
             key=f"qzc_c_dismiss_{position}",
             on_click=_run_action,
@@ -419,6 +426,37 @@ def _render_work_list(
             args=("move",),
             kwargs={"feature_id": feature.feature_id, "select": select},
         )
+
+
+def _render_feature_actions(
+    feature: Feature,
+    store: DataStore,
+    *,
+    lang: str,
+    on_data_changed: Callable[[], None],
+    select: Callable[..., None],
+) -> None:
+    """The selected feature: move it, add an alias, edit its descriptions in both languages."""
+    st.markdown("**" + escape_markdown(f"{feature.name_zh} ({feature.feature_id})") + "**")
+    st.button(
+        _w(lang, "移动或重画", "Move or redraw"),
+        key="qzc_move_selected",
+        on_click=_start_task,
+        args=("move",),
+        kwargs={"feature_id": feature.feature_id},
+    )
+    with st.form(f"qzc_alias_{feature.feature_id}", clear_on_submit=True):
+        alias = st.text_input(_w(lang, "新别名", "New alias"), max_chars=80, key=f"qzc_alias_text_{feature.feature_id}")
+        if st.form_submit_button(_w(lang, "添加别名", "Add alias")) and alias.strip():
+            _run_action(lambda who: add_alias(store, who, feature.feature_id, alias), on_data_changed)
+            st.rerun()
+    with st.form(f"qzc_describe_{feature.feature_id}"):
+        props = feature.properties
+        zh = st.text_area("description_zh", value=str(props.get("description_zh", "")), max_chars=1000)
+        en = st.text_area("description_en", value=str(props.get("description_en", "")), max_chars=1000)
+        if st.form_submit_button(_w(lang, "保存简介", "Save descriptions")):
+            _run_action(lambda who: set_descriptions(store, who, feature.feature_id, zh, en), on_data_changed)
+            st.rerun()
 
 
 def _run_action(action: Callable[[str], Any], on_data_changed: Callable[[], None]) -> None:
@@ -454,12 +492,13 @@ def _correct_reported(
         and start <= m.start < end
     ]
     for mention in mentions:
-        _run_action(
-            lambda who, m=mention: correct_mention(
+
+        def not_a_place(who: str, m: Mention = mention) -> Change:
+            return correct_mention(
                 store, who, article_id=m.article_id, start=m.start, end=m.end, surface=m.surface, feature_id=""
-            ),
-            on_data_changed,
-        )
+            )
+
+        _run_action(not_a_place, on_data_changed)
 
 
 def _resolve(report_id: int) -> None:

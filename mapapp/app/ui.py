@@ -270,7 +270,13 @@ def main() -> None:
     state = _state()
     with panel_column:
         curatorui.render_curator_panel(
-            index, data_dirs(), lang=lang, basemap=state.basemap, on_data_changed=clear_data_caches, select=_select
+            index,
+            data_dirs(),
+            lang=lang,
+            basemap=state.basemap,
+            on_data_changed=clear_data_caches,
+            select=_select,
+            feature_id=_state().feature_id,
         )
         render_panel(index, _state())
     st.query_params.from_dict(query_from_state(state, default_layer_ids=default_layer_ids(layers)))
