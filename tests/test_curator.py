@@ -63,6 +63,15 @@ def test_a_click_places_a_point_and_vertices_make_lines_and_polygons():
     assert ring[0] == ring[-1] == [118.90, 28.90] and len(ring) == 4
 
 
+def test_a_draft_clicked_on_one_basemap_is_not_saved_in_the_datum_of_another():
+    on_gaode = draft_with_click(Draft(), 118.93, 28.97, 15, basemap="gaode")
+    assert on_gaode.basemap == "gaode" and on_gaode.on("gaode") is on_gaode
+    assert on_gaode.on("osm").vertices == ()  # GCJ-02 vertices would be 500 m off on OSM: click again
+    line = draft_with_click(Draft(shape="LineString"), 118.90, 28.90, 14, basemap="gaode")
+    line = draft_with_click(line, 118.95, 28.92, 14, basemap="osm")
+    assert line.vertices == ((118.95, 28.92),) and line.basemap == "osm"
+
+
 def test_precision_is_suggested_from_the_zoom_of_the_last_click():
     near = suggested_precision(draft_with_click(Draft(), 118.93, 28.97, 17))
     far = suggested_precision(draft_with_click(Draft(), 118.93, 28.97, 10))

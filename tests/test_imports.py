@@ -1,4 +1,4 @@
-"""Imports flow one way: shared ground -> pipeline -> map -> app, and only app/ui.py imports Streamlit.
+"""Imports flow one way: shared ground -> pipeline -> curation -> map -> app; only app/ui.py and app/curatorui.py import Streamlit.
 
 Each module is imported in a fresh interpreter (so one test's imports cannot hide another's), and its
 own `import` statements are read from the source (so an import that only a function makes counts too).

@@ -42,6 +42,11 @@ class Draft:
     shape: Shape = "Point"
     vertices: tuple[tuple[float, float], ...] = ()
     zoom: int | None = None
+    basemap: str = ""  # the basemap the vertices were clicked on: their datum
+
+    def on(self, basemap: str) -> Draft:
+        """The draft as it can be shown and saved on `basemap`: a switch of basemap (datum) clears the vertices."""
+        return self if not self.basemap or self.basemap == basemap else Draft(shape=self.shape)
 
 
 ClickSeen = tuple[Any, Any]  # (last_clicked as (lng, lat), last_object_clicked_count)
@@ -81,11 +86,13 @@ def click_from_map_value(
     return None, now_seen
 
 
-def draft_with_click(draft: Draft, lon: float, lat: float, zoom: int | None) -> Draft:
-    """A click places the point, or adds a vertex to the line or polygon being drawn."""
+def draft_with_click(draft: Draft, lon: float, lat: float, zoom: int | None, *, basemap: str = "") -> Draft:
+    """A click places the point, or adds a vertex to the line or polygon being drawn (on `basemap`)."""
+    draft = draft.on(basemap) if basemap else draft
     if draft.shape == "Point":
-        return replace(draft, vertices=((lon, lat),), zoom=zoom)
-    return replace(draft, vertices=(*draft.vertices, (lon, lat)), zoom=zoom if zoom is not None else draft.zoom)
+        return replace(draft, vertices=((lon, lat),), zoom=zoom, basemap=basemap or draft.basemap)
+    zoom = zoom if zoom is not None else draft.zoom
+    return replace(draft, vertices=(*draft.vertices, (lon, lat)), zoom=zoom, basemap=basemap or draft.basemap)
 
 
 def geometry_from_draft(draft: Draft) -> dict[str, Any] | None:

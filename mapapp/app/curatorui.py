@@ -62,6 +62,7 @@ DRAFT_KEY = "qzc_draft"
 CLICK_SEEN_KEY = "qzc_click_seen"
 FLASH_KEY = "qzc_flash"
 SESSION_KEY = "qz_session_key"
+BASEMAP_WIDGET_KEY = "w_basemap"  # ui.py's basemap radio: the datum of a click (GCJ-02 on Gaode)
 SIGN_IN_LIMIT = RateLimiter(per_key=5, total=30, window_s=300)  # failed sign-ins, per session and in all
 WORK_LIST_LENGTH = 10
 
@@ -161,11 +162,13 @@ def take_map_click(value: Any) -> None:
     if click is None:
         return
     draft: Draft = st.session_state.get(DRAFT_KEY) or Draft()
-    st.session_state[DRAFT_KEY] = draft_with_click(draft, *click)
+    basemap = str(st.session_state.get(BASEMAP_WIDGET_KEY, ""))
+    st.session_state[DRAFT_KEY] = draft_with_click(draft, *click, basemap=basemap)
 
 
-def draft_groups() -> list[folium.FeatureGroup]:
+def draft_groups(basemap: str) -> list[folium.FeatureGroup]:
     draft: Draft | None = st.session_state.get(DRAFT_KEY)
+    draft = draft.on(basemap) if draft is not None else None
     if curator_name() is None or draft is None or not draft.vertices:
         return []
     return [build_draft_group(draft.shape, draft.vertices)]
@@ -252,7 +255,7 @@ def _render_placing(
         + "**"
     )
     st.radio(_w(lang, "形状", "Shape"), SHAPES, key="qzc_shape", horizontal=True, on_change=_on_shape_change)
-    draft: Draft = st.session_state.get(DRAFT_KEY) or Draft()
+    draft: Draft = (st.session_state.get(DRAFT_KEY) or Draft()).on(basemap)  # clicked on another basemap: again
     crs = CRS_OF_BASEMAP.get(basemap, "wgs84")
     geometry = geometry_from_draft(draft)
     if geometry is None:

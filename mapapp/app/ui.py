@@ -375,7 +375,7 @@ def render_map(index: MapIndex, layers: Sequence[MapLayer], state: UrlState, lea
         key=MAP_KEY,
         height=viewport.MAP_HEIGHT_PX,
         use_container_width=True,
-        feature_group_to_add=[*groups, *curatorui.draft_groups()],
+        feature_group_to_add=[*groups, *curatorui.draft_groups(state.basemap)],
         center=mapview.latlng_from_lonlat(request.lon, request.lat) if request else None,
         zoom=request.zoom if request else None,
         returned_objects=[*RETURNED_OBJECTS, *curatorui.extra_returned_objects()],

@@ -8,6 +8,7 @@ The candidate and its expected sentences come from the pipeline at test time.
 
 from __future__ import annotations
 
+import json
 import shutil
 import sqlite3
 import time
@@ -17,6 +18,7 @@ import pytest
 from conftest import app_served
 from mapdriver import click_feature, drawn_feature_ids, map_frame, open_app, wait_for_excerpt, wait_until_idle
 
+from mapapp.coords import wgs84_from_gcj02
 from mapapp.curation.credentials import hash_password
 from mapapp.paths import ROOT_DIR
 from mapapp.pipeline.candidates import find_candidates
@@ -89,7 +91,7 @@ def candidate_to_place(curated: CuratedData) -> tuple[int, str]:
 
 def test_a_curator_places_a_candidate_by_clicking_the_map_sees_it_and_undoes_it(page, curator_app_url, curated):
     position, surface = candidate_to_place(curated)
-    open_app(page, curator_app_url)
+    open_app(page, curator_app_url + "?basemap=gaode")  # Gaode: the click is GCJ-02 and must be stored as WGS-84
     sign_in(page)
     assert page.get_by_text("编辑工作台").is_visible()
     page.locator(f".st-key-qzc_c_place_{position} button").click()
@@ -98,6 +100,7 @@ def test_a_curator_places_a_candidate_by_clicking_the_map_sees_it_and_undoes_it(
     frame = map_frame(page)
     box = frame.locator("#map_div").bounding_box()
     frame.locator("#map_div").click(position={"x": box["width"] * 0.5, "y": box["height"] * 0.55})
+    clicked = frame.evaluate("() => window.__GLOBAL_DATA__.lat_lng_clicked")  # what st_folium reports
     wait_until_idle(page)
     page.locator(".st-key-qzc_f_category").click()
     page.keyboard.type("landmark")
@@ -117,7 +120,13 @@ def test_a_curator_places_a_candidate_by_clicking_the_map_sees_it_and_undoes_it(
     assert page.evaluate("() => window.qzPwned") is None
     changed = curated.files()
     assert changed["places.geojson"] != curated.original["places.geojson"]
-    assert "curated-test-place" in changed["places.geojson"].decode("utf-8")
+    [stored] = [
+        f for f in json.loads(changed["places.geojson"])["features"] if f["properties"]["id"] == "curated-test-place"
+    ]
+    lon, lat = wgs84_from_gcj02(clicked["lng"], clicked["lat"])
+    assert stored["geometry"]["coordinates"] == [round(lon, 6), round(lat, 6)]
+    assert abs(lon - clicked["lng"]) > 0.001  # the datum shift (hundreds of metres) was applied
+    assert stored["properties"]["name_zh"] == surface and stored["properties"]["sources"][0]["title"].endswith(HOSTILE)
     # undo from the log tab: the files are back byte for byte and the place leaves the map
     page.get_by_role("tab", name="记录").click()
     page.get_by_role("button", name="撤销最近一次修改").click()
