@@ -1,4 +1,4 @@
-"""Command line: `python -m mapapp validate | features | mentions | excerpts ID | candidates`."""
+"""Command line: `python -m mapapp validate | features | mentions | excerpts ID | candidates | curate ...`."""
 
 from __future__ import annotations
 
@@ -15,7 +15,9 @@ from mapapp.pipeline.index import MapIndex, build_map_index
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
-        prog="python -m mapapp", description="Quzhou news map: check data, list mentions and excerpts."
+        prog="python -m mapapp",
+        description="Quzhou news map: check data, list mentions and excerpts. "
+        "`python -m mapapp curate --help`: change the data (add, move, undo ...).",
     )
     sub = parser.add_subparsers(dest="command", required=True)
     commands = {
@@ -44,6 +46,11 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == ["curate"]:  # the curator's actions have their own parser (mapapp/curation/commands.py)
+        from mapapp.curation.commands import main as curate_main
+
+        return curate_main(argv[1:])
     args = build_parser().parse_args(argv)
     index = build_map_index(args.seeds, args.geodata, args.layers)
     if args.command == "validate":

@@ -50,3 +50,7 @@ class ProblemsError(MapAppError):
     def __init__(self, problems: list[Problem]):
         self.problems = list(problems)
         super().__init__("\n".join(str(p) for p in self.problems))
+
+
+class CurationError(MapAppError):
+    """A curator's change was refused (invalid, conflicting, or nothing to undo); nothing was written."""

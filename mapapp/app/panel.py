@@ -72,9 +72,20 @@ def html_from_feature_card(feature: Feature, lang: str) -> str:
         ),
     ]
     card = "<br>".join(f"<span class='qz-meta'>{html.escape(k)}</span>　{html.escape(v)}" for k, v in rows)
-    if feature.description:
-        card += f"<p>{html.escape(feature.description)}</p>"
+    description = description_in(feature, lang)
+    if description:
+        card += f"<p>{html.escape(description)}</p>"
     return f"<div class='qz-card'>{card}</div>"
+
+
+def description_in(feature: Feature, lang: str) -> str:
+    """The reader's description in `lang` (description_zh / description_en), else the other, else the old one."""
+    props = feature.properties
+    preferred, other = ("description_zh", "description_en") if lang == "zh" else ("description_en", "description_zh")
+    for value in (props.get(preferred), props.get(other), feature.description):
+        if isinstance(value, str) and value.strip():
+            return value.strip()
+    return ""
 
 
 def html_from_sources(feature: Feature, lang: str) -> str:
@@ -92,7 +103,9 @@ def html_from_sources(feature: Feature, lang: str) -> str:
             title += f" <code>{html.escape(source.ref)}</code>"
         quote = f"<br><span class='qz-meta'>“{html.escape(source.quote)}”</span>" if source.quote else ""
         items.append(f"<li>{title}{quote}</li>")
-    return f"<details><summary>{html.escape(t(lang, 'sources'))} ({len(items)})</summary><ul>{''.join(items)}</ul></details>"
+    note = feature.properties.get("position_note")
+    how = f"<p class='qz-meta qz-position-note'>{html.escape(note)}</p>" if isinstance(note, str) and note else ""
+    return f"<details><summary>{html.escape(t(lang, 'sources'))} ({len(items)})</summary>{how}<ul>{''.join(items)}</ul></details>"
 
 
 def html_from_excerpt_block(excerpt: Excerpt, lang: str) -> str:

@@ -16,6 +16,7 @@ from urllib.parse import urlencode
 import streamlit as st
 from streamlit_folium import st_folium
 
+from mapapp.app import curatorui
 from mapapp.app.panel import (
     PANEL_CSS,
     escape_markdown,
@@ -125,6 +126,12 @@ def load_display_shapes(basemap: str) -> displayshapes.DisplayShapes:
     return _cached_display_shapes(*_dir_key(), basemap)
 
 
+def clear_data_caches() -> None:
+    """A curator saved a change: every session reads the data anew on its next run."""
+    for cached in (_cached_map_index, _cached_map_layers, _cached_mentions_by_article, _cached_display_shapes):
+        cached.clear()
+
+
 def load_attributions() -> tuple[str, ...]:
     return _cached_attributions(str(data_dirs().sources_dir))
 
@@ -200,6 +207,7 @@ def _select(feature_id: str | None, *, zoom: bool, from_map_click: bool = False)
 def _on_map_change() -> None:
     """st_folium reported a click or a move (runs before the rerun, so the map redraws once)."""
     value = st.session_state.get(MAP_KEY)
+    curatorui.take_map_click(value)  # in curator mode, a click places the draft
     click = new_click(value, st.session_state.get(CLICK_KEY))
     if click is not None:
         st.session_state[CLICK_KEY] = click.signature
@@ -248,6 +256,7 @@ def main() -> None:
 
     with st.sidebar:
         render_controls(index, layers, lang)
+        curatorui.render_sign_in(lang)
     state = _state()
 
     st.title(t(lang, "title"))
@@ -260,7 +269,16 @@ def main() -> None:
         st.caption(t(lang, "legend"))
     state = _state()
     with panel_column:
-        render_panel(index, state)
+        curatorui.render_curator_panel(
+            index,
+            data_dirs(),
+            lang=lang,
+            basemap=state.basemap,
+            on_data_changed=clear_data_caches,
+            select=_select,
+            feature_id=_state().feature_id,
+        )
+        render_panel(index, _state())
     st.query_params.from_dict(query_from_state(state, default_layer_ids=default_layer_ids(layers)))
     with st.sidebar:
         render_share(state, layers)
@@ -357,10 +375,10 @@ def render_map(index: MapIndex, layers: Sequence[MapLayer], state: UrlState, lea
         key=MAP_KEY,
         height=viewport.MAP_HEIGHT_PX,
         use_container_width=True,
-        feature_group_to_add=groups,
+        feature_group_to_add=[*groups, *curatorui.draft_groups(state.basemap)],
         center=mapview.latlng_from_lonlat(request.lon, request.lat) if request else None,
         zoom=request.zoom if request else None,
-        returned_objects=list(RETURNED_OBJECTS),
+        returned_objects=[*RETURNED_OBJECTS, *curatorui.extra_returned_objects()],
         on_change=_on_map_change,
     )
 
@@ -386,6 +404,7 @@ def render_panel(index: MapIndex, state: UrlState) -> None:
         return
     render_feature_card(feature, lang)
     excerpts = index.excerpts.get(feature.feature_id, ())
+    curatorui.render_report_form(feature, excerpts, lang)
     st.subheader(t(lang, "excerpts"))
     if not excerpts:
         st.caption(t(lang, "not_mentioned"))

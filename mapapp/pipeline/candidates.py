@@ -149,6 +149,8 @@ def find_candidates(index: MapIndex) -> list[Candidate]:
                 last_start = offsets[tail[-1][2]]
                 if surface in GENERIC_WORDS or tail[-1][0] in GENERIC_WORDS:
                     continue
+                if surface in index.gazetteer.curated.not_places:
+                    continue  # a curator dismissed it (geodata/not_places.json)
                 if any(s < file_end and last_start < e for s, e in spans):
                     continue  # its place-like word is already part of a mention
                 counts[surface] += 1

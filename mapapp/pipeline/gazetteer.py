@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import re
 import tomllib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +19,7 @@ from shapely.geometry import shape
 from mapapp.errors import GazetteerError, Problem
 from mapapp.models import CATEGORIES, LOCATION_BASES, STATUSES, Feature, LayerSpec, Source
 from mapapp.paths import DISAMBIGUATION_TOML
+from mapapp.pipeline.curated import CuratedRules, load_curated_rules
 
 _ID_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 _GEOMETRY_TYPES = ("Point", "MultiPoint", "LineString", "MultiLineString", "Polygon", "MultiPolygon")
@@ -53,6 +54,7 @@ class Gazetteer:
     surfaces: dict[str, tuple[str, ...]]  # surface form -> feature ids that claim it
     shared: dict[str, SharedName]
     problems: tuple[Problem, ...]
+    curated: CuratedRules = field(default_factory=CuratedRules)  # curators' not-places and corrected mentions
 
 
 def load_gazetteer(geodata_dir: Path, layers: tuple[LayerSpec, ...], *, resolve_boundaries: bool = True) -> Gazetteer:
@@ -107,7 +109,8 @@ def load_gazetteer(geodata_dir: Path, layers: tuple[LayerSpec, ...], *, resolve_
                     f"add a [[name]] entry for it to {DISAMBIGUATION_TOML} or remove it from all but one",
                 )
             )
-    return Gazetteer(features, surfaces, shared, tuple(problems))
+    curated = load_curated_rules(geodata_dir, features, problems)
+    return Gazetteer(features, surfaces, shared, tuple(problems), curated)
 
 
 def _check_references(features: dict[str, Feature], feature_files: dict[str, str], problems: list[Problem]) -> None:
@@ -245,9 +248,10 @@ def feature_from_geojson(
     if not isinstance(external, bool):
         bad("external", f"is {external!r}; expected true or false")
     sources = _sources_from(props.get("sources"), bad)
-    description = props.get("description", "")
-    if not isinstance(description, str):
-        bad("description", f"is {description!r}; expected a string")
+    for key in ("description", "description_zh", "description_en", "position_note"):
+        if not isinstance(props.get(key, ""), str):
+            bad(key, f"is {props[key]!r}; expected a string")
+    description = props.get("description_en") or props.get("description_zh") or props.get("description") or ""
     geometry = _geometry_from(raw.get("geometry"), props.get("boundary"), bad, resolve_boundaries=resolve_boundaries)
     if found or geometry is None:
         problems.extend(found)

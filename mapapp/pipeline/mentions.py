@@ -18,7 +18,7 @@ disambiguation rule says so (e.g. 在衢 / 来衢 / 兴衢), never inside idioms
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 
 import ahocorasick
@@ -65,7 +65,21 @@ class MentionFinder:
                 mentions.append(
                     Mention(article.article_id, start, end, article.text[start:end], hit.feature_id, hit.rule)
                 )
-        return sorted(mentions, key=lambda m: (m.start, m.end))
+        return sorted(self._corrected(mentions), key=lambda m: (m.start, m.end))
+
+    def _corrected(self, mentions: list[Mention]) -> list[Mention]:
+        """Apply curators' corrections (mention_corrections.json) to the mentions they name."""
+        corrections = self.gazetteer.curated.corrections
+        if not corrections:
+            return mentions
+        kept: list[Mention] = []
+        for mention in mentions:
+            fix = corrections.get((mention.article_id, mention.start, mention.end))
+            if fix is None or fix.surface != mention.surface:  # the text moved: the correction no longer applies
+                kept.append(mention)
+            elif fix.feature_id:
+                kept.append(replace(mention, feature_id=fix.feature_id, rule="curator"))
+        return kept
 
     def _find_in(self, shown: str) -> list[_Hit]:
         candidates = [(end + 1 - len(surface), end + 1, surface) for end, surface in self._automaton.iter(shown)]

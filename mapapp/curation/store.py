@@ -1,0 +1,227 @@
+"""The one write path for curated data: lock, compute, validate, write atomically, journal.
+
+`DataStore.apply(who, make_edit)` takes the folder's lock, lets `make_edit` read the CURRENT files
+and return the new contents (so two curators saving at once both land: the second edit is computed
+from the first one's result), refuses the edit if it would add a problem that `python -m mapapp
+validate` reports, writes each file as temporary file + fsync + os.replace (a process killed midway
+leaves the previous file), then appends the change to the journal.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import secrets
+import shutil
+import tempfile
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from filelock import FileLock, Timeout
+
+from mapapp.curation.geojsonfile import features_from_text
+from mapapp.curation.journal import Change, FileChange, Journal, sha256_of
+from mapapp.errors import CurationError
+from mapapp.paths import LAYERS_DIR
+from mapapp.pipeline.gazetteer import load_gazetteer
+from mapapp.pipeline.layers import load_layers
+
+JOURNAL_ENV = "QZ_JOURNAL_DIR"
+JOURNAL_SUBDIR = ".journal"
+LOCK_FILE = "geodata.lock"
+TEMP_SUFFIX = ".curating.tmp"
+MAX_NAME_CHARS = 80
+# The files a change may write: the features and the curated lists, top level of the geodata folder.
+_DATA_FILE = re.compile(r"^[A-Za-z0-9_.-]+\.(geojson|json|toml)$")
+
+
+@dataclass(frozen=True)
+class Edit:
+    """What a change does: the new contents of each file it writes (None removes the file)."""
+
+    action: str
+    subject: str
+    before: Any
+    after: Any
+    files: dict[str, bytes | None]
+    undoes: str | None = None
+
+
+@dataclass
+class Snapshot:
+    """The geodata folder as it is under the lock; reads are cached for one edit."""
+
+    geodata_dir: Path
+    _cache: dict[str, bytes | None] = field(default_factory=dict)
+
+    def read(self, name: str) -> bytes | None:
+        if name not in self._cache:
+            path = self.geodata_dir / name
+            self._cache[name] = path.read_bytes() if path.exists() else None
+        return self._cache[name]
+
+    def feature_files(self) -> list[str]:
+        return sorted(p.name for p in self.geodata_dir.glob("*.geojson"))
+
+    def features_in(self, name: str) -> list[dict[str, Any]]:
+        content = self.read(name)
+        return [] if content is None else features_from_text(content.decode("utf-8"), file_name=name)
+
+    def find_feature(self, feature_id: str) -> tuple[str, dict[str, Any]]:
+        """(file name, raw feature) of the feature with this id; CurationError if there is none."""
+        for name in self.feature_files():
+            for raw in self.features_in(name):
+                if isinstance(raw, dict) and raw.get("properties", {}).get("id") == feature_id:
+                    return name, raw
+        raise CurationError(
+            f"{self.geodata_dir}: no feature with id {feature_id!r}; run `python -m mapapp features` to list the ids"
+        )
+
+
+def journal_dir_for(geodata_dir: Path, environ: dict[str, str] | None = None) -> Path:
+    """Where the journal of this geodata folder lives: $QZ_JOURNAL_DIR, else <geodata>/.journal."""
+    value = (environ if environ is not None else os.environ).get(JOURNAL_ENV, "").strip()
+    return Path(value).expanduser().resolve() if value else geodata_dir / JOURNAL_SUBDIR
+
+
+def new_change_id(now: datetime) -> str:
+    return f"{now:%Y%m%dT%H%M%S}-{secrets.token_hex(3)}"
+
+
+def checked_name(who: str) -> str:
+    name = " ".join(who.split())
+    if not name or len(name) > MAX_NAME_CHARS:
+        raise CurationError(f"curator name is {who!r}; expected 1 to {MAX_NAME_CHARS} characters")
+    return name
+
+
+class DataStore:
+    """The curated data of one geodata folder, and its journal."""
+
+    def __init__(
+        self,
+        geodata_dir: Path,
+        *,
+        layers_dir: Path = LAYERS_DIR,
+        journal_dir: Path | None = None,
+        lock_timeout_s: float = 60,
+    ):
+        self.geodata_dir = Path(geodata_dir)
+        self.layers_dir = Path(layers_dir)
+        self.journal = Journal(journal_dir if journal_dir is not None else journal_dir_for(self.geodata_dir))
+        self.lock_timeout_s = lock_timeout_s
+
+    def _lock(self) -> FileLock:
+        self.journal.folder.mkdir(parents=True, exist_ok=True)
+        return FileLock(self.journal.folder / LOCK_FILE, timeout=self.lock_timeout_s)
+
+    def apply(self, who: str, make_edit: Callable[[Snapshot], Edit]) -> Change:
+        """Run one change under the lock; returns its journal entry. Nothing is written on refusal."""
+        name = checked_name(who)
+        try:
+            with self._lock():
+                self._remove_stale_temporaries()
+                snapshot = Snapshot(self.geodata_dir)
+                edit = make_edit(snapshot)
+                changed = {n: c for n, c in edit.files.items() if c != snapshot.read(n)}
+                if not changed:
+                    raise CurationError(f"{edit.action} {edit.subject}: nothing would change; nothing was written")
+                self._validate(snapshot, changed)
+                file_changes = []
+                for file_name, content in sorted(changed.items()):
+                    before = snapshot.read(file_name)
+                    file_changes.append(
+                        FileChange(
+                            file_name,
+                            self.journal.save_blob(before) if before is not None else None,
+                            self.journal.save_blob(content) if content is not None else None,
+                        )
+                    )
+                for file_name, content in sorted(changed.items()):
+                    write_atomically(self.geodata_dir / file_name, content)
+                now = datetime.now(UTC)
+                change = Change(
+                    change_id=new_change_id(now),
+                    who=name,
+                    when=now.isoformat(timespec="seconds"),
+                    action=edit.action,
+                    subject=edit.subject,
+                    before=edit.before,
+                    after=edit.after,
+                    files=tuple(file_changes),
+                    undoes=edit.undoes,
+                )
+                self.journal.append(change)
+                return change
+        except Timeout as exc:
+            raise CurationError(
+                f"{self.journal.folder / LOCK_FILE}: another save held the lock for {self.lock_timeout_s:g} s; try again"
+            ) from exc
+
+    def changes(self) -> list[Change]:
+        return self.journal.changes()
+
+    def _validate(self, snapshot: Snapshot, changed: dict[str, bytes | None]) -> None:
+        """Refuse the edit if the data would have a validate error it does not have now."""
+        for file_name in changed:
+            if not _DATA_FILE.match(file_name):
+                raise CurationError(f"{file_name}: not a data file of the geodata folder; nothing was written")
+        layers, _ = load_layers(self.layers_dir)
+        now = {str(p) for p in load_gazetteer(self.geodata_dir, layers).problems if p.severity == "error"}
+        with tempfile.TemporaryDirectory(prefix="qz-validate-") as scratch:
+            trial = Path(scratch)
+            for path in self.geodata_dir.iterdir():
+                if path.is_file() and _DATA_FILE.match(path.name):
+                    shutil.copyfile(path, trial / path.name)
+            for file_name, content in changed.items():
+                if content is None:
+                    (trial / file_name).unlink(missing_ok=True)
+                else:
+                    (trial / file_name).write_bytes(content)
+            after = [p for p in load_gazetteer(trial, layers).problems if p.severity == "error"]
+        new = [str(p) for p in after if str(p) not in now]
+        if new:
+            raise CurationError("the change was refused, it would break the data:\n" + "\n".join(new))
+
+    def _remove_stale_temporaries(self) -> None:
+        """Temporary files left by a save that was killed (we hold the lock: nobody else is writing)."""
+        for path in self.geodata_dir.glob(f".*{TEMP_SUFFIX}"):
+            path.unlink(missing_ok=True)
+
+
+def write_atomically(path: Path, content: bytes | None) -> None:
+    """Replace `path` with `content` (None removes it) so that a reader or a crash sees old or new, never half."""
+    if content is None:
+        path.unlink(missing_ok=True)
+        _fsync_folder(path.parent)
+        return
+    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=TEMP_SUFFIX, dir=path.parent)
+    try:
+        with os.fdopen(handle, "wb") as out:
+            out.write(content)
+            out.flush()
+            os.fsync(out.fileno())
+        if path.exists():
+            os.chmod(temporary, path.stat().st_mode & 0o777)
+        else:
+            os.chmod(temporary, 0o644)
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+    _fsync_folder(path.parent)
+
+
+def _fsync_folder(folder: Path) -> None:
+    descriptor = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(descriptor)
+    finally:
+        os.close(descriptor)
+
+
+def same_digest(content: bytes | None, digest: str | None) -> bool:
+    return (content is None and digest is None) or (content is not None and sha256_of(content) == digest)
