@@ -19,6 +19,7 @@ from shapely.geometry import shape
 from mapapp.errors import GazetteerError, Problem
 from mapapp.models import CATEGORIES, LOCATION_BASES, STATUSES, Feature, LayerSpec, Source
 from mapapp.paths import DISAMBIGUATION_TOML
+from mapapp.pipeline.longernames import LONGER_NAMES_TOML, LongerNameRule, load_longer_names
 
 _ID_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 _GEOMETRY_TYPES = ("Point", "MultiPoint", "LineString", "MultiLineString", "Polygon", "MultiPolygon")
@@ -53,6 +54,7 @@ class Gazetteer:
     surfaces: dict[str, tuple[str, ...]]  # surface form -> feature ids that claim it
     shared: dict[str, SharedName]
     problems: tuple[Problem, ...]
+    longer_names: tuple[LongerNameRule, ...] = ()  # short names that are only the front of a longer one
 
 
 def load_gazetteer(geodata_dir: Path, layers: tuple[LayerSpec, ...], *, resolve_boundaries: bool = True) -> Gazetteer:
@@ -107,7 +109,8 @@ def load_gazetteer(geodata_dir: Path, layers: tuple[LayerSpec, ...], *, resolve_
                     f"add a [[name]] entry for it to {DISAMBIGUATION_TOML} or remove it from all but one",
                 )
             )
-    return Gazetteer(features, surfaces, shared, tuple(problems))
+    longer_names = load_longer_names(geodata_dir / LONGER_NAMES_TOML, problems)
+    return Gazetteer(features, surfaces, shared, tuple(problems), longer_names)
 
 
 def _check_references(features: dict[str, Feature], feature_files: dict[str, str], problems: list[Problem]) -> None:
