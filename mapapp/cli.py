@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from mapapp.paths import GEODATA_DIR, LAYERS_DIR, SEEDS_DIR
-from mapapp.pipeline.candidates import find_candidates
+from mapapp.pipeline.candidates import CANDIDATES_TOML, Candidate, CandidateRules, find_candidates, load_candidate_rules
 from mapapp.pipeline.index import MapIndex, build_map_index
 
 
@@ -86,16 +86,38 @@ def main(argv: list[str] | None = None) -> int:
             ],
         )
     if args.command == "candidates":
-        rows = [
-            {"surface": c.surface, "count": c.count, "articles": list(c.articles), "reason": c.reason}
-            for c in find_candidates(index)
-        ]
+        rows = [candidate_row(c) for c in find_candidates(index, candidate_rules(args.geodata))]
         return _emit(
             rows,
             args.json,
-            lambda: [f"{r['count']:3d}  {r['surface']}  ({r['reason']}; {', '.join(r['articles'])})" for r in rows],
+            lambda: [
+                f"{r['count']:3d}  {r['surface']}  ({r['kind']}; parent {r['parent'] or '-'}; {', '.join(r['articles'])})"
+                for r in rows
+            ],
         )
     return 2
+
+
+def candidate_rules(geodata_dir: Path) -> CandidateRules:
+    """The candidate rules next to the geodata in use, else the bundled ones; problems to stderr."""
+    path = geodata_dir / CANDIDATES_TOML
+    rules, problems = load_candidate_rules(path if path.exists() else GEODATA_DIR / CANDIDATES_TOML)
+    for problem in problems:
+        print(problem, file=sys.stderr)
+    return rules
+
+
+def candidate_row(candidate: Candidate) -> dict[str, Any]:
+    return {
+        "surface": candidate.surface,
+        "count": candidate.count,
+        "articles": list(candidate.articles),
+        "kind": candidate.kind,
+        "parent": candidate.parent,
+        "sentences": [
+            {"article": s.article_id, "start": s.start, "end": s.end, "text": s.text} for s in candidate.sentences
+        ],
+    }
 
 
 def run_validate(index: MapIndex) -> int:
