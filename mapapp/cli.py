@@ -86,13 +86,13 @@ def main(argv: list[str] | None = None) -> int:
             ],
         )
     if args.command == "candidates":
-        rows = [candidate_row(c) for c in find_candidates(index, candidate_rules(args.geodata))]
+        candidates = find_candidates(index, candidate_rules(args.geodata))
         return _emit(
-            rows,
+            [candidate_row(c) for c in candidates],
             args.json,
             lambda: [
-                f"{r['count']:3d}  {r['surface']}  ({r['kind']}; parent {r['parent'] or '-'}; {', '.join(r['articles'])})"
-                for r in rows
+                f"{c.count:3d}  {c.surface}  ({c.kind}; parent {c.parent or '-'}; {', '.join(c.articles)})"
+                for c in candidates
             ],
         )
     return 2

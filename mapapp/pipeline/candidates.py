@@ -80,7 +80,9 @@ def load_candidate_rules(path: Path) -> tuple[CandidateRules, list[Problem]]:
         problems.append(Problem(path.name, "", "toml", f"cannot be read as UTF-8 TOML ({exc})"))
         data = {}
     kinds = data.get("kinds", {})
-    if not isinstance(kinds, dict) or not all(isinstance(k, str) and isinstance(v, str) and v for k, v in kinds.items()):
+    if not isinstance(kinds, dict) or not all(
+        isinstance(k, str) and isinstance(v, str) and v for k, v in kinds.items()
+    ):
         problems.append(Problem(path.name, "kinds", "", f"is {kinds!r}; expected a table of suffix = kind strings"))
         kinds = {}
     words = data.get("words", {})

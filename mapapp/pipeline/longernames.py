@@ -72,7 +72,9 @@ def _rule_from_table(file_name: str, n: int, entry: object, problems: list[Probl
     where = rule_id if isinstance(rule_id, str) and rule_id else f"longer[{n}]"
     found: list[Problem] = []
     if not isinstance(rule_id, str) or not rule_id:
-        found.append(Problem(file_name, where, "id", f"is {rule_id!r}; expected a rule id such as 'river-after-county'"))
+        found.append(
+            Problem(file_name, where, "id", f"is {rule_id!r}; expected a rule id such as 'river-after-county'")
+        )
     categories = entry.get("categories")
     if (
         not isinstance(categories, list)
@@ -80,14 +82,18 @@ def _rule_from_table(file_name: str, n: int, entry: object, problems: list[Probl
         or not all(isinstance(c, str) and c in CATEGORIES for c in categories)
     ):
         found.append(
-            Problem(file_name, where, "categories", f"is {categories!r}; expected a non-empty list of feature categories")
+            Problem(
+                file_name, where, "categories", f"is {categories!r}; expected a non-empty list of feature categories"
+            )
         )
     names = entry.get("names", "aliases")
     if names not in NAME_FORMS:
         found.append(Problem(file_name, where, "names", f"is {names!r}; expected one of {', '.join(NAME_FORMS)}"))
     kind = entry.get("kind")
     if not isinstance(kind, str) or not kind:
-        found.append(Problem(file_name, where, "kind", f"is {kind!r}; expected what the longer name is (river, port ...)"))
+        found.append(
+            Problem(file_name, where, "kind", f"is {kind!r}; expected what the longer name is (river, port ...)")
+        )
     after_source = entry.get("after")
     after: re.Pattern[str] | None = None
     if not isinstance(after_source, str) or not after_source.startswith("^"):

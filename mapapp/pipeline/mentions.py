@@ -30,8 +30,9 @@ import shapely
 from shapely.geometry import shape
 
 from mapapp.models import Article, Feature, Mention
+from mapapp.pipeline.corpus import normalised_display_text
 from mapapp.pipeline.gazetteer import Gazetteer, SharedName
-from mapapp.pipeline.normalise import normalise, normalised_display_text
+from mapapp.pipeline.normalise import normalise
 
 _CONTEXT_CHARS = 12  # how much text around a shared name the rules look at
 _CONTAINERS = ("admin_area", "new_town", "port")

@@ -1,6 +1,6 @@
 """Text normalised for matching only: simplified script, half-width forms, no inline romanisation.
 
-The matcher and the candidate finder read a sentence through `normalised_display_text`, which
+The matcher and the candidate finder read a sentence through corpus.normalised_display_text, which
 starts from the sentence's display text (layout line breaks removed, see corpus.display_text) and
 then, keeping one file offset per character it returns:
 1. drops romanisation printed in brackets after a Chinese character ("体育(tǐyù)中心" reads
@@ -20,9 +20,6 @@ import re
 import unicodedata
 from functools import lru_cache
 
-from mapapp.models import Sentence
-from mapapp.pipeline.corpus import display_text
-
 _TONED_VOWELS = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜüńňǹḿ"
 # One pinyin syllable (tone marks stripped, ü as u/v), for bracket contents without tone marks.
 _SYLLABLE = re.compile(
@@ -34,12 +31,6 @@ _SYLLABLE = re.compile(
 )
 # Brackets (half- or full-width, maybe after a space) holding letters, spaces, apostrophes and hyphens only.
 _ROMAN_IN_BRACKETS = re.compile(rf"[ \u3000]*[(（]\s*([A-Za-z{_TONED_VOWELS}{_TONED_VOWELS.upper()}'’·\- ]+?)\s*[)）]")
-
-
-def normalised_display_text(text: str, sentence: Sentence) -> tuple[str, list[int]]:
-    """The sentence as the matcher reads it, and for each of its characters the offset in `text`."""
-    shown, offsets = display_text(text, sentence)
-    return normalise_with_offsets(shown, offsets)
 
 
 def normalise_with_offsets(shown: str, offsets: list[int]) -> tuple[str, list[int]]:

@@ -13,8 +13,8 @@ import shutil
 
 import pytest
 from conftest import app_served
-from playwright.sync_api import expect
 from mapdriver import open_app, panel_excerpts, wait_for_excerpt, wait_until_idle
+from playwright.sync_api import expect
 
 from mapapp.paths import GEODATA_DIR, LAYERS_DIR, SEEDS_DIR
 from mapapp.pipeline.datawatch import DEFAULT_INTERVAL_S

@@ -14,6 +14,7 @@ ROOT = DATA.parents[1]
 DATA_ARGS = ["--seeds", str(DATA / "seeds"), "--geodata", str(DATA / "geodata"), "--layers", str(DATA / "layers")]
 GOLDEN = {
     "mentions.json": ["mentions", "--json"],
+    "candidates.json": ["candidates", "--json"],
     "excerpts-dalu-zhang-zone.json": ["excerpts", "dalu-zhang-zone", "--json"],
     "excerpts-quzhou-city.json": ["excerpts", "quzhou-city", "--json"],
     "excerpts-qujiang-administrative-service-centre.json": [

@@ -1,0 +1,80 @@
+"""Names inside longer names (geodata/longer_names.toml), on the tiny corpus and in single sentences."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from mapapp.errors import Problem
+from mapapp.pipeline.index import build_map_index
+from mapapp.pipeline.longernames import load_longer_names
+
+DATA = Path(__file__).parent / "data"
+
+
+@pytest.fixture(scope="module")
+def index():
+    return build_map_index(DATA / "seeds", DATA / "geodata", DATA / "layers")
+
+
+def found_in(tmp_path: Path, sentence: str) -> list[tuple[str, str]]:
+    seeds = tmp_path / "seeds"
+    seeds.mkdir()
+    shutil.copyfile(DATA / "seeds" / "articles.toml", seeds / "articles.toml")
+    (seeds / "x.txt").write_text(sentence + "\n", encoding="utf-8")
+    index = build_map_index(seeds, DATA / "geodata", DATA / "layers")
+    return [(m.surface, m.feature_id) for m in index.mentions]
+
+
+def test_rivers_named_like_counties_are_the_rivers(index):
+    found = [(m.surface, m.feature_id) for m in index.mentions if m.article_id == "t5_rivers.txt"]
+    assert ("江山港", "jiangshan-river") in found and ("常山港", "changshan-river") in found
+    assert ("江山市", "jiangshan-city") in found and ("常山县", "changshan-county") in found
+    assert not any(fid in ("jiangshan-city", "changshan-county") and len(s) == 2 for s, fid in found)
+
+
+@pytest.mark.parametrize(
+    ("sentence", "not_linked"),
+    [
+        ("常山江两岸风光秀丽。", "changshan-county"),  # <county>江 with no feature: still not the county
+        ("常山溪流入常山港。", "changshan-county"),  # <county>溪
+        ("常山江航电枢纽正在建设。", "changshan-county"),  # hub named after a river named after a county
+        ("衢江航电枢纽正在建设。", "qujiang-district"),  # hub named after 衢江: not the district
+        ("衢江航电枢纽正在建设。", "qujiang-river"),  # ... and not a mention of the river either
+        ("龙游港区团石作业区已经开港。", "longyou-county"),  # a port zone in another county
+    ],
+)
+def test_a_short_name_at_the_front_of_a_longer_name_is_not_a_mention(tmp_path, sentence, not_linked):
+    assert not any(fid == not_linked for _, fid in found_in(tmp_path, sentence))
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        ("衢州市衢江区樟潭街道召开会议。", ("衢州市衢江区", "qujiang-district")),  # qualified by its parent
+        ("游客来到常山参观。", ("常山", "changshan-county")),  # the bare short name still counts
+        ("两条江在双港口汇成衢江。", ("衢江", "qujiang-river")),  # after a verb of flowing: the river
+        ("溪水最终注入衢江。", ("衢江", "qujiang-river")),
+        ("衢江大地处处是新景。", ("衢江", "qujiang-district")),  # the district, as before
+    ],
+)
+def test_qualified_names_and_flowing_into_qujiang_still_count(tmp_path, sentence, expected):
+    assert expected in found_in(tmp_path, sentence)
+
+
+def test_bad_rules_are_reported_with_file_rule_and_field(tmp_path):
+    path = tmp_path / "longer_names.toml"
+    path.write_text(
+        '[[longer]]\nid = "r1"\ncategories = ["county"]\nafter = "港"\nkind = "river"\n'
+        '[[longer]]\nid = "r2"\ncategories = ["admin_area"]\nafter = "^(港"\nkind = "river"\nnames = "some"\n',
+        encoding="utf-8",
+    )
+    problems: list[Problem] = []
+    assert load_longer_names(path, problems) == ()
+    lines = [str(p) for p in problems]
+    assert any("'r1': categories: is ['county']" in line for line in lines)
+    assert any("'r1': after: is '港'; expected a regex anchored with ^" in line for line in lines)
+    assert any("'r2': names: is 'some'" in line for line in lines)
+    assert any("'r2': after: is not a valid regular expression" in line for line in lines)
