@@ -39,6 +39,8 @@ def test_whole_names_with_their_kind(candidates):
     assert kinds["汉堡港"] == "port"  # a port abroad, not a river
     assert kinds["热那亚"] == "foreign city"
     assert kinds["衢江航电枢纽"] == "hub"
+    assert kinds["釜山港"] == "port"  # sailed to: a port
+    assert kinds["洛杉矶"] == kinds["鹿特丹"] == "city"  # after a verb of destination, and listed after it
 
 
 def test_parents_come_from_the_text(candidates):

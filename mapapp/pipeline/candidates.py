@@ -41,6 +41,7 @@ class CandidateRules:
     generic: frozenset[str]
     stop: frozenset[str]
     countries: frozenset[str]
+    towards: frozenset[str]  # verbs of destination: 运往 X, 抵达 X (X is a place; X港 is a port)
     strong: frozenset[str]  # suffixes that mark a place by themselves (村 作业区 街道); others need a proper name
 
 
@@ -87,7 +88,7 @@ def load_candidate_rules(path: Path) -> tuple[CandidateRules, list[Problem]]:
         kinds = {}
     words = data.get("words", {})
     lists: dict[str, tuple[str, ...]] = {}
-    for key in ("not_first", "generic", "stop", "countries", "strong"):
+    for key in ("not_first", "generic", "stop", "countries", "towards", "strong"):
         value = words.get(key, []) if isinstance(words, dict) else []
         if not isinstance(value, list) or not all(isinstance(w, str) and w for w in value):
             problems.append(Problem(path.name, f"words.{key}", "", f"is {value!r}; expected a list of words"))
@@ -100,6 +101,7 @@ def load_candidate_rules(path: Path) -> tuple[CandidateRules, list[Problem]]:
         frozenset(lists["generic"]),
         frozenset(lists["stop"]),
         frozenset(lists["countries"]),
+        frozenset(lists["towards"]),
         frozenset(lists["strong"]),
     )
     return rules, problems
@@ -225,6 +227,9 @@ def _names_in_tokens(
             front_start = s
             k = token_at_end.get(front_start)
         name = text[front_start:end]
+        before = tokens[k][0] if k is not None else ""
+        if kind == "river" and suffix == "港" and before in rules.towards:
+            kind = "port"  # 驶往釜山港: a port one sails to, not a river
         if kind == "port" and suffix == "作业区":
             area = text.rfind("港区", front_start, end)
             if area > front_start:
@@ -290,20 +295,30 @@ def _foreign_places(
     rules: CandidateRules,
     already: list[tuple[int, int, str, str, str | None]],
 ) -> list[tuple[int, int, str, str, str | None]]:
-    """A place word (jieba's ns) right after a country: 美国西雅图 -> 西雅图, a foreign city."""
+    """Cities named without a suffix: a proper place word (jieba's ns/nr) right after a country is a
+    foreign city (美国西雅图 -> 西雅图); one right after a verb of destination (运往洛杉矶), or listed
+    after such a city (运往洛杉矶和鹿特丹), is a city."""
     taken = [(s, e) for s, e, *_ in already]
     out: list[tuple[int, int, str, str, str | None]] = []
+    listing = False  # the previous token was a city found here, or a list separator after one
     for i in range(1, len(tokens)):
         word, flag, start = tokens[i]
         previous = tokens[i - 1][0]
         end = start + len(word)
-        if previous not in rules.countries or not flag.startswith(_PROPER_FLAGS) or len(word) < 2:
+        after_country = previous in rules.countries
+        after_verb = previous in rules.towards or listing
+        listing = listing and word in ("和", "、", "及", "与", "以及")
+        if not (after_country or after_verb) or not flag.startswith(("ns", "nr")) or len(word) < 2:
             continue
         if any(in_mention[start:end]) or any(s < end and start < e for s, e in taken):
             continue
-        if word in rules.generic or word in rules.countries or _suffix_of(word, rules):
+        if word in rules.generic or word in rules.countries or _suffix_of(word, rules) or not _is_cjk_word(word):
             continue
-        out.append((start, end, word, "foreign city", previous))
+        if after_country:
+            out.append((start, end, word, "foreign city", previous))
+        else:
+            out.append((start, end, word, "city", None))
+        listing = True
     return out
 
 
