@@ -5,9 +5,11 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from mapapp.errors import Problem
 from mapapp.paths import GEODATA_DIR, LAYERS_DIR, SEEDS_DIR
 from mapapp.pipeline.candidates import CANDIDATES_TOML, Candidate, CandidateRules, find_candidates, load_candidate_rules
 from mapapp.pipeline.index import MapIndex, build_map_index
@@ -47,7 +49,7 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     index = build_map_index(args.seeds, args.geodata, args.layers)
     if args.command == "validate":
-        return run_validate(index)
+        return run_validate(index, candidate_rules_problems(args.geodata))
     if args.command != "validate":
         for problem in index.problems:
             print(problem, file=sys.stderr)
@@ -107,6 +109,12 @@ def candidate_rules(geodata_dir: Path) -> CandidateRules:
     return rules
 
 
+def candidate_rules_problems(geodata_dir: Path) -> list[Problem]:
+    """Problems in the candidate rules next to the geodata (none when the file is absent)."""
+    path = geodata_dir / CANDIDATES_TOML
+    return load_candidate_rules(path)[1] if path.exists() else []
+
+
 def candidate_row(candidate: Candidate) -> dict[str, Any]:
     return {
         "surface": candidate.surface,
@@ -120,9 +128,10 @@ def candidate_row(candidate: Candidate) -> dict[str, Any]:
     }
 
 
-def run_validate(index: MapIndex) -> int:
-    errors = [p for p in index.problems if p.severity == "error"]
-    for problem in index.problems:
+def run_validate(index: MapIndex, extra_problems: Sequence[Problem] = ()) -> int:
+    problems = (*index.problems, *extra_problems)
+    errors = [p for p in problems if p.severity == "error"]
+    for problem in problems:
         print(problem, file=sys.stdout if problem.severity == "error" else sys.stderr)
     if not errors:
         print(

@@ -109,3 +109,40 @@ def test_candidates_lists_uncovered_place_like_names(tmp_path: Path):
     surfaces = [row["surface"] for row in json.loads(result.stdout)]
     assert any("江郎山" in s for s in surfaces)
     assert not any("大路章作业区" in s for s in surfaces)  # already a feature
+
+
+def test_validate_checks_the_candidate_and_longer_name_rules(tmp_path: Path):
+    geodata = tmp_path / "geodata"
+    shutil.copytree(DATA / "geodata", geodata)
+    (geodata / "candidates.toml").write_text('[kinds]\n"村" = 3\n', encoding="utf-8")
+    (geodata / "longer_names.toml").write_text('[[longer]]\nid = "r"\ncategories = ["admin_area"]\n', encoding="utf-8")
+    result = run(
+        "validate", "--seeds", str(DATA / "seeds"), "--geodata", str(geodata), "--layers", str(DATA / "layers")
+    )
+    assert result.returncode == 1
+    lines = result.stdout.splitlines()
+    assert "candidates.toml: 'kinds': is {'村': 3}; expected a table of suffix = kind strings" in lines
+    assert any(line.startswith("longer_names.toml: 'r': kind: is None") for line in lines)
+    assert any(
+        line.startswith("longer_names.toml: 'r': after: is None; expected a regex anchored with ^") for line in lines
+    )
+
+
+def test_candidates_json_gives_kind_parent_and_sentences_with_offsets():
+    result = run(
+        "candidates",
+        "--json",
+        "--seeds",
+        str(DATA / "seeds"),
+        "--geodata",
+        str(DATA / "geodata"),
+        "--layers",
+        str(DATA / "layers"),
+    )
+    rows = {row["surface"]: row for row in json.loads(result.stdout)}
+    village = rows["下张村"]
+    assert (village["kind"], village["parent"], village["count"]) == ("admin", "樟潭街道", 1)
+    [sentence] = village["sentences"]
+    text = (DATA / "seeds" / sentence["article"]).open(encoding="utf-8", newline="").read()
+    assert text[sentence["start"] : sentence["end"]] == "下张村"
+    assert sentence["text"].startswith("示范点位于衢江区樟潭街道下张村")
