@@ -18,6 +18,10 @@ from mapapp.pipeline.normalise import fold_width, normalise, normalise_with_offs
         ("塔科马港（Port of Tacoma）", "塔科马港(Port of Tacoma)"),  # an English name is kept (folded)
         ("(tiyu)开头", "(tiyu)开头"),  # not after a Chinese character: not inline romanisation
         ("ＧＤＰ增长３％", "GDP增长3%"),
+        ("体育(ti3 yu4)中心", "体育中心"),  # tone numbers
+        ("体育（ㄊㄧˇ ㄩˋ）中心", "体育中心"),  # zhuyin
+        ("衞生院", "卫生院"),  # a Hong Kong variant form
+        ("(2024)年", "(2024)年"),  # digits are not romanisation
     ],
 )
 def test_normalise_matches_the_simplified_half_width_text_without_pinyin(printed, matched):

@@ -81,13 +81,18 @@ class MentionFinder:
     def _find_in(self, shown: str) -> list[_Hit]:
         candidates = [(end + 1 - len(surface), end + 1, surface) for end, surface in self._automaton.iter(shown)]
         chosen = _leftmost_longest(candidates)
-        hits = [hit for start, end, surface in chosen if (hit := self._resolve(shown, start, end, surface)) is not None]
+        starts = {start for start, _, _ in candidates}
+        hits = [
+            hit
+            for start, end, surface in chosen
+            if (hit := self._resolve(shown, start, end, surface, starts)) is not None
+        ]
         return self._merge_qualified(hits)
 
-    def _resolve(self, shown: str, start: int, end: int, surface: str) -> _Hit | None:
+    def _resolve(self, shown: str, start: int, end: int, surface: str, starts: set[int]) -> _Hit | None:
         hit = self._resolve_name(shown, start, end, surface)
-        if hit is None:
-            return None
+        if hit is None or end in starts:
+            return hit  # a known place follows: the name is its parent written in front (江山江郎山)
         after = shown[end : end + _CONTEXT_CHARS]
         feature = self.gazetteer.features[hit.feature_id]
         official = surface == normalise(feature.name_zh)

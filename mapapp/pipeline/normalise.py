@@ -4,10 +4,11 @@ The matcher and the candidate finder read a sentence through corpus.normalised_d
 starts from the sentence's display text (layout line breaks removed, see corpus.display_text) and
 then, keeping one file offset per character it returns:
 1. drops romanisation printed in brackets after a Chinese character ("体育(tǐyù)中心" reads
-   "体育中心"): only brackets whose content is pinyin (tone marks, or syllables that spell pinyin);
+   "体育中心"): only brackets whose content is pinyin (tone marks, or syllables that spell pinyin,
+   tone numbers allowed) or zhuyin;
 2. folds full-width ASCII forms and the ideographic space to their half-width forms ("（" -> "(");
-3. converts traditional characters to simplified with OpenCC's t2s (phrase-aware), character for
-   character where the converted text would change length.
+3. converts traditional characters to simplified with OpenCC's hk2s (t2s plus Hong Kong variant
+   forms, phrase-aware), character for character where the converted text would change length.
 
 Nothing here changes what a reader sees: mentions keep offsets into the file as read, surfaces are
 the text as printed and excerpts show the article as printed (a traditional article stays so).
@@ -29,8 +30,12 @@ _SYLLABLE = re.compile(
     r"(?:[1-5])?",
     re.IGNORECASE,
 )
-# Brackets (half- or full-width, maybe after a space) holding letters, spaces, apostrophes and hyphens only.
-_ROMAN_IN_BRACKETS = re.compile(rf"[ \u3000]*[(（]\s*([A-Za-z{_TONED_VOWELS}{_TONED_VOWELS.upper()}'’·\- ]+?)\s*[)）]")
+_ZHUYIN = "\u3100-\u312f\u31a0-\u31bfˊˇˋ˙"
+# Brackets (half- or full-width, maybe after a space) holding letters (or zhuyin), tone numbers,
+# spaces, apostrophes and hyphens only.
+_ROMAN_IN_BRACKETS = re.compile(
+    rf"[ \u3000]*[(（]\s*([A-Za-z1-5{_TONED_VOWELS}{_TONED_VOWELS.upper()}{_ZHUYIN}'’·\- ]+?)\s*[)）]"
+)
 
 
 def normalise_with_offsets(shown: str, offsets: list[int]) -> tuple[str, list[int]]:
@@ -65,7 +70,7 @@ _WIDTH_TABLE = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)} | {0x3000
 
 
 def simplified(text: str) -> str:
-    """Traditional characters to simplified (OpenCC t2s), one character out for each one in."""
+    """Traditional characters to simplified (OpenCC hk2s), one character out for each one in."""
     if text.isascii():
         return text
     converted = _converter().convert(text)
@@ -83,7 +88,7 @@ def simplified(text: str) -> str:
 def _converter():  # -> opencc.OpenCC (the package ships no type hints)
     import opencc
 
-    return opencc.OpenCC("t2s")
+    return opencc.OpenCC("hk2s")  # t2s plus Hong Kong variant forms (衞 -> 卫)
 
 
 def _is_romanisation(shown: str, match: re.Match[str]) -> bool:
@@ -92,6 +97,8 @@ def _is_romanisation(shown: str, match: re.Match[str]) -> bool:
         return False
     content = match.group(1)
     if any(char in _TONED_VOWELS or char in _TONED_VOWELS.upper() for char in content):
+        return True
+    if re.fullmatch(rf"[{_ZHUYIN} ]+", content):
         return True
     words = re.split(r"[\s'’·\-]+", content.strip())
     return all(words) and all(_spells_pinyin(word) for word in words)
