@@ -20,6 +20,11 @@ DATA = Path(__file__).parent / "data"
         ("标题\n\n新华社杭州3月5日电 2024年，全省港口……", "2024-03-05", "news-agency dateline '新华社杭州3月5日电'"),
         ("标题\n\n2022年，项目开工。3月5日上午，首班货轮启航。", "2022-03-05", "day the text reports '3月5日上午'"),
         ("标题\n\n3月5日上午，首班货轮启航。", "", "day the text reports '3月5日上午' has no year"),  # never guessed
+        (  # a target year is a plan, not the year of the report
+            "标题\n\n2024年，全线开工。3月5日上午，首班货轮启航，到2035年将建成十个港区。",
+            "2024-03-05",
+            "day the text reports '3月5日上午', year from the year the text reports most often (2024年",
+        ),
         ("标题\n\n首班货轮启航。", "", "unknown"),
         ("標題\n\n2023年5月9日 來源：衢州日報\n\n正文。", "2023-05-09", "dateline in the text"),  # traditional
     ],

@@ -1,8 +1,8 @@
 """Article metadata read from the text itself, for an article that seeds/articles.toml has no entry for.
 
 - date: a dateline ("2023-05-09 08:15:00", "2023年5月9日"), a news-agency line ("新华社杭州3月5日电")
-  or a reported day ("3月5日上午"); a month and day take their year from a dateline or a year the
-  text prints ("2023年"). `date_basis` says which, quoting the words; with no year in the text the
+  or a reported day ("3月5日上午"); a month and day take their year from a dateline, else from the
+  year the text reports most often (target years such as "到2035年" left out). `date_basis` says which, quoting the words; with no year in the text the
   date is left empty rather than guessed.
 - source: "来源: <paper>", "来源：<paper>", "转自:<paper>".
 - headline: the first line that is neither a dateline nor a source line.
@@ -11,6 +11,7 @@
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass
 from datetime import date
 
@@ -78,12 +79,23 @@ def date_from_text(text: str, head: list[str] | None = None) -> tuple[str, str]:
 
 
 def _year_for(text: str, dateline_year: str | None) -> tuple[str | None, str]:
+    """The year of a month and day: the dateline's, else the year the text reports most often.
+
+    Target years ("到2035年", "2027年前") are left out: they are plans, not when the text was written.
+    """
     if dateline_year:
         return dateline_year, "the dateline"
-    years = _YEAR.findall(text)
-    if years:
-        return max(years), f"the latest year the text prints ({max(years)}年)"
-    return None, ""
+    years = Counter(m.group(1) for m in _YEAR.finditer(text) if not _is_target_year(text, m))
+    if not years:
+        return None, ""
+    year, count = max(years.items(), key=lambda item: (item[1], item[0]))
+    return year, f"the year the text reports most often ({year}年, {count}×)"
+
+
+def _is_target_year(text: str, match: re.Match[str]) -> bool:
+    before = text[max(0, match.start() - 1) : match.start()]
+    after = text[match.end() : match.end() + 3]
+    return before in ("到", "至") or after.startswith(("前", "底前", "以前", "之前"))
 
 
 def _valid(year: str, month: str, day: str) -> str:
