@@ -25,6 +25,7 @@ def run(*args: str) -> subprocess.CompletedProcess:
     ("golden", "args"),
     [
         ("mentions.json", ["mentions", "--json"]),
+        ("candidates.json", ["candidates", "--json"]),
         ("excerpts-dalu-zhang-zone.json", ["excerpts", "dalu-zhang-zone", "--json"]),
         ("excerpts-quzhou-city.json", ["excerpts", "quzhou-city", "--json"]),
         (
