@@ -59,6 +59,8 @@ def test_a_short_name_at_the_front_of_a_longer_name_is_not_a_mention(tmp_path, s
         ("溪水最终注入衢江。", ("衢江", "qujiang-river")),
         ("衢江大地处处是新景。", ("衢江", "qujiang-district")),  # the district, as before
         ("衢江水位持续上涨。", ("衢江", "qujiang-river")),
+        ("货轮沿衢江顺流而下。", ("衢江", "qujiang-river")),
+        ("衢江蜿蜒穿过城区。", ("衢江", "qujiang-river")),
         # a known place right after the short name: the short name is its parent written in front,
         # one mention of the inner place (衢州 + 江山港 is not "衢州江" + 山港)
         ("衢州江山港水位上涨。", ("衢州江山港", "jiangshan-river")),

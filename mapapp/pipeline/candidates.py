@@ -115,9 +115,13 @@ def find_candidates(index: MapIndex, rules: CandidateRules | None = None) -> lis
     for mention in index.mentions:
         covered[mention.article_id].append((mention.start, mention.end))
     known = {name for feature in index.features.values() for name in feature.names}
+    # short names of admin areas: the front of a port area named after its county (龙游港区)
+    place_names = frozenset(
+        name for feature in index.features.values() if feature.category == "admin_area" for name in feature.names
+    )
     found: dict[str, list[tuple[_Found, CandidateSentence]]] = defaultdict(list)
     for article in index.articles.values():
-        for hit, sentence in _candidates_in_article(article, covered[article.article_id], rules):
+        for hit, sentence in _candidates_in_article(article, covered[article.article_id], rules, place_names):
             if hit.name not in known:
                 found[hit.name].append((hit, sentence))
     candidates = []
@@ -141,7 +145,7 @@ def find_candidates(index: MapIndex, rules: CandidateRules | None = None) -> lis
 
 
 def _candidates_in_article(
-    article: Article, spans: list[tuple[int, int]], rules: CandidateRules
+    article: Article, spans: list[tuple[int, int]], rules: CandidateRules, place_names: frozenset[str] = frozenset()
 ) -> list[tuple[_Found, CandidateSentence]]:
     import jieba
     import jieba.posseg
@@ -159,7 +163,7 @@ def _candidates_in_article(
             tokens.append((pair.word, pair.flag, pos))
             pos += len(pair.word)
         in_mention = [any(s <= offsets[k] < e for s, e in spans) for k in range(len(text))]
-        for hit in _names_in_tokens(text, tokens, in_mention, rules):
+        for hit in _names_in_tokens(text, tokens, in_mention, rules, place_names):
             start, end = offsets[hit[0]], offsets[hit[1] - 1] + 1
             name, kind, parent = hit[2], hit[3], hit[4]
             out.append(
@@ -172,7 +176,11 @@ def _candidates_in_article(
 
 
 def _names_in_tokens(
-    text: str, tokens: list[tuple[str, str, int]], in_mention: list[bool], rules: CandidateRules
+    text: str,
+    tokens: list[tuple[str, str, int]],
+    in_mention: list[bool],
+    rules: CandidateRules,
+    place_names: frozenset[str] = frozenset(),
 ) -> list[tuple[int, int, str, str, str | None]]:
     """(start, end, name, kind, parent) in `text` for every whole name with a place-type suffix."""
     names: list[tuple[int, int, str, str, str | None]] = []
@@ -186,10 +194,13 @@ def _names_in_tokens(
         kind = rules.kinds[suffix]
         front_start = end - len(suffix)
         parent: str | None = None
-        if (front_start < start and front_start not in token_starts) or (
-            word in rules.generic and len(word) > len(suffix)
-        ):
-            continue  # the suffix begins inside a word, or the word is a common one (乡村)
+        if front_start < start and front_start not in token_starts:
+            continue  # the suffix begins inside a word
+        if word in rules.generic and len(word) > len(suffix):
+            # a common word (乡村, 村镇) ends a name only right after a proper name (贺/nr 村镇/n: 贺村镇)
+            previous = token_at_end.get(start)
+            if previous is None or not _proper_front(*tokens[previous][:2]):
+                continue
         # The part of this word in front of the suffix, then whole words walking left.
         if front_start > start:
             if not _is_cjk_word(text[start:front_start]) or _flag.startswith(_NEVER_IN_FRONT):
@@ -231,7 +242,10 @@ def _names_in_tokens(
         if kind == "river" and suffix == "港" and before in rules.towards:
             kind = "port"  # 驶往釜山港: a port one sails to, not a river
         if kind == "port" and suffix == "作业区":
-            area = text.rfind("港区", front_start, end)
+            area = text.rfind("港区", max(0, front_start - 2), end)
+            county = _place_name_before(text, area, place_names, in_mention) if area >= 0 else None
+            if county is not None and county < front_start:
+                front_start, name = county, text[county:end]  # 衢州港龙游港区团石作业区: jieba split 港龙
             if area > front_start:
                 parent = text[front_start : area + 2]  # 龙游港区团石作业区: the zone's port area
         if not _acceptable(name, suffix, rules):
@@ -247,6 +261,21 @@ def _names_in_tokens(
         names.append((front_start, end, name, kind, parent))
     names.extend(_foreign_places(tokens, in_mention, rules, names))
     return names
+
+
+def _proper_front(word: str, flag: str) -> bool:
+    """A proper name that can start a name: two or more characters, or a one-character surname
+    (贺/nr in 贺村镇); a one-character ns is usually an abbreviation (美 in 和美乡村)."""
+    return flag.startswith(_PROPER_FLAGS) and (len(word) >= 2 or flag.startswith("nr"))
+
+
+def _place_name_before(text: str, at: int, place_names: frozenset[str], in_mention: list[bool]) -> int | None:
+    """Start of a known place name written right before `at` and not already a mention (龙游 in 龙游港区)."""
+    for length in (4, 3, 2):
+        start = at - length
+        if start >= 0 and text[start:at] in place_names and not any(in_mention[start:at]):
+            return start
+    return None
 
 
 def _suffix_of(tail: str, rules: CandidateRules) -> str | None:
