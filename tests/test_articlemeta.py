@@ -54,3 +54,11 @@ def test_the_corpus_uses_the_text_and_still_warns_that_the_entry_is_missing():
     assert articles["t1_port.txt"].date == "2026-01"  # an articles.toml entry wins
     warned = {p.item for p in corpus.problems if p.severity == "warning" and "no metadata entry" in p.message}
     assert {"t3_traditional.txt", "t4_pinyin.txt", "t5_rivers.txt", "t6_candidates.txt"} <= warned
+
+
+def test_an_entry_without_a_date_takes_the_date_the_text_prints(tmp_path):
+    (tmp_path / "a.txt").write_text("标题\n\n2023-05-09 08:15:00\n\n正文。", encoding="utf-8")
+    (tmp_path / "articles.toml").write_text('["a.txt"]\nheadline = "编辑写的标题"\n', encoding="utf-8")
+    [article] = load_corpus(tmp_path).articles
+    assert (article.headline, article.date) == ("编辑写的标题", "2023-05-09")
+    assert article.date_basis.startswith("dateline in the text")

@@ -164,6 +164,9 @@ def load_corpus(seeds_dir: Path) -> Corpus:
 def article_from_text(article_id: str, text: str, meta: dict[str, str]) -> Article:
     if not meta:  # no articles.toml entry: read the headline, date and source from the text
         meta = metadata_from_text(text).as_entry()
+    elif not meta.get("date"):  # an entry without a date: the date the text prints, if any
+        found = metadata_from_text(text)
+        meta = {**meta, "date": found.date, "date_basis": found.date_basis}
     sentences = build_sentences(text)
     first_line = next((line.strip() for line in text.splitlines() if line.strip()), article_id)
     return Article(
