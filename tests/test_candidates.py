@@ -86,3 +86,9 @@ def test_bad_rules_file_is_reported(tmp_path):
     lines = [str(p) for p in problems]
     assert any("kinds" in line and "expected a table of suffix = kind strings" in line for line in lines)
     assert any("words.generic" in line and "expected a list of words" in line for line in lines)
+
+
+def test_a_hub_named_after_a_river_named_after_a_county_is_one_whole_candidate(candidates):
+    found, _ = candidates
+    assert found["常山江航电枢纽"].kind == "hub"  # 常山江 is a known river (an alias of 常山港), not cut off
+    assert "常山江" not in found

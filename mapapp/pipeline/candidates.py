@@ -227,8 +227,8 @@ def _names_in_tokens(
                 continue
             if (
                 w in rules.stop
-                or w in rules.generic
-                or (len(w) == 1 and w in rules.kinds)
+                or (w in rules.generic and len(w) > 1)  # 内河 ends the front; the 江 of 常山江航电枢纽 does not
+                or (len(w) == 1 and w in rules.kinds and kind == "admin")  # 湖镇 镇 | 星火村
                 or not _is_cjk_word(w)
                 or any(in_mention[s : s + len(w)])
                 or not (proper or single or common or (len(w) == 1 and f.startswith("f")))
