@@ -55,6 +55,7 @@ def test_a_short_name_at_the_front_of_a_longer_name_is_not_a_mention(tmp_path, s
     [
         ("衢州市衢江区樟潭街道召开会议。", ("衢州市衢江区", "qujiang-district")),  # qualified by its parent
         ("游客来到常山参观。", ("常山", "changshan-county")),  # the bare short name still counts
+        ("龙游溪口镇老街很热闹。", ("龙游", "longyou-county")),  # 溪口镇 is a town of the county, not a river
         ("两条江在双港口汇成衢江。", ("衢江", "qujiang-river")),  # after a verb of flowing: the river
         ("溪水最终注入衢江。", ("衢江", "qujiang-river")),
         ("衢江大地处处是新景。", ("衢江", "qujiang-district")),  # the district, as before
