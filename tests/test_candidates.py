@@ -11,7 +11,7 @@ from mapapp.pipeline.candidates import load_candidate_rules
 from mapapp.pipeline.index import build_map_index
 
 DATA = Path(__file__).parent / "data"
-GOLDEN = DATA / "golden" / "candidates.json"
+GOLDEN = DATA / "golden" / "intake-candidates.json"
 
 
 @pytest.fixture(scope="module")
@@ -25,7 +25,7 @@ def candidates():
 
     rules, problems = load_candidate_rules(DATA / "geodata" / "candidates.toml")
     assert problems == []
-    index = build_map_index(DATA / "seeds", DATA / "geodata", DATA / "layers")
+    index = build_map_index(DATA / "intake", DATA / "geodata", DATA / "layers")
     return {c.surface: c for c in find_candidates(index, rules)}, index
 
 

@@ -16,7 +16,7 @@ DATA = Path(__file__).parent / "data"
 
 @pytest.fixture(scope="module")
 def index():
-    return build_map_index(DATA / "seeds", DATA / "geodata", DATA / "layers")
+    return build_map_index(DATA / "intake", DATA / "geodata", DATA / "layers")
 
 
 def found_in(tmp_path: Path, sentence: str) -> list[tuple[str, str]]:
