@@ -175,6 +175,16 @@ def _candidates_in_article(
     return out
 
 
+@dataclass
+class _Front:
+    """The front of a name being read leftwards from its suffix."""
+
+    start: int  # in the normalised text
+    kind: str
+    parent: str | None = None
+    left: int | None = None  # index of the token just left of the front, if any
+
+
 def _names_in_tokens(
     text: str,
     tokens: list[tuple[str, str, int]],
@@ -186,81 +196,114 @@ def _names_in_tokens(
     names: list[tuple[int, int, str, str, str | None]] = []
     token_at_end = {s + len(w): n for n, (w, _, s) in enumerate(tokens)}
     token_starts = {s for _, _, s in tokens}
-    for word, _flag, start in tokens:
+    for word, flag, start in tokens:
         end = start + len(word)
         suffix = _suffix_of(text[max(0, end - 4) : end], rules)
         if suffix is None or any(in_mention[end - len(suffix) : end]):
             continue
-        kind = rules.kinds[suffix]
-        front_start = end - len(suffix)
-        parent: str | None = None
-        if front_start < start and front_start not in token_starts:
+        suffix_start = end - len(suffix)
+        if suffix_start < start and suffix_start not in token_starts:
             continue  # the suffix begins inside a word
         if word in rules.generic and len(word) > len(suffix):
             # a common word (乡村, 村镇) ends a name only right after a proper name (贺/nr 村镇/n: 贺村镇)
             previous = token_at_end.get(start)
             if previous is None or not _proper_front(*tokens[previous][:2]):
                 continue
-        # The part of this word in front of the suffix, then whole words walking left.
-        if front_start > start:
-            if not _is_cjk_word(text[start:front_start]) or _flag.startswith(_NEVER_IN_FRONT):
+        if suffix_start > start:  # the part of this word in front of the suffix (张村, 星火村)
+            if not _is_cjk_word(text[start:suffix_start]) or flag.startswith(_NEVER_IN_FRONT):
                 continue
-            front_start = start
-        k = token_at_end.get(front_start)
-        while k is not None and front_start - tokens[k][2] + (end - front_start) <= _MAX_FRONT_CHARS + len(suffix):
-            w, f, s = tokens[k]
-            left_flag = tokens[k - 1][1] if k > 0 else "x"
-            if w in rules.countries:
-                parent = w
-                if front_start == end - len(suffix) and kind in ("river", "port"):
-                    front_start, kind = s, "port"  # 新加坡港: a country's own port
-                elif kind == "river" and suffix in ("港", "港区"):
-                    kind = "port"  # 德国汉堡港: a port abroad
-                break
-            proper = f.startswith(_PROPER_FLAGS)
-            single = len(w) == 1 and f.startswith(("v", "f", "a", "n", "b")) and left_flag.startswith(_PROPER_FLAGS)
-            common = f.startswith(("n", "j")) and len(w) <= 2
-            zone_area = w == "港区" and suffix == "作业区"  # 龙游港区团石作业区 keeps its port area
-            if zone_area:
-                front_start = s
-                k = token_at_end.get(front_start)
-                continue
-            if (
-                w in rules.stop
-                or (w in rules.generic and len(w) > 1)  # 内河 ends the front; the 江 of 常山江航电枢纽 does not
-                or (len(w) == 1 and w in rules.kinds and kind == "admin")  # 湖镇 镇 | 星火村
-                or not _is_cjk_word(w)
-                or any(in_mention[s : s + len(w)])
-                or not (proper or single or common or (len(w) == 1 and f.startswith("f")))
-                or (w.endswith(_ADMIN_ENDINGS) and len(w) > 1 and w not in ("港区",))
-            ):
-                break
-            front_start = s
-            k = token_at_end.get(front_start)
-        name = text[front_start:end]
-        before = tokens[k][0] if k is not None else ""
-        if kind == "river" and suffix == "港" and before in rules.towards:
-            kind = "port"  # 驶往釜山港: a port one sails to, not a river
-        if kind == "port" and suffix == "作业区":
-            area = text.rfind("港区", max(0, front_start - 2), end)
-            county = _place_name_before(text, area, place_names, in_mention) if area >= 0 else None
-            if county is not None and county < front_start:
-                front_start, name = county, text[county:end]  # 衢州港龙游港区团石作业区: jieba split 港龙
-            if area > front_start:
-                parent = text[front_start : area + 2]  # 龙游港区团石作业区: the zone's port area
+            suffix_start = start
+        front = _read_front(
+            tokens, token_at_end, _Front(suffix_start, rules.kinds[suffix]), end, suffix, in_mention, rules
+        )
+        _refine_port(text, front, end, suffix, tokens, in_mention, rules, place_names)
+        name = text[front.start : end]
         if not _acceptable(name, suffix, rules):
             continue
         if suffix not in rules.strong and not any(
-            f.startswith(_PROPER_FLAGS) for w, f, s in tokens if front_start <= s < end
+            f.startswith(_PROPER_FLAGS) for _, f, s in tokens if front.start <= s < end
         ):
             continue  # a weak suffix (江 港 县 站 ...) needs a proper name in front of it
-        if parent is None and names and names[-1][1] == front_start and names[-1][3] == "admin":
+        parent = front.parent
+        if parent is None and names and names[-1][1] == front.start and names[-1][3] == "admin":
             parent = names[-1][2]  # 樟潭街道下张村: the unit written right before it
         if parent is None:
-            parent = _parent_before(text, tokens, front_start, in_mention, rules)
-        names.append((front_start, end, name, kind, parent))
+            parent = _parent_before(text, tokens, front.start, in_mention, rules)
+        names.append((front.start, end, name, front.kind, parent))
     names.extend(_foreign_places(tokens, in_mention, rules, names))
     return names
+
+
+def _read_front(
+    tokens: list[tuple[str, str, int]],
+    token_at_end: dict[int, int],
+    front: _Front,
+    end: int,
+    suffix: str,
+    in_mention: list[bool],
+    rules: CandidateRules,
+) -> _Front:
+    """Walk left over name-like words: proper names, short common nouns, one-character words after a
+    proper name (安仁铺), the port area of a zone (龙游港区团石作业区); stop at function words, verbs,
+    mentions, admin units (they are the parent) and countries (ditto)."""
+    k = token_at_end.get(front.start)
+    while k is not None and end - tokens[k][2] <= _MAX_FRONT_CHARS + len(suffix):
+        w, f, s = tokens[k]
+        if w in rules.countries:
+            front.parent = w
+            if front.start == end - len(suffix) and front.kind in ("river", "port"):
+                front.start, front.kind = s, "port"  # 新加坡港: a country's own port
+            elif front.kind == "river" and suffix in ("港", "港区"):
+                front.kind = "port"  # 德国汉堡港: a port abroad
+            break
+        if w == "港区" and suffix == "作业区":  # 龙游港区团石作业区 keeps its port area
+            front.start = s
+            k = token_at_end.get(s)
+            continue
+        left_flag = tokens[k - 1][1] if k > 0 else "x"
+        proper = f.startswith(_PROPER_FLAGS)
+        single = len(w) == 1 and (
+            f.startswith("f") or (f.startswith(("v", "f", "a", "n", "b")) and left_flag.startswith(_PROPER_FLAGS))
+        )
+        common = f.startswith(("n", "j")) and len(w) <= 2
+        if (
+            w in rules.stop
+            or (w in rules.generic and len(w) > 1)  # 内河 ends the front; the 江 of 常山江航电枢纽 does not
+            or (len(w) == 1 and w in rules.kinds and front.kind == "admin")  # 湖镇 镇 | 星火村
+            or not _is_cjk_word(w)
+            or any(in_mention[s : s + len(w)])
+            or not (proper or single or common)
+            or (w.endswith(_ADMIN_ENDINGS) and len(w) > 1)
+        ):
+            break
+        front.start = s
+        k = token_at_end.get(s)
+    front.left = k
+    return front
+
+
+def _refine_port(
+    text: str,
+    front: _Front,
+    end: int,
+    suffix: str,
+    tokens: list[tuple[str, str, int]],
+    in_mention: list[bool],
+    rules: CandidateRules,
+    place_names: frozenset[str],
+) -> None:
+    """X港 sailed to is a port (驶往釜山港); a zone keeps the county of its port area even where
+    jieba cut it apart (衢州港龙游港区团石作业区: 港龙 / 游), and that port area is its parent."""
+    before = tokens[front.left][0] if front.left is not None else ""
+    if front.kind == "river" and suffix == "港" and before in rules.towards:
+        front.kind = "port"
+    if front.kind == "port" and suffix == "作业区":
+        area = text.rfind("港区", max(0, front.start - 2), end)
+        county = _place_name_before(text, area, place_names, in_mention) if area >= 0 else None
+        if county is not None and county < front.start:
+            front.start = county
+        if area > front.start:
+            front.parent = text[front.start : area + 2]
 
 
 def _proper_front(word: str, flag: str) -> bool:
