@@ -19,6 +19,7 @@ from mapapp.pipeline.normalise import fold_width, normalise, normalise_with_offs
         ("(tiyu)开头", "(tiyu)开头"),  # not after a Chinese character: not inline romanisation
         ("ＧＤＰ增长３％", "GDP增长3%"),
         ("体育(ti3 yu4)中心", "体育中心"),  # tone numbers
+        ("体育【tǐyù】中心", "体育中心"),  # other brackets
         ("体育（ㄊㄧˇ ㄩˋ）中心", "体育中心"),  # zhuyin
         ("衞生院", "卫生院"),  # a Hong Kong variant form
         ("(2024)年", "(2024)年"),  # digits are not romanisation

@@ -31,10 +31,10 @@ _SYLLABLE = re.compile(
     re.IGNORECASE,
 )
 _ZHUYIN = "\u3100-\u312f\u31a0-\u31bfˊˇˋ˙"
-# Brackets (half- or full-width, maybe after a space) holding letters (or zhuyin), tone numbers,
+# Brackets ((), （）, [], 【】, 〔〕, maybe after a space) holding letters (or zhuyin), tone numbers,
 # spaces, apostrophes and hyphens only.
 _ROMAN_IN_BRACKETS = re.compile(
-    rf"[ \u3000]*[(（]\s*([A-Za-z1-5{_TONED_VOWELS}{_TONED_VOWELS.upper()}{_ZHUYIN}'’·\- ]+?)\s*[)）]"
+    rf"[ \u3000]*[(（\[【〔]\s*([A-Za-z1-5{_TONED_VOWELS}{_TONED_VOWELS.upper()}{_ZHUYIN}'’·\- ]+?)\s*[)）\]】〕]"
 )
 
 
