@@ -57,6 +57,7 @@ class MentionFinder:
             key = normalise(surface)
             self._owners[key] = tuple(dict.fromkeys((*self._owners.get(key, ()), *owners)))
         self._shared: dict[str, SharedName] = {normalise(s): shared for s, shared in gazetteer.shared.items()}
+        self._official = {fid: normalise(f.name_zh) for fid, f in gazetteer.features.items()}
         self._automaton = ahocorasick.Automaton()
         for surface in set(self._owners) | set(self._shared):
             self._automaton.add_word(surface, surface)
@@ -95,7 +96,7 @@ class MentionFinder:
             return hit  # a known place follows: the name is its parent written in front (江山江郎山)
         after = shown[end : end + _CONTEXT_CHARS]
         feature = self.gazetteer.features[hit.feature_id]
-        official = surface == normalise(feature.name_zh)
+        official = surface == self._official[hit.feature_id]
         if any(rule.applies(feature, after, official_name=official) for rule in self.gazetteer.longer_names):
             return None  # only the front of a longer name (常山港 is a river, not 常山县)
         return hit
@@ -106,8 +107,7 @@ class MentionFinder:
             owners = self._owners.get(surface, ())
             if len(owners) != 1:
                 return None  # an unresolved shared name is a validate problem; never guess
-            feature = self.gazetteer.features[owners[0]]
-            return _Hit(start, end, owners[0], "name" if surface == normalise(feature.name_zh) else "alias")
+            return _Hit(start, end, owners[0], "name" if surface == self._official[owners[0]] else "alias")
         before = shown[max(0, start - _CONTEXT_CHARS) : start]
         after = shown[end : end + _CONTEXT_CHARS]
         for rule in shared.rules:
