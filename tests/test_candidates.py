@@ -40,6 +40,8 @@ def test_whole_names_with_their_kind(candidates):
     assert kinds["热那亚"] == "foreign city"
     assert kinds["衢江航电枢纽"] == "hub"
     assert kinds["釜山港"] == "port"  # sailed to: a port
+    assert kinds["西雅图港"] == "port"  # the port of a city outside Quzhou (常山港 inside is a river)
+    assert kinds["湖镇镇"] == kinds["上方镇"] == "admin"  # 湖镇/ns 镇, 上方/f 镇
     assert kinds["洛杉矶"] == kinds["鹿特丹"] == "city"  # after a verb of destination, and listed after it
 
 
@@ -49,13 +51,25 @@ def test_parents_come_from_the_text(candidates):
     assert found["樟潭街道"].parent == "衢江区"
     assert found["龙游港区团石作业区"].parent == "龙游港区"
     assert found["汉堡港"].parent == "德国"
+    assert found["湖镇镇"].parent == "龙游县"
     assert found["贺村镇"].parent == "江山市"  # jieba cuts 贺/nr 村镇/n: the whole name all the same
     assert found["龙游港区团石作业区"].count == 2  # also after 衢州港, where jieba cuts 港龙 / 游
 
 
 def test_pronouns_slogans_generic_nouns_and_known_features_are_not_candidates(candidates):
     found, index = candidates
-    for word in ("我市", "通江达海", "内河枢纽港", "码头", "江山港", "大路章作业区", "衢江港区", "美乡村", "和美乡村"):
+    for word in (
+        "我市",
+        "通江达海",
+        "内河枢纽港",
+        "码头",
+        "江山港",
+        "大路章作业区",
+        "衢江港区",
+        "美乡村",
+        "和美乡村",
+        "以上村",
+    ):
         assert not any(word == name for name in found), word
     known = {name for feature in index.features.values() for name in feature.names}
     assert not known & set(found)

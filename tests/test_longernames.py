@@ -44,6 +44,7 @@ def test_rivers_named_like_counties_are_the_rivers(index):
         ("衢江航电枢纽正在建设。", "qujiang-district"),  # hub named after 衢江: not the district
         ("衢江航电枢纽正在建设。", "qujiang-river"),  # ... and not a mention of the river either
         ("龙游港区团石作业区已经开港。", "longyou-county"),  # a port zone in another county
+        ("西雅图港迎来新航线。", "seattle"),  # a city's port is not the city (its name has no 市 to exempt it)
     ],
 )
 def test_a_short_name_at_the_front_of_a_longer_name_is_not_a_mention(tmp_path, sentence, not_linked):
@@ -61,6 +62,8 @@ def test_a_short_name_at_the_front_of_a_longer_name_is_not_a_mention(tmp_path, s
         ("衢江大地处处是新景。", ("衢江", "qujiang-district")),  # the district, as before
         ("衢江水位持续上涨。", ("衢江", "qujiang-river")),
         ("货轮沿衢江顺流而下。", ("衢江", "qujiang-river")),
+        ("货物经衢江、兰江、富春江直达杭州。", ("衢江", "qujiang-river")),  # in a list of rivers
+        ("常山港与衢江交汇。", ("衢江", "qujiang-river")),
         ("衢江蜿蜒穿过城区。", ("衢江", "qujiang-river")),
         # a known place right after the short name: the short name is its parent written in front,
         # one mention of the inner place (衢州 + 江山港 is not "衢州江" + 山港)
@@ -69,6 +72,11 @@ def test_a_short_name_at_the_front_of_a_longer_name_is_not_a_mention(tmp_path, s
 )
 def test_qualified_names_and_flowing_into_qujiang_still_count(tmp_path, sentence, expected):
     assert expected in found_in(tmp_path, sentence)
+
+
+def test_qujiang_in_a_list_of_slogans_is_still_the_district(tmp_path):
+    found = found_in(tmp_path, "统筹推进平安衢江、法治衢江、美丽衢江建设。")
+    assert [fid for surface, fid in found if surface == "衢江"] == ["qujiang-district"] * 3
 
 
 def test_bad_rules_are_reported_with_file_rule_and_field(tmp_path):

@@ -16,6 +16,7 @@ from __future__ import annotations
 import logging
 import tomllib
 from collections import Counter, defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -31,6 +32,7 @@ MAX_SENTENCES = 3
 _MAX_FRONT_CHARS = 6  # a village / town / river name is rarely longer in front of its suffix
 _ADMIN_ENDINGS = ("省", "市", "县", "区", "街道", "镇", "乡")
 _PROPER_FLAGS = ("ns", "nr", "nz", "nt")  # jieba's place, person, other proper and organisation names
+_NO_PLACES: Mapping[str, bool] = {}
 _NEVER_IN_FRONT = ("p", "c", "u", "r", "d", "m", "q", "y", "e", "o", "zg", "w", "t")
 
 
@@ -115,10 +117,14 @@ def find_candidates(index: MapIndex, rules: CandidateRules | None = None) -> lis
     for mention in index.mentions:
         covered[mention.article_id].append((mention.start, mention.end))
     known = {name for feature in index.features.values() for name in feature.names}
-    # short names of admin areas: the front of a port area named after its county (龙游港区)
-    place_names = frozenset(
-        name for feature in index.features.values() if feature.category == "admin_area" for name in feature.names
-    )
+    # names of admin areas (and whether they lie outside Quzhou): the county of a port area
+    # (龙游港区), and what X港 is (宁波港 outside: a port; 常山港 inside: a river)
+    place_names = {
+        name: feature.external
+        for feature in index.features.values()
+        if feature.category == "admin_area"
+        for name in feature.names
+    }
     found: dict[str, list[tuple[_Found, CandidateSentence]]] = defaultdict(list)
     for article in index.articles.values():
         for hit, sentence in _candidates_in_article(article, covered[article.article_id], rules, place_names):
@@ -145,7 +151,7 @@ def find_candidates(index: MapIndex, rules: CandidateRules | None = None) -> lis
 
 
 def _candidates_in_article(
-    article: Article, spans: list[tuple[int, int]], rules: CandidateRules, place_names: frozenset[str] = frozenset()
+    article: Article, spans: list[tuple[int, int]], rules: CandidateRules, place_names: Mapping[str, bool] = _NO_PLACES
 ) -> list[tuple[_Found, CandidateSentence]]:
     import jieba
     import jieba.posseg
@@ -190,7 +196,7 @@ def _names_in_tokens(
     tokens: list[tuple[str, str, int]],
     in_mention: list[bool],
     rules: CandidateRules,
-    place_names: frozenset[str] = frozenset(),
+    place_names: Mapping[str, bool] = _NO_PLACES,
 ) -> list[tuple[int, int, str, str, str | None]]:
     """(start, end, name, kind, parent) in `text` for every whole name with a place-type suffix."""
     names: list[tuple[int, int, str, str, str | None]] = []
@@ -265,7 +271,10 @@ def _read_front(
         single = len(w) == 1 and (
             f.startswith("f") or (f.startswith(("v", "f", "a", "n", "b")) and left_flag.startswith(_PROPER_FLAGS))
         )
-        common = f.startswith(("n", "j")) and len(w) <= 2
+        first = front.start == end - len(suffix)
+        common = f.startswith(("n", "j")) or (first and f.startswith("f") and suffix in rules.strong)
+        common = common and len(w) <= 2  # 上方/f 镇: a town; 以上 never reaches a suffix this way
+        own_name = first and len(w) >= 2 and w.endswith(suffix)  # 湖镇/ns 镇: the town 湖镇镇
         if (
             w in rules.stop
             or (w in rules.generic and len(w) > 1)  # 内河 ends the front; the 江 of 常山江航电枢纽 does not
@@ -273,7 +282,7 @@ def _read_front(
             or not _is_cjk_word(w)
             or any(in_mention[s : s + len(w)])
             or not (proper or single or common)
-            or (w.endswith(_ADMIN_ENDINGS) and len(w) > 1)
+            or (w.endswith(_ADMIN_ENDINGS) and len(w) > 1 and not own_name)
         ):
             break
         front.start = s
@@ -290,13 +299,16 @@ def _refine_port(
     tokens: list[tuple[str, str, int]],
     in_mention: list[bool],
     rules: CandidateRules,
-    place_names: frozenset[str],
+    place_names: Mapping[str, bool],
 ) -> None:
     """X港 sailed to is a port (驶往釜山港); a zone keeps the county of its port area even where
     jieba cut it apart (衢州港龙游港区团石作业区: 港龙 / 游), and that port area is its parent."""
     before = tokens[front.left][0] if front.left is not None else ""
     if front.kind == "river" and suffix == "港" and before in rules.towards:
         front.kind = "port"
+    outside = place_names.get(text[front.start : end - len(suffix)])
+    if front.kind == "river" and suffix == "港" and outside:
+        front.kind = "port"  # 宁波港, 上海港: the port of a city outside Quzhou; 常山港 stays a river
     if front.kind == "port" and suffix == "作业区":
         area = text.rfind("港区", max(0, front.start - 2), end)
         county = _place_name_before(text, area, place_names, in_mention) if area >= 0 else None
@@ -312,7 +324,7 @@ def _proper_front(word: str, flag: str) -> bool:
     return flag.startswith(_PROPER_FLAGS) and (len(word) >= 2 or flag.startswith("nr"))
 
 
-def _place_name_before(text: str, at: int, place_names: frozenset[str], in_mention: list[bool]) -> int | None:
+def _place_name_before(text: str, at: int, place_names: Mapping[str, bool], in_mention: list[bool]) -> int | None:
     """Start of a known place name written right before `at` and not already a mention (龙游 in 龙游港区)."""
     for length in (4, 3, 2):
         start = at - length

@@ -4,7 +4,7 @@ In Quzhou several rivers are named after the county they cross (常山港, 常�
 their river (<river>航电枢纽) and port areas after their county (龙游港区<village>作业区). A match of
 the short name there is not a mention of the county (or river). The shapes are data, in
 geodata/longer_names.toml; each rule says which features' names it applies to (by category, and
-whether the full official name is exempt), the regex on the text right after the name, and what
+whether full admin names such as 常山县 are exempt), the regex on the text right after the name, and what
 kind of place the longer name is (a hint for `candidates`). A longer name the gazetteer has as a
 feature is found anyway (longest match wins); these rules only stop the short one.
 """
@@ -21,24 +21,25 @@ from mapapp.errors import Problem
 from mapapp.models import CATEGORIES, Feature
 
 LONGER_NAMES_TOML = "longer_names.toml"
-NameForms = Literal["aliases", "all"]
-NAME_FORMS: tuple[str, ...] = ("aliases", "all")
+NameForms = Literal["short", "all"]
+NAME_FORMS: tuple[str, ...] = ("short", "all")
+# A name that ends in one of these is a full admin name (衢江区, 常山县, 江山市): never a river's front.
+ADMIN_SUFFIXES = ("省", "市", "县", "区", "镇", "乡", "街道")
 
 
 @dataclass(frozen=True)
 class LongerNameRule:
     rule_id: str
     categories: tuple[str, ...]  # the short name's feature must be of one of these
-    names: NameForms  # "aliases": the official name (衢江区, 常山县) is exempt; "all": every name
+    names: NameForms  # "short": names ending in an admin suffix (衢江区, 常山县) are exempt; "all": every name
     after: re.Pattern[str]  # on the normalised text right after the short name, anchored with ^
     kind: str  # what the longer name is: river, port, hub ...
 
-    def applies(self, feature: Feature, after_text: str, *, official_name: bool) -> bool:
-        """Is a name of `feature` (its official name or not), followed by `after_text`, only the front
-        of a longer name?"""
+    def applies(self, feature: Feature, surface: str, after_text: str) -> bool:
+        """Is `surface`, a name of `feature` followed by `after_text`, only the front of a longer name?"""
         if feature.category not in self.categories:
             return False
-        if self.names == "aliases" and official_name:
+        if self.names == "short" and surface.endswith(ADMIN_SUFFIXES):
             return False
         return self.after.search(after_text) is not None
 
@@ -86,7 +87,7 @@ def _rule_from_table(file_name: str, n: int, entry: object, problems: list[Probl
                 file_name, where, "categories", f"is {categories!r}; expected a non-empty list of feature categories"
             )
         )
-    names = entry.get("names", "aliases")
+    names = entry.get("names", "short")
     if names not in NAME_FORMS:
         found.append(Problem(file_name, where, "names", f"is {names!r}; expected one of {', '.join(NAME_FORMS)}"))
     kind = entry.get("kind")

@@ -96,8 +96,7 @@ class MentionFinder:
             return hit  # a known place follows: the name is its parent written in front (江山江郎山)
         after = shown[end : end + _CONTEXT_CHARS]
         feature = self.gazetteer.features[hit.feature_id]
-        official = surface == self._official[hit.feature_id]
-        if any(rule.applies(feature, after, official_name=official) for rule in self.gazetteer.longer_names):
+        if any(rule.applies(feature, surface, after) for rule in self.gazetteer.longer_names):
             return None  # only the front of a longer name (常山港 is a river, not 常山县)
         return hit
 
