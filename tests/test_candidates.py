@@ -36,6 +36,7 @@ def test_whole_names_with_their_kind(candidates):
     assert kinds["樟潭街道"] == "admin"  # a sub-district keeps 街道
     assert kinds["下张村"] == "admin"
     assert kinds["杭甬运河"] == "river"
+    assert kinds["芝溪"] == kinds["婺江"] == kinds["金华江"] == "river"  # two-character rivers jieba knows
     assert kinds["汉堡港"] == "port"  # a port abroad, not a river
     assert kinds["热那亚"] == "foreign city"
     assert kinds["衢江航电枢纽"] == "hub"

@@ -224,7 +224,9 @@ def _names_in_tokens(
         )
         _refine_port(text, front, end, suffix, tokens, in_mention, rules, place_names)
         name = text[front.start : end]
-        if not _acceptable(name, suffix, rules):
+        # a two-character river that jieba knows as a proper name (芝溪/ns, 婺江/ns) has a one-character front
+        known_river = name == word and len(word) == 2 and suffix in ("江", "溪") and flag.startswith(_PROPER_FLAGS)
+        if not _acceptable(name, suffix, rules, min_front=1 if known_river else 2):
             continue
         if suffix not in rules.strong and not any(
             f.startswith(_PROPER_FLAGS) for _, f, s in tokens if front.start <= s < end
@@ -340,10 +342,10 @@ def _suffix_of(tail: str, rules: CandidateRules) -> str | None:
     return None
 
 
-def _acceptable(name: str, suffix: str, rules: CandidateRules) -> bool:
+def _acceptable(name: str, suffix: str, rules: CandidateRules, *, min_front: int = 2) -> bool:
     front = name[: len(name) - len(suffix)]
     return (
-        len(front) >= 2
+        len(front) >= min_front
         and len(name) >= 2
         and name not in rules.generic
         and front not in rules.generic
