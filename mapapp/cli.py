@@ -5,11 +5,13 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from mapapp.errors import Problem
 from mapapp.paths import GEODATA_DIR, LAYERS_DIR, SEEDS_DIR
-from mapapp.pipeline.candidates import find_candidates
+from mapapp.pipeline.candidates import CANDIDATES_TOML, Candidate, CandidateRules, find_candidates, load_candidate_rules
 from mapapp.pipeline.index import MapIndex, build_map_index
 
 
@@ -54,7 +56,7 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     index = build_map_index(args.seeds, args.geodata, args.layers)
     if args.command == "validate":
-        return run_validate(index)
+        return run_validate(index, candidate_rules_problems(args.geodata))
     if args.command != "validate":
         for problem in index.problems:
             print(problem, file=sys.stderr)
@@ -94,21 +96,50 @@ def main(argv: list[str] | None = None) -> int:
             ],
         )
     if args.command == "candidates":
-        rows = [
-            {"surface": c.surface, "count": c.count, "articles": list(c.articles), "reason": c.reason}
-            for c in find_candidates(index)
-        ]
+        candidates = find_candidates(index, candidate_rules(args.geodata))
         return _emit(
-            rows,
+            [candidate_row(c) for c in candidates],
             args.json,
-            lambda: [f"{r['count']:3d}  {r['surface']}  ({r['reason']}; {', '.join(r['articles'])})" for r in rows],
+            lambda: [
+                f"{c.count:3d}  {c.surface}  ({c.kind}; parent {c.parent or '-'}; {', '.join(c.articles)})"
+                for c in candidates
+            ],
         )
     return 2
 
 
-def run_validate(index: MapIndex) -> int:
-    errors = [p for p in index.problems if p.severity == "error"]
-    for problem in index.problems:
+def candidate_rules(geodata_dir: Path) -> CandidateRules:
+    """The candidate rules next to the geodata in use, else the bundled ones; problems to stderr."""
+    path = geodata_dir / CANDIDATES_TOML
+    rules, problems = load_candidate_rules(path if path.exists() else GEODATA_DIR / CANDIDATES_TOML)
+    for problem in problems:
+        print(problem, file=sys.stderr)
+    return rules
+
+
+def candidate_rules_problems(geodata_dir: Path) -> list[Problem]:
+    """Problems in the candidate rules next to the geodata (none when the file is absent)."""
+    path = geodata_dir / CANDIDATES_TOML
+    return load_candidate_rules(path)[1] if path.exists() else []
+
+
+def candidate_row(candidate: Candidate) -> dict[str, Any]:
+    return {
+        "surface": candidate.surface,
+        "count": candidate.count,
+        "articles": list(candidate.articles),
+        "kind": candidate.kind,
+        "parent": candidate.parent,
+        "sentences": [
+            {"article": s.article_id, "start": s.start, "end": s.end, "text": s.text} for s in candidate.sentences
+        ],
+    }
+
+
+def run_validate(index: MapIndex, extra_problems: Sequence[Problem] = ()) -> int:
+    problems = (*index.problems, *extra_problems)
+    errors = [p for p in problems if p.severity == "error"]
+    for problem in problems:
         print(problem, file=sys.stdout if problem.severity == "error" else sys.stderr)
     if not errors:
         print(

@@ -13,6 +13,7 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "tests" / "data"
 TINY = ["--seeds", str(DATA / "seeds"), "--geodata", str(DATA / "geodata"), "--layers", str(DATA / "layers")]
+INTAKE = ["--seeds", str(DATA / "intake"), *TINY[2:]]  # articles taken in with no articles.toml
 
 
 def run(*args: str) -> subprocess.CompletedProcess:
@@ -36,6 +37,20 @@ def run(*args: str) -> subprocess.CompletedProcess:
 def test_output_matches_reviewed_golden_file(golden: str, args: list[str]):
     # Regenerate with tests/data/make_golden.py and review the diff.
     result = run(*args, *TINY)
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout) == json.loads((DATA / "golden" / golden).read_text(encoding="utf-8"))
+
+
+@pytest.mark.parametrize(
+    ("golden", "args"),
+    [
+        ("intake-mentions.json", ["mentions", "--json"]),
+        ("intake-candidates.json", ["candidates", "--json"]),
+        ("intake-excerpts-dalu-zhang-zone.json", ["excerpts", "dalu-zhang-zone", "--json"]),  # traditional stays so
+    ],
+)
+def test_intake_output_matches_reviewed_golden_file(golden: str, args: list[str]):
+    result = run(*args, *INTAKE)
     assert result.returncode == 0, result.stderr
     assert json.loads(result.stdout) == json.loads((DATA / "golden" / golden).read_text(encoding="utf-8"))
 
@@ -109,3 +124,31 @@ def test_candidates_lists_uncovered_place_like_names(tmp_path: Path):
     surfaces = [row["surface"] for row in json.loads(result.stdout)]
     assert any("江郎山" in s for s in surfaces)
     assert not any("大路章作业区" in s for s in surfaces)  # already a feature
+
+
+def test_validate_checks_the_candidate_and_longer_name_rules(tmp_path: Path):
+    geodata = tmp_path / "geodata"
+    shutil.copytree(DATA / "geodata", geodata)
+    (geodata / "candidates.toml").write_text('[kinds]\n"村" = 3\n', encoding="utf-8")
+    (geodata / "longer_names.toml").write_text('[[longer]]\nid = "r"\ncategories = ["admin_area"]\n', encoding="utf-8")
+    result = run(
+        "validate", "--seeds", str(DATA / "seeds"), "--geodata", str(geodata), "--layers", str(DATA / "layers")
+    )
+    assert result.returncode == 1
+    lines = result.stdout.splitlines()
+    assert "candidates.toml: 'kinds': is {'村': 3}; expected a table of suffix = kind strings" in lines
+    assert any(line.startswith("longer_names.toml: 'r': kind: is None") for line in lines)
+    assert any(
+        line.startswith("longer_names.toml: 'r': after: is None; expected a regex anchored with ^") for line in lines
+    )
+
+
+def test_candidates_json_gives_kind_parent_and_sentences_with_offsets():
+    result = run("candidates", "--json", *INTAKE)
+    rows = {row["surface"]: row for row in json.loads(result.stdout)}
+    village = rows["下张村"]
+    assert (village["kind"], village["parent"], village["count"]) == ("admin", "樟潭街道", 1)
+    [sentence] = village["sentences"]
+    text = (DATA / "intake" / sentence["article"]).open(encoding="utf-8", newline="").read()
+    assert text[sentence["start"] : sentence["end"]] == "下张村"
+    assert sentence["text"].startswith("示范点位于衢江区樟潭街道下张村")

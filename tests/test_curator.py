@@ -85,7 +85,7 @@ def test_hostile_report_and_sentence_text_is_escaped():
     shown = html_from_report(report, index.features, index)
     assert "<script>" not in shown and "<img" not in shown
     assert "&lt;script&gt;alert(2)&lt;/script&gt;" in shown and "衢江区体育馆" in shown
-    sentences = html_from_sentences("<b>", [(HOSTILE, "a <b> c")])
+    sentences = html_from_sentences([(HOSTILE, "a <b> c", "<b>")])
     assert "<script>" not in sentences and "<mark>&lt;b&gt;</mark>" in sentences
     change = Change("c1", HOSTILE, "2026", "add-place", HOSTILE, None, None, ())
     assert "<script>" not in html_from_changes([change], set())
@@ -97,3 +97,15 @@ def test_the_work_list_puts_the_least_certain_positions_first_and_skips_boundari
     assert [f.precision_m for f in worst] == sorted((f.precision_m for f in worst), reverse=True)
     assert not any(f.properties.get("boundary") for f in worst)
     assert "quzhou-city" not in {f.feature_id for f in worst}
+
+
+def test_a_candidates_sentences_mark_the_name_as_printed_even_in_traditional_characters(tmp_path):
+    from mapapp.app.curator import sentences_of
+    from mapapp.pipeline.candidates import find_candidates
+
+    (tmp_path / "t_trad.txt").write_text("記者來到衢江區樟潭街道青竹灣村，村裡新修了碼頭。\n", encoding="utf-8")
+    index = build_map_index(tmp_path, DATA / "geodata", DATA / "layers")
+    candidate = next(c for c in find_candidates(index) if c.surface == "青竹湾村")
+    assert [
+        (name, "<mark>" in html_from_sentences([(h, s, name)])) for h, s, name in sentences_of(index, candidate)
+    ] == [("青竹灣村", True)]

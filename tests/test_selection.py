@@ -226,6 +226,8 @@ EXCERPTS = {
         ("ＢＯＮＤＥＤ", "bonded", "name"),  # full-width, upper case
         ("综保区", "bonded", "alias"),
         ("封关", "bonded", "excerpt"),
+        ("衢江港區", "qujiang-port", "name"),  # a query in traditional characters
+        ("封關運作", "bonded", "excerpt"),
     ],
 )
 def test_search_names_aliases_and_excerpts(query, expected_first, kind):

@@ -17,7 +17,7 @@ from mapapp.curation.journal import Change
 from mapapp.curation.placement import precision_from_zoom
 from mapapp.curation.reports import Report
 from mapapp.models import Feature, LayerSpec
-from mapapp.pipeline.corpus import display_text
+from mapapp.pipeline.candidates import Candidate
 from mapapp.pipeline.index import MapIndex
 
 CURATOR_HASH_ENV = "QZ_CURATOR_PASSWORD_HASH"
@@ -124,27 +124,28 @@ def worst_precision(features: Iterable[Feature], limit: int = 15) -> list[Featur
     return sorted(own, key=lambda f: (-f.precision_m, f.feature_id))[:limit]
 
 
-def sentences_with(index: MapIndex, surface: str, limit: int = 2) -> list[tuple[str, str]]:
-    """(headline, sentence) pairs where `surface` occurs, for a candidate in the work list."""
-    found: list[tuple[str, str]] = []
-    for article in index.articles.values():
-        for sentence in article.sentences:
-            shown, _ = display_text(article.text, sentence)
-            if surface in shown:
-                found.append((article.headline, shown))
-                if len(found) >= limit:
-                    return found
+def sentences_of(index: MapIndex, candidate: Candidate) -> list[tuple[str, str, str]]:
+    """(headline, sentence, the name as printed there) for each of a candidate's sentences.
+
+    The candidate's surface is normalised (simplified); a traditional reprint prints it otherwise, so
+    the name to mark is read from the file text at the candidate's offsets.
+    """
+    found = []
+    for sentence in candidate.sentences:
+        article = index.articles.get(sentence.article_id)
+        if article is not None:
+            printed = article.text[sentence.start : sentence.end].replace("\r", "").replace("\n", "")
+            found.append((article.headline, sentence.text, printed or candidate.surface))
     return found
 
 
-def html_from_sentences(surface: str, sentences: Sequence[tuple[str, str]]) -> str:
-    """The sentences, escaped, the candidate marked."""
-    mark = f"<mark>{html.escape(surface)}</mark>"
+def html_from_sentences(sentences: Sequence[tuple[str, str, str]]) -> str:
+    """(headline, sentence, name) triples as escaped HTML, each name marked in its sentence."""
     items = [
         f"<div class='qz-excerpt'><span class='qz-meta'>{html.escape(headline)}</span><br>"
-        + mark.join(html.escape(piece) for piece in text.split(surface))
+        + f"<mark>{html.escape(name)}</mark>".join(html.escape(piece) for piece in text.split(name))
         + "</div>"
-        for headline, text in sentences
+        for headline, text, name in sentences
     ]
     return "".join(items)
 

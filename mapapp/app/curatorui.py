@@ -28,7 +28,7 @@ from mapapp.app.curator import (
     html_from_report,
     html_from_sentences,
     layers_for_category,
-    sentences_with,
+    sentences_of,
     suggested_precision,
     worst_precision,
 )
@@ -404,8 +404,9 @@ def _render_work_list(
         )
     st.markdown("**" + _w(lang, "候选地名", "Candidates") + "**")
     for position, candidate in enumerate(_cached_candidates(index, id(index))[:WORK_LIST_LENGTH]):
-        st.markdown(f"{escape_markdown(candidate.surface)} · ×{candidate.count}")
-        st.html(html_from_sentences(candidate.surface, sentences_with(index, candidate.surface)))
+        parent = f" · {_w(lang, '上级', 'in')} {candidate.parent}" if candidate.parent else ""
+        st.markdown(escape_markdown(f"{candidate.surface} · ×{candidate.count} · {candidate.kind}{parent}"))
+        st.html(html_from_sentences(sentences_of(index, candidate)))
         buttons = st.columns(2)
         buttons[0].button(
             _w(lang, "放置", "Place"),

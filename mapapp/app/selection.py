@@ -15,6 +15,7 @@ from mapapp.app.urlstate import UrlState, visible_layer_ids
 from mapapp.map.maplayers import MapLayer, default_layer_ids, map_layer_id_for
 from mapapp.map.viewport import MAX_ZOOM, MIN_ZOOM, View, view_for_feature
 from mapapp.models import Excerpt, Feature
+from mapapp.pipeline.normalise import simplified
 
 # What ui.py asks st_folium to report; keep it short, every change of these costs a rerun.
 RETURNED_OBJECTS: tuple[str, ...] = (
@@ -93,8 +94,9 @@ class SearchHit:
 
 
 def normalize_for_search(text: str) -> str:
-    """Case-, width- and space-insensitive form: 'ＣＢＤ ' and 'cbd' compare equal."""
-    return "".join(unicodedata.normalize("NFKC", text).casefold().split())
+    """Case-, width-, space- and script-insensitive form: 'ＣＢＤ ' and 'cbd' compare equal, and so do
+    '衢江港區' and '衢江港区' (a reprint in traditional characters is found by a simplified query)."""
+    return "".join(simplified(unicodedata.normalize("NFKC", text)).casefold().split())
 
 
 def search_features(

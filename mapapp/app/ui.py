@@ -53,6 +53,7 @@ from mapapp.map.viewport import View
 from mapapp.map.wording import BASEMAP_TITLES, t, title_in
 from mapapp.models import Excerpt, Feature, Mention
 from mapapp.paths import GEODATA_DIR, LAYERS_DIR, SEEDS_DIR
+from mapapp.pipeline.datawatch import DATA_WATCH
 from mapapp.pipeline.index import MapIndex, build_map_index
 
 MAP_KEY = "map"
@@ -63,6 +64,7 @@ CLIENT_SELECTED_KEY = "qz_selected_by_map_click"  # the selection the map itself
 SWITCH_START_KEY = "qz_switch_start"  # the visible layers the in-map switch started from (per built map)
 MAX_ARTICLES_IN_PANEL = 12
 NOTICES_KEY = "qz_url_notices"
+DATA_KEY = "qz_data_key"  # the folders and data digest this session's current run reads
 
 # --- cached pipeline -----------------------------------------------------------------------
 
@@ -73,41 +75,55 @@ def data_dirs() -> DataDirs:
     return data_dirs_from_env(os.environ, defaults=DataDirs(SEEDS_DIR, GEODATA_DIR, LAYERS_DIR))
 
 
-# Cached on the folders' paths (as strings), so an app pointed at other data gets its own index.
-@st.cache_resource(show_spinner=False)
-def _cached_map_index(seeds_dir: str, geodata_dir: str, layers_dir: str) -> MapIndex:
+# Cached on the folders' paths (as strings), so an app pointed at other data gets its own index, and
+# on the data digest (mapapp.pipeline.datawatch), so a new, changed or removed file is served on the
+# next rerun without a restart. Old entries are dropped (max_entries); a session keeps its own.
+@st.cache_resource(show_spinner=False, max_entries=3)
+def _cached_map_index(seeds_dir: str, geodata_dir: str, layers_dir: str, data_digest: str) -> MapIndex:
     return build_map_index(seeds_dir=Path(seeds_dir), geodata_dir=Path(geodata_dir), layers_dir=Path(layers_dir))
 
 
-@st.cache_resource(show_spinner=False)
-def _cached_map_layers(seeds_dir: str, geodata_dir: str, layers_dir: str) -> tuple[MapLayer, ...]:
-    return maplayers.map_layers_from_specs(_cached_map_index(seeds_dir, geodata_dir, layers_dir).layers)
+@st.cache_resource(show_spinner=False, max_entries=3)
+def _cached_map_layers(seeds_dir: str, geodata_dir: str, layers_dir: str, data_digest: str) -> tuple[MapLayer, ...]:
+    return maplayers.map_layers_from_specs(_cached_map_index(seeds_dir, geodata_dir, layers_dir, data_digest).layers)
 
 
-@st.cache_resource(show_spinner=False)
-def _cached_mentions_by_article(seeds_dir: str, geodata_dir: str, layers_dir: str) -> dict[str, tuple[Mention, ...]]:
+@st.cache_resource(show_spinner=False, max_entries=3)
+def _cached_mentions_by_article(
+    seeds_dir: str, geodata_dir: str, layers_dir: str, data_digest: str
+) -> dict[str, tuple[Mention, ...]]:
     grouped: dict[str, list[Mention]] = {}
-    for mention in _cached_map_index(seeds_dir, geodata_dir, layers_dir).mentions:
+    for mention in _cached_map_index(seeds_dir, geodata_dir, layers_dir, data_digest).mentions:
         grouped.setdefault(mention.article_id, []).append(mention)
     return {article_id: tuple(sorted(ms, key=lambda m: m.start)) for article_id, ms in grouped.items()}
 
 
-@st.cache_resource(show_spinner=False)
+@st.cache_resource(show_spinner=False, max_entries=6)
 def _cached_display_shapes(
-    seeds_dir: str, geodata_dir: str, layers_dir: str, basemap: str
+    seeds_dir: str, geodata_dir: str, layers_dir: str, data_digest: str, basemap: str
 ) -> displayshapes.DisplayShapes:
-    features = _cached_map_index(seeds_dir, geodata_dir, layers_dir).features.values()
+    features = _cached_map_index(seeds_dir, geodata_dir, layers_dir, data_digest).features.values()
     return displayshapes.build_display_shapes(features, basemap=basemap)
 
 
-@st.cache_data(show_spinner=False)
-def _cached_attributions(sources_dir: str) -> tuple[str, ...]:
+@st.cache_data(show_spinner=False, max_entries=3)
+def _cached_attributions(sources_dir: str, data_digest: str) -> tuple[str, ...]:
     return attributions.load_source_attributions(Path(sources_dir))
 
 
-def _dir_key() -> tuple[str, str, str]:
+def _dir_key() -> tuple[str, str, str, str]:
+    """The data this run reads: fixed at the start of the run (see `_refresh_data_key`), so every
+    look-up in one run, callbacks included, sees the same index."""
+    key = st.session_state.get(DATA_KEY)
+    return key if key is not None else _refresh_data_key()
+
+
+def _refresh_data_key() -> tuple[str, str, str, str]:
     dirs = data_dirs()
-    return str(dirs.seeds_dir), str(dirs.geodata_dir), str(dirs.layers_dir)
+    digest = DATA_WATCH.digest(dirs.seeds_dir, dirs.geodata_dir, dirs.layers_dir)
+    key = (str(dirs.seeds_dir), str(dirs.geodata_dir), str(dirs.layers_dir), digest)
+    st.session_state[DATA_KEY] = key
+    return key
 
 
 def load_map_index() -> MapIndex:
@@ -133,7 +149,7 @@ def clear_data_caches() -> None:
 
 
 def load_attributions() -> tuple[str, ...]:
-    return _cached_attributions(str(data_dirs().sources_dir))
+    return _cached_attributions(str(data_dirs().sources_dir), _dir_key()[3])
 
 
 @st.cache_resource(show_spinner=False)
@@ -240,6 +256,7 @@ def _on_lang_change() -> None:
 
 def main() -> None:
     st.set_page_config(page_title="衢州新闻地图 · Quzhou news map", page_icon="🗺️", layout="wide")
+    _refresh_data_key()  # a changed data file is served from this run on
     try:
         leaflet = load_leaflet()
         index = load_map_index()

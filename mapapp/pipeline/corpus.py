@@ -17,6 +17,8 @@ from pathlib import Path
 from mapapp.errors import Problem
 from mapapp.models import Article, Sentence, SentenceKind, Span
 from mapapp.paths import ARTICLES_TOML
+from mapapp.pipeline.articlemeta import is_dateline_or_source, metadata_from_text
+from mapapp.pipeline.normalise import normalise_with_offsets
 
 MAX_SEED_BYTES = 2_000_000
 # Sentence-final punctuation, optionally followed by closing quotes or brackets.
@@ -144,7 +146,7 @@ def load_corpus(seeds_dir: Path) -> Corpus:
                     ARTICLES_TOML,
                     path.name,
                     "",
-                    "has no metadata entry; using defaults (first line as headline)",
+                    "has no metadata entry; using what the text says (headline, date, source; see date_basis)",
                     "warning",
                 )
             )
@@ -160,6 +162,11 @@ def load_corpus(seeds_dir: Path) -> Corpus:
 
 
 def article_from_text(article_id: str, text: str, meta: dict[str, str]) -> Article:
+    if not meta:  # no articles.toml entry: read the headline, date and source from the text
+        meta = metadata_from_text(text).as_entry()
+    elif not meta.get("date"):  # an entry without a date: the date the text prints, if any
+        found = metadata_from_text(text)
+        meta = {**meta, "date": found.date, "date_basis": found.date_basis}
     sentences = build_sentences(text)
     first_line = next((line.strip() for line in text.splitlines() if line.strip()), article_id)
     return Article(
@@ -220,7 +227,7 @@ def classify_blocks(blocks: list[_Block]) -> list[SentenceKind]:
         next_is_caption = (
             i + 1 >= len(blocks) or blocks[i + 1].newlines_before >= 4 or bool(_CREDIT.match(next_text or ""))
         )
-        if text.startswith(("#", "■")):
+        if text.startswith(("#", "■")) or is_dateline_or_source(text):
             kinds.append("heading")
         elif (
             block.newlines_before >= 4
@@ -336,3 +343,10 @@ def display_text(text: str, sentence: Sentence) -> tuple[str, list[int]]:
             out.append(text[k])
             offsets.append(k)
     return "".join(out), offsets
+
+
+def normalised_display_text(text: str, sentence: Sentence) -> tuple[str, list[int]]:
+    """The sentence as the matcher reads it (display text normalised: simplified, half-width, no
+    inline pinyin; see normalise.py), and for each of its characters the offset in `text`."""
+    shown, offsets = display_text(text, sentence)
+    return normalise_with_offsets(shown, offsets)

@@ -1,13 +1,17 @@
 """Find every mention of every gazetteer feature in an article.
 
 Rules, in order:
-1. Matching runs per sentence over its display text (line breaks removed), so a name the layout
-   broke ("衢\\n\\n州") is found; offsets are mapped back to the file text.
+1. Matching runs per sentence over its display text (line breaks removed), normalised for matching
+   (traditional -> simplified, full-width -> half-width, inline pinyin in brackets skipped; see
+   normalise.py), so a name the layout broke ("衢\\n\\n州"), printed in traditional characters or
+   with pinyin inside it is found; offsets are mapped back to the file text, surfaces are as printed.
 2. Longest match wins, leftmost first (衢江区体育馆 is the gymnasium, not 衢江区 + 体育馆).
 3. A name that several features share, or a short form that needs context, is decided by the
    rules in geodata/disambiguation.toml (regexes on the text right before / after it); with no
    rule firing it takes the entry's default, which may be "" (not a mention).
-4. A place written with its parent in front (衢州港衢江港区, 衢州市衢江区, 衢江港区大路章作业区) is ONE
+4. A short name that is only the front of a longer name (常山港, 衢江航电枢纽, 龙游港区) is not a
+   mention of the short place: rules in geodata/longer_names.toml (see longernames.py).
+5. A place written with its parent in front (衢州港衢江港区, 衢州市衢江区, 衢江港区大路章作业区) is ONE
    mention of the inner place: adjacent mentions merge when the first is the second's `parent`
    (transitively) or an administrative area whose polygon contains it, or when both name the same
    feature (衢州市体育中心 + 游泳馆).
@@ -26,8 +30,9 @@ import shapely
 from shapely.geometry import shape
 
 from mapapp.models import Article, Feature, Mention
-from mapapp.pipeline.corpus import display_text
-from mapapp.pipeline.gazetteer import Gazetteer
+from mapapp.pipeline.corpus import normalised_display_text
+from mapapp.pipeline.gazetteer import Gazetteer, SharedName
+from mapapp.pipeline.normalise import normalise
 
 _CONTEXT_CHARS = 12  # how much text around a shared name the rules look at
 _CONTAINERS = ("admin_area", "new_town", "port")
@@ -46,8 +51,15 @@ class MentionFinder:
 
     def __init__(self, gazetteer: Gazetteer):
         self.gazetteer = gazetteer
+        # Surfaces are matched in normalised form; two forms that normalise alike share owners.
+        self._owners: dict[str, tuple[str, ...]] = {}
+        for surface, owners in gazetteer.surfaces.items():
+            key = normalise(surface)
+            self._owners[key] = tuple(dict.fromkeys((*self._owners.get(key, ()), *owners)))
+        self._shared: dict[str, SharedName] = {normalise(s): shared for s, shared in gazetteer.shared.items()}
+        self._official = {fid: normalise(f.name_zh) for fid, f in gazetteer.features.items()}
         self._automaton = ahocorasick.Automaton()
-        for surface in set(gazetteer.surfaces) | set(gazetteer.shared):
+        for surface in set(self._owners) | set(self._shared):
             self._automaton.add_word(surface, surface)
         if len(self._automaton):
             self._automaton.make_automaton()
@@ -58,7 +70,7 @@ class MentionFinder:
         if not len(self._automaton):
             return mentions
         for sentence in article.sentences:
-            shown, offsets = display_text(article.text, sentence)
+            shown, offsets = normalised_display_text(article.text, sentence)
             for hit in self._find_in(shown):
                 start = offsets[hit.start]
                 end = offsets[hit.end - 1] + 1
@@ -84,17 +96,31 @@ class MentionFinder:
     def _find_in(self, shown: str) -> list[_Hit]:
         candidates = [(end + 1 - len(surface), end + 1, surface) for end, surface in self._automaton.iter(shown)]
         chosen = _leftmost_longest(candidates)
-        hits = [hit for start, end, surface in chosen if (hit := self._resolve(shown, start, end, surface)) is not None]
+        starts = {start for start, _, _ in candidates}
+        hits = [
+            hit
+            for start, end, surface in chosen
+            if (hit := self._resolve(shown, start, end, surface, starts)) is not None
+        ]
         return self._merge_qualified(hits)
 
-    def _resolve(self, shown: str, start: int, end: int, surface: str) -> _Hit | None:
-        shared = self.gazetteer.shared.get(surface)
+    def _resolve(self, shown: str, start: int, end: int, surface: str, starts: set[int]) -> _Hit | None:
+        hit = self._resolve_name(shown, start, end, surface)
+        if hit is None or end in starts:
+            return hit  # a known place follows: the name is its parent written in front (江山江郎山)
+        after = shown[end : end + _CONTEXT_CHARS]
+        feature = self.gazetteer.features[hit.feature_id]
+        if any(rule.applies(feature, surface, after) for rule in self.gazetteer.longer_names):
+            return None  # only the front of a longer name (常山港 is a river, not 常山县)
+        return hit
+
+    def _resolve_name(self, shown: str, start: int, end: int, surface: str) -> _Hit | None:
+        shared = self._shared.get(surface)
         if shared is None:
-            owners = self.gazetteer.surfaces.get(surface, ())
+            owners = self._owners.get(surface, ())
             if len(owners) != 1:
                 return None  # an unresolved shared name is a validate problem; never guess
-            feature = self.gazetteer.features[owners[0]]
-            return _Hit(start, end, owners[0], "name" if surface == feature.name_zh else "alias")
+            return _Hit(start, end, owners[0], "name" if surface == self._official[owners[0]] else "alias")
         before = shown[max(0, start - _CONTEXT_CHARS) : start]
         after = shown[end : end + _CONTEXT_CHARS]
         for rule in shared.rules:

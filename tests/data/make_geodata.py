@@ -30,6 +30,12 @@ KEEP = {
     "qujiang-gymnasium",
     "qujiang-administrative-service-centre",
     "qujiang-new-town",
+    # issue 11: counties that share their names with rivers, and those rivers
+    "changshan-county",
+    "jiangshan-city",
+    "longyou-county",
+    "changshan-river",
+    "jiangshan-river",
 }
 
 
@@ -54,6 +60,9 @@ def main() -> None:
         if all(fid in KEEP for fid in re.findall(r'(?:default|feature) = "([a-z0-9-]+)"', block))
     ]
     (out / "disambiguation.toml").write_text("\n[[name]]".join(kept), encoding="utf-8")
+    # names inside longer names and the candidate rules apply to any features: copied whole
+    for name in ("longer_names.toml", "candidates.toml"):
+        shutil.copyfile(ROOT / "geodata" / name, out / name)
     layers_out = ROOT / "tests" / "data" / "layers"
     layers_out.mkdir(exist_ok=True)
     for layer_id in sorted({f["properties"]["layer"] for f in features}):

@@ -22,11 +22,19 @@ GOLDEN = {
         "--json",
     ],
 }
+# Articles taken in without an articles.toml entry (intake/): traditional characters, inline pinyin,
+# rivers named like counties, new place names. Same gazetteer and layers as the tiny corpus.
+INTAKE_ARGS = ["--seeds", str(DATA / "intake"), *DATA_ARGS[2:]]
+INTAKE_GOLDEN = {
+    "intake-mentions.json": ["mentions", "--json"],
+    "intake-candidates.json": ["candidates", "--json"],
+    "intake-excerpts-dalu-zhang-zone.json": ["excerpts", "dalu-zhang-zone", "--json"],
+}
 
 
-def run_cli(args: list[str]) -> str:
+def run_cli(args: list[str], data_args: list[str] = DATA_ARGS) -> str:
     result = subprocess.run(
-        [sys.executable, "-m", "mapapp", *args, *DATA_ARGS],
+        [sys.executable, "-m", "mapapp", *args, *data_args],
         cwd=ROOT,
         capture_output=True,
         text=True,
@@ -40,6 +48,8 @@ def main() -> None:
     (DATA / "golden").mkdir(exist_ok=True)
     for name, args in GOLDEN.items():
         (DATA / "golden" / name).write_text(run_cli(args), encoding="utf-8")
+    for name, args in INTAKE_GOLDEN.items():
+        (DATA / "golden" / name).write_text(run_cli(args, INTAKE_ARGS), encoding="utf-8")
 
 
 if __name__ == "__main__":

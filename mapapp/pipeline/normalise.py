@@ -1,0 +1,123 @@
+"""Text normalised for matching only: simplified script, half-width forms, no inline romanisation.
+
+The matcher and the candidate finder read a sentence through corpus.normalised_display_text, which
+starts from the sentence's display text (layout line breaks removed, see corpus.display_text) and
+then, keeping one file offset per character it returns:
+1. drops romanisation printed in brackets after a Chinese character ("体育(tǐyù)中心" reads
+   "体育中心"): only brackets whose content is pinyin (tone marks, or syllables that spell pinyin,
+   tone numbers allowed) or zhuyin;
+2. folds full-width ASCII forms and the ideographic space to their half-width forms ("（" -> "(");
+3. converts traditional characters to simplified with OpenCC's hk2s (t2s plus Hong Kong variant
+   forms, phrase-aware), character for character where the converted text would change length.
+
+Nothing here changes what a reader sees: mentions keep offsets into the file as read, surfaces are
+the text as printed and excerpts show the article as printed (a traditional article stays so).
+Context rules in geodata/*.toml are matched against this normalised text (simplified, half-width).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+
+_TONED_VOWELS = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜüńňǹḿ"
+# One pinyin syllable (tone marks stripped, ü as u/v), for bracket contents without tone marks.
+_SYLLABLE = re.compile(
+    r"(?:zh|ch|sh|[bpmfdtnlgkhjqxrzcsyw])?"
+    r"(?:iang|iong|uang|ueng|ang|eng|ing|ong|ian|iao|uai|uan|van|ai|ei|ao|ou|an|en|er|in|ia|ie|iu|ua|uo|ui|un|ve|vn|ue"
+    r"|a|o|e|i|u|v)"
+    r"(?:[1-5])?",
+    re.IGNORECASE,
+)
+_ZHUYIN = "\u3100-\u312f\u31a0-\u31bfˊˇˋ˙"
+# Brackets ((), （）, [], 【】, 〔〕, maybe after a space) holding letters (or zhuyin), tone numbers,
+# spaces, apostrophes and hyphens only.
+_ROMAN_IN_BRACKETS = re.compile(
+    rf"[ \u3000]*[(（\[【〔]\s*([A-Za-z1-5{_TONED_VOWELS}{_TONED_VOWELS.upper()}{_ZHUYIN}'’·\- ]+?)\s*[)）\]】〕]"
+)
+
+
+def normalise_with_offsets(shown: str, offsets: list[int]) -> tuple[str, list[int]]:
+    """Normalise `shown` (whose character k sits at file offset offsets[k]); offsets follow."""
+    kept_chars: list[str] = []
+    kept_offsets: list[int] = []
+    pos = 0
+    for match in _ROMAN_IN_BRACKETS.finditer(shown):
+        if not _is_romanisation(shown, match):
+            continue
+        kept_chars.append(shown[pos : match.start()])
+        kept_offsets.extend(offsets[pos : match.start()])
+        pos = match.end()
+    kept_chars.append(shown[pos:])
+    kept_offsets.extend(offsets[pos:])
+    folded = fold_width("".join(kept_chars))
+    return simplified(folded), kept_offsets
+
+
+def normalise(text: str) -> str:
+    """A name or short text as the matcher reads it (gazetteer surfaces go through this too)."""
+    normalised, _ = normalise_with_offsets(text, list(range(len(text))))
+    return normalised
+
+
+def fold_width(text: str) -> str:
+    """Full-width ASCII forms (U+FF01-U+FF5E) and the ideographic space to half-width; length kept."""
+    return text.translate(_WIDTH_TABLE)
+
+
+_WIDTH_TABLE = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)} | {0x3000: 0x20}
+
+
+def simplified(text: str) -> str:
+    """Traditional characters to simplified (OpenCC hk2s), one character out for each one in."""
+    if text.isascii():
+        return text
+    converted = _converter().convert(text)
+    if len(converted) == len(text):
+        return converted
+    # A phrase changed length (rare): convert character by character so offsets stay aligned.
+    out = []
+    for char in text:
+        one = _converter().convert(char)
+        out.append(one if len(one) == 1 else char)
+    return "".join(out)
+
+
+@lru_cache(maxsize=1)
+def _converter():  # -> opencc.OpenCC (the package ships no type hints)
+    import opencc
+
+    return opencc.OpenCC("hk2s")  # t2s plus Hong Kong variant forms (衞 -> 卫)
+
+
+def _is_romanisation(shown: str, match: re.Match[str]) -> bool:
+    """Bracketed Latin text right after a Chinese character that is pinyin, not an English name."""
+    if match.start() == 0 or not _is_cjk(shown[match.start() - 1]):
+        return False
+    content = match.group(1)
+    if any(char in _TONED_VOWELS or char in _TONED_VOWELS.upper() for char in content):
+        return True
+    if re.fullmatch(rf"[{_ZHUYIN} ]+", content):
+        return True
+    words = re.split(r"[\s'’·\-]+", content.strip())
+    return all(words) and all(_spells_pinyin(word) for word in words)
+
+
+def _spells_pinyin(word: str) -> bool:
+    """Can `word` be split into pinyin syllables ("tiyu" yes, "Port" no)?"""
+    plain = unicodedata.normalize("NFD", word).encode("ascii", "ignore").decode().lower()
+    if not plain:
+        return False
+    reachable = {0}
+    for start in range(len(plain)):
+        if start not in reachable:
+            continue
+        for end in range(start + 1, min(len(plain), start + 7) + 1):
+            if _SYLLABLE.fullmatch(plain, start, end):
+                reachable.add(end)
+    return len(plain) in reachable
+
+
+def _is_cjk(char: str) -> bool:
+    return "\u3400" <= char <= "\u9fff" or "\uf900" <= char <= "\ufaff"

@@ -1,0 +1,42 @@
+"""Normalisation for matching (mapapp.pipeline.normalise): offsets always point into the text as read."""
+
+from __future__ import annotations
+
+import pytest
+
+from mapapp.pipeline.normalise import fold_width, normalise, normalise_with_offsets, simplified
+
+
+@pytest.mark.parametrize(
+    ("printed", "matched"),
+    [
+        ("衢江港區大路章作業區", "衢江港区大路章作业区"),  # traditional -> simplified (區 作 業)
+        ("寧波舟山港", "宁波舟山港"),
+        ("體育(tǐyù)中心", "体育中心"),  # inline pinyin with tone marks, half-width brackets
+        ("开放（kāifàng）", "开放"),  # full-width brackets
+        ("体育(tiyu)中心", "体育中心"),  # pinyin without tone marks still spells pinyin
+        ("塔科马港（Port of Tacoma）", "塔科马港(Port of Tacoma)"),  # an English name is kept (folded)
+        ("(tiyu)开头", "(tiyu)开头"),  # not after a Chinese character: not inline romanisation
+        ("ＧＤＰ增长３％", "GDP增长3%"),
+        ("体育(ti3 yu4)中心", "体育中心"),  # tone numbers
+        ("体育【tǐyù】中心", "体育中心"),  # other brackets
+        ("体育（ㄊㄧˇ ㄩˋ）中心", "体育中心"),  # zhuyin
+        ("衞生院", "卫生院"),  # a Hong Kong variant form
+        ("(2024)年", "(2024)年"),  # digits are not romanisation
+    ],
+)
+def test_normalise_matches_the_simplified_half_width_text_without_pinyin(printed, matched):
+    assert normalise(printed) == matched
+
+
+def test_offsets_map_each_normalised_character_back_to_the_printed_one():
+    printed = "衢江港(gǎng)區迎來新貨"
+    text, offsets = normalise_with_offsets(printed, list(range(len(printed))))
+    assert text == "衢江港区迎来新货"
+    assert [printed[k] for k in offsets] == list("衢江港區迎來新貨")
+
+
+def test_width_folding_and_script_conversion_keep_the_length():
+    assert fold_width("（，）：\u3000") == "(,): "
+    sample = "長三角運河區寧"
+    assert len(simplified(sample)) == len(sample) and simplified(sample) == "长三角运河区宁"
