@@ -1,4 +1,4 @@
-"""Command line: `python -m mapapp validate | features | mentions | excerpts ID | candidates`."""
+"""Command line: `python -m mapapp validate | features | mentions | excerpts ID | candidates | events | figures`."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from typing import Any
 from mapapp.paths import GEODATA_DIR, LAYERS_DIR, SEEDS_DIR
 from mapapp.pipeline.candidates import find_candidates
 from mapapp.pipeline.index import MapIndex, build_map_index
+from mapapp.pipeline.timelinerows import event_rows, figure_rows
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -24,6 +25,8 @@ def build_parser() -> argparse.ArgumentParser:
         "mentions": "every place mention in the articles",
         "excerpts": "the sentences that mention one feature",
         "candidates": "place-like names in the articles that no feature covers",
+        "events": "dated statements about facilities (planned, opened, ...) with the words that gave them",
+        "figures": "throughput, routes, area, investment, berths, travel time of facilities",
     }
     for name, help_text in commands.items():
         cmd = sub.add_parser(name, help=help_text)
@@ -95,6 +98,9 @@ def main(argv: list[str] | None = None) -> int:
             args.json,
             lambda: [f"{r['count']:3d}  {r['surface']}  ({r['reason']}; {', '.join(r['articles'])})" for r in rows],
         )
+    if args.command in ("events", "figures"):
+        rows, lines = event_rows(index) if args.command == "events" else figure_rows(index)
+        return _emit(rows, args.json, lambda: lines)
     return 2
 
 
