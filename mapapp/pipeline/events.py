@@ -172,7 +172,8 @@ def _events_in(view: SentenceView, inherited: _Given) -> tuple[list[Event], _Top
         following = next((t.start for t in triggers[n + 1 :] if t.start < clause_end), clause_end)
         time_clause = words.time_clause_followers.match(view.text, trigger.end) is not None
         future = _future_at(view, trigger, clause_start, clause_end, futures[clause_no])
-        if time_clause and _future_after_in_clause(view, trigger.end, clause_end):
+        main_end = view.clauses[min(clause_no + 1, len(view.clauses) - 1)][1]
+        if time_clause and _future_after_in_clause(view, trigger.end, main_end):
             continue  # "通车后,通行时间将缩短": a condition, not a statement that it will happen
         if words.unmapped_subjects.search(view.text, segment_start, trigger.start):
             continue  # "二期加快建设": a part that is not on the map

@@ -17,7 +17,7 @@ from functools import cache
 
 from mapapp.models import Article, Feature, Mention
 from mapapp.pipeline.clauses import PlacedMention, SentenceView, sentence_views, subject_before
-from mapapp.pipeline.dates import DateMention, load_words
+from mapapp.pipeline.dates import DateMention, back_a_year_if_ahead, load_words
 
 _NUMBER = r"(?P<value>\d+(?:\.\d+)?)"
 _TRIP_FROM = re.compile(r"^(?:至|到|—|-)")  # right after the name: it is where a trip starts
@@ -163,7 +163,7 @@ def _trip_end(view: SentenceView, mention: PlacedMention) -> bool:
 def _period(view: SentenceView, clause_start: int, position: int) -> DateMention | None:
     usable = [d for d in view.dates if d.role in ("when", "target") and d.value is not None]
     in_clause = [d for d in usable if clause_start <= d.start and d.end <= position]
-    if in_clause:
-        return in_clause[-1]
     topics = [d for d in view.topic_dates() if d.end <= clause_start]
-    return topics[-1] if topics else None
+    date = in_clause[-1] if in_clause else topics[-1] if topics else None
+    # a figure reports what was: "12月" in a January article is last December
+    return back_a_year_if_ahead(date, view.article.date) if date is not None else None
