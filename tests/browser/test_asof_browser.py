@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import time
+from typing import Any
 
 from mapdriver import map_frame, open_app, wait_until_idle
 
@@ -67,9 +68,9 @@ def test_moving_the_date_control_redraws_a_line_not_yet_open_then_open(page, app
     opened = _open_change(timelines, "hangqu-hsr")  # the high-speed line: drawn as a path
     before = _month_before(opened)
     after = f"{int(opened[:4]) + 1:04d}-{opened[5:7]}"
-    assert first_day(before) < opened <= first_day(after)
+    assert (first_day(before) or "") < opened <= (first_day(after) or "")
 
-    frame = open_app(page, app_url)
+    frame: Any = open_app(page, app_url)
     assert frame.locator(".qz-asof").count() == 1
     assert frame.evaluate(STAGE_OF, "hangqu-hsr") is None  # off: drawn as it is now
     drawn_now = frame.evaluate(DRAWN_JS, "hangqu-hsr")
@@ -107,7 +108,7 @@ def test_moving_the_date_control_redraws_a_line_not_yet_open_then_open(page, app
 
 
 def test_turning_the_control_off_restores_every_feature_and_drops_the_date_from_the_url(page, app_url, index):
-    frame = open_app(page, app_url + "?asof=2020-01")
+    frame: Any = open_app(page, app_url + "?asof=2020-01")
     # in 2020 no article had been written: every facility on the map is not yet in the news
     stages = set(
         frame.evaluate(
