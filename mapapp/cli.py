@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from mapapp.errors import ProblemsError
 from mapapp.paths import GEODATA_DIR, LAYERS_DIR, SEEDS_DIR
 from mapapp.pipeline.candidates import find_candidates
 from mapapp.pipeline.index import MapIndex, build_map_index
@@ -99,7 +100,11 @@ def main(argv: list[str] | None = None) -> int:
             lambda: [f"{r['count']:3d}  {r['surface']}  ({r['reason']}; {', '.join(r['articles'])})" for r in rows],
         )
     if args.command in ("events", "figures"):
-        rows, lines = event_rows(index) if args.command == "events" else figure_rows(index)
+        try:
+            rows, lines = event_rows(index) if args.command == "events" else figure_rows(index)
+        except ProblemsError as error:  # mapapp/pipeline/eventwords.toml cannot be used
+            print(error, file=sys.stderr)
+            return 1
         return _emit(rows, args.json, lambda: lines)
     return 2
 

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from mapapp.errors import ProblemsError
 from mapapp.models import Article
 from mapapp.pipeline.corpus import article_from_text
 from mapapp.pipeline.events import EVENT_KINDS, find_events, find_triggers
@@ -17,6 +18,8 @@ from mapapp.pipeline.figures import find_figures
 from mapapp.pipeline.gazetteer import load_gazetteer
 from mapapp.pipeline.layers import load_layers
 from mapapp.pipeline.mentions import MentionFinder
+from mapapp.pipeline.wordlists import EVENT_KINDS as WORD_KINDS
+from mapapp.pipeline.wordlists import WORDS_TOML, read_event_words
 
 DATA = Path(__file__).resolve().parent / "data"
 EVENTS = DATA / "events"
@@ -196,3 +199,27 @@ def test_output_matches_reviewed_golden_file(golden: str):
         check=True,
     )
     assert json.loads(result.stdout) == json.loads((EVENTS / "golden" / golden).read_text(encoding="utf-8"))
+
+
+def test_the_kinds_in_the_words_file_checker_are_the_event_kinds():
+    assert EVENT_KINDS == WORD_KINDS
+
+
+def test_a_bad_words_file_is_refused_with_every_problem(tmp_path):
+    good = WORDS_TOML.read_text(encoding="utf-8")
+    bad = good.replace('kind = "approved"', 'kind = "approve"').replace(
+        'past_markers = "已|已经|先后|相继|曾"', 'past_markers = "已|(已经"'
+    )
+    path = tmp_path / "eventwords.toml"
+    path.write_text(bad, encoding="utf-8")
+    with pytest.raises(ProblemsError) as raised:
+        read_event_words(path)
+    assert [str(p) for p in raised.value.problems] == [
+        "eventwords.toml: '[events]': past_markers: is not a regular expression "
+        "(missing ), unterminated subpattern at position 2): '已|(已经'",
+        "eventwords.toml: '[[trigger]] #6': kind: is 'approve'; expected one of planned, approved, "
+        "construction_started, completed, opened, milestone",
+    ]
+    path.write_text("[dates\n", encoding="utf-8")
+    with pytest.raises(ProblemsError, match=r"eventwords.toml: cannot be read as UTF-8 TOML"):
+        read_event_words(path)

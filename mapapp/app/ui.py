@@ -409,6 +409,8 @@ def render_panel(index: MapIndex, state: UrlState) -> None:
     )
     if section:
         st.html(section)
+    if timeline.problems:  # no timeline: say why, keep the rest of the panel
+        st.warning(markdown_list(str(problem) for problem in timeline.problems))
     excerpts = index.excerpts.get(feature.feature_id, ())
     st.subheader(t(lang, "excerpts"))
     if not excerpts:

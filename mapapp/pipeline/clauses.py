@@ -15,7 +15,8 @@ from functools import cache
 
 from mapapp.models import Article, Feature, Mention
 from mapapp.pipeline.corpus import SentenceLocator, display_text
-from mapapp.pipeline.dates import DateMention, find_dates, load_words
+from mapapp.pipeline.dates import DateMention, find_dates
+from mapapp.pipeline.wordlists import load_words
 
 NOT_FACILITIES = frozenset({"admin_area"})  # places, not things that open; never the subject of an event
 _CLAUSE_BREAK = re.compile(r"[，,；;：:。！？!?…]")

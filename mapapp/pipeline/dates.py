@@ -9,16 +9,16 @@ article without a date) has value None: it is never guessed. The shapes live in 
 from __future__ import annotations
 
 import re
-import tomllib
 from dataclasses import dataclass, replace
 from functools import cache
 from pathlib import Path
 from typing import Literal
 
+from mapapp.pipeline.wordlists import WORDS_TOML, load_words
+
 Precision = Literal["year", "month", "day"]
 DateRole = Literal["when", "target", "copula", "modifier"]
 
-WORDS_TOML = Path(__file__).with_name("eventwords.toml")
 _ISO = re.compile(r"^(?P<y>\d{4})(?:-(?P<m>\d{2})(?:-(?P<d>\d{2}))?)?")
 
 
@@ -49,12 +49,6 @@ class DateWords:
     copula_followers: re.Pattern[str]
     target_leaders: re.Pattern[str]
     max_months_ahead: int
-
-
-@cache
-def load_words(path: Path = WORDS_TOML) -> dict:
-    """eventwords.toml, parsed once per process."""
-    return tomllib.loads(path.read_text(encoding="utf-8"))
 
 
 @cache

@@ -17,7 +17,8 @@ from functools import cache
 
 from mapapp.models import Article, Feature, Mention
 from mapapp.pipeline.clauses import PlacedMention, SentenceView, sentence_views, subject_before
-from mapapp.pipeline.dates import DateMention, back_a_year_if_ahead, load_words
+from mapapp.pipeline.dates import DateMention, back_a_year_if_ahead
+from mapapp.pipeline.wordlists import load_words
 
 _NUMBER = r"(?P<value>\d+(?:\.\d+)?)"
 _TRIP_FROM = re.compile(r"^(?:至|到|—|-)")  # right after the name: it is where a trip starts

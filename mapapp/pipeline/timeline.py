@@ -15,6 +15,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Literal, get_args
 
+from mapapp.errors import Problem, ProblemsError
 from mapapp.models import Article, Excerpt, Feature
 from mapapp.pipeline.clauses import NOT_FACILITIES
 from mapapp.pipeline.dates import parse_iso
@@ -110,12 +111,18 @@ class TimelineIndex:
     events: dict[str, tuple[Event, ...]]
     figures: dict[str, tuple[Figure, ...]]
     stages: dict[str, tuple[StageChange, ...]]
+    problems: tuple[Problem, ...] = ()  # eventwords.toml could not be used: no events, no figures
 
 
 def build_timeline_index(index) -> TimelineIndex:  # index: mapapp.pipeline.index.MapIndex
-    """Find the events and figures in a built MapIndex and each facility's stages."""
-    events = events_from_index(index)
-    figures = figures_from_index(index)
+    """Find the events and figures in a built MapIndex and each facility's stages.
+
+    A words file that cannot be used gives an empty index with its problems (the map still works)."""
+    try:
+        events = events_from_index(index)
+        figures = figures_from_index(index)
+    except ProblemsError as error:
+        return TimelineIndex({}, {}, {}, tuple(error.problems))
     by_feature_events: dict[str, list[Event]] = {}
     for event in events:
         by_feature_events.setdefault(event.feature_id, []).append(event)
