@@ -27,6 +27,12 @@ def one(text: str, article_date: str = "2026-01-10", **kwargs):
         ("明年春节过后将迎来测试赛。", "2027", "year", True),
         ("过去的一年,某港吞吐量增长。", "2025", "year", True),
         ("新的一年,某区将建设码头。", "2026", "year", True),
+        ("去年底,某店开业。", "2025", "year", True),
+        ("6月份,某馆开馆。", "2026-06", "month", True),
+        ("6月上旬,某馆开馆。", "2026-06", "month", True),
+        ("上个月,某馆开馆。", "2025-12", "month", True),
+        ("本月8日,某馆开馆。", "2026-01-08", "day", True),
+        ("8日上午,某馆开馆。", "2026-01-08", "day", True),  # a day of the article's month
     ],
 )
 def test_a_date_is_as_precise_as_the_text_and_resolved_from_the_article(text, value, precision, relative):
@@ -76,7 +82,13 @@ def test_the_role_of_a_date_in_its_sentence(text, role):
 
 
 def test_durations_and_numbers_are_not_dates():
-    assert find_dates("5年来吞吐量增长了8倍,建区20余年,6个月内,增长9.3%,1.5万人。", "2026-01") == []
+    text = "5年来吞吐量增长了8倍,建区20余年,6个月内,增长9.3%,1.5万人,地铁1号线,3日游,5日内。"
+    assert find_dates(text, "2026-01") == []
+
+
+def test_a_day_or_a_relative_month_needs_the_articles_month():
+    assert one("8日上午,某馆开馆。", "2026").value is None
+    assert one("上个月,某馆开馆。", "2026").value is None
 
 
 def test_a_year_less_month_far_after_the_article_date_is_last_year():

@@ -40,6 +40,8 @@ class DateMention:
 @dataclass(frozen=True)
 class DateWords:
     relative_years: tuple[tuple[re.Pattern[str], int], ...]
+    relative_months: tuple[tuple[re.Pattern[str], int], ...]
+    month_parts: re.Pattern[str]
     anaphoric: re.Pattern[str]
     start: re.Pattern[str]
     year_parts: re.Pattern[str]
@@ -55,14 +57,17 @@ class DateWords:
 def date_words(path: Path = WORDS_TOML) -> DateWords:
     table = load_words(path)["dates"]
     relative = tuple((re.compile(f"(?:{item['words']})"), int(item["offset"])) for item in table["relative_years"])
-    relative_alt = "|".join(item["words"] for item in table["relative_years"])
+    months = tuple((re.compile(f"(?:{item['words']})"), int(item["offset"])) for item in table["relative_months"])
+    relative_alt = "|".join(item["words"] for item in table["relative_years"] + table["relative_months"])
     joiners = table["range_joiners"]
     start = re.compile(
         rf"(?<![0-9.])(?:(?:19|20)\d{{2}}年|{relative_alt}|{table['anaphoric_years']}"
-        rf"|\d{{1,2}}月|\d{{1,2}}(?=(?:{joiners})\d{{1,2}}月))"
+        rf"|\d{{1,2}}月|\d{{1,2}}(?=(?:{joiners})\d{{1,2}}月)|(?<!月)\d{{1,2}}日)"
     )
     return DateWords(
         relative_years=relative,
+        relative_months=months,
+        month_parts=re.compile(f"(?:{table['month_parts']})"),
         anaphoric=re.compile(f"(?:{table['anaphoric_years']})"),
         start=start,
         year_parts=re.compile(f"(?:{table['year_parts']})"),
@@ -97,9 +102,10 @@ def _valid(month: int | None, day: int | None) -> bool:
 
 
 _YEAR_ABS = re.compile(r"((?:19|20)\d{2})年")
-_MONTH_DAY = re.compile(r"(\d{1,2})月(?:(\d{1,2})[日号])?")
+_MONTH_DAY = re.compile(r"(\d{1,2})月份?(?:(\d{1,2})[日号])?")
 _MONTH_RANGE_START = re.compile(r"(\d{1,2})(?=\D)")
 _DAY = re.compile(r"(\d{1,2})[日号]")
+_DAY_ONLY = re.compile(r"(\d{1,2})日(?![游内均间])")  # not 号 ("1号线"), not "3日游", "5日内"
 
 
 def find_dates(text: str, article_date: str, *, anchor_year: int | None = None) -> list[DateMention]:
@@ -149,6 +155,23 @@ def _parse_at(
                 break
     month: int | None = None
     day: int | None = None
+    if pos == at:
+        for pattern, offset in words.relative_months:
+            if match := pattern.match(text, pos):
+                pos = match.end()
+                if article is None or article[1] is None:
+                    return _finish(text, at, pos, None, None, None, True, words, yearless=False)
+                count = article[0] * 12 + article[1] - 1 + offset
+                year, month, relative = count // 12, count % 12 + 1, True
+                if day_match := _DAY.match(text, pos):
+                    day, pos = int(day_match[1]), day_match.end()
+                return _finish(text, at, pos, year, (month, day), None, True, words, yearless=False)
+        if (day_match := _DAY_ONLY.match(text, pos)) is not None:
+            # "26日上午": a day of the article's month
+            pos = day_match.end()
+            if article is None or article[1] is None or not _valid(None, int(day_match[1])):
+                return _finish(text, at, pos, None, None, None, True, words, yearless=False)
+            return _finish(text, at, pos, article[0], (article[1], int(day_match[1])), None, True, words, yearless=True)
     end_month: int | None = None
     end_day: int | None = None
     has_end = False
@@ -206,7 +229,7 @@ def _finish(
 ) -> DateMention:
     month, day = month_day if month_day else (None, None)
     role = _role(text, at, pos, numeric=not relative or yearless, words=words)
-    parts = words.day_parts if day is not None else words.year_parts if month is None else None
+    parts = words.day_parts if day is not None else words.year_parts if month is None else words.month_parts
     if parts is not None and (part := parts.match(text, pos)):
         pos = part.end()
     if year is None:
