@@ -74,8 +74,17 @@ def test_event_words_and_their_kinds(text, kind):
     assert kind in EVENT_KINDS
 
 
-def test_policy_words_are_not_openings():
-    assert find_triggers("对外开放的新高地,扩大开放。") == []
+@pytest.mark.parametrize(
+    "text",
+    ["对外开放的新高地,扩大开放。", "通车里程达100公里", "运营商", "开工率", "城市建成区面积", "首发经济", "生态恢复"],
+)
+def test_words_that_only_look_like_events(text):
+    assert find_triggers(text) == []
+
+
+def test_new_routes_of_a_subject_are_its_milestone(gazetteer):
+    events = events_of(gazetteer, "今年3月,衢江港区新增3条集装箱航线。")
+    assert brief(events) == [("qujiang-port-area", "milestone", "2026-03", False)]
 
 
 def test_opening_a_route_is_a_milestone_of_the_port_not_its_opening(gazetteer):

@@ -103,7 +103,8 @@ class AsOfSetup(MacroElement):
             }
             function styleLayer(layer) {
                 var props = layer.feature && layer.feature.properties;
-                if (!props || !props.id || !(props.id in state.timelines)) { return; }
+                // only the layers' own features (they carry `part`), not the selection's highlight
+                if (!props || !props.id || !props.part || !(props.id in state.timelines)) { return; }
                 var stage = stageOf(props.id);
                 if (layer._path && layer.setStyle) {
                     if (!layer._qzBase) {

@@ -180,7 +180,7 @@ def _events_in(view: SentenceView, inherited: _Given) -> tuple[list[Event], _Top
         if not subjects:
             continue
         kind: EventKind = trigger.kind
-        if kind == "opened" and words.milestone_objects.search(view.text, trigger.end, following):
+        if kind in ("opened", "completed") and words.milestone_objects.search(view.text, trigger.end, following):
             kind = "milestone"
         date = _date_for(view, trigger, segment_start, clause_start, inherited)
         if date is not None and not future:
@@ -235,7 +235,10 @@ def _subjects(
     view: SentenceView, trigger: Trigger, segment_start: int, following: int, clause_no: int, time_clause: bool
 ) -> list[PlacedMention]:
     if trigger.side == "object":
-        return subject_after(view, trigger.end, following)
+        objects = subject_after(view, trigger.end, following)
+        if objects or not event_words().milestone_objects.search(view.text, trigger.end, following):
+            return objects
+        return subject_before(view, segment_start, trigger.start)  # "X新增3条航线": X's new routes
     subjects = subject_before(view, segment_start, trigger.start)
     if subjects:
         return subjects
