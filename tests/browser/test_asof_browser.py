@@ -21,7 +21,7 @@ DRAWN_JS = """(id) => {
     var out = [];
     window.map.eachLayer(function (layer) {
         var props = layer.feature && layer.feature.properties;
-        if (props && props.id === id && layer._path) {
+        if (props && props.id === id && props.part && layer._path) {
             out.push({stage: layer._path.getAttribute('data-qz-stage'),
                       opacity: parseFloat(layer._path.getAttribute('stroke-opacity') || '1'),
                       dash: layer._path.getAttribute('stroke-dasharray')});
