@@ -232,3 +232,16 @@ def test_a_bad_words_file_is_refused_with_every_problem(tmp_path):
     path.write_text("[dates\n", encoding="utf-8")
     with pytest.raises(ProblemsError, match=r"eventwords.toml: cannot be read as UTF-8 TOML"):
         read_event_words(path)
+
+
+def test_a_trial_is_a_milestone_of_something_built_but_not_yet_open(gazetteer):
+    from mapapp.pipeline.timeline import build_stage_timelines, stage_at
+
+    events = events_of(gazetteer, "2025年11月,衢江区体育馆试运行。2025年12月,衢江区体育馆正式启用。")
+    assert [(e.kind, e.date, e.stage) for e in events] == [
+        ("milestone", "2025-11", "under_construction"),
+        ("opened", "2025-12", ""),
+    ]
+    stages = build_stage_timelines({}, gazetteer.features, {}, events, ())["qujiang-gymnasium"]
+    assert stage_at(stages, "2025-11-15") == "under_construction"
+    assert stage_at(stages, "2025-12-01") == "open"

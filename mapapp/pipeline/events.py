@@ -55,6 +55,7 @@ class Event:
     evidence: str  # the words that gave it: date, future word, event word
     sentence: str  # the sentence as displayed
     evidence_spans: tuple[tuple[int, int], ...]  # [start, end) offsets of the evidence in `sentence`
+    stage: str = ""  # the stage it puts the facility in when not its kind's ("under_construction" for 试运行)
 
 
 @dataclass(frozen=True)
@@ -63,6 +64,7 @@ class Trigger:
     end: int
     kind: EventKind
     side: Literal["both", "object"]
+    stage: str = ""  # the stage it puts the facility in, if not its kind's (试运行: still being built)
 
 
 @dataclass(frozen=True)
@@ -87,19 +89,19 @@ _NOTHING = _Given(None, False)
 
 
 @cache
-def _trigger_patterns() -> tuple[tuple[re.Pattern[str], EventKind, str], ...]:
+def _trigger_patterns() -> tuple[tuple[re.Pattern[str], EventKind, str, str], ...]:
     patterns = []
     for entry in load_words()["trigger"]:  # checked: every kind is one of EVENT_KINDS
         kind = entry["kind"]
-        patterns.append((re.compile(f"(?:{entry['words']})"), kind, entry.get("side", "both")))
+        patterns.append((re.compile(f"(?:{entry['words']})"), kind, entry.get("side", "both"), entry.get("stage", "")))
     return tuple(patterns)
 
 
 def find_triggers(text: str) -> list[Trigger]:
     """Event words in `text`, longest first where they overlap."""
     found = [
-        Trigger(m.start(), m.end(), kind, side)  # type: ignore[arg-type]
-        for pattern, kind, side in _trigger_patterns()
+        Trigger(m.start(), m.end(), kind, side, stage)  # type: ignore[arg-type]
+        for pattern, kind, side, stage in _trigger_patterns()
         for m in pattern.finditer(text)
         if m.end() > m.start()
     ]
@@ -215,6 +217,7 @@ def _events_in(view: SentenceView, inherited: _Given) -> tuple[list[Event], _Top
                     evidence=evidence,
                     sentence=view.text,
                     evidence_spans=tuple(spans),
+                    stage=trigger.stage,
                 )
             )
     return _merged(found), _topic_of(view, futures, inherited)

@@ -2,7 +2,8 @@
 under construction, open. The map's "as of" control shows the stage at a chosen date.
 
 - mentioned: from the start of the first dated article that names it (or an excerpt of it);
-- an event moves it to its stage from its date; an event without a date happened by its article's
+- an event moves it to its stage (its kind's, or the one its words give: 试运行 is still being built)
+  from its date; an event without a date happened by its article's
   date; a statement of the future (`expected`) makes it only planned, from its article's date;
 - a throughput or route count for a period says it was operating then (open from the period's start).
 
@@ -78,7 +79,8 @@ def build_stage_timelines(
         if event.expected:
             add(event.feature_id, written, "planned")
         else:
-            add(event.feature_id, first_day(event.date) if event.date else written, STAGE_OF_KIND[event.kind])
+            stage: Stage = event.stage if event.stage in STAGES else STAGE_OF_KIND[event.kind]  # type: ignore[assignment]
+            add(event.feature_id, first_day(event.date) if event.date else written, stage)
     for figure in figures:
         if figure.quantity in OPERATING_QUANTITIES and figure.period:
             add(figure.feature_id, first_day(figure.period), "open")

@@ -69,6 +69,10 @@ def check_event_words(data: dict[str, Any], file: str) -> list[Problem]:
             problems.append(
                 Problem(file, item, "kind", f"is {entry.get('kind')!r}; expected one of {', '.join(EVENT_KINDS)}")
             )
+        if entry.get("stage", "") not in ("", "planned", "under_construction", "open"):
+            problems.append(
+                Problem(file, item, "stage", f"is {entry.get('stage')!r}; expected planned, under_construction or open")
+            )
         if entry.get("side", "both") not in ("both", "object"):
             problems.append(Problem(file, item, "side", f"is {entry.get('side')!r}; expected 'both' or 'object'"))
     for n, entry in enumerate(data.get("figure", [])):
