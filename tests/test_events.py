@@ -245,3 +245,24 @@ def test_a_trial_is_a_milestone_of_something_built_but_not_yet_open(gazetteer):
     stages = build_stage_timelines({}, gazetteer.features, {}, events, ())["qujiang-gymnasium"]
     assert stage_at(stages, "2025-11-15") == "under_construction"
     assert stage_at(stages, "2025-12-01") == "open"
+
+
+def test_the_real_seeds_timelines_match_the_reviewed_golden_file():
+    # 杭衢高铁, 衢州综合保税区 and 衢江港区, read sentence by sentence; regenerate with
+    # tests/data/events/make_golden.py and review the diff.
+    sys.path.insert(0, str(EVENTS))
+    try:
+        from make_golden import seed_events
+    finally:
+        sys.path.remove(str(EVENTS))
+    result = subprocess.run(
+        [sys.executable, "-m", "mapapp", "events", "--json"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        check=True,
+    )
+    assert json.loads(seed_events(result.stdout)) == json.loads(
+        (EVENTS / "golden" / "seeds-events.json").read_text(encoding="utf-8")
+    )
