@@ -266,3 +266,18 @@ def test_the_real_seeds_timelines_match_the_reviewed_golden_file():
     assert json.loads(seed_events(result.stdout)) == json.loads(
         (EVENTS / "golden" / "seeds-events.json").read_text(encoding="utf-8")
     )
+
+
+@pytest.mark.parametrize(
+    ("text", "kind", "stage"),
+    [
+        ("衢江港区自2019年通航以来吞吐量增长。", "opened", ""),
+        ("坎高作业区全线贯通。", "completed", ""),
+        ("坎高作业区启动建设。", "construction_started", ""),
+        ("坎高作业区试通车。", "milestone", "under_construction"),  # not 通车: a trial
+        ("坎高作业区主体结构封顶。", "milestone", "under_construction"),
+    ],
+)
+def test_more_event_words(gazetteer, text, kind, stage):
+    (event,) = events_of(gazetteer, text)
+    assert (event.kind, event.stage) == (kind, stage)
