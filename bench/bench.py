@@ -36,7 +36,7 @@ from bench.page import DRAWN_IDS_JS, FEATURE_POINT_JS, MAP_DRAWN_JS
 from bench.pipeline import build_synthetic_corpus, time_index
 from bench.report import budget_verdicts, format_bytes, format_ms, markdown_report, scaling, summary_ms
 from bench.server import PROFILED_ENTRY, app_server, read_timings, rerun_profile, script_dir_with_static
-from bench.session import WATCH_TIMEOUT_MS, HttpLog, Session
+from bench.session import WATCH_TIMEOUT_MS, BenchError, HttpLog, Session
 from mapapp.datadirs import SEEDS_ENV
 from mapapp.map.maplayers import map_layer_id_for, map_layers_from_specs
 from mapapp.paths import ROOT_DIR, SEEDS_DIR
@@ -199,6 +199,61 @@ def run_toggles(session: Session, index, n_layers: int = 3) -> dict[str, Any]:
     }
 
 
+# Installed in the map before each move of the as-of slider: the time from the reader's input event
+# (event.timeStamp) to the next frame after the control's own handler (registered first) restyled the map.
+ASOF_WATCH_JS = """() => {
+    window.__qzbAsOf = null;
+    document.querySelector('.qz-asof-range').addEventListener('input', function (event) {
+        requestAnimationFrame(function () {
+            window.__qzbAsOf = {ms: performance.now() - event.timeStamp, asof: window.qzAsOf.get()};
+        });
+    }, {once: true});
+}"""
+
+
+def run_asof(session: Session, steps: int = 4) -> dict[str, Any]:
+    """Move the map's "as of" slider with real mouse clicks along its track: time from the input event
+    to the next painted frame (the map restyled in the browser), and until the URL carries the date."""
+    frame = session.frame()
+    if frame.locator(".qz-asof").count() == 0:
+        return {"skipped": "no as-of control in the map (.qz-asof)"}
+    frame.locator(".qz-asof-toggle").click()  # on (not timed)
+    session.quiet()
+    box = frame.locator(".qz-asof-range").bounding_box()
+    if box is None:
+        raise BenchError("the as-of slider (.qz-asof-range) is not visible in the map")
+    moves = []
+    for step in range(steps):
+        x = box["x"] + box["width"] * (0.15 + 0.7 * step / max(1, steps - 1))
+        frame.evaluate(ASOF_WATCH_JS)
+        clicked = session.page.evaluate("() => performance.timeOrigin + performance.now()")
+        session.page.mouse.click(x, box["y"] + box["height"] / 2)
+        result = frame.wait_for_function("() => window.__qzbAsOf", timeout=WATCH_TIMEOUT_MS).json_value()
+        synced = session.page.wait_for_function(
+            "(asof) => new URLSearchParams(location.search).get('asof') === asof"
+            " && performance.timeOrigin + performance.now()",
+            arg=result["asof"],
+            polling="raf",
+            timeout=WATCH_TIMEOUT_MS,
+        ).json_value()
+        session.quiet()
+        moves.append(
+            {
+                "asof": result["asof"],
+                "map_updated_ms": round(result["ms"], 1),
+                "url_synced_ms": round(synced - clicked, 1),
+            }
+        )
+        say(
+            f"    as of {result['asof']}: map {format_ms(moves[-1]['map_updated_ms']):>8}  URL {format_ms(moves[-1]['url_synced_ms']):>8}"
+        )
+    return {
+        "map_updated_ms": summary_ms([m["map_updated_ms"] for m in moves]),
+        "url_synced_ms": summary_ms([m["url_synced_ms"] for m in moves]),
+        "each": moves,
+    }
+
+
 def run_app(browser, index, *, clicks: int, log_dir: Path) -> tuple[dict[str, Any], list[Target]]:
     results: dict[str, Any] = {}
     with app_server(APP_SCRIPT, log_dir=log_dir) as server:
@@ -224,6 +279,7 @@ def run_app(browser, index, *, clicks: int, log_dir: Path) -> tuple[dict[str, An
         targets = choose_targets(reader, index, clicks)
         results["clicks"] = run_clicks(reader, targets, block=".qz-excerpt", popup=True)
         results["toggles"] = run_toggles(reader, index)
+        results["asof"] = run_asof(reader)
         more = [Session(browser, server.url) for _ in range(8)]  # sessions 3..10: readers arriving together
         for session in more:
             session.page.goto(server.url, wait_until="commit")

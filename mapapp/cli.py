@@ -1,4 +1,5 @@
-"""Command line: `python -m mapapp validate | features | mentions | excerpts ID | candidates | curate ...`."""
+"""Command line: `python -m mapapp validate | features | mentions | excerpts ID | candidates | events | figures |
+curate ...`."""
 
 from __future__ import annotations
 
@@ -9,10 +10,11 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from mapapp.errors import Problem
+from mapapp.errors import Problem, ProblemsError
 from mapapp.paths import GEODATA_DIR, LAYERS_DIR, SEEDS_DIR
 from mapapp.pipeline.candidates import CANDIDATES_TOML, Candidate, CandidateRules, find_candidates, load_candidate_rules
 from mapapp.pipeline.index import MapIndex, build_map_index
+from mapapp.pipeline.timelinerows import event_rows, figure_rows
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -28,6 +30,8 @@ def build_parser() -> argparse.ArgumentParser:
         "mentions": "every place mention in the articles",
         "excerpts": "the sentences that mention one feature",
         "candidates": "place-like names in the articles that no feature covers",
+        "events": "dated statements about facilities (planned, opened, ...) with the words that gave them",
+        "figures": "throughput, routes, area, investment, berths, travel time of facilities",
     }
     for name, help_text in commands.items():
         cmd = sub.add_parser(name, help=help_text)
@@ -105,6 +109,13 @@ def main(argv: list[str] | None = None) -> int:
                 for c in candidates
             ],
         )
+    if args.command in ("events", "figures"):
+        try:
+            rows, lines = event_rows(index) if args.command == "events" else figure_rows(index)
+        except ProblemsError as error:  # mapapp/pipeline/eventwords.toml cannot be used
+            print(error, file=sys.stderr)
+            return 1
+        return _emit(rows, args.json, lambda: lines)
     return 2
 
 

@@ -35,6 +35,7 @@ from mapapp.app.selection import (
     select_feature,
     view_from_map_value,
 )
+from mapapp.app.timelinepanel import html_from_timeline
 from mapapp.app.urlstate import (
     UrlNotice,
     UrlState,
@@ -45,7 +46,7 @@ from mapapp.app.urlstate import (
 )
 from mapapp.datadirs import DataDirs, data_dirs_from_env
 from mapapp.errors import MapAppError
-from mapapp.map import attributions, displayshapes, maplayers, mapview, markup, viewport
+from mapapp.map import asofcontrol, attributions, displayshapes, maplayers, mapview, markup, viewport
 from mapapp.map.assets import LeafletUrls, install_leaflet, leaflet_urls
 from mapapp.map.layerswitch import layer_ids_from_map_value
 from mapapp.map.maplayers import MapLayer, default_layer_ids
@@ -55,6 +56,7 @@ from mapapp.models import Excerpt, Feature, Mention
 from mapapp.paths import GEODATA_DIR, LAYERS_DIR, SEEDS_DIR
 from mapapp.pipeline.datawatch import DATA_WATCH
 from mapapp.pipeline.index import MapIndex, build_map_index
+from mapapp.pipeline.timeline import TimelineIndex, build_timeline_index
 
 MAP_KEY = "map"
 STATE_KEY = "qz_state"
@@ -62,6 +64,7 @@ VIEW_REQUEST_KEY = "qz_view_request"
 CLICK_KEY = "qz_click_signature"
 CLIENT_SELECTED_KEY = "qz_selected_by_map_click"  # the selection the map itself already shows
 SWITCH_START_KEY = "qz_switch_start"  # the visible layers the in-map switch started from (per built map)
+ASOF_START_KEY = "qz_asof_start"  # the date the in-map as-of control started from (per built map)
 MAX_ARTICLES_IN_PANEL = 12
 NOTICES_KEY = "qz_url_notices"
 DATA_KEY = "qz_data_key"  # the folders and data digest this session's current run reads
@@ -106,6 +109,11 @@ def _cached_display_shapes(
     return displayshapes.build_display_shapes(features, basemap=basemap)
 
 
+@st.cache_resource(show_spinner=False, max_entries=3)
+def _cached_timeline_index(seeds_dir: str, geodata_dir: str, layers_dir: str, data_digest: str) -> TimelineIndex:
+    return build_timeline_index(_cached_map_index(seeds_dir, geodata_dir, layers_dir, data_digest))
+
+
 @st.cache_data(show_spinner=False, max_entries=3)
 def _cached_attributions(sources_dir: str, data_digest: str) -> tuple[str, ...]:
     return attributions.load_source_attributions(Path(sources_dir))
@@ -142,9 +150,19 @@ def load_display_shapes(basemap: str) -> displayshapes.DisplayShapes:
     return _cached_display_shapes(*_dir_key(), basemap)
 
 
+def load_timeline_index() -> TimelineIndex:
+    return _cached_timeline_index(*_dir_key())
+
+
 def clear_data_caches() -> None:
     """A curator saved a change: every session reads the data anew on its next run."""
-    for cached in (_cached_map_index, _cached_map_layers, _cached_mentions_by_article, _cached_display_shapes):
+    for cached in (
+        _cached_map_index,
+        _cached_map_layers,
+        _cached_mentions_by_article,
+        _cached_display_shapes,
+        _cached_timeline_index,
+    ):
         cached.clear()
 
 
@@ -206,6 +224,7 @@ def _restart_switch() -> None:
     the component is not rebuilt) when the reader toggles layers in it.
     """
     st.session_state[SWITCH_START_KEY] = visible_layer_ids(_state(), default_layer_ids(load_map_layers()))
+    st.session_state[ASOF_START_KEY] = _state().asof
 
 
 def _select(feature_id: str | None, *, zoom: bool, from_map_click: bool = False) -> None:
@@ -236,6 +255,9 @@ def _on_map_change() -> None:
     layer_ids = layer_ids_from_map_value(value, [layer.layer_id for layer in load_map_layers()])
     if layer_ids is not None:
         _set_state(replace(_state(), layer_ids=layer_ids))
+    asof = asofcontrol.asof_from_map_value(value)  # likewise the in-map as-of control
+    if asof is not None:
+        _set_state(replace(_state(), asof=asof or None))
 
 
 def _on_basemap_change() -> None:
@@ -373,6 +395,7 @@ def render_map(index: MapIndex, layers: Sequence[MapLayer], state: UrlState, lea
             attributions=load_attributions(),
             switch_layers=st.session_state[SWITCH_START_KEY],
         )
+        asofcontrol.add_asof_setup(base_map, st.session_state.get(ASOF_START_KEY))
         # Every layer is sent; the switch in the map shows the ones that are on.
         groups = mapview.build_overlay_groups(
             layers,
@@ -384,6 +407,7 @@ def render_map(index: MapIndex, layers: Sequence[MapLayer], state: UrlState, lea
             selected_feature=selected,
             shapes=load_display_shapes(state.basemap),
         )
+        groups.append(asofcontrol.asof_group(asofcontrol.asof_spec(load_timeline_index().stages, state.lang)))
     request: View | None = st.session_state.get(VIEW_REQUEST_KEY)
     if request is not None:
         request = viewport.map_view_from_wgs84(request, basemap=state.basemap)
@@ -420,6 +444,14 @@ def render_panel(index: MapIndex, state: UrlState) -> None:
         st.info(t(lang, "pick"))
         return
     render_feature_card(feature, lang)
+    timeline = load_timeline_index()
+    section = html_from_timeline(
+        timeline.events.get(feature.feature_id, ()), timeline.figures.get(feature.feature_id, ()), index.articles, lang
+    )
+    if section:
+        st.html(section)
+    if timeline.problems:  # no timeline: say why, keep the rest of the panel
+        st.warning(markdown_list(str(problem) for problem in timeline.problems))
     excerpts = index.excerpts.get(feature.feature_id, ())
     curatorui.render_report_form(feature, excerpts, lang)
     st.subheader(t(lang, "excerpts"))

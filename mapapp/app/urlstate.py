@@ -1,12 +1,14 @@
 """The shareable URL: parse and check query parameters into a UrlState, and write one back.
 
-`?feature=<id>&layers=<id,...>&basemap=osm&lang=zh&lat=..&lon=..&z=..`. Anything unusable becomes
+`?feature=<id>&layers=<id,...>&basemap=osm&lang=zh&lat=..&lon=..&z=..&asof=2025-06`. Anything unusable becomes
 a UrlNotice (what, which value, why) and is replaced by its default, so a bad link still opens a map.
 """
 
 from __future__ import annotations
 
+import datetime
 import math
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Literal
@@ -15,7 +17,7 @@ from urllib.parse import urlencode
 from mapapp.map.mapview import BASEMAPS, LANGS
 from mapapp.map.viewport import MAX_ZOOM, MIN_ZOOM, View
 
-PARAMS: tuple[str, ...] = ("feature", "layers", "basemap", "lang", "lat", "lon", "z")
+PARAMS: tuple[str, ...] = ("feature", "layers", "basemap", "lang", "lat", "lon", "z", "asof")
 MAX_PARAM_CHARS = 1000  # longer values are refused whole, not parsed
 MAX_SHOWN_CHARS = 60  # how much of a refused value a notice repeats
 
@@ -42,6 +44,7 @@ class UrlState:
     basemap: str = "osm"
     lang: str = "zh"
     view: View | None = None
+    asof: str | None = None  # the map's "as of" date (YYYY, YYYY-MM or YYYY-MM-DD); None: off
 
 
 def shorten(value: str, limit: int = MAX_SHOWN_CHARS) -> str:
@@ -88,8 +91,40 @@ def state_from_query(
     basemap = _choice(get("basemap"), "basemap", BASEMAPS, notices)
     lang = _choice(get("lang"), "lang", LANGS, notices)
     view = _view(get("lat"), get("lon"), get("z"), notices)
-    state = UrlState(feature_id=feature_id, layer_ids=chosen_layers, basemap=basemap, lang=lang, view=view)
+    asof = asof_from_query(get("asof"), notices)
+    state = UrlState(feature_id=feature_id, layer_ids=chosen_layers, basemap=basemap, lang=lang, view=view, asof=asof)
     return state, tuple(notices)
+
+
+def asof_from_query(value: str | None, notices: list[UrlNotice]) -> str | None:
+    """An "as of" date: YYYY, YYYY-MM or YYYY-MM-DD, a real calendar date between 1900 and 2100."""
+    if value is None or value == "":
+        return None
+    if not valid_asof(value):
+        notices.append(UrlNotice("asof", shorten(value), "bad_value", ASOF_EXPECTED))
+        return None
+    return value
+
+
+ASOF_EXPECTED = "YYYY | YYYY-MM | YYYY-MM-DD (1900 … 2100)"
+_ASOF = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
+
+
+def valid_asof(value: str) -> bool:
+    match = _ASOF.match(value)
+    if match is None or not 1900 <= int(match[1]) <= 2100:
+        return False
+    if match[2] is None:
+        return True
+    if not 1 <= int(match[2]) <= 12:
+        return False
+    if match[3] is None:
+        return True
+    try:
+        datetime.date(int(match[1]), int(match[2]), int(match[3]))
+    except ValueError:
+        return False
+    return True
 
 
 def _choice(value: str | None, param: str, allowed: tuple[str, ...], notices: list[UrlNotice]) -> str:
@@ -143,6 +178,8 @@ def query_from_state(state: UrlState, *, default_layer_ids: Iterable[str]) -> di
         query["lat"] = f"{state.view.lat:.5f}"
         query["lon"] = f"{state.view.lon:.5f}"
         query["z"] = str(state.view.zoom)
+    if state.asof:
+        query["asof"] = state.asof
     return query
 
 
@@ -154,5 +191,7 @@ def visible_layer_ids(state: UrlState, default_layer_ids: Iterable[str]) -> tupl
 def link_to_feature(state: UrlState, feature_id: str, *, default_layer_ids: Iterable[str]) -> str:
     """A relative link ('?feature=...') that selects `feature_id` and keeps the rest of `state`
     but its view (the map then zooms to the place)."""
-    target = UrlState(feature_id=feature_id, layer_ids=state.layer_ids, basemap=state.basemap, lang=state.lang)
+    target = UrlState(
+        feature_id=feature_id, layer_ids=state.layer_ids, basemap=state.basemap, lang=state.lang, asof=state.asof
+    )
     return "?" + urlencode(query_from_state(target, default_layer_ids=default_layer_ids))

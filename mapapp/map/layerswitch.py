@@ -65,7 +65,8 @@ class LayerSwitchSetup(MacroElement):
             function report() {
                 var data = window.__GLOBAL_DATA__;
                 if (!data) { return; }
-                data.selected_layers = {qz: {name: visibleIds().join(","), url: tag}};
+                data.selected_layers = data.selected_layers || {};  // other in-map controls report here too
+                data.selected_layers.qz = {name: visibleIds().join(","), url: tag};
                 // st_folium listens for overlayadd and then sends its value (after ~250 ms).
                 map.fire("overlayadd", {layer: null});
             }
@@ -145,7 +146,10 @@ class LayerSwitchSetup(MacroElement):
                 }
             };
             var data = window.__GLOBAL_DATA__;
-            if (data) { data.selected_layers = {qz: {name: initial.join(","), url: tag}}; }
+            if (data) {
+                data.selected_layers = data.selected_layers || {};
+                data.selected_layers.qz = {name: initial.join(","), url: tag};
+            }
         })({{ this._parent.get_name() }}, {{ this.initial|tojson }}, {{ this.tag|tojson }}, {{ this.open_min_width }});
         {% endmacro %}
         """

@@ -1,0 +1,138 @@
+"""Each facility's stage over time, as the articles give it: not yet mentioned, mentioned, planned,
+under construction, open. The map's "as of" control shows the stage at a chosen date.
+
+- mentioned: from the start of the first dated article that names it (or an excerpt of it);
+- an event moves it to its stage (its kind's, or the one its words give: 试运行 is still being built)
+  from its date; an event without a date happened by its article's
+  date; a statement of the future (`expected`) makes it only planned, from its article's date;
+- a throughput or route count for a period says it was operating then (open from the period's start).
+
+Stages only rise: a later "planned" statement (a second phase) does not close what is open.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Literal, get_args
+
+from mapapp.errors import Problem, ProblemsError
+from mapapp.models import Article, Excerpt, Feature
+from mapapp.pipeline.clauses import NOT_FACILITIES
+from mapapp.pipeline.dates import parse_iso
+from mapapp.pipeline.events import Event, EventKind, events_from_index
+from mapapp.pipeline.figures import Figure, figures_from_index
+
+Stage = Literal["mentioned", "planned", "under_construction", "open"]
+STAGES: tuple[str, ...] = get_args(Stage)  # in order: a later stage outranks an earlier one
+STAGE_OF_KIND: dict[EventKind, Stage] = {
+    "planned": "planned",
+    "approved": "planned",
+    "construction_started": "under_construction",
+    "completed": "open",
+    "opened": "open",
+    "milestone": "open",
+}
+OPERATING_QUANTITIES = frozenset({"throughput", "routes"})
+
+
+@dataclass(frozen=True)
+class StageChange:
+    since: str  # YYYY-MM-DD: the first day of the date's period
+    stage: Stage
+
+
+def first_day(value: str) -> str | None:
+    """'2025' -> '2025-01-01', '2025-12' -> '2025-12-01', '2025-06-11' unchanged; None if not a date."""
+    parsed = parse_iso(value)
+    if parsed is None:
+        return None
+    year, month, day = parsed
+    return f"{year:04d}-{month or 1:02d}-{day or 1:02d}"
+
+
+def build_stage_timelines(
+    articles: Mapping[str, Article],
+    features: Mapping[str, Feature],
+    excerpts: Mapping[str, Sequence[Excerpt]],
+    events: Iterable[Event],
+    figures: Iterable[Figure],
+) -> dict[str, tuple[StageChange, ...]]:
+    """For every facility named in a dated article: when it reached each stage, in date order."""
+    raw: dict[str, list[StageChange]] = {}
+
+    def add(feature_id: str, since: str | None, stage: Stage) -> None:
+        feature = features.get(feature_id)
+        if since is None or feature is None or feature.category in NOT_FACILITIES:
+            return
+        raw.setdefault(feature_id, []).append(StageChange(since, stage))
+
+    def article_day(article_id: str) -> str | None:
+        article = articles.get(article_id)
+        return first_day(article.date) if article is not None else None
+
+    for feature_id, feature_excerpts in excerpts.items():
+        for excerpt in feature_excerpts:
+            add(feature_id, article_day(excerpt.article_id), "mentioned")
+    for event in events:
+        written = article_day(event.article_id)
+        if event.expected:
+            add(event.feature_id, written, "planned")
+        else:
+            stage: Stage = event.stage if event.stage in STAGES else STAGE_OF_KIND[event.kind]  # type: ignore[assignment]
+            add(event.feature_id, first_day(event.date) if event.date else written, stage)
+    for figure in figures:
+        if figure.quantity in OPERATING_QUANTITIES and figure.period:
+            add(figure.feature_id, first_day(figure.period), "open")
+    return {feature_id: _rising(changes) for feature_id, changes in sorted(raw.items())}
+
+
+def _rising(changes: list[StageChange]) -> tuple[StageChange, ...]:
+    """The changes that raise the stage, in date order (same day: the highest stage)."""
+    rank = {stage: n for n, stage in enumerate(STAGES)}
+    out: list[StageChange] = []
+    for change in sorted(changes, key=lambda c: (c.since, -rank[c.stage])):
+        if not out or rank[change.stage] > rank[out[-1].stage]:
+            out.append(change)
+    return tuple(out)
+
+
+def stage_at(changes: Sequence[StageChange], day: str) -> Stage | Literal["not_yet"]:
+    """The stage on `day` (YYYY-MM-DD); "not_yet" before the first change."""
+    stage: Stage | Literal["not_yet"] = "not_yet"
+    for change in changes:
+        if change.since <= day:
+            stage = change.stage
+    return stage
+
+
+@dataclass(frozen=True, eq=False)
+class TimelineIndex:
+    """Events, figures and stage timelines by feature id, for the panel and the as-of control."""
+
+    events: dict[str, tuple[Event, ...]]
+    figures: dict[str, tuple[Figure, ...]]
+    stages: dict[str, tuple[StageChange, ...]]
+    problems: tuple[Problem, ...] = ()  # eventwords.toml could not be used: no events, no figures
+
+
+def build_timeline_index(index) -> TimelineIndex:  # index: mapapp.pipeline.index.MapIndex
+    """Find the events and figures in a built MapIndex and each facility's stages.
+
+    A words file that cannot be used gives an empty index with its problems (the map still works)."""
+    try:
+        events = events_from_index(index)
+        figures = figures_from_index(index)
+    except ProblemsError as error:
+        return TimelineIndex({}, {}, {}, tuple(error.problems))
+    by_feature_events: dict[str, list[Event]] = {}
+    for event in events:
+        by_feature_events.setdefault(event.feature_id, []).append(event)
+    by_feature_figures: dict[str, list[Figure]] = {}
+    for figure in figures:
+        by_feature_figures.setdefault(figure.feature_id, []).append(figure)
+    return TimelineIndex(
+        events={k: tuple(v) for k, v in by_feature_events.items()},
+        figures={k: tuple(v) for k, v in by_feature_figures.items()},
+        stages=build_stage_timelines(index.articles, index.features, index.excerpts, events, figures),
+    )
