@@ -14,8 +14,8 @@ from pathlib import Path
 from urllib.parse import urlencode
 
 import streamlit as st
-from streamlit_folium import st_folium
 
+from mapapp.app.mapcomponent import RenderedMap, render_base_map, render_groups_js, show_map
 from mapapp.app.panel import (
     PANEL_CSS,
     escape_markdown,
@@ -52,6 +52,7 @@ from mapapp.map.viewport import View
 from mapapp.map.wording import BASEMAP_TITLES, t, title_in
 from mapapp.models import Excerpt, Feature, Mention
 from mapapp.paths import GEODATA_DIR, LAYERS_DIR, SEEDS_DIR
+from mapapp.pipeline.fingerprint import fingerprint_data
 from mapapp.pipeline.index import MapIndex, build_map_index
 
 MAP_KEY = "map"
@@ -97,6 +98,66 @@ def _cached_display_shapes(
 ) -> displayshapes.DisplayShapes:
     features = _cached_map_index(seeds_dir, geodata_dir, layers_dir).features.values()
     return displayshapes.build_display_shapes(features, basemap=basemap)
+
+
+# The data's fingerprint is a stat() of every input file: taken at most every few seconds, so a
+# rerun stays cheap with thousands of articles, and a changed file is still seen within that time.
+@st.cache_data(show_spinner=False, ttl=5)
+def _cached_data_digest(seeds_dir: str, geodata_dir: str, layers_dir: str) -> str:
+    return fingerprint_data(Path(seeds_dir), Path(geodata_dir), Path(layers_dir)).digest
+
+
+def data_digest() -> str:
+    """A short hash of the data's files (mapapp.pipeline.fingerprint): the key of every cache built from them."""
+    return _cached_data_digest(*_dir_key())
+
+
+# The map as st_folium's component arguments, rendered once per data, basemap and switch start
+# (mapapp.app.mapcomponent): a rerun that does not change the map does not render it again.
+@st.cache_resource(show_spinner=False, max_entries=64)
+def _cached_rendered_map(digest: str, basemap: str, switch_layers: tuple[str, ...]) -> RenderedMap:
+    return render_base_map(
+        lambda: mapview.build_base_map(
+            basemap=basemap, leaflet=load_leaflet(), attributions=load_attributions(), switch_layers=switch_layers
+        ),
+        key=MAP_KEY,
+        returned_objects=RETURNED_OBJECTS,
+    )
+
+
+def _overlay_groups(basemap: str, lang: str, selected_feature_id: str | None) -> list:
+    """Every layer's group (the switch shows the ones that are on), the selection, the switch."""
+    index = load_map_index()
+    return mapview.build_overlay_groups(
+        load_map_layers(),
+        index.features.values(),
+        with_switch=True,
+        excerpts=index.excerpts,
+        lang=lang,
+        basemap=basemap,
+        selected_feature=index.features.get(selected_feature_id) if selected_feature_id else None,
+        shapes=load_display_shapes(basemap),
+    )
+
+
+@st.cache_resource(show_spinner=False, max_entries=16)
+def _cached_layer_groups_js(digest: str, basemap: str, lang: str) -> tuple[str, int]:
+    """The layers' groups (all but the last, the switch) as script, and how many there are."""
+    groups = _overlay_groups(basemap, lang, None)[:-1]
+    return render_groups_js(lambda: groups, first_index=0), len(groups)
+
+
+@st.cache_resource(show_spinner=False, max_entries=512)
+def _cached_tail_groups_js(digest: str, basemap: str, lang: str, selected_feature_id: str | None) -> str:
+    """The groups after the layers': a selection drawn by the server (if any), then the switch."""
+    _, first = _cached_layer_groups_js(digest, basemap, lang)
+    return render_groups_js(lambda: _overlay_groups(basemap, lang, selected_feature_id)[first:], first_index=first)
+
+
+def load_overlay_groups_js(basemap: str, lang: str, selected_feature_id: str | None) -> str:
+    digest = data_digest()
+    layers_js, _ = _cached_layer_groups_js(digest, basemap, lang)
+    return layers_js + _cached_tail_groups_js(digest, basemap, lang, selected_feature_id)
 
 
 @st.cache_data(show_spinner=False)
@@ -331,36 +392,22 @@ def render_map(index: MapIndex, layers: Sequence[MapLayer], state: UrlState, lea
         # Picked by a click on the map: the map already shows it (popup, hover halo), so the
         # overlays stay as they were and Streamlit can re-use the map message it sent before.
         selected = None
-    with mapview.stable_element_ids():
-        base_map = mapview.build_base_map(
-            basemap=state.basemap,
-            leaflet=leaflet,
-            attributions=load_attributions(),
-            switch_layers=st.session_state[SWITCH_START_KEY],
-        )
-        # Every layer is sent; the switch in the map shows the ones that are on.
-        groups = mapview.build_overlay_groups(
-            layers,
-            index.features.values(),
-            with_switch=True,
-            excerpts=index.excerpts,
-            lang=state.lang,
-            basemap=state.basemap,
-            selected_feature=selected,
-            shapes=load_display_shapes(state.basemap),
-        )
+    # Rendered once per data, basemap, language, switch start and server-drawn selection (cached).
+    rendered = _cached_rendered_map(data_digest(), state.basemap, tuple(st.session_state[SWITCH_START_KEY]))
+    groups_js = load_overlay_groups_js(state.basemap, state.lang, selected.feature_id if selected else None)
     request: View | None = st.session_state.get(VIEW_REQUEST_KEY)
     if request is not None:
         request = viewport.map_view_from_wgs84(request, basemap=state.basemap)
-    st_folium(
-        base_map,
+    show_map(
+        rendered,
+        groups_js,
         key=MAP_KEY,
+        session_state=st.session_state,
         height=viewport.MAP_HEIGHT_PX,
-        use_container_width=True,
-        feature_group_to_add=groups,
+        width=None,  # the container's width
         center=mapview.latlng_from_lonlat(request.lon, request.lat) if request else None,
         zoom=request.zoom if request else None,
-        returned_objects=list(RETURNED_OBJECTS),
+        returned_objects=RETURNED_OBJECTS,
         on_change=_on_map_change,
     )
 
@@ -409,12 +456,18 @@ def render_panel(index: MapIndex, state: UrlState) -> None:
         # st.html, not st.markdown: article text must not be read as markdown.
         st.html(html_from_article_excerpts(article_excerpts, lang))
         if article is not None:
-            with st.expander(t(lang, "reader")):
-                st.html(
-                    html_from_article(
-                        article, mentions.get(article_id, ()), selected_feature_id=feature.feature_id, link_for=link_for
+            # Lazy: the article's full text is rendered and sent only while its reader is open.
+            reader = st.expander(t(lang, "reader"), key=f"w_reader_{article_id}", on_change="rerun")
+            if reader.open:
+                with reader:
+                    st.html(
+                        html_from_article(
+                            article,
+                            mentions.get(article_id, ()),
+                            selected_feature_id=feature.feature_id,
+                            link_for=link_for,
+                        )
                     )
-                )
     render_related(index, feature, lang)
 
 
