@@ -1,10 +1,11 @@
-"""Command line: `python -m mapapp validate | features | mentions | excerpts ID | candidates`."""
+"""Command line: `python -m mapapp validate | features | mentions | excerpts ID | candidates | index build`."""
 
 from __future__ import annotations
 
 import argparse
 import json
 import sys
+import time
 from pathlib import Path
 from typing import Any
 
@@ -24,6 +25,7 @@ def build_parser() -> argparse.ArgumentParser:
         "mentions": "every place mention in the articles",
         "excerpts": "the sentences that mention one feature",
         "candidates": "place-like names in the articles that no feature covers",
+        "index": "`index build --out PATH`: write the derived index to an SQLite file (incremental)",
     }
     for name, help_text in commands.items():
         cmd = sub.add_parser(name, help=help_text)
@@ -40,11 +42,17 @@ def build_parser() -> argparse.ArgumentParser:
             cmd.add_argument("--json", action="store_true", help="print JSON")
         if name == "excerpts":
             cmd.add_argument("feature_id", help="a feature id, as in `features`")
+        if name == "index":
+            cmd.add_argument("action", choices=["build"], help="build (or bring up to date) the index file")
+            cmd.add_argument("--out", type=Path, required=True, help="the SQLite file to write (e.g. index.sqlite)")
+            cmd.add_argument("--processes", type=int, help="worker processes (default: one per core)")
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    if args.command == "index":
+        return run_index_build(args)
     index = build_map_index(args.seeds, args.geodata, args.layers)
     if args.command == "validate":
         return run_validate(index)
@@ -96,6 +104,29 @@ def main(argv: list[str] | None = None) -> int:
             lambda: [f"{r['count']:3d}  {r['surface']}  ({r['reason']}; {', '.join(r['articles'])})" for r in rows],
         )
     return 2
+
+
+def run_index_build(args: argparse.Namespace) -> int:
+    from mapapp.datadirs import DataDirs
+    from mapapp.pipeline.store import StoreError, build_lock, build_store
+
+    started = time.perf_counter()
+    try:
+        with build_lock(args.out):
+            report = build_store(
+                DataDirs(args.seeds.resolve(), args.geodata.resolve(), args.layers.resolve()),
+                args.out,
+                processes=args.processes,
+            )
+    except StoreError as error:
+        print(error, file=sys.stderr)
+        return 1
+    how = "every article matched" if report.full else f"{report.rematched} changed articles matched again"
+    print(
+        f"{report.path}: {report.articles} articles, data {report.digest}, {how}, {time.perf_counter() - started:.1f} s",
+        file=sys.stderr,
+    )
+    return 0
 
 
 def run_validate(index: MapIndex) -> int:

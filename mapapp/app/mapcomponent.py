@@ -21,7 +21,7 @@ Imported by ui.py only (it imports streamlit_folium, hence Streamlit).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, MutableMapping, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -121,7 +121,7 @@ def show_map(
     groups_js: str | None,
     *,
     key: str,
-    session_state: MutableMapping[str, Any],
+    session_state: Any,  # st.session_state (a mapping, not registered as one)
     height: int,
     width: int | None,
     returned_objects: Sequence[str],

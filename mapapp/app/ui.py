@@ -54,6 +54,7 @@ from mapapp.models import Excerpt, Feature, Mention
 from mapapp.paths import GEODATA_DIR, LAYERS_DIR, SEEDS_DIR
 from mapapp.pipeline.fingerprint import fingerprint_data
 from mapapp.pipeline.index import MapIndex, build_map_index
+from mapapp.pipeline.store import IndexStore, ensure_store, open_map_index
 
 MAP_KEY = "map"
 STATE_KEY = "qz_state"
@@ -63,6 +64,7 @@ CLIENT_SELECTED_KEY = "qz_selected_by_map_click"  # the selection the map itself
 SWITCH_START_KEY = "qz_switch_start"  # the visible layers the in-map switch started from (per built map)
 MAX_ARTICLES_IN_PANEL = 12
 NOTICES_KEY = "qz_url_notices"
+INDEX_PATH_ENV = "QZ_INDEX_PATH"  # an index file (python -m mapapp index build); unset: build in memory
 
 # --- cached pipeline -----------------------------------------------------------------------
 
@@ -73,30 +75,53 @@ def data_dirs() -> DataDirs:
     return data_dirs_from_env(os.environ, defaults=DataDirs(SEEDS_DIR, GEODATA_DIR, LAYERS_DIR))
 
 
-# Cached on the folders' paths (as strings), so an app pointed at other data gets its own index.
+def index_path() -> Path | None:
+    """The index file named by QZ_INDEX_PATH (python -m mapapp index build), or None: build in memory."""
+    value = os.environ.get(INDEX_PATH_ENV, "").strip()
+    return Path(value).expanduser().resolve() if value else None
+
+
+# Cached on the folders' paths (as strings) and the data digest, so an app pointed at other data
+# gets its own index, and changed data a new one.
 @st.cache_resource(show_spinner=False)
-def _cached_map_index(seeds_dir: str, geodata_dir: str, layers_dir: str) -> MapIndex:
-    return build_map_index(seeds_dir=Path(seeds_dir), geodata_dir=Path(geodata_dir), layers_dir=Path(layers_dir))
+def _cached_map_index(seeds_dir: str, geodata_dir: str, layers_dir: str, digest: str) -> MapIndex:
+    dirs = DataDirs(Path(seeds_dir), Path(geodata_dir), Path(layers_dir))
+    store = _cached_index_store(seeds_dir, geodata_dir, layers_dir, digest)
+    if store is not None:
+        return open_map_index(store, dirs)
+    return build_map_index(seeds_dir=dirs.seeds_dir, geodata_dir=dirs.geodata_dir, layers_dir=dirs.layers_dir)
 
 
 @st.cache_resource(show_spinner=False)
-def _cached_map_layers(seeds_dir: str, geodata_dir: str, layers_dir: str) -> tuple[MapLayer, ...]:
-    return maplayers.map_layers_from_specs(_cached_map_index(seeds_dir, geodata_dir, layers_dir).layers)
+def _cached_index_store(seeds_dir: str, geodata_dir: str, layers_dir: str, digest: str) -> IndexStore | None:
+    """The index file, brought up to date (incrementally) if the data changed; None without one."""
+    path = index_path()
+    if path is None:
+        return None
+    ensure_store(DataDirs(Path(seeds_dir), Path(geodata_dir), Path(layers_dir)), path)
+    return IndexStore(path)
 
 
 @st.cache_resource(show_spinner=False)
-def _cached_mentions_by_article(seeds_dir: str, geodata_dir: str, layers_dir: str) -> dict[str, tuple[Mention, ...]]:
+def _cached_map_layers(seeds_dir: str, geodata_dir: str, layers_dir: str, digest: str) -> tuple[MapLayer, ...]:
+    return maplayers.map_layers_from_specs(_cached_map_index(seeds_dir, geodata_dir, layers_dir, digest).layers)
+
+
+@st.cache_resource(show_spinner=False)
+def _cached_mentions_by_article(
+    seeds_dir: str, geodata_dir: str, layers_dir: str, digest: str
+) -> dict[str, tuple[Mention, ...]]:
     grouped: dict[str, list[Mention]] = {}
-    for mention in _cached_map_index(seeds_dir, geodata_dir, layers_dir).mentions:
+    for mention in _cached_map_index(seeds_dir, geodata_dir, layers_dir, digest).mentions:
         grouped.setdefault(mention.article_id, []).append(mention)
     return {article_id: tuple(sorted(ms, key=lambda m: m.start)) for article_id, ms in grouped.items()}
 
 
 @st.cache_resource(show_spinner=False)
 def _cached_display_shapes(
-    seeds_dir: str, geodata_dir: str, layers_dir: str, basemap: str
+    seeds_dir: str, geodata_dir: str, layers_dir: str, digest: str, basemap: str
 ) -> displayshapes.DisplayShapes:
-    features = _cached_map_index(seeds_dir, geodata_dir, layers_dir).features.values()
+    features = _cached_map_index(seeds_dir, geodata_dir, layers_dir, digest).features.values()
     return displayshapes.build_display_shapes(features, basemap=basemap)
 
 
@@ -170,20 +195,32 @@ def _dir_key() -> tuple[str, str, str]:
     return str(dirs.seeds_dir), str(dirs.geodata_dir), str(dirs.layers_dir)
 
 
+def _index_key() -> tuple[str, str, str, str]:
+    return (*_dir_key(), data_digest())
+
+
 def load_map_index() -> MapIndex:
-    return _cached_map_index(*_dir_key())
+    return _cached_map_index(*_index_key())
+
+
+def load_index_store() -> IndexStore | None:
+    return _cached_index_store(*_index_key())
 
 
 def load_map_layers() -> tuple[MapLayer, ...]:
-    return _cached_map_layers(*_dir_key())
+    return _cached_map_layers(*_index_key())
 
 
-def load_mentions_by_article() -> dict[str, tuple[Mention, ...]]:
-    return _cached_mentions_by_article(*_dir_key())
+def load_article_mentions(article_id: str) -> tuple[Mention, ...]:
+    """One article's mentions (for its reader view): from the index file if there is one."""
+    store = load_index_store()
+    if store is not None:
+        return store.mentions_of(article_id)
+    return _cached_mentions_by_article(*_index_key()).get(article_id, ())
 
 
 def load_display_shapes(basemap: str) -> displayshapes.DisplayShapes:
-    return _cached_display_shapes(*_dir_key(), basemap)
+    return _cached_display_shapes(*_index_key(), basemap)
 
 
 def load_attributions() -> tuple[str, ...]:
@@ -355,7 +392,11 @@ def render_search(index: MapIndex, lang: str) -> None:
     query = st.text_input(t(lang, "search"), key="w_search", help=t(lang, "search_help"))
     if not query.strip():
         return
-    hits = search_features(query, index.features, index.excerpts, limit=8)
+    store = load_index_store()
+    features = index.features
+    if store is not None:  # the database narrows the search to the features that contain the text
+        features = {fid: index.features[fid] for fid in store.search_feature_ids(query) if fid in index.features}
+    hits = search_features(query, features, index.excerpts, limit=8)
     if not hits:
         st.caption(t(lang, "no_results"))
     for hit in hits:
@@ -441,7 +482,6 @@ def render_panel(index: MapIndex, state: UrlState) -> None:
         by_article.setdefault(excerpt.article_id, []).append(excerpt)
     if excerpts:
         st.caption(t(lang, "excerpt_count", n=sum(e.count for e in excerpts), a=len(by_article)))
-    mentions = load_mentions_by_article()
     defaults = default_layer_ids(load_map_layers())
 
     def link_for(feature_id: str) -> str:
@@ -463,7 +503,7 @@ def render_panel(index: MapIndex, state: UrlState) -> None:
                     st.html(
                         html_from_article(
                             article,
-                            mentions.get(article_id, ()),
+                            load_article_mentions(article_id),
                             selected_feature_id=feature.feature_id,
                             link_for=link_for,
                         )
