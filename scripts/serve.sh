@@ -12,7 +12,8 @@
 # Ctrl-C (SIGINT) or SIGTERM stops nginx and every replica.
 #
 # The replicas serve the data named by QZ_SEEDS_DIR / QZ_GEODATA_DIR / QZ_LAYERS_DIR (default: the
-# repository's) and open the index file QZ_INDEX_PATH if set (python -m mapapp index build).
+# repository's) from the index file QZ_INDEX_PATH (default: RUN_DIR/index.sqlite), which this script
+# builds or brings up to date first (python -m mapapp index build).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -115,6 +116,11 @@ for port in ports:
         time.sleep(0.2)
 EOF
 }
+
+# The index file every replica opens (built once here, brought up to date if the data changed).
+export QZ_INDEX_PATH=${QZ_INDEX_PATH:-$RUN_DIR/index.sqlite}
+"$PYTHON" -m mapapp index build --seeds "${QZ_SEEDS_DIR:-seeds}" --geodata "${QZ_GEODATA_DIR:-geodata}" \
+  --layers "${QZ_LAYERS_DIR:-layers}" --out "$QZ_INDEX_PATH"
 
 for port in "${REPLICA_PORTS[@]}"; do start_replica "$port"; done
 write_replicas_file
