@@ -37,7 +37,8 @@ from typing import Any, overload
 from mapapp.datadirs import DataDirs
 from mapapp.errors import MapAppError, Problem
 from mapapp.models import Article, Excerpt, Feature, Mention, Sentence, Span
-from mapapp.pipeline.corpus import load_corpus
+from mapapp.paths import ARTICLES_TOML
+from mapapp.pipeline.corpus import article_from_text, load_article_metadata, read_seed_text
 from mapapp.pipeline.excerpts import build_excerpt_index, build_related_index, mentions_by_co_occurrence
 from mapapp.pipeline.fingerprint import DataFingerprint, FileStamp, fingerprint_data
 from mapapp.pipeline.gazetteer import load_gazetteer
@@ -46,6 +47,7 @@ from mapapp.pipeline.layers import load_layers
 from mapapp.pipeline.mentions import MentionFinder
 
 SCHEMA_VERSION = "1"
+NO_METADATA = "has no metadata entry; using defaults (first line as headline)"  # as load_corpus says
 PARALLEL_MIN_ARTICLES = 40  # below this, starting worker processes costs more than it saves
 SCHEMA = """
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -80,42 +82,85 @@ def search_form(text: str) -> str:
 
 
 @dataclass(frozen=True)
-class ArticleIndex:
-    """What one article contributes: its mentions, its excerpts per feature, its co-mention counts."""
+class ArticleRows:
+    """One seed file, read, parsed and matched in a worker: plain rows, cheap to send back."""
 
-    article_id: str
-    mentions: tuple[Mention, ...]
-    excerpts: dict[str, tuple[Excerpt, ...]]
-    pairs: dict[str, tuple[tuple[str, int], ...]]
+    problems: tuple[Problem, ...]  # the file's own problems (unreadable, no metadata entry)
+    article: tuple | None  # the articles row; None if the file could not be read
+    kept: bool  # unchanged since the previous file: its matches are copied, not recomputed
+    mentions: tuple[tuple, ...] = ()
+    excerpts: tuple[tuple, ...] = ()
+    pairs: tuple[tuple, ...] = ()
 
 
 _worker: dict[str, Any] = {}  # set before the worker processes fork, read in them
 
 
-def _index_one(position: int) -> ArticleIndex:
-    article: Article = _worker["articles"][position]
+def _rows_for_file(position: int) -> ArticleRows:
+    """Read, parse and (unless unchanged) match one seed file, as load_corpus + build_map_index do."""
+    path: Path = _worker["paths"][position]
+    text, file_problems = read_seed_text(path)
+    problems = list(file_problems)
+    if text is None:
+        return ArticleRows(tuple(problems), None, kept=False)
+    meta = _worker["metadata"].get(path.name)
+    if meta is None:
+        problems.append(Problem(ARTICLES_TOML, path.name, "", NO_METADATA, "warning"))
+    article = article_from_text(path.name, text, meta or {})
+    row = _article_row(article, position)
+    if _worker["previous"].get(article.article_id) == (article.text, _article_metadata(article)):
+        return ArticleRows(tuple(problems), row, kept=True)
     mentions = tuple(_worker["finder"].find(article))
     derived = mentions_by_co_occurrence((article,), mentions, _worker["features"])
-    return ArticleIndex(
-        article.article_id,
-        mentions,
-        build_excerpt_index((article,), (*mentions, *derived)),
-        build_related_index((article,), mentions),
+    excerpts = build_excerpt_index((article,), (*mentions, *derived))
+    pairs = build_related_index((article,), mentions)
+    return ArticleRows(
+        tuple(problems),
+        row,
+        kept=False,
+        mentions=tuple((m.article_id, m.start, m.end, m.surface, m.feature_id, m.rule) for m in mentions),
+        excerpts=tuple(
+            (
+                e.feature_id,
+                e.article_id,
+                seq,
+                e.headline,
+                e.date,
+                e.kind,
+                e.text,
+                json.dumps(e.highlights),
+                e.count,
+                e.source_start,
+                e.source_end,
+            )
+            for feature_excerpts in excerpts.values()
+            for seq, e in enumerate(feature_excerpts)
+        ),
+        pairs=tuple((article.article_id, fid, other, n) for fid, others in pairs.items() for other, n in others),
     )
 
 
-def index_articles(articles: Sequence[Article], finder: MentionFinder, *, processes: int) -> list[ArticleIndex]:
-    """Each article's share of the index, in order; in `processes` forked workers when worth it."""
-    _worker.update(articles=articles, finder=finder, features=finder.gazetteer.features)
+def rows_for_files(
+    paths: Sequence[Path],
+    *,
+    metadata: Mapping[str, Mapping[str, str]],
+    finder: MentionFinder,
+    previous: Mapping[str, tuple[str, tuple]],
+    processes: int,
+) -> Iterator[ArticleRows]:
+    """Each file's rows, in order; read, parsed and matched in `processes` forked workers when
+    there are enough files to be worth it (the rows stream back while the caller writes them)."""
+    _worker.update(paths=paths, metadata=metadata, finder=finder, features=finder.gazetteer.features, previous=previous)
     try:
         if (
             processes <= 1
-            or len(articles) < PARALLEL_MIN_ARTICLES
+            or len(paths) < PARALLEL_MIN_ARTICLES
             or "fork" not in multiprocessing.get_all_start_methods()
         ):
-            return [_index_one(n) for n in range(len(articles))]
+            yield from map(_rows_for_file, range(len(paths)))
+            return
         with multiprocessing.get_context("fork").Pool(processes) as pool:
-            return pool.map(_index_one, range(len(articles)), chunksize=max(1, len(articles) // (processes * 8)))
+            yield from pool.imap(_rows_for_file, range(len(paths)), chunksize=8)
     finally:
         _worker.clear()
 
@@ -152,43 +197,72 @@ def _article_metadata(article: Article) -> tuple:
 
 
 def build_store(dirs: DataDirs, path: Path, *, processes: int | None = None) -> BuildReport:
-    """Write the index of the data in `dirs` to `path`, re-using an earlier file there where it can."""
+    """Write the index of the data in `dirs` to `path`, re-using an earlier file there where it can.
+
+    The seed files are read as mapapp.pipeline.corpus.load_corpus reads them (same problems, same
+    order; tests/test_store.py checks the result against build_map_index), but in the workers.
+    """
     processes = processes or os.cpu_count() or 1
     fingerprint = fingerprint_data(dirs.seeds_dir, dirs.geodata_dir, dirs.layers_dir)
-    corpus = load_corpus(dirs.seeds_dir)
     layers, layer_problems = load_layers(dirs.layers_dir)
     gazetteer = load_gazetteer(dirs.geodata_dir, layers)
-    problems = (*corpus.problems, *layer_problems, *gazetteer.problems)
-
+    seeds = dirs.seeds_dir
+    corpus_problems: list[Problem] = []
+    metadata: dict[str, dict[str, str]] = {}
+    paths: list[Path] = []
+    if not seeds.is_dir():
+        corpus_problems.append(
+            Problem(str(seeds), "", "", "is not a directory; expected the folder of article .txt files")
+        )
+    else:
+        metadata, meta_problems = load_article_metadata(seeds)
+        corpus_problems.extend(meta_problems)
+        paths = sorted(seeds.glob("*.txt"))
+        if not paths:
+            corpus_problems.append(Problem(str(seeds), "", "", "holds no .txt article files"))
     previous = _previous_articles(path, fingerprint)
     full = previous is None
-    keep: set[str] = set()
-    if previous is not None:
-        for article in corpus.articles:
-            if previous.get(article.article_id) == (article.text, _article_metadata(article)):
-                keep.add(article.article_id)
-    todo = [a for a in corpus.articles if a.article_id not in keep]
-    results = index_articles(todo, MentionFinder(gazetteer), processes=processes) if todo else []
 
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     tmp.unlink(missing_ok=True)
+    articles = rematched = 0
     try:
         db = sqlite3.connect(tmp)
         try:
             db.execute("PRAGMA journal_mode=WAL")
             db.execute("PRAGMA synchronous=OFF")  # a crash leaves only the temporary file behind
             db.executescript(SCHEMA)
+            kept: list[str] = []
             with db:
-                _write_meta(db, fingerprint, problems)
-                db.executemany(
-                    "INSERT INTO articles VALUES (?,?,?,?,?,?,?,?,?)",
-                    (_article_row(a, n) for n, a in enumerate(corpus.articles)),
+                for rows in rows_for_files(
+                    paths,
+                    metadata=metadata,
+                    finder=MentionFinder(gazetteer),
+                    previous=previous or {},
+                    processes=processes,
+                ):
+                    corpus_problems.extend(rows.problems)
+                    if rows.article is None:
+                        continue
+                    articles += 1
+                    db.execute("INSERT INTO articles VALUES (?,?,?,?,?,?,?,?,?)", rows.article)
+                    if rows.kept:
+                        kept.append(rows.article[0])
+                        continue
+                    rematched += 1
+                    db.executemany("INSERT INTO mentions VALUES (?,?,?,?,?,?)", rows.mentions)
+                    db.executemany("INSERT INTO excerpts VALUES (?,?,?,?,?,?,?,?,?,?,?)", rows.excerpts)
+                    db.executemany("INSERT INTO pairs VALUES (?,?,?,?)", rows.pairs)
+                known = {p.name for p in paths}
+                corpus_problems.extend(
+                    Problem(ARTICLES_TOML, article_id, "", "has metadata but no such .txt file in seeds/", "warning")
+                    for article_id in metadata
+                    if article_id not in known
                 )
-                if keep:
-                    _copy_kept(db, path, keep)
-                for result in results:
-                    _write_article_index(db, result)
+                _write_meta(db, fingerprint, (*corpus_problems, *layer_problems, *gazetteer.problems))
+                if kept:
+                    _copy_kept(db, path, set(kept))
                 _write_search(db, gazetteer.features)
             db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
             db.execute("PRAGMA journal_mode=DELETE")  # one self-contained file, to move and to ship
@@ -199,7 +273,7 @@ def build_store(dirs: DataDirs, path: Path, *, processes: int | None = None) -> 
         raise StoreError(f"{path}: could not write the index ({error}); expected a writable folder") from error
     finally:
         tmp.unlink(missing_ok=True)
-    return BuildReport(path, fingerprint.digest, len(corpus.articles), len(results), full)
+    return BuildReport(path, fingerprint.digest, articles, rematched, full)
 
 
 def _write_meta(db: sqlite3.Connection, fingerprint: DataFingerprint, problems: Sequence[Problem]) -> None:
@@ -210,37 +284,6 @@ def _write_meta(db: sqlite3.Connection, fingerprint: DataFingerprint, problems: 
         "problems": json.dumps([asdict(p) for p in problems], ensure_ascii=False),
     }
     db.executemany("INSERT INTO meta VALUES (?, ?)", meta.items())
-
-
-def _write_article_index(db: sqlite3.Connection, result: ArticleIndex) -> None:
-    db.executemany(
-        "INSERT INTO mentions VALUES (?,?,?,?,?,?)",
-        ((m.article_id, m.start, m.end, m.surface, m.feature_id, m.rule) for m in result.mentions),
-    )
-    db.executemany(
-        "INSERT INTO excerpts VALUES (?,?,?,?,?,?,?,?,?,?,?)",
-        (
-            (
-                e.feature_id,
-                e.article_id,
-                seq,
-                e.headline,
-                e.date,
-                e.kind,
-                e.text,
-                json.dumps(e.highlights),
-                e.count,
-                e.source_start,
-                e.source_end,
-            )
-            for excerpts in result.excerpts.values()
-            for seq, e in enumerate(excerpts)
-        ),
-    )
-    db.executemany(
-        "INSERT INTO pairs VALUES (?,?,?,?)",
-        ((result.article_id, fid, other, n) for fid, others in result.pairs.items() for other, n in others),
-    )
 
 
 def _write_search(db: sqlite3.Connection, features: Mapping[str, Feature]) -> None:
