@@ -138,7 +138,7 @@ def test_a_missing_or_foreign_file_says_what_is_wrong(tmp_path):
     with sqlite3.connect(other) as db:
         db.execute("CREATE TABLE meta (key TEXT, value TEXT)")
         db.execute("INSERT INTO meta VALUES ('schema', '0')")
-    with pytest.raises(StoreError, match=r"index schema '0'; expected '1' \(rebuild it\)"):
+    with pytest.raises(StoreError, match=rf"index schema '0'; expected '{store_module.SCHEMA_VERSION}' \(rebuild it\)"):
         IndexStore(other)
     assert stored_digest(other) is None
 
@@ -164,3 +164,25 @@ def ensure_digest(dirs: DataDirs) -> str:
     from mapapp.pipeline.fingerprint import fingerprint_data
 
     return fingerprint_data(dirs.seeds_dir, dirs.geodata_dir, dirs.layers_dir).digest
+
+
+def test_a_click_reads_only_a_dozen_articles_excerpts_and_their_totals(tmp_path):
+    """The panel's query: excerpts from the first N articles, and the totals from feature_stats."""
+    from bench.pipeline import build_synthetic_corpus
+    from mapapp.paths import SEEDS_DIR
+
+    seeds = tmp_path / "seeds"
+    build_synthetic_corpus(SEEDS_DIR, seeds, 30)  # the seeds repeated: every place named in 6+ articles
+    dirs = DataDirs(seeds, BUNDLED.geodata_dir, BUNDLED.layers_dir)
+    path = tmp_path / "index.sqlite"
+    build_store(dirs, path, processes=1)
+    store = IndexStore(path)
+    built = build_map_index(seeds, BUNDLED.geodata_dir, BUNDLED.layers_dir)
+    feature_id = max(built.excerpts, key=lambda fid: len({e.article_id for e in built.excerpts[fid]}))
+    everything = built.excerpts[feature_id]
+    articles = list(dict.fromkeys(e.article_id for e in everything))
+    assert len(articles) > 12
+    first = store.excerpts_of(feature_id, max_articles=12)
+    assert first == tuple(e for e in everything if e.article_id in articles[:12])
+    assert store.excerpt_totals(feature_id) == (sum(e.count for e in everything), len(articles))
+    assert store.excerpt_totals("no-such-feature") == (0, 0)

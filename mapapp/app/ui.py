@@ -473,7 +473,13 @@ def render_panel(index: MapIndex, state: UrlState) -> None:
         st.info(t(lang, "pick"))
         return
     render_feature_card(feature, lang)
-    excerpts = index.excerpts.get(feature.feature_id, ())
+    store = load_index_store()
+    if store is not None:  # counted and cut in SQL: a click reads a dozen articles' excerpts, not thousands
+        excerpts: Sequence[Excerpt] = store.excerpts_of(feature.feature_id, max_articles=MAX_ARTICLES_IN_PANEL)
+        total, n_articles = store.excerpt_totals(feature.feature_id)
+    else:
+        excerpts = index.excerpts.get(feature.feature_id, ())
+        total, n_articles = sum(e.count for e in excerpts), len({e.article_id for e in excerpts})
     st.subheader(t(lang, "excerpts"))
     if not excerpts:
         st.caption(t(lang, "not_mentioned"))
@@ -481,7 +487,7 @@ def render_panel(index: MapIndex, state: UrlState) -> None:
     for excerpt in excerpts:
         by_article.setdefault(excerpt.article_id, []).append(excerpt)
     if excerpts:
-        st.caption(t(lang, "excerpt_count", n=sum(e.count for e in excerpts), a=len(by_article)))
+        st.caption(t(lang, "excerpt_count", n=total, a=n_articles))
     defaults = default_layer_ids(load_map_layers())
 
     def link_for(feature_id: str) -> str:
@@ -489,16 +495,16 @@ def render_panel(index: MapIndex, state: UrlState) -> None:
 
     # A place named in thousands of articles must not make every click send them all: the panel
     # (and each article's reader view) is capped, so a click costs the same for 5 or 5,000 articles.
-    if len(by_article) > MAX_ARTICLES_IN_PANEL:
+    if n_articles > MAX_ARTICLES_IN_PANEL:
         st.caption(t(lang, "articles_shown", shown=MAX_ARTICLES_IN_PANEL))
     for article_id, article_excerpts in list(by_article.items())[:MAX_ARTICLES_IN_PANEL]:
-        article = index.articles.get(article_id)
         # st.html, not st.markdown: article text must not be read as markdown.
         st.html(html_from_article_excerpts(article_excerpts, lang))
-        if article is not None:
+        if article_id in index.articles:
             # Lazy: the article's full text is rendered and sent only while its reader is open.
             reader = st.expander(t(lang, "reader"), key=f"w_reader_{article_id}", on_change="rerun")
             if reader.open:
+                article = index.articles[article_id]  # read now (from the index file, if there is one)
                 with reader:
                     st.html(
                         html_from_article(

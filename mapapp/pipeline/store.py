@@ -46,7 +46,7 @@ from mapapp.pipeline.index import MapIndex
 from mapapp.pipeline.layers import load_layers
 from mapapp.pipeline.mentions import MentionFinder
 
-SCHEMA_VERSION = "1"
+SCHEMA_VERSION = "2"
 NO_METADATA = "has no metadata entry; using defaults (first line as headline)"  # as load_corpus says
 PARALLEL_MIN_ARTICLES = 40  # below this, starting worker processes costs more than it saves
 SCHEMA = """
@@ -61,12 +61,20 @@ CREATE INDEX mentions_by_article ON mentions (article_id, start);
 CREATE TABLE excerpts (
     feature_id TEXT NOT NULL, article_id TEXT NOT NULL, seq INTEGER NOT NULL, headline TEXT NOT NULL,
     date TEXT NOT NULL, kind TEXT NOT NULL, text TEXT NOT NULL, highlights TEXT NOT NULL, count INTEGER NOT NULL,
-    source_start INTEGER NOT NULL, source_end INTEGER NOT NULL);
-CREATE INDEX excerpts_by_feature ON excerpts (feature_id, article_id, seq);
+    source_start INTEGER NOT NULL, source_end INTEGER NOT NULL, position INTEGER NOT NULL);
 CREATE TABLE pairs (article_id TEXT NOT NULL, feature_id TEXT NOT NULL, other_id TEXT NOT NULL, n INTEGER NOT NULL);
 CREATE INDEX pairs_by_article ON pairs (article_id);
+CREATE TABLE feature_stats (
+    feature_id TEXT PRIMARY KEY, excerpts INTEGER NOT NULL, total INTEGER NOT NULL, articles INTEGER NOT NULL);
+CREATE TABLE related (feature_id TEXT NOT NULL, other_id TEXT NOT NULL, n INTEGER NOT NULL);
 CREATE VIRTUAL TABLE search USING fts5(feature_id UNINDEXED, form, tokenize = 'trigram');
 """
+
+
+EXCERPTS_SQL = (
+    "SELECT feature_id, article_id, headline, date, kind, text, highlights, count, source_start, source_end"
+    " FROM excerpts WHERE feature_id = ?"
+)
 
 
 class StoreError(MapAppError):
@@ -132,6 +140,7 @@ def _rows_for_file(position: int) -> ArticleRows:
                 e.count,
                 e.source_start,
                 e.source_end,
+                position,
             )
             for feature_excerpts in excerpts.values()
             for seq, e in enumerate(feature_excerpts)
@@ -252,7 +261,7 @@ def build_store(dirs: DataDirs, path: Path, *, processes: int | None = None) -> 
                         continue
                     rematched += 1
                     db.executemany("INSERT INTO mentions VALUES (?,?,?,?,?,?)", rows.mentions)
-                    db.executemany("INSERT INTO excerpts VALUES (?,?,?,?,?,?,?,?,?,?,?)", rows.excerpts)
+                    db.executemany("INSERT INTO excerpts VALUES (?,?,?,?,?,?,?,?,?,?,?,?)", rows.excerpts)
                     db.executemany("INSERT INTO pairs VALUES (?,?,?,?)", rows.pairs)
                 known = {p.name for p in paths}
                 corpus_problems.extend(
@@ -263,6 +272,7 @@ def build_store(dirs: DataDirs, path: Path, *, processes: int | None = None) -> 
                 _write_meta(db, fingerprint, (*corpus_problems, *layer_problems, *gazetteer.problems))
                 if kept:
                     _copy_kept(db, path, set(kept))
+                _write_summaries(db)
                 _write_search(db, gazetteer.features)
             db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
             db.execute("PRAGMA journal_mode=DELETE")  # one self-contained file, to move and to ship
@@ -286,6 +296,17 @@ def _write_meta(db: sqlite3.Connection, fingerprint: DataFingerprint, problems: 
     db.executemany("INSERT INTO meta VALUES (?, ?)", meta.items())
 
 
+def _write_summaries(db: sqlite3.Connection) -> None:
+    """What a replica reads at start or per click without walking every excerpt: per feature its
+    number of excerpts, their total count and the articles they come from; the related places."""
+    db.execute("CREATE INDEX excerpts_by_feature ON excerpts (feature_id, position, seq)")
+    db.execute(
+        "INSERT INTO feature_stats SELECT feature_id, COUNT(*), SUM(count), COUNT(DISTINCT article_id)"
+        " FROM excerpts GROUP BY feature_id"
+    )
+    db.execute("INSERT INTO related SELECT feature_id, other_id, SUM(n) FROM pairs GROUP BY feature_id, other_id")
+
+
 def _write_search(db: sqlite3.Connection, features: Mapping[str, Feature]) -> None:
     """Names and aliases of every feature, and each excerpt sentence, in search form."""
     rows = [
@@ -304,10 +325,17 @@ def _copy_kept(db: sqlite3.Connection, previous_path: Path, keep: set[str]) -> N
     try:
         db.execute("CREATE TEMP TABLE kept (article_id TEXT PRIMARY KEY)")
         db.executemany("INSERT INTO kept VALUES (?)", ((a,) for a in keep))
-        for table in ("mentions", "excerpts", "pairs"):
+        for table in ("mentions", "pairs"):
             db.execute(
                 f"INSERT INTO main.{table} SELECT * FROM old.{table} WHERE article_id IN (SELECT article_id FROM kept)"
             )
+        # an article keeps its excerpts but may have moved (articles added or removed before it)
+        db.execute(
+            "INSERT INTO main.excerpts SELECT e.feature_id, e.article_id, e.seq, e.headline, e.date, e.kind, e.text,"
+            " e.highlights, e.count, e.source_start, e.source_end, a.position"
+            " FROM old.excerpts e JOIN main.articles a USING (article_id)"
+            " WHERE e.article_id IN (SELECT article_id FROM kept)"
+        )
     finally:
         db.commit()
         db.execute("DETACH DATABASE old")
@@ -383,7 +411,7 @@ class IndexStore:
             raise StoreError(f"{path}: index schema {meta.get('schema')!r}; expected {SCHEMA_VERSION!r} (rebuild it)")
         self.digest = meta["digest"]
         self.problems = tuple(Problem(**p) for p in json.loads(meta["problems"]))
-        self.excerpt_counts = dict(self.query("SELECT feature_id, COUNT(*) FROM excerpts GROUP BY feature_id"))
+        self.excerpt_counts = dict(self.query("SELECT feature_id, excerpts FROM feature_stats"))
         self.article_ids = tuple(r[0] for r in self.query("SELECT article_id FROM articles ORDER BY position"))
 
     def query(self, sql: str, parameters: Sequence[Any] = ()) -> list[tuple]:
@@ -428,22 +456,34 @@ class IndexStore:
         )
         return tuple(Mention(*row) for row in rows)
 
-    def excerpts_of(self, feature_id: str, *, limit: int | None = None) -> tuple[Excerpt, ...]:
-        """The feature's excerpts in article order, then text order (as build_excerpt_index)."""
-        rows = self.query(
-            "SELECT e.feature_id, e.article_id, e.headline, e.date, e.kind, e.text, e.highlights, e.count,"
-            " e.source_start, e.source_end FROM excerpts e JOIN articles a USING (article_id)"
-            " WHERE e.feature_id = ? ORDER BY a.position, e.seq LIMIT ?",
-            (feature_id, -1 if limit is None else limit),
-        )
+    def excerpts_of(
+        self, feature_id: str, *, limit: int | None = None, max_articles: int | None = None
+    ) -> tuple[Excerpt, ...]:
+        """The feature's excerpts in article order, then text order (as build_excerpt_index): at most
+        `limit` of them, from at most the first `max_articles` articles."""
+        if max_articles is None:
+            rows = self.query(
+                EXCERPTS_SQL + " ORDER BY position, seq LIMIT ?", (feature_id, -1 if limit is None else limit)
+            )
+        else:
+            rows = self.query(
+                EXCERPTS_SQL + " AND position IN (SELECT DISTINCT position FROM excerpts WHERE feature_id = ?"
+                " ORDER BY position LIMIT ?) ORDER BY position, seq LIMIT ?",
+                (feature_id, feature_id, max_articles, -1 if limit is None else limit),
+            )
         return tuple(
             Excerpt(fid, aid, headline, date, kind, text, tuple(tuple(h) for h in json.loads(hl)), count, s, e)
             for fid, aid, headline, date, kind, text, hl, count, s, e in rows
         )
 
+    def excerpt_totals(self, feature_id: str) -> tuple[int, int]:
+        """(how many times the feature's sentences occur in all, in how many articles)."""
+        rows = self.query("SELECT total, articles FROM feature_stats WHERE feature_id = ?", (feature_id,))
+        return (rows[0][0], rows[0][1]) if rows else (0, 0)
+
     def related(self) -> dict[str, tuple[tuple[str, int], ...]]:
         grouped: dict[str, Counter[str]] = {}
-        for fid, other, n in self.query("SELECT feature_id, other_id, SUM(n) FROM pairs GROUP BY feature_id, other_id"):
+        for fid, other, n in self.query("SELECT feature_id, other_id, n FROM related"):
             grouped.setdefault(fid, Counter())[other] = n
         return {fid: tuple(sorted(c.items(), key=lambda kv: (-kv[1], kv[0]))) for fid, c in grouped.items()}
 
