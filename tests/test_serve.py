@@ -85,6 +85,7 @@ def test_a_reader_whose_replica_is_killed_gets_the_same_view_back_from_the_other
         assert reader.current == targets[0], report.errors
         assert await reader.select(targets[1], action="search"), report.errors
         reader.current = targets[1]
+        assert reader.cookie is not None  # nginx set it on the page the reader loaded first
         port = _replica_port(cluster.url, reader.cookie)
         victim = next(r for r in cluster.replicas() if r.port == port)
         os.kill(victim.pid, signal.SIGKILL)

@@ -12,13 +12,13 @@ from mapapp.app.panel import escape_markdown
 from mapapp.paths import ROOT_DIR
 from mapapp.pipeline.fingerprint import fingerprint_data
 from mapapp.pipeline.store import stored_digest
-from tests.datafactory import copy_tiny_data
+from tests.datafactory import DataFolders, copy_tiny_data
 
 APP = str(ROOT_DIR / "streamlit_app.py")
 GYM = "衢江区体育馆"
 
 
-def _start(monkeypatch, tmp_path, **query: str) -> tuple[AppTest, object]:
+def _start(monkeypatch, tmp_path, **query: str) -> tuple[AppTest, DataFolders]:
     folders = copy_tiny_data(tmp_path / "data")
     for name, value in folders.env().items():
         monkeypatch.setenv(name, value)
