@@ -151,7 +151,7 @@ class ProtocolReader(Reader):
         try:
             # A page load first, as a browser does: behind serve.sh's nginx it sets the cookie that
             # keeps this reader on one replica.
-            self.cookie = await asyncio.to_thread(_reader_cookie, url)
+            self.cookie = await asyncio.to_thread(reader_cookie, url)
             await self._connect()
             self.query = f"feature={first.feature_id}"
             result = await self._run(timeout_s=OPEN_TIMEOUT_S)
@@ -433,7 +433,7 @@ class BrowserReader(Reader):
         return chosen
 
 
-def _reader_cookie(url: str) -> str | None:
+def reader_cookie(url: str) -> str | None:
     """`qz_reader=<id>` if the server (serve.sh's nginx) sets it on the page, else None."""
     with urllib.request.urlopen(url, timeout=OPEN_TIMEOUT_S) as response:
         for header in response.headers.get_all("Set-Cookie") or ():

@@ -10,6 +10,7 @@ the test skips locally and FAILS under CI=true.
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import os
 import shutil
 import signal
@@ -21,7 +22,7 @@ from pathlib import Path
 import pytest
 
 from bench.appserver import free_port
-from bench.loadreaders import READER_COOKIE, ProtocolReader, _reader_cookie
+from bench.loadreaders import READER_COOKIE, ProtocolReader, reader_cookie
 from bench.loadreport import LoadReport, targets_from_index
 from bench.servecluster import SERVE_SCRIPT, read_replicas, serve_cluster
 from mapapp.paths import ROOT_DIR
@@ -94,7 +95,9 @@ def test_a_reader_whose_replica_is_killed_gets_the_same_view_back_from_the_other
         await reader.close()
         return port
 
-    killed_port = asyncio.run(scenario())
+    # its own thread and event loop: the browser tests' Playwright may hold this thread's loop
+    with concurrent.futures.ThreadPoolExecutor(1) as pool:
+        killed_port = pool.submit(asyncio.run, scenario()).result(timeout=300)
     assert reader.cookie and report.disconnects == 1 and report.lost_view == []
     assert len(report.latencies_ms["recover"]) == 1 and report.errors == [] and report.leaks == []
     # serve.sh starts the dead replica again on its port, under a new process id
@@ -156,4 +159,4 @@ def _alive(pid: int) -> bool:
 
 
 def test_reader_cookie_is_read_from_the_page(cluster):
-    assert (_reader_cookie(cluster.url) or "").startswith(f"{READER_COOKIE}=")
+    assert (reader_cookie(cluster.url) or "").startswith(f"{READER_COOKIE}=")
