@@ -33,7 +33,7 @@ from bench.chromium import CHROMIUM
 from bench.chromium import CHROMIUM_ARGS as BROWSER_ARGS
 from bench.machine import LOAD_SAMPLES, code_version, machine_info, say
 from bench.page import DRAWN_IDS_JS, FEATURE_POINT_JS, MAP_DRAWN_JS
-from bench.pipeline import build_synthetic_corpus, time_index
+from bench.pipeline import build_synthetic_corpus, time_index, time_index_file_build
 from bench.report import budget_verdicts, format_bytes, format_ms, markdown_report, scaling, summary_ms
 from bench.server import PROFILED_ENTRY, app_server, read_timings, rerun_profile, script_dir_with_static
 from bench.session import WATCH_TIMEOUT_MS, BenchError, HttpLog, Session
@@ -324,11 +324,12 @@ def run_profiled(
     log_dir: Path,
     budget_s: float | None = None,
     timeout_ms: int = WATCH_TIMEOUT_MS,
+    extra_env: Mapping[str, str] | None = None,
 ) -> dict[str, Any]:
     """The app through PROFILED_ENTRY (timers per part of each rerun), optionally on another corpus."""
     script = script_dir_with_static(tmp, name, PROFILED_ENTRY)
     timings = tmp / f"{name}-timings.jsonl"
-    env = {"QZ_BENCH_TIMINGS": str(timings)}
+    env = {"QZ_BENCH_TIMINGS": str(timings), **(extra_env or {})}
     if seeds_dir is not None:
         env[SEEDS_ENV] = str(seeds_dir)
     with app_server(script, env=env, log_dir=log_dir) as server:
@@ -360,6 +361,37 @@ def run_profiled(
     }
 
 
+def run_profile_only(
+    browser,
+    index,
+    tmp: Path,
+    *,
+    clicks: int,
+    seeds_dir: Path | None,
+    log_dir: Path,
+    extra_env: Mapping[str, str] | None = None,
+) -> dict[str, Any]:
+    """Only the server profile: the profiled app on one corpus, `clicks` clicks on features chosen
+    in its own opening view (a short run to compare server time per click before and after a change)."""
+    script = script_dir_with_static(tmp, "profile-only", PROFILED_ENTRY)
+    with app_server(script, env={"QZ_BENCH_TIMINGS": str(tmp / "chooser-timings.jsonl")}, log_dir=log_dir) as server:
+        chooser = Session(browser, server.url)
+        chooser.open()
+        targets = choose_targets(chooser, index, clicks)
+        chooser.close()
+    return run_profiled(
+        browser,
+        targets,
+        tmp,
+        "profile",
+        seeds_dir=seeds_dir,
+        log_dir=log_dir,
+        budget_s=SYNTHETIC_BUDGET_S * 2,
+        timeout_ms=SYNTHETIC_TIMEOUT_MS,
+        extra_env=extra_env,
+    )
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.bench", description=__doc__.splitlines()[0])
     parser.add_argument(
@@ -373,6 +405,19 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     parser.add_argument(
         "--out", type=Path, default=DEFAULT_OUT, help=f"JSON results (default {DEFAULT_OUT.relative_to(ROOT_DIR)})"
+    )
+    parser.add_argument(
+        "--profile-only",
+        action="store_true",
+        help="only the server profile per click (5 articles, or --profile-articles SYNTHETIC ones); prints JSON",
+    )
+    parser.add_argument(
+        "--profile-articles", type=int, default=0, help="with --profile-only: a SYNTHETIC corpus of this many articles"
+    )
+    parser.add_argument(
+        "--index-file",
+        action="store_true",
+        help="with --profile-only: build the index file first (timed) and run the app on it (QZ_INDEX_PATH)",
     )
     args = parser.parse_args(argv)
     if not CHROMIUM.exists():
@@ -398,6 +443,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         )
     install_leaflet()
     index = build_map_index()
+    if args.profile_only:
+        return _main_profile_only(args, index)
     sizes = {"synthetic_small": SYNTHETIC_SMALL, "synthetic": args.synthetic_articles}
     results: dict[str, Any] = {
         "date": datetime.now(UTC).isoformat(timespec="seconds"),
@@ -457,6 +504,56 @@ def main(argv: Sequence[str] | None = None) -> int:
     args.out.with_suffix(".md").write_text(report, encoding="utf-8")
     print("\n" + report)
     print(f"wrote {args.out} and {args.out.with_suffix('.md').name} in {results['wall_s']:.0f} s")
+    return 0
+
+
+def _main_profile_only(args: argparse.Namespace, index) -> int:
+    from playwright.sync_api import sync_playwright
+
+    started = time.perf_counter()
+    with tempfile.TemporaryDirectory(prefix="qz-bench-") as tmp_name, sync_playwright() as playwright:
+        tmp = Path(tmp_name)
+        log_dir = tmp / "logs"
+        log_dir.mkdir()
+        seeds_dir = None
+        if args.profile_articles:
+            seeds_dir = tmp / "synthetic"
+            build_synthetic_corpus(SEEDS_DIR, seeds_dir, args.profile_articles)
+        extra_env: dict[str, str] = {}
+        index_build = None
+        if args.index_file:
+            index_build = time_index_file_build(seeds_dir or SEEDS_DIR, tmp / "index.sqlite")
+            extra_env["QZ_INDEX_PATH"] = str(tmp / "index.sqlite")
+            say(f"index file: {index_build}")
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        try:
+            result = run_profile_only(
+                browser, index, tmp, clicks=args.clicks, seeds_dir=seeds_dir, log_dir=log_dir, extra_env=extra_env
+            )
+        finally:
+            browser.close()
+    summary = {
+        "date": datetime.now(UTC).isoformat(timespec="seconds"),
+        "code": code_version(),
+        "machine": machine_info(),
+        "load_average": os.getloadavg(),
+        "articles": args.profile_articles or len(index.articles),
+        "synthetic": bool(args.profile_articles),
+        "clicks": args.clicks,
+        "start_to_health_ms": result["start_to_health_ms"],
+        "first_page_map_visible_ms": result["open_first_after_start"].get("map_visible_ms"),
+        "panel_complete_ms": result["clicks"]["panel_complete_ms"],
+        "rss_after_1_session": result["rss_after_1_session"],
+        "rerun_profile_ms": result["rerun_profile_ms"],
+        "index_file_build": index_build,
+        "first_run_ms": result["first_run_ms"],
+        "clicks_skipped": result["clicks"]["skipped"],
+        "wall_s": round(time.perf_counter() - started, 1),
+    }
+    print(json.dumps(summary, ensure_ascii=False, indent=2, sort_keys=True))
+    if args.out != DEFAULT_OUT:
+        args.out.parent.mkdir(parents=True, exist_ok=True)
+        args.out.write_text(json.dumps(summary, ensure_ascii=False, indent=2, sort_keys=True) + "\n", encoding="utf-8")
     return 0
 
 

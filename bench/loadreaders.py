@@ -4,15 +4,25 @@
 almost nothing, so the server alone is measured. `BrowserReader` is a real headless-Chromium page
 that clicks the map and uses the search box, at the price of a renderer per reader.
 
+Readers act at a person's pace: a pause of `think_s` ±50% (uniform) between actions, which take
+turns: a click on the map, a search, a shared link opened (a new session on `?feature=`).
 Both check, after every action, that the side panel's heading and the URL name the place they chose,
 and before every action (browser) or in every run (protocol), that nothing else was put there: a
 place from another session's pool counts as a leak.
+
+A protocol reader whose connection drops (its replica died) reconnects at once, as Streamlit's own
+client does, through the same URL and cookie, asks for a run with the URL it had, and checks that it
+sees the same place again: the time that took is recorded as `recover`; a reader that cannot get its
+view back within RECOVER_TIMEOUT_S is counted in `lost_view`.
 """
 
 from __future__ import annotations
 
 import asyncio
+import random
 import time
+import urllib.request
+from typing import Literal
 from urllib.parse import parse_qs, urlsplit
 
 import websockets
@@ -32,6 +42,10 @@ from bench.streamproto import (
 
 ACTION_TIMEOUT_S = 60.0  # one action under full load; a slower answer counts as an error
 OPEN_TIMEOUT_S = 120.0
+RECOVER_TIMEOUT_S = 30.0  # a reader whose replica died must be back on its view by then
+READER_COOKIE = "qz_reader"  # set by nginx in scripts/serve.sh: which replica serves this reader
+Action = Literal["click", "search", "link"]
+ACTIONS: tuple[Action, ...] = ("click", "search", "link")
 SEARCH_KEY, HIT_KEY_PREFIX = "w_search", "w_hit_"  # ui.py's widget keys
 
 
@@ -39,14 +53,23 @@ class Reader:
     """What both kinds share: the pool, the verdict on what was shown, the report."""
 
     def __init__(
-        self, number: int, pool: list[Target], owner_of: dict[str, int], report: LoadReport, *, think_s: float
+        self,
+        number: int,
+        pool: list[Target],
+        owner_of: dict[str, int],
+        report: LoadReport,
+        *,
+        think_s: float,
+        max_actions: int | None = None,
     ):
         self.number = number
         self.pool = pool
         self.owner_of = owner_of  # place name -> the session whose pool holds it
         self.report = report
         self.think_s = think_s
+        self.max_actions = max_actions
         self.current: Target | None = None
+        self.random = random.Random(number)  # each reader's own jitter, the same on every run
 
     def error(self, message: str) -> None:
         self.report.errors.append(f"session {self.number}: {message}")
@@ -63,9 +86,16 @@ class Reader:
             self.report.errors.append(message)
         return False
 
-    def clicks_at(self, step: int) -> bool:
-        """Clicks and searches alternate; half of the readers start with each, so they mix at once."""
-        return (step + self.number) % 2 == 1
+    def action_at(self, step: int) -> Action:
+        """Clicks, searches and links take turns; readers start at different ones, so they mix at once."""
+        return ACTIONS[(step + self.number) % len(ACTIONS)]
+
+    def pause_s(self) -> float:
+        """A reader's pause before the next action: `think_s` ±50%."""
+        return self.think_s * self.random.uniform(0.5, 1.5)
+
+    async def pause(self, seconds: float) -> None:
+        await asyncio.sleep(seconds)
 
     def next_target(self, step: int) -> Target:
         target = self.pool[step % len(self.pool)]
@@ -77,12 +107,14 @@ class Reader:
         """Select a place every `think_s` seconds until the deadline or the first failed action."""
         step = 0
         while self.current is not None and time.monotonic() < deadline:
-            await asyncio.sleep(self.think_s)
+            if self.max_actions is not None and step >= self.max_actions:
+                return
+            await self.pause(min(self.pause_s(), max(0.0, deadline - time.monotonic())))
             if time.monotonic() >= deadline or not await self.still_shows_current():
                 return
             step += 1
             target = self.next_target(step)
-            if not await self.select(target, click=self.clicks_at(step)):
+            if not await self.select(target, action=self.action_at(step)):
                 return
             self.current = target
 
@@ -90,8 +122,9 @@ class Reader:
         """Between actions: True if nothing changed this session's selection (checked by readers that can)."""
         return True
 
-    async def select(self, target: Target, *, click: bool) -> bool:
-        """Select `target` by a map click or by search; True if the panel and URL then show it."""
+    async def select(self, target: Target, *, action: Action) -> bool:
+        """Select `target` by a map click, by search or by opening a link to it; True if the panel
+        and URL then show it."""
         raise NotImplementedError
 
 
@@ -108,19 +141,18 @@ class ProtocolReader(Reader):
     search_text: str = ""
     clicks = 0
     query = ""
+    url = ""
+    cookie: str | None = None
 
     async def open(self, url: str) -> None:
-        parts = urlsplit(url)
+        self.url = url
         first = self.pool[0]
         start = time.monotonic()
         try:
-            self.socket = await websockets.connect(
-                f"ws://{parts.netloc}/_stcore/stream",
-                subprotocols=["streamlit"],
-                origin=f"http://{parts.netloc}",
-                max_size=None,
-                open_timeout=OPEN_TIMEOUT_S,
-            )
+            # A page load first, as a browser does: behind serve.sh's nginx it sets the cookie that
+            # keeps this reader on one replica.
+            self.cookie = await asyncio.to_thread(reader_cookie, url)
+            await self._connect()
             self.query = f"feature={first.feature_id}"
             result = await self._run(timeout_s=OPEN_TIMEOUT_S)
         except (OSError, TimeoutError, websockets.WebSocketException) as error:
@@ -130,9 +162,62 @@ class ProtocolReader(Reader):
             self.report.record("open", (time.monotonic() - start) * 1000)
             self.current = first
 
-    async def select(self, target: Target, *, click: bool) -> bool:
+    async def _connect(self) -> None:
+        netloc = urlsplit(self.url).netloc
+        self.socket = await websockets.connect(
+            f"ws://{netloc}/_stcore/stream",
+            subprotocols=["streamlit"],
+            origin=f"http://{netloc}",
+            max_size=None,
+            open_timeout=OPEN_TIMEOUT_S,
+            additional_headers={"Cookie": self.cookie} if self.cookie else None,
+        )
+
+    async def pause(self, seconds: float) -> None:
+        """Wait, but notice at once when the server drops the connection (and get the view back)."""
+        if self.socket is None:
+            await asyncio.sleep(seconds)
+            return
+        closed = asyncio.ensure_future(self.socket.wait_closed())
         try:
-            return await (self._click(target) if click else self._search(target))
+            await asyncio.wait_for(asyncio.shield(closed), timeout=seconds)
+        except TimeoutError:
+            return
+        finally:
+            closed.cancel()
+        if self.current is not None and not await self.recover():
+            self.current = None  # this reader is done
+
+    async def recover(self) -> bool:
+        """Reconnect and ask for a run with the URL this reader had; True once it shows its place again."""
+        lost_at = time.monotonic()
+        self.report.disconnects += 1
+        while time.monotonic() - lost_at < RECOVER_TIMEOUT_S:
+            try:
+                await self._connect()
+                result = await self._run(timeout_s=RECOVER_TIMEOUT_S)
+            except (OSError, TimeoutError, websockets.WebSocketException):
+                await asyncio.sleep(0.25)
+                continue
+            if self.current is not None and self._check(result, self.current, "reconnected and kept"):
+                self.report.record("recover", (time.monotonic() - lost_at) * 1000)
+                self.report.recovered_at.append(time.monotonic())
+                return True
+            break
+        what = self.current.feature_id if self.current else None
+        self.report.lost_view.append(f"session {self.number}: did not get {what} back within {RECOVER_TIMEOUT_S:g} s")
+        return False
+
+    async def select(self, target: Target, *, action: Action) -> bool:
+        try:
+            if action == "click":
+                return await self._click(target)
+            if action == "search":
+                return await self._search(target)
+            return await self._link(target)
+        except websockets.ConnectionClosed:
+            # The replica went away mid-action: get the view back, then do it again, as a person would.
+            return await self.recover() and await self.select(target, action=action)
         except (TimeoutError, websockets.WebSocketException) as error:
             self.error(f"selecting {target.feature_id}: {type(error).__name__}: {error}")
             return False
@@ -140,6 +225,20 @@ class ProtocolReader(Reader):
     async def close(self) -> None:
         if self.socket is not None:
             await self.socket.close()
+
+    async def _link(self, target: Target) -> bool:
+        """Open a shared link to the place: a new page, so a new session with fresh widgets."""
+        if self.socket is not None:
+            await self.socket.close()
+        self.map_value, self.search_text, self.clicks = None, "", 0
+        self.query = f"feature={target.feature_id}"
+        start = time.monotonic()
+        await self._connect()
+        result = await self._run()
+        if not self._check(result, target, "opened a link to"):
+            return False
+        self.report.record("link", (time.monotonic() - start) * 1000)
+        return True
 
     async def _run(self, *one_off: bytes, timeout_s: float = ACTION_TIMEOUT_S) -> RunResult:
         """Ask for a run with this reader's widget values (plus one-off button presses); read it."""
@@ -223,6 +322,7 @@ class BrowserReader(Reader):
     context = None
 
     async def open(self, url: str, browser=None) -> None:
+        self.url = url
         self.context = await browser.new_context(viewport={"width": 1400, "height": 1000}, locale="zh-CN")
         await self.context.route("**/*", _refuse_other_hosts)
         self.page = await self.context.new_page()
@@ -243,8 +343,9 @@ class BrowserReader(Reader):
         self.report.record("open", (time.monotonic() - start) * 1000)
         self.current = first
 
-    async def select(self, target: Target, *, click: bool) -> bool:
-        action = "click" if click else "search"
+    async def select(self, target: Target, *, action: Action) -> bool:
+        if action == "link":
+            return await self._link(target)
         try:
             if action == "click" and not await self._click(target):
                 action = "search"  # not drawn where it can be clicked (its layer is off, or it is covered)
@@ -262,6 +363,17 @@ class BrowserReader(Reader):
     async def close(self) -> None:
         if self.context is not None:
             await self.context.close()
+
+    async def _link(self, target: Target) -> bool:
+        start = time.monotonic()
+        try:
+            await self.page.goto(f"{self.url}?feature={target.feature_id}", timeout=ACTION_TIMEOUT_S * 1000)
+            await self._await_panel(target, timeout_s=ACTION_TIMEOUT_S)
+        except PlaywrightError as error:
+            self.judge(target, await self._shown_name(), None, f"(link: {_first_line(error)}) chose")
+            return False
+        self.report.record("link", (time.monotonic() - start) * 1000)
+        return True
 
     async def still_shows_current(self) -> bool:
         """Between actions nothing may change this session's selection."""
@@ -319,6 +431,16 @@ class BrowserReader(Reader):
         chosen = time.monotonic()
         await button.click(timeout=ACTION_TIMEOUT_S * 1000)
         return chosen
+
+
+def reader_cookie(url: str) -> str | None:
+    """`qz_reader=<id>` if the server (serve.sh's nginx) sets it on the page, else None."""
+    with urllib.request.urlopen(url, timeout=OPEN_TIMEOUT_S) as response:
+        for header in response.headers.get_all("Set-Cookie") or ():
+            name, _, rest = header.partition("=")
+            if name.strip() == READER_COOKIE:
+                return f"{READER_COOKIE}={rest.split(';', 1)[0]}"
+    return None
 
 
 async def _refuse_other_hosts(route) -> None:

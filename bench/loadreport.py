@@ -67,13 +67,17 @@ class LoadReport:
     rss_after_mb: float | None = None  # every session closed again
     server_cpu_s: float | None = None  # CPU seconds the server used during the load
     max_rss_mb: float = DEFAULT_MAX_RSS_MB
+    disconnects: int = 0  # connections the server dropped (a replica died)
+    lost_view: list[str] = field(default_factory=list)  # readers who could not get their view back
+    recovered_at: list[float] = field(default_factory=list)  # monotonic times readers were back on their view
+    killed: dict | None = None  # the replica killed midway: port, pid, at (monotonic)
 
     def record(self, action: str, latency_ms: float) -> None:
         self.latencies_ms.setdefault(action, []).append(latency_ms)
 
     @property
     def selections(self) -> int:
-        return sum(len(values) for action, values in self.latencies_ms.items() if action in ("click", "search"))
+        return sum(len(values) for action, values in self.latencies_ms.items() if action in ("click", "search", "link"))
 
     @property
     def rss_peak_mb(self) -> float | None:
@@ -82,7 +86,13 @@ class LoadReport:
     @property
     def ok(self) -> bool:
         peak = self.rss_peak_mb
-        return not self.errors and not self.leaks and self.selections > 0 and (peak is None or peak <= self.max_rss_mb)
+        return (
+            not self.errors
+            and not self.leaks
+            and not self.lost_view
+            and self.selections > 0
+            and (peak is None or peak <= self.max_rss_mb)
+        )
 
     def summary(self) -> dict:
         actions = {
@@ -94,7 +104,20 @@ class LoadReport:
             }
             for action, values in sorted(self.latencies_ms.items())
         }
+        kill = None
+        if self.killed is not None:
+            after = [t - self.killed["at"] for t in self.recovered_at if t >= self.killed["at"]]
+            kill = {
+                "port": self.killed["port"],
+                "pid": self.killed["pid"],
+                "after_s": self.killed["after_s"],
+                "disconnects": self.disconnects,
+                "recovered": len(after),
+                "lost_view": len(self.lost_view),
+                "last_back_s": round(max(after), 2) if after else None,
+            }
         return {
+            "replica_killed": kill,
             "clients": self.clients,
             "sessions": self.sessions,
             "seconds": self.seconds,
@@ -102,6 +125,7 @@ class LoadReport:
             "actions": actions,
             "selections": self.selections,
             "errors": self.errors,
+            "lost_view": self.lost_view,
             "leaks": self.leaks,
             "server_cpu_s": _round(self.server_cpu_s),
             "rss_mb": {
@@ -133,7 +157,19 @@ def format_report(summary: dict) -> str:
         f"server RSS MB: one session {rss['baseline']}, peak {rss['peak']} (limit {rss['limit']:g}), "
         f"after closing {rss['after_close']}; server CPU {summary['server_cpu_s']} s"
     )
-    lines.append(f"errors: {len(summary['errors'])}, leaks between sessions: {len(summary['leaks'])}")
-    lines.extend(f"  {message}" for message in [*summary["errors"], *summary["leaks"]][:20])
+    kill = summary.get("replica_killed")
+    if kill:
+        lines.append(
+            f"replica on port {kill['port']} (pid {kill['pid']}) killed after {kill['after_s']:g} s: "
+            f"{kill['disconnects']} readers cut off, {kill['recovered']} back on their view "
+            f"(the last {kill['last_back_s']} s after the kill), {kill['lost_view']} lost it"
+        )
+    lines.append(
+        f"errors: {len(summary['errors'])}, leaks between sessions: {len(summary['leaks'])}, "
+        f"readers who lost their view: {len(summary.get('lost_view', []))}"
+    )
+    lines.extend(
+        f"  {message}" for message in [*summary["errors"], *summary["leaks"], *summary.get("lost_view", [])][:20]
+    )
     lines.append("OK" if summary["ok"] else "FAILED")
     return "\n".join(lines)

@@ -1,12 +1,17 @@
-"""Many readers at once: N Streamlit sessions select places for S seconds against one app on loopback.
+"""Many readers at once: N Streamlit sessions select places for S seconds against the app on loopback.
 
-    python -m bench.loadtest --seconds 60 --sessions 20 [--clients protocol|browser] [--json out.json]
+    python -m bench.loadtest --seconds 60 --sessions 100 --think-s 5 [--replicas 2 [--kill-replica-after 20]]
+    python -m bench.loadtest --url http://127.0.0.1:8501/ --replicas-file RUN/replicas.tsv ...
 
-starts the app on 127.0.0.1 (bench.appserver; or `--url` for one you started, with `--pid` to
-watch its memory), opens N sessions and has each select places from its own pool, alternately by a
-map click and by search, checking after every action that its side panel and URL show its own
-choice (bench.loadreaders). Samples the server's memory (RSS) and CPU, prints p50/p95 latencies,
-and exits 1 on any error, on a leak between sessions, or on RSS above --max-rss-mb.
+starts the app on 127.0.0.1 (bench.appserver; `--replicas N`: scripts/serve.sh, N replicas behind
+nginx; or `--url` for one you started, with `--pid` or serve.sh's `--replicas-file` to watch its
+memory), opens N sessions and has each select places from its own pool at a reader's pace (a pause
+of --think-s ±50% between actions) by a map click, by search and by opening a link, in turn, checking
+after every action that its side panel and URL show its own choice (bench.loadreaders); at most
+--max-actions each. `--kill-replica-after S` kills one replica (SIGKILL) S seconds into the load and
+reports how many readers were cut off, how long until each had its view back, and who lost it.
+Samples the servers' memory (RSS, the largest replica) and CPU, prints p50/p95 latencies, and exits 1
+on any error, on a leak between sessions, on a reader who lost their view, or on RSS above --max-rss-mb.
 
 `--clients protocol` (the default) speaks Streamlit's websocket protocol and measures the server;
 `--clients browser` drives one headless-Chromium context per reader, which on a small machine
@@ -21,9 +26,11 @@ import asyncio
 import contextlib
 import json
 import os
+import signal
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -38,6 +45,7 @@ from bench.loadreport import (
     pools_for,
     targets_from_index,
 )
+from bench.servecluster import Replica, read_replicas, serve_cluster
 from mapapp.datadirs import data_dirs_from_env
 
 CLIENTS = ("protocol", "browser")
@@ -66,13 +74,34 @@ def cpu_seconds_of(pid: int) -> float | None:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
-async def _sample_rss(pid: int, report: LoadReport, started: float, stop: asyncio.Event, every_s: float = 1.0) -> None:
+def largest_rss_mb(pids: list[int]) -> float | None:
+    """The largest RSS among the server processes (the budget is per replica)."""
+    values = [mb for mb in map(rss_mb_of, pids) if mb is not None]
+    return max(values) if values else None
+
+
+def total_cpu_s(pids: list[int]) -> float | None:
+    values = [s for s in map(cpu_seconds_of, pids) if s is not None]
+    return sum(values) if values else None
+
+
+async def _sample_rss(
+    pids: Callable[[], list[int]], report: LoadReport, started: float, stop: asyncio.Event, every_s: float = 1.0
+) -> None:
     while not stop.is_set():
-        mb = rss_mb_of(pid)
+        mb = largest_rss_mb(pids())
         if mb is not None:
             report.rss_mb.append((time.monotonic() - started, mb))
         with contextlib.suppress(TimeoutError):  # the sampling period ended before the run did
             await asyncio.wait_for(stop.wait(), timeout=every_s)
+
+
+async def _kill_replica_later(replicas: Callable[[], list[Replica]], after_s: float, report: LoadReport) -> None:
+    """SIGKILL the first replica `after_s` seconds from now (a crash, not a clean stop)."""
+    await asyncio.sleep(after_s)
+    victim = replicas()[0]
+    os.kill(victim.pid, signal.SIGKILL)
+    report.killed = {"port": victim.port, "pid": victim.pid, "after_s": after_s, "at": time.monotonic()}
 
 
 async def run_load(
@@ -84,11 +113,25 @@ async def run_load(
     clients: str = "protocol",
     think_s: float = 0.5,
     pid: int | None = None,
+    replicas: Callable[[], list[Replica]] | None = None,
+    kill_replica_after_s: float | None = None,
+    max_actions: int | None = None,
     max_rss_mb: float = DEFAULT_MAX_RSS_MB,
     stagger_s: float = 0.1,
 ) -> LoadReport:
-    """Open `sessions` readers one `stagger_s` apart, let them select places for `seconds`, close them."""
+    """Open `sessions` readers one `stagger_s` apart, let them select places for `seconds`, close them.
+
+    The server is `pid`, or the `replicas()` serve.sh runs (whose pids change when one is restarted).
+    """
     report = LoadReport(clients=clients, sessions=sessions, seconds=seconds, think_s=think_s, max_rss_mb=max_rss_mb)
+    if kill_replica_after_s is not None and replicas is None:
+        raise ValueError("kill_replica_after_s needs the replicas (serve.sh's replicas.tsv); got none")
+
+    def pids() -> list[int]:
+        if replicas is not None:
+            return [replica.pid for replica in replicas()]
+        return [pid] if pid else []
+
     pools = pools_for(targets, sessions)
     owner_of = {target.name: n for n, pool in enumerate(pools) for target in pool}
     started = time.monotonic()
@@ -100,7 +143,9 @@ async def run_load(
         playwright = await async_playwright().start()
         browser = await playwright.chromium.launch(executable_path=str(CHROMIUM), args=list(CHROMIUM_ARGS))
     kind = BrowserReader if clients == "browser" else ProtocolReader
-    readers = [kind(n, pool, owner_of, report, think_s=think_s) for n, pool in enumerate(pools)]
+    readers = [
+        kind(n, pool, owner_of, report, think_s=think_s, max_actions=max_actions) for n, pool in enumerate(pools)
+    ]
 
     async def open_reader(reader, delay: float) -> None:
         await asyncio.sleep(delay)
@@ -108,14 +153,20 @@ async def run_load(
 
     try:
         await open_reader(readers[0], 0)  # the first one warms the server's caches
-        report.rss_baseline_mb = rss_mb_of(pid) if pid else None
-        cpu_before = cpu_seconds_of(pid) if pid else None
-        sampler = asyncio.create_task(_sample_rss(pid, report, started, stop)) if pid else None
+        report.rss_baseline_mb = largest_rss_mb(pids())
+        cpu_before = total_cpu_s(pids())
+        sampler = asyncio.create_task(_sample_rss(pids, report, started, stop)) if pids() else None
         await asyncio.gather(*(open_reader(reader, n * stagger_s) for n, reader in enumerate(readers[1:])))
         deadline = time.monotonic() + seconds
+        killer = None
+        if kill_replica_after_s is not None and replicas is not None:
+            killer = asyncio.create_task(_kill_replica_later(replicas, kill_replica_after_s, report))
         await asyncio.gather(*(reader.run(deadline) for reader in readers))
-        if pid and cpu_before is not None:
-            cpu_after = cpu_seconds_of(pid)
+        if killer is not None and not killer.done():
+            killer.cancel()
+            report.errors.append(f"the load ended before the replica was to be killed ({kill_replica_after_s:g} s)")
+        if cpu_before is not None and kill_replica_after_s is None:
+            cpu_after = total_cpu_s(pids())
             report.server_cpu_s = cpu_after - cpu_before if cpu_after is not None else None
     finally:
         for reader in readers:
@@ -124,8 +175,8 @@ async def run_load(
             await browser.close()
             await playwright.stop()
     await asyncio.sleep(CLOSE_SETTLE_S)
-    if pid:
-        report.rss_after_mb = rss_mb_of(pid)
+    if sampler is not None:
+        report.rss_after_mb = largest_rss_mb(pids())
         stop.set()
         await sampler
     return report
@@ -139,11 +190,16 @@ def run_load_test(
     think_s: float = 0.5,
     url: str | None = None,
     pid: int | None = None,
+    replicas: int | None = None,
+    replicas_file: Path | None = None,
+    kill_replica_after_s: float | None = None,
+    max_actions: int | None = None,
     env: dict[str, str] | None = None,
     log_dir: Path | None = None,
     max_rss_mb: float = DEFAULT_MAX_RSS_MB,
 ) -> LoadReport:
-    """Start the app on the data `env` names (unless `url` is given) and run the load against it."""
+    """Start the app on the data `env` names (unless `url` is given; `replicas`: N of them behind
+    nginx, by scripts/serve.sh) and run the load against it."""
     from mapapp.pipeline.index import build_map_index
 
     dirs = data_dirs_from_env({**os.environ, **(env or {})})
@@ -154,10 +210,21 @@ def run_load_test(
         "clients": clients,
         "think_s": think_s,
         "max_rss_mb": max_rss_mb,
+        "max_actions": max_actions,
+        "kill_replica_after_s": kill_replica_after_s,
     }
     if url is not None:
-        return asyncio.run(run_load(url, targets, pid=pid, **options))
+        listed = (lambda: read_replicas(replicas_file)) if replicas_file is not None else None
+        return asyncio.run(run_load(url, targets, pid=pid, replicas=listed, **options))
     log_dir = log_dir or Path(tempfile.mkdtemp(prefix="qz-loadtest-"))
+    if replicas is not None:
+        with serve_cluster(log_dir / "serve", replicas=replicas, env=env) as cluster:
+            report = asyncio.run(run_load(cluster.url, targets, replicas=cluster.replicas, **options))
+        logs = sorted((log_dir / "serve").glob("replica-*.log"))
+        tracebacks = sum(path.read_text(encoding="utf-8", errors="replace").count("Traceback") for path in logs)
+        if tracebacks:
+            report.errors.append(f"the replicas' logs ({log_dir / 'serve'}) hold {tracebacks} tracebacks")
+        return report
     with serve_app(log_dir / "streamlit.log", env=env) as server:
         report = asyncio.run(run_load(server.url, targets, pid=server.pid, **options))
     tracebacks = server.log_path.read_text(encoding="utf-8", errors="replace").count("Traceback")
@@ -182,10 +249,24 @@ def main(argv: list[str] | None = None) -> int:
         help="websocket-protocol readers or headless-Chromium pages (default: %(default)s)",
     )
     parser.add_argument(
-        "--think-ms", type=float, default=500.0, help="pause of each reader between actions (default: %(default)s)"
+        "--think-s",
+        type=float,
+        default=5.0,
+        help="mean pause of each reader between actions, ±50%% (default: %(default)s)",
     )
+    parser.add_argument("--max-actions", type=int, help="at most this many actions per reader (default: no limit)")
     parser.add_argument("--url", help="an app already running on 127.0.0.1 (default: start one)")
     parser.add_argument("--pid", type=int, help="with --url: the server's process id, to watch its memory and CPU")
+    parser.add_argument("--replicas", type=int, help="start scripts/serve.sh with this many replicas behind nginx")
+    parser.add_argument(
+        "--replicas-file", type=Path, help="with --url: serve.sh's RUN_DIR/replicas.tsv (replicas' ports and pids)"
+    )
+    parser.add_argument(
+        "--kill-replica-after",
+        type=float,
+        metavar="S",
+        help="kill one replica S seconds into the load (needs --replicas or --replicas-file)",
+    )
     parser.add_argument(
         "--max-rss-mb", type=float, default=DEFAULT_MAX_RSS_MB, help="fail above this server RSS (default: %(default)s)"
     )
@@ -193,15 +274,23 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.url and urlsplit(args.url).hostname != LOOPBACK:
         parser.error(f"--url must be on {LOOPBACK}; this load test never leaves the machine")
-    if args.sessions < 1 or args.seconds <= 0 or args.think_ms < 0:
-        parser.error("expected --sessions >= 1, --seconds > 0 and --think-ms >= 0")
+    if args.sessions < 1 or args.seconds <= 0 or args.think_s < 0:
+        parser.error("expected --sessions >= 1, --seconds > 0 and --think-s >= 0")
+    if args.kill_replica_after is not None and not (args.replicas or (args.url and args.replicas_file)):
+        parser.error("--kill-replica-after needs --replicas N, or --url with --replicas-file")
+    if args.replicas is not None and (args.url or args.replicas < 1):
+        parser.error("--replicas N (N >= 1) starts its own servers; it does not go with --url")
     report = run_load_test(
         sessions=args.sessions,
         seconds=args.seconds,
         clients=args.clients,
-        think_s=args.think_ms / 1000,
+        think_s=args.think_s,
         url=args.url.rstrip("/") + "/" if args.url else None,
         pid=args.pid,
+        replicas=args.replicas,
+        replicas_file=args.replicas_file,
+        kill_replica_after_s=args.kill_replica_after,
+        max_actions=args.max_actions,
         max_rss_mb=args.max_rss_mb,
     )
     summary = report.summary()

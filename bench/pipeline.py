@@ -83,3 +83,29 @@ def time_index(seeds_dir: Path, repeats: int) -> dict[str, Any]:
         runs.append(json.loads(done.stdout.strip().splitlines()[-1]))
     runs.sort(key=lambda r: r["seconds_ms"])
     return {**runs[len(runs) // 2], "runs_ms": [r["seconds_ms"] for r in runs]}
+
+
+def time_index_file_build(seeds_dir: Path, out: Path) -> dict[str, Any]:
+    """`python -m mapapp index build --seeds DIR --out FILE` from scratch, timed: wall and CPU seconds
+    (children included: the matching runs in worker processes), file size."""
+    out.unlink(missing_ok=True)
+    before = os.times()
+    done = subprocess.run(
+        [sys.executable, "-m", "mapapp", "index", "build", "--seeds", str(seeds_dir), "--out", str(out)],
+        cwd=ROOT_DIR,
+        capture_output=True,
+        text=True,
+        env={**os.environ, "PYTHONPATH": str(ROOT_DIR)},
+        timeout=900,
+    )
+    after = os.times()
+    if done.returncode != 0:
+        raise BenchError(f"index build ({seeds_dir}) failed with exit code {done.returncode}:\n{done.stderr[-3000:]}")
+    return {
+        "wall_ms": round((after.elapsed - before.elapsed) * 1000),
+        "cpu_ms": round(
+            (after.children_user + after.children_system - before.children_user - before.children_system) * 1000
+        ),
+        "bytes": out.stat().st_size,
+        "said": done.stderr.strip().splitlines()[-1],
+    }

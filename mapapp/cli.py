@@ -1,11 +1,12 @@
 """Command line: `python -m mapapp validate | features | mentions | excerpts ID | candidates | events | figures |
-curate ...`."""
+index build | curate ...`."""
 
 from __future__ import annotations
 
 import argparse
 import json
 import sys
+import time
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -32,6 +33,7 @@ def build_parser() -> argparse.ArgumentParser:
         "candidates": "place-like names in the articles that no feature covers",
         "events": "dated statements about facilities (planned, opened, ...) with the words that gave them",
         "figures": "throughput, routes, area, investment, berths, travel time of facilities",
+        "index": "`index build --out PATH`: write the derived index to an SQLite file (incremental)",
     }
     for name, help_text in commands.items():
         cmd = sub.add_parser(name, help=help_text)
@@ -48,6 +50,10 @@ def build_parser() -> argparse.ArgumentParser:
             cmd.add_argument("--json", action="store_true", help="print JSON")
         if name == "excerpts":
             cmd.add_argument("feature_id", help="a feature id, as in `features`")
+        if name == "index":
+            cmd.add_argument("action", choices=["build"], help="build (or bring up to date) the index file")
+            cmd.add_argument("--out", type=Path, required=True, help="the SQLite file to write (e.g. index.sqlite)")
+            cmd.add_argument("--processes", type=int, help="worker processes (default: one per core)")
     return parser
 
 
@@ -58,6 +64,8 @@ def main(argv: list[str] | None = None) -> int:
 
         return curate_main(argv[1:])
     args = build_parser().parse_args(argv)
+    if args.command == "index":
+        return run_index_build(args)
     index = build_map_index(args.seeds, args.geodata, args.layers)
     if args.command == "validate":
         return run_validate(index, candidate_rules_problems(args.geodata))
@@ -117,6 +125,29 @@ def main(argv: list[str] | None = None) -> int:
             return 1
         return _emit(rows, args.json, lambda: lines)
     return 2
+
+
+def run_index_build(args: argparse.Namespace) -> int:
+    from mapapp.datadirs import DataDirs
+    from mapapp.pipeline.store import StoreError, build_lock, build_store
+
+    started = time.perf_counter()
+    try:
+        with build_lock(args.out):
+            report = build_store(
+                DataDirs(args.seeds.resolve(), args.geodata.resolve(), args.layers.resolve()),
+                args.out,
+                processes=args.processes,
+            )
+    except StoreError as error:
+        print(error, file=sys.stderr)
+        return 1
+    how = "every article matched" if report.full else f"{report.rematched} changed articles matched again"
+    print(
+        f"{report.path}: {report.articles} articles, data {report.digest}, {how}, {time.perf_counter() - started:.1f} s",
+        file=sys.stderr,
+    )
+    return 0
 
 
 def candidate_rules(geodata_dir: Path) -> CandidateRules:

@@ -17,6 +17,7 @@ pip_install() { .venv/bin/python -m pip install --quiet --disable-pip-version-ch
 pip_install --upgrade pip
 if [ "${1:-}" = "--dev" ]; then
   pip_install -r requirements.lock
+  # Debian's chromium (browser tests) and nginx (scripts/serve.sh, tests/test_serve.py).
   missing=()
   [ -x /usr/bin/chromium ] || missing+=(chromium)
   [ -x /usr/sbin/nginx ] || missing+=(nginx)
@@ -25,7 +26,7 @@ if [ "${1:-}" = "--dev" ]; then
       apt-get update -qq
       DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
     else
-      echo "setup.sh: missing ${missing[*]}; install them (sudo apt-get install ${missing[*]}) for the browser and load-balancer tests" >&2
+      echo "setup.sh: ${missing[*]} missing; install Debian's packages (sudo apt-get install ${missing[*]}) for the browser and serving tests" >&2
       exit 1
     fi
   fi

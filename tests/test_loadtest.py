@@ -71,6 +71,25 @@ def test_reader_tells_a_leak_from_an_error():
     assert not report.ok
 
 
+def test_readers_take_turns_and_pause_a_readers_time_with_jitter():
+    report = LoadReport(clients="protocol", sessions=3, seconds=1, think_s=5)
+    readers = [Reader(n, [Target("a", "甲")], {"甲": 0}, report, think_s=5.0) for n in range(3)]
+    assert [readers[0].action_at(step) for step in range(3)] == ["click", "search", "link"]
+    assert {reader.action_at(1) for reader in readers} == {"click", "search", "link"}  # they mix at once
+    pauses = [readers[0].pause_s() for _ in range(400)]
+    assert min(pauses) >= 2.5 and max(pauses) <= 7.5  # 5 s ±50%
+    assert min(pauses) < 3.0 and max(pauses) > 7.0  # and the whole range is used
+
+
+def test_a_reader_who_lost_their_view_fails_the_run():
+    report = LoadReport(clients="protocol", sessions=1, seconds=1, think_s=0)
+    report.record("click", 100.0)
+    assert report.ok
+    report.lost_view.append("session 0: did not get a back within 30 s")
+    assert not report.ok
+    assert "readers who lost their view: 1" in format_report(report.summary())
+
+
 def test_report_is_ok_only_with_selections_and_memory_under_the_limit():
     report = LoadReport(clients="protocol", sessions=1, seconds=1, think_s=0, max_rss_mb=100)
     assert not report.ok  # nothing was selected
@@ -92,6 +111,8 @@ def test_20_sessions_select_their_own_places_with_no_error_or_leak(tmp_path):
         str(SESSIONS),
         "--seconds",
         str(SECONDS),
+        "--think-s",
+        "0.5",
         "--json",
         str(out),
     ]
@@ -100,10 +121,9 @@ def test_20_sessions_select_their_own_places_with_no_error_or_leak(tmp_path):
     summary = json.loads(out.read_text(encoding="utf-8"))
     assert summary["errors"] == [] and summary["leaks"] == [], result.stdout
     assert summary["actions"]["open"]["count"] == SESSIONS
-    # every session finishes the action it started before time ran out; half start with each kind
-    assert (
-        summary["actions"]["click"]["count"] >= SESSIONS // 2 and summary["actions"]["search"]["count"] >= SESSIONS // 2
-    )
+    # every session finishes the action it started before time ran out; a third start with each kind
+    for action in ("click", "search", "link"):
+        assert summary["actions"][action]["count"] >= SESSIONS // 3, action
     rss = summary["rss_mb"]
     assert rss["peak"] <= rss["limit"] and rss["after_close"] <= rss["peak"]
     assert result.returncode == 0 and summary["ok"]

@@ -156,8 +156,9 @@ def html_from_report(report: Report, features: Mapping[str, Feature], index: Map
     name = f"{feature.name_zh} ({feature.feature_id})" if feature else report.feature_id
     kind = "位置不对 · the position is wrong" if report.kind == "position" else "这段不是说这里 · passage not about it"
     passage = ""
-    if report.kind == "passage" and index is not None and report.article_id in index.articles:
-        text = index.articles[report.article_id].text
+    article = index.articles.get(report.article_id) if index is not None and report.article_id else None
+    if report.kind == "passage" and article is not None:
+        text = article.text
         if report.start is not None and report.end is not None:
             passage = f"<br><span class='qz-meta'>“{html.escape(text[report.start : report.end][:300])}”</span>"
     comment = f"<br>{html.escape(report.comment)}" if report.comment else ""

@@ -7,16 +7,19 @@ on every run.
 
 from __future__ import annotations
 
+import gc
 import os
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
 from urllib.parse import urlencode
 
+import folium
 import streamlit as st
-from streamlit_folium import st_folium
 
 from mapapp.app import curatorui
+from mapapp.app.mapcomponent import RenderedMap, render_base_map, render_groups_js, show_map
 from mapapp.app.panel import (
     PANEL_CSS,
     escape_markdown,
@@ -56,6 +59,7 @@ from mapapp.models import Excerpt, Feature, Mention
 from mapapp.paths import GEODATA_DIR, LAYERS_DIR, SEEDS_DIR
 from mapapp.pipeline.datawatch import DATA_WATCH
 from mapapp.pipeline.index import MapIndex, build_map_index
+from mapapp.pipeline.store import IndexStore, ensure_store, open_map_index
 from mapapp.pipeline.timeline import TimelineIndex, build_timeline_index
 
 MAP_KEY = "map"
@@ -68,6 +72,7 @@ ASOF_START_KEY = "qz_asof_start"  # the date the in-map as-of control started fr
 MAX_ARTICLES_IN_PANEL = 12
 NOTICES_KEY = "qz_url_notices"
 DATA_KEY = "qz_data_key"  # the folders and data digest this session's current run reads
+INDEX_PATH_ENV = "QZ_INDEX_PATH"  # an index file (python -m mapapp index build); unset: build in memory
 
 # --- cached pipeline -----------------------------------------------------------------------
 
@@ -78,40 +83,140 @@ def data_dirs() -> DataDirs:
     return data_dirs_from_env(os.environ, defaults=DataDirs(SEEDS_DIR, GEODATA_DIR, LAYERS_DIR))
 
 
+def index_path() -> Path | None:
+    """The index file named by QZ_INDEX_PATH (python -m mapapp index build), or None: build in memory."""
+    value = os.environ.get(INDEX_PATH_ENV, "").strip()
+    return Path(value).expanduser().resolve() if value else None
+
+
 # Cached on the folders' paths (as strings), so an app pointed at other data gets its own index, and
 # on the data digest (mapapp.pipeline.datawatch), so a new, changed or removed file is served on the
 # next rerun without a restart. Old entries are dropped (max_entries); a session keeps its own.
 @st.cache_resource(show_spinner=False, max_entries=3)
-def _cached_map_index(seeds_dir: str, geodata_dir: str, layers_dir: str, data_digest: str) -> MapIndex:
-    return build_map_index(seeds_dir=Path(seeds_dir), geodata_dir=Path(geodata_dir), layers_dir=Path(layers_dir))
+def _cached_map_index(seeds_dir: str, geodata_dir: str, layers_dir: str, digest: str) -> MapIndex:
+    dirs = DataDirs(Path(seeds_dir), Path(geodata_dir), Path(layers_dir))
+    store = _cached_index_store(seeds_dir, geodata_dir, layers_dir, digest)
+    with _long_lived():
+        if store is not None:
+            return open_map_index(store, dirs)
+        return build_map_index(seeds_dir=dirs.seeds_dir, geodata_dir=dirs.geodata_dir, layers_dir=dirs.layers_dir)
+
+
+@contextmanager
+def _long_lived() -> Iterator[None]:
+    """Build objects that live as long as the process without the collector walking them meanwhile
+    (it took 0.3-0.5 s of the first page), then move them out of its way (gc.freeze)."""
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.freeze()
+        gc.enable()
 
 
 @st.cache_resource(show_spinner=False, max_entries=3)
-def _cached_map_layers(seeds_dir: str, geodata_dir: str, layers_dir: str, data_digest: str) -> tuple[MapLayer, ...]:
-    return maplayers.map_layers_from_specs(_cached_map_index(seeds_dir, geodata_dir, layers_dir, data_digest).layers)
+def _cached_index_store(seeds_dir: str, geodata_dir: str, layers_dir: str, digest: str) -> IndexStore | None:
+    """The index file, brought up to date (incrementally) if the data changed; None without one."""
+    path = index_path()
+    if path is None:
+        return None
+    ensure_store(DataDirs(Path(seeds_dir), Path(geodata_dir), Path(layers_dir)), path)
+    return IndexStore(path)
+
+
+@st.cache_resource(show_spinner=False, max_entries=3)
+def _cached_map_layers(seeds_dir: str, geodata_dir: str, layers_dir: str, digest: str) -> tuple[MapLayer, ...]:
+    return maplayers.map_layers_from_specs(_cached_map_index(seeds_dir, geodata_dir, layers_dir, digest).layers)
 
 
 @st.cache_resource(show_spinner=False, max_entries=3)
 def _cached_mentions_by_article(
-    seeds_dir: str, geodata_dir: str, layers_dir: str, data_digest: str
+    seeds_dir: str, geodata_dir: str, layers_dir: str, digest: str
 ) -> dict[str, tuple[Mention, ...]]:
     grouped: dict[str, list[Mention]] = {}
-    for mention in _cached_map_index(seeds_dir, geodata_dir, layers_dir, data_digest).mentions:
+    for mention in _cached_map_index(seeds_dir, geodata_dir, layers_dir, digest).mentions:
         grouped.setdefault(mention.article_id, []).append(mention)
     return {article_id: tuple(sorted(ms, key=lambda m: m.start)) for article_id, ms in grouped.items()}
 
 
 @st.cache_resource(show_spinner=False, max_entries=6)
 def _cached_display_shapes(
-    seeds_dir: str, geodata_dir: str, layers_dir: str, data_digest: str, basemap: str
+    seeds_dir: str, geodata_dir: str, layers_dir: str, digest: str, basemap: str
 ) -> displayshapes.DisplayShapes:
-    features = _cached_map_index(seeds_dir, geodata_dir, layers_dir, data_digest).features.values()
+    features = _cached_map_index(seeds_dir, geodata_dir, layers_dir, digest).features.values()
     return displayshapes.build_display_shapes(features, basemap=basemap)
 
 
 @st.cache_resource(show_spinner=False, max_entries=3)
-def _cached_timeline_index(seeds_dir: str, geodata_dir: str, layers_dir: str, data_digest: str) -> TimelineIndex:
-    return build_timeline_index(_cached_map_index(seeds_dir, geodata_dir, layers_dir, data_digest))
+def _cached_timeline_index(seeds_dir: str, geodata_dir: str, layers_dir: str, digest: str) -> TimelineIndex:
+    return build_timeline_index(_cached_map_index(seeds_dir, geodata_dir, layers_dir, digest))
+
+
+def data_digest() -> str:
+    """A short hash of the data's files (mapapp.pipeline.fingerprint, re-stamped at most once a second by
+    mapapp.pipeline.datawatch and fixed for the run): the key of every cache built from them."""
+    return _dir_key()[3]
+
+
+# The map as st_folium's component arguments, rendered once per data, basemap, switch and as-of start
+# and what it reports (mapapp.app.mapcomponent): a rerun that does not change the map does not render it.
+@st.cache_resource(show_spinner=False, max_entries=64)
+def _cached_rendered_map(
+    digest: str, basemap: str, switch_layers: tuple[str, ...], asof_start: str | None, returned: tuple[str, ...]
+) -> RenderedMap:
+    def build() -> folium.Map:
+        base_map = mapview.build_base_map(
+            basemap=basemap, leaflet=load_leaflet(), attributions=load_attributions(), switch_layers=switch_layers
+        )
+        asofcontrol.add_asof_setup(base_map, asof_start)
+        return base_map
+
+    return render_base_map(build, key=MAP_KEY, returned_objects=returned)
+
+
+def _overlay_groups(basemap: str, lang: str, selected_feature_id: str | None) -> list:
+    """Every layer's group (the switch shows the ones that are on), the selection, the switch."""
+    index = load_map_index()
+    return mapview.build_overlay_groups(
+        load_map_layers(),
+        index.features.values(),
+        with_switch=True,
+        excerpts=index.excerpts,
+        lang=lang,
+        basemap=basemap,
+        selected_feature=index.features.get(selected_feature_id) if selected_feature_id else None,
+        shapes=load_display_shapes(basemap),
+    )
+
+
+@st.cache_resource(show_spinner=False, max_entries=16)
+def _cached_layer_groups_js(digest: str, basemap: str, lang: str) -> tuple[str, int]:
+    """The layers' groups (all but the last, the switch) as script, and how many there are."""
+    groups = _overlay_groups(basemap, lang, None)[:-1]
+    return render_groups_js(lambda: groups, first_index=0), len(groups)
+
+
+@st.cache_resource(show_spinner=False, max_entries=512)
+def _cached_tail_groups_js(digest: str, basemap: str, lang: str, selected_feature_id: str | None) -> tuple[str, int]:
+    """The groups after the layers': a selection drawn by the server (if any), the switch, then the
+    as-of control's data; as script, and the index the next group takes."""
+    _, first = _cached_layer_groups_js(digest, basemap, lang)
+    groups = [
+        *_overlay_groups(basemap, lang, selected_feature_id)[first:],
+        asofcontrol.asof_group(asofcontrol.asof_spec(load_timeline_index().stages, lang)),
+    ]
+    return render_groups_js(lambda: groups, first_index=first), first + len(groups)
+
+
+def load_overlay_groups_js(basemap: str, lang: str, selected_feature_id: str | None) -> str:
+    """Every overlay group as script: the cached layers, selection, switch and as-of control, then a
+    curator's unsaved placement (per session, never cached; nothing for readers)."""
+    digest = data_digest()
+    layers_js, _ = _cached_layer_groups_js(digest, basemap, lang)
+    tail_js, next_index = _cached_tail_groups_js(digest, basemap, lang, selected_feature_id)
+    drafts = curatorui.draft_groups(basemap)
+    draft_js = render_groups_js(lambda: drafts, first_index=next_index) if drafts else ""
+    return layers_js + tail_js + draft_js
 
 
 @st.cache_data(show_spinner=False, max_entries=3)
@@ -138,12 +243,20 @@ def load_map_index() -> MapIndex:
     return _cached_map_index(*_dir_key())
 
 
+def load_index_store() -> IndexStore | None:
+    return _cached_index_store(*_dir_key())
+
+
 def load_map_layers() -> tuple[MapLayer, ...]:
     return _cached_map_layers(*_dir_key())
 
 
-def load_mentions_by_article() -> dict[str, tuple[Mention, ...]]:
-    return _cached_mentions_by_article(*_dir_key())
+def load_article_mentions(article_id: str) -> tuple[Mention, ...]:
+    """One article's mentions (for its reader view): from the index file if there is one."""
+    store = load_index_store()
+    if store is not None:
+        return store.mentions_of(article_id)
+    return _cached_mentions_by_article(*_dir_key()).get(article_id, ())
 
 
 def load_display_shapes(basemap: str) -> displayshapes.DisplayShapes:
@@ -351,7 +464,11 @@ def render_search(index: MapIndex, lang: str) -> None:
     query = st.text_input(t(lang, "search"), key="w_search", help=t(lang, "search_help"))
     if not query.strip():
         return
-    hits = search_features(query, index.features, index.excerpts, limit=8)
+    store = load_index_store()
+    features = index.features
+    if store is not None:  # the database narrows the search to the features that contain the text
+        features = {fid: index.features[fid] for fid in store.search_feature_ids(query) if fid in index.features}
+    hits = search_features(query, features, index.excerpts, limit=8)
     if not hits:
         st.caption(t(lang, "no_results"))
     for hit in hits:
@@ -388,38 +505,29 @@ def render_map(index: MapIndex, layers: Sequence[MapLayer], state: UrlState, lea
         # Picked by a click on the map: the map already shows it (popup, hover halo), so the
         # overlays stay as they were and Streamlit can re-use the map message it sent before.
         selected = None
-    with mapview.stable_element_ids():
-        base_map = mapview.build_base_map(
-            basemap=state.basemap,
-            leaflet=leaflet,
-            attributions=load_attributions(),
-            switch_layers=st.session_state[SWITCH_START_KEY],
-        )
-        asofcontrol.add_asof_setup(base_map, st.session_state.get(ASOF_START_KEY))
-        # Every layer is sent; the switch in the map shows the ones that are on.
-        groups = mapview.build_overlay_groups(
-            layers,
-            index.features.values(),
-            with_switch=True,
-            excerpts=index.excerpts,
-            lang=state.lang,
-            basemap=state.basemap,
-            selected_feature=selected,
-            shapes=load_display_shapes(state.basemap),
-        )
-        groups.append(asofcontrol.asof_group(asofcontrol.asof_spec(load_timeline_index().stages, state.lang)))
+    returned = (*RETURNED_OBJECTS, *curatorui.extra_returned_objects())
+    # Rendered once per data, basemap, language, switch start and server-drawn selection (cached).
+    rendered = _cached_rendered_map(
+        data_digest(),
+        state.basemap,
+        tuple(st.session_state[SWITCH_START_KEY]),
+        st.session_state.get(ASOF_START_KEY),
+        returned,
+    )
+    groups_js = load_overlay_groups_js(state.basemap, state.lang, selected.feature_id if selected else None)
     request: View | None = st.session_state.get(VIEW_REQUEST_KEY)
     if request is not None:
         request = viewport.map_view_from_wgs84(request, basemap=state.basemap)
-    st_folium(
-        base_map,
+    show_map(
+        rendered,
+        groups_js,
         key=MAP_KEY,
+        session_state=st.session_state,
         height=viewport.MAP_HEIGHT_PX,
-        use_container_width=True,
-        feature_group_to_add=[*groups, *curatorui.draft_groups(state.basemap)],
+        width=None,  # the container's width
         center=mapview.latlng_from_lonlat(request.lon, request.lat) if request else None,
         zoom=request.zoom if request else None,
-        returned_objects=[*RETURNED_OBJECTS, *curatorui.extra_returned_objects()],
+        returned_objects=returned,
         on_change=_on_map_change,
     )
 
@@ -452,7 +560,13 @@ def render_panel(index: MapIndex, state: UrlState) -> None:
         st.html(section)
     if timeline.problems:  # no timeline: say why, keep the rest of the panel
         st.warning(markdown_list(str(problem) for problem in timeline.problems))
-    excerpts = index.excerpts.get(feature.feature_id, ())
+    store = load_index_store()
+    if store is not None:  # counted and cut in SQL: a click reads a dozen articles' excerpts, not thousands
+        excerpts: Sequence[Excerpt] = store.excerpts_of(feature.feature_id, max_articles=MAX_ARTICLES_IN_PANEL)
+        total, n_articles = store.excerpt_totals(feature.feature_id)
+    else:
+        excerpts = index.excerpts.get(feature.feature_id, ())
+        total, n_articles = sum(e.count for e in excerpts), len({e.article_id for e in excerpts})
     curatorui.render_report_form(feature, excerpts, lang)
     st.subheader(t(lang, "excerpts"))
     if not excerpts:
@@ -461,8 +575,7 @@ def render_panel(index: MapIndex, state: UrlState) -> None:
     for excerpt in excerpts:
         by_article.setdefault(excerpt.article_id, []).append(excerpt)
     if excerpts:
-        st.caption(t(lang, "excerpt_count", n=sum(e.count for e in excerpts), a=len(by_article)))
-    mentions = load_mentions_by_article()
+        st.caption(t(lang, "excerpt_count", n=total, a=n_articles))
     defaults = default_layer_ids(load_map_layers())
 
     def link_for(feature_id: str) -> str:
@@ -470,19 +583,25 @@ def render_panel(index: MapIndex, state: UrlState) -> None:
 
     # A place named in thousands of articles must not make every click send them all: the panel
     # (and each article's reader view) is capped, so a click costs the same for 5 or 5,000 articles.
-    if len(by_article) > MAX_ARTICLES_IN_PANEL:
+    if n_articles > MAX_ARTICLES_IN_PANEL:
         st.caption(t(lang, "articles_shown", shown=MAX_ARTICLES_IN_PANEL))
     for article_id, article_excerpts in list(by_article.items())[:MAX_ARTICLES_IN_PANEL]:
-        article = index.articles.get(article_id)
         # st.html, not st.markdown: article text must not be read as markdown.
         st.html(html_from_article_excerpts(article_excerpts, lang))
-        if article is not None:
-            with st.expander(t(lang, "reader")):
-                st.html(
-                    html_from_article(
-                        article, mentions.get(article_id, ()), selected_feature_id=feature.feature_id, link_for=link_for
+        if article_id in index.articles:
+            # Lazy: the article's full text is rendered and sent only while its reader is open.
+            reader = st.expander(t(lang, "reader"), key=f"w_reader_{article_id}", on_change="rerun")
+            if reader.open:
+                article = index.articles[article_id]  # read now (from the index file, if there is one)
+                with reader:
+                    st.html(
+                        html_from_article(
+                            article,
+                            load_article_mentions(article_id),
+                            selected_feature_id=feature.feature_id,
+                            link_for=link_for,
+                        )
                     )
-                )
     render_related(index, feature, lang)
 
 

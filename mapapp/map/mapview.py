@@ -137,9 +137,13 @@ Element._generate_id = classmethod(_generate_element_id)  # type: ignore[method-
 
 
 @contextmanager
-def stable_element_ids() -> Iterator[None]:
-    """Build folium elements with names that depend only on construction order (per thread)."""
-    _stable_ids.counter = itertools.count(1)
+def stable_element_ids(start: int = 1) -> Iterator[None]:
+    """Build folium elements with names that depend only on construction order (per thread).
+
+    Parts of one map built in separate blocks (and cached apart) take `start`s far enough apart
+    that their names cannot meet.
+    """
+    _stable_ids.counter = itertools.count(start)
     try:
         yield
     finally:

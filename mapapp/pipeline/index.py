@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -17,11 +18,14 @@ from mapapp.pipeline.mentions import MentionFinder
 
 @dataclass(frozen=True, eq=False)
 class MapIndex:
-    articles: dict[str, Article]
+    """Everything the app shows. Built in memory here, or read from an index file
+    (mapapp.pipeline.store.open_map_index), whose articles, mentions and excerpts are read on demand."""
+
+    articles: Mapping[str, Article]
     features: dict[str, Feature]
     layers: tuple[LayerSpec, ...]
-    mentions: tuple[Mention, ...]
-    excerpts: dict[str, tuple[Excerpt, ...]]
+    mentions: Sequence[Mention]
+    excerpts: Mapping[str, Sequence[Excerpt]]
     related: dict[str, tuple[tuple[str, int], ...]]
     problems: tuple[Problem, ...]
     gazetteer: Gazetteer

@@ -1,0 +1,601 @@
+"""The derived index in one SQLite file: built once, shipped as a file, opened by every replica.
+
+`build_store(dirs, path)` matches the articles against the gazetteer (in worker processes, one per
+core) and writes what the app reads: the articles (text, sentences, metadata), their mentions, the
+excerpts per feature, the co-mention counts behind "related places", and a full-text search table
+(FTS5, trigram tokenizer, so Chinese text is searchable without a word segmenter). The file records
+the fingerprint of the data it was built from (mapapp.pipeline.fingerprint), so it is rebuilt only
+when an input changed, and then incrementally: an article whose text or metadata did not change is
+copied over as it was; a change in geodata/ or layers/ re-matches every article, because any new
+name or rule may match anywhere.
+
+`open_map_index(path, dirs)` gives the app a MapIndex whose articles, mentions and excerpts stay in
+the file and are read when asked for (features, layers and the gazetteer come from the data
+folders, as before), so a process does not hold the whole corpus.
+
+The file is written to a temporary name (WAL while it is built), checkpointed into one
+self-contained file and moved into place with os.replace, so that it can be copied to another host
+and a reader never sees half a build; readers open it read-only, one connection per thread.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import json
+import multiprocessing
+import os
+import sqlite3
+import threading
+import unicodedata
+from collections import Counter
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any, overload
+
+from mapapp.datadirs import DataDirs
+from mapapp.errors import MapAppError, Problem
+from mapapp.models import Article, Excerpt, Feature, Mention, Sentence, Span
+from mapapp.paths import ARTICLES_TOML
+from mapapp.pipeline.corpus import article_from_text, load_article_metadata, read_seed_text
+from mapapp.pipeline.excerpts import build_excerpt_index, build_related_index, mentions_by_co_occurrence
+from mapapp.pipeline.fingerprint import DataFingerprint, FileStamp, fingerprint_data
+from mapapp.pipeline.gazetteer import load_gazetteer
+from mapapp.pipeline.index import MapIndex
+from mapapp.pipeline.layers import load_layers
+from mapapp.pipeline.mentions import MentionFinder
+
+SCHEMA_VERSION = "2"
+NO_METADATA = "has no metadata entry; using defaults (first line as headline)"  # as load_corpus says
+PARALLEL_MIN_ARTICLES = 40  # below this, starting worker processes costs more than it saves
+SCHEMA = """
+CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE articles (
+    article_id TEXT PRIMARY KEY, position INTEGER NOT NULL, headline TEXT NOT NULL, section TEXT NOT NULL,
+    byline TEXT NOT NULL, date TEXT NOT NULL, date_basis TEXT NOT NULL, text TEXT NOT NULL, sentences TEXT NOT NULL);
+CREATE TABLE mentions (
+    article_id TEXT NOT NULL, start INTEGER NOT NULL, end INTEGER NOT NULL, surface TEXT NOT NULL,
+    feature_id TEXT NOT NULL, rule TEXT NOT NULL);
+CREATE INDEX mentions_by_article ON mentions (article_id, start);
+CREATE TABLE excerpts (
+    feature_id TEXT NOT NULL, article_id TEXT NOT NULL, seq INTEGER NOT NULL, headline TEXT NOT NULL,
+    date TEXT NOT NULL, kind TEXT NOT NULL, text TEXT NOT NULL, highlights TEXT NOT NULL, count INTEGER NOT NULL,
+    source_start INTEGER NOT NULL, source_end INTEGER NOT NULL, position INTEGER NOT NULL);
+CREATE TABLE pairs (article_id TEXT NOT NULL, feature_id TEXT NOT NULL, other_id TEXT NOT NULL, n INTEGER NOT NULL);
+CREATE INDEX pairs_by_article ON pairs (article_id);
+CREATE TABLE feature_stats (
+    feature_id TEXT PRIMARY KEY, excerpts INTEGER NOT NULL, total INTEGER NOT NULL, articles INTEGER NOT NULL);
+CREATE TABLE related (feature_id TEXT NOT NULL, other_id TEXT NOT NULL, n INTEGER NOT NULL);
+CREATE VIRTUAL TABLE search USING fts5(feature_id UNINDEXED, form, tokenize = 'trigram');
+"""
+
+
+EXCERPTS_SQL = (
+    "SELECT feature_id, article_id, headline, date, kind, text, highlights, count, source_start, source_end"
+    " FROM excerpts WHERE feature_id = ?"
+)
+
+
+class StoreError(MapAppError):
+    """The index file cannot be read or written (path and reason in the message)."""
+
+
+def search_form(text: str) -> str:
+    """Case-, width- and space-insensitive form (as mapapp.app.selection.normalize_for_search)."""
+    return "".join(unicodedata.normalize("NFKC", text).casefold().split())
+
+
+# --- one article's share of the index ----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ArticleRows:
+    """One seed file, read, parsed and matched in a worker: plain rows, cheap to send back."""
+
+    problems: tuple[Problem, ...]  # the file's own problems (unreadable, no metadata entry)
+    article: tuple | None  # the articles row; None if the file could not be read
+    kept: bool  # unchanged since the previous file: its matches are copied, not recomputed
+    mentions: tuple[tuple, ...] = ()
+    excerpts: tuple[tuple, ...] = ()
+    pairs: tuple[tuple, ...] = ()
+
+
+_worker: dict[str, Any] = {}  # set before the worker processes fork, read in them
+
+
+def _rows_for_file(position: int) -> ArticleRows:
+    """Read, parse and (unless unchanged) match one seed file, as load_corpus + build_map_index do."""
+    path: Path = _worker["paths"][position]
+    text, file_problems = read_seed_text(path)
+    problems = list(file_problems)
+    if text is None:
+        return ArticleRows(tuple(problems), None, kept=False)
+    meta = _worker["metadata"].get(path.name)
+    if meta is None:
+        problems.append(Problem(ARTICLES_TOML, path.name, "", NO_METADATA, "warning"))
+    article = article_from_text(path.name, text, meta or {})
+    row = _article_row(article, position)
+    if _worker["previous"].get(article.article_id) == (article.text, _article_metadata(article)):
+        return ArticleRows(tuple(problems), row, kept=True)
+    mentions = tuple(_worker["finder"].find(article))
+    derived = mentions_by_co_occurrence((article,), mentions, _worker["features"])
+    excerpts = build_excerpt_index((article,), (*mentions, *derived))
+    pairs = build_related_index((article,), mentions)
+    return ArticleRows(
+        tuple(problems),
+        row,
+        kept=False,
+        mentions=tuple((m.article_id, m.start, m.end, m.surface, m.feature_id, m.rule) for m in mentions),
+        excerpts=tuple(
+            (
+                e.feature_id,
+                e.article_id,
+                seq,
+                e.headline,
+                e.date,
+                e.kind,
+                e.text,
+                json.dumps(e.highlights),
+                e.count,
+                e.source_start,
+                e.source_end,
+                position,
+            )
+            for feature_excerpts in excerpts.values()
+            for seq, e in enumerate(feature_excerpts)
+        ),
+        pairs=tuple((article.article_id, fid, other, n) for fid, others in pairs.items() for other, n in others),
+    )
+
+
+def rows_for_files(
+    paths: Sequence[Path],
+    *,
+    metadata: Mapping[str, Mapping[str, str]],
+    finder: MentionFinder,
+    previous: Mapping[str, tuple[str, tuple]],
+    processes: int,
+) -> Iterator[ArticleRows]:
+    """Each file's rows, in order; read, parsed and matched in `processes` forked workers when
+    there are enough files to be worth it (the rows stream back while the caller writes them)."""
+    _worker.update(paths=paths, metadata=metadata, finder=finder, features=finder.gazetteer.features, previous=previous)
+    try:
+        if (
+            processes <= 1
+            or len(paths) < PARALLEL_MIN_ARTICLES
+            or "fork" not in multiprocessing.get_all_start_methods()
+        ):
+            yield from map(_rows_for_file, range(len(paths)))
+            return
+        with multiprocessing.get_context("fork").Pool(processes) as pool:
+            yield from pool.imap(_rows_for_file, range(len(paths)), chunksize=8)
+    finally:
+        _worker.clear()
+
+
+# --- writing -------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class BuildReport:
+    path: Path
+    digest: str
+    articles: int
+    rematched: int  # articles matched again (the rest were copied from the previous file)
+    full: bool  # every article re-matched (no usable previous file, or geodata/layers changed)
+
+
+def _article_row(article: Article, position: int) -> tuple:
+    sentences = [[s.start, s.end, s.kind, s.paragraph, [[p.start, p.end] for p in s.pieces]] for s in article.sentences]
+    return (
+        article.article_id,
+        position,
+        article.headline,
+        article.section,
+        article.byline,
+        article.date,
+        article.date_basis,
+        article.text,
+        json.dumps(sentences, separators=(",", ":")),
+    )
+
+
+def _article_metadata(article: Article) -> tuple:
+    return (article.headline, article.section, article.byline, article.date, article.date_basis)
+
+
+def build_store(dirs: DataDirs, path: Path, *, processes: int | None = None) -> BuildReport:
+    """Write the index of the data in `dirs` to `path`, re-using an earlier file there where it can.
+
+    The seed files are read as mapapp.pipeline.corpus.load_corpus reads them (same problems, same
+    order; tests/test_store.py checks the result against build_map_index), but in the workers.
+    """
+    processes = processes or os.cpu_count() or 1
+    fingerprint = fingerprint_data(dirs.seeds_dir, dirs.geodata_dir, dirs.layers_dir)
+    layers, layer_problems = load_layers(dirs.layers_dir)
+    gazetteer = load_gazetteer(dirs.geodata_dir, layers)
+    seeds = dirs.seeds_dir
+    corpus_problems: list[Problem] = []
+    metadata: dict[str, dict[str, str]] = {}
+    paths: list[Path] = []
+    if not seeds.is_dir():
+        corpus_problems.append(
+            Problem(str(seeds), "", "", "is not a directory; expected the folder of article .txt files")
+        )
+    else:
+        metadata, meta_problems = load_article_metadata(seeds)
+        corpus_problems.extend(meta_problems)
+        paths = sorted(seeds.glob("*.txt"))
+        if not paths:
+            corpus_problems.append(Problem(str(seeds), "", "", "holds no .txt article files"))
+    previous = _previous_articles(path, fingerprint)
+    full = previous is None
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    tmp.unlink(missing_ok=True)
+    articles = rematched = 0
+    try:
+        db = sqlite3.connect(tmp)
+        try:
+            db.execute("PRAGMA journal_mode=WAL")
+            db.execute("PRAGMA synchronous=OFF")  # a crash leaves only the temporary file behind
+            db.executescript(SCHEMA)
+            kept: list[str] = []
+            with db:
+                for rows in rows_for_files(
+                    paths,
+                    metadata=metadata,
+                    finder=MentionFinder(gazetteer),
+                    previous=previous or {},
+                    processes=processes,
+                ):
+                    corpus_problems.extend(rows.problems)
+                    if rows.article is None:
+                        continue
+                    articles += 1
+                    db.execute("INSERT INTO articles VALUES (?,?,?,?,?,?,?,?,?)", rows.article)
+                    if rows.kept:
+                        kept.append(rows.article[0])
+                        continue
+                    rematched += 1
+                    db.executemany("INSERT INTO mentions VALUES (?,?,?,?,?,?)", rows.mentions)
+                    db.executemany("INSERT INTO excerpts VALUES (?,?,?,?,?,?,?,?,?,?,?,?)", rows.excerpts)
+                    db.executemany("INSERT INTO pairs VALUES (?,?,?,?)", rows.pairs)
+                known = {p.name for p in paths}
+                corpus_problems.extend(
+                    Problem(ARTICLES_TOML, article_id, "", "has metadata but no such .txt file in seeds/", "warning")
+                    for article_id in metadata
+                    if article_id not in known
+                )
+                _write_meta(db, fingerprint, (*corpus_problems, *layer_problems, *gazetteer.problems))
+                if kept:
+                    _copy_kept(db, path, set(kept))
+                _write_summaries(db)
+                _write_search(db, gazetteer.features)
+            db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            db.execute("PRAGMA journal_mode=DELETE")  # one self-contained file, to move and to ship
+        finally:
+            db.close()
+        os.replace(tmp, path)
+    except sqlite3.Error as error:
+        raise StoreError(f"{path}: could not write the index ({error}); expected a writable folder") from error
+    finally:
+        tmp.unlink(missing_ok=True)
+    return BuildReport(path, fingerprint.digest, articles, rematched, full)
+
+
+def _write_meta(db: sqlite3.Connection, fingerprint: DataFingerprint, problems: Sequence[Problem]) -> None:
+    meta = {
+        "schema": SCHEMA_VERSION,
+        "digest": fingerprint.digest,
+        "stamps": json.dumps([asdict(s) for s in fingerprint.stamps]),
+        "problems": json.dumps([asdict(p) for p in problems], ensure_ascii=False),
+    }
+    db.executemany("INSERT INTO meta VALUES (?, ?)", meta.items())
+
+
+def _write_summaries(db: sqlite3.Connection) -> None:
+    """What a replica reads at start or per click without walking every excerpt: per feature its
+    number of excerpts, their total count and the articles they come from; the related places."""
+    db.execute("CREATE INDEX excerpts_by_feature ON excerpts (feature_id, position, seq)")
+    db.execute(
+        "INSERT INTO feature_stats SELECT feature_id, COUNT(*), SUM(count), COUNT(DISTINCT article_id)"
+        " FROM excerpts GROUP BY feature_id"
+    )
+    db.execute("INSERT INTO related SELECT feature_id, other_id, SUM(n) FROM pairs GROUP BY feature_id, other_id")
+
+
+def _write_search(db: sqlite3.Connection, features: Mapping[str, Feature]) -> None:
+    """Names and aliases of every feature, and each excerpt sentence, in search form."""
+    rows = [
+        (fid, search_form(name))
+        for fid, f in features.items()
+        for name in dict.fromkeys((f.name_zh, f.name_en, *f.aliases))
+        if name
+    ]
+    db.executemany("INSERT INTO search (feature_id, form) VALUES (?, ?)", rows)
+    forms = db.execute("SELECT DISTINCT feature_id, text FROM excerpts").fetchall()
+    db.executemany("INSERT INTO search (feature_id, form) VALUES (?, ?)", ((fid, search_form(t)) for fid, t in forms))
+
+
+def _copy_kept(db: sqlite3.Connection, previous_path: Path, keep: set[str]) -> None:
+    db.execute("ATTACH DATABASE ? AS old", (f"file:{previous_path}?mode=ro",))
+    try:
+        db.execute("CREATE TEMP TABLE kept (article_id TEXT PRIMARY KEY)")
+        db.executemany("INSERT INTO kept VALUES (?)", ((a,) for a in keep))
+        for table in ("mentions", "pairs"):
+            db.execute(
+                f"INSERT INTO main.{table} SELECT * FROM old.{table} WHERE article_id IN (SELECT article_id FROM kept)"
+            )
+        # an article keeps its excerpts but may have moved (articles added or removed before it)
+        db.execute(
+            "INSERT INTO main.excerpts SELECT e.feature_id, e.article_id, e.seq, e.headline, e.date, e.kind, e.text,"
+            " e.highlights, e.count, e.source_start, e.source_end, a.position"
+            " FROM old.excerpts e JOIN main.articles a USING (article_id)"
+            " WHERE e.article_id IN (SELECT article_id FROM kept)"
+        )
+    finally:
+        db.commit()
+        db.execute("DETACH DATABASE old")
+
+
+def _previous_articles(path: Path, fingerprint: DataFingerprint) -> dict[str, tuple[str, tuple]] | None:
+    """The articles of an earlier file at `path` (text, metadata) when its matches can be re-used:
+    same schema, and no change in geodata/ or layers/ since. None otherwise."""
+    if not path.is_file():
+        return None
+    try:
+        with contextlib.closing(sqlite3.connect(f"file:{path}?mode=ro", uri=True)) as db:
+            meta = dict(db.execute("SELECT key, value FROM meta"))
+            if meta.get("schema") != SCHEMA_VERSION:
+                return None
+            old = DataFingerprint(tuple(FileStamp(**s) for s in json.loads(meta["stamps"])))
+            if any(not p.startswith("seeds/") for p in fingerprint.changed_paths(old)):
+                return None
+            rows = db.execute("SELECT article_id, text, headline, section, byline, date, date_basis FROM articles")
+            return {row[0]: (row[1], tuple(row[2:])) for row in rows}
+    except (sqlite3.Error, KeyError, ValueError, TypeError):
+        return None  # not a readable index of this schema: build from scratch
+
+
+def stored_digest(path: Path) -> str | None:
+    """The data digest an index file was built from, or None if there is no readable file."""
+    if not path.is_file():
+        return None
+    try:
+        with contextlib.closing(sqlite3.connect(f"file:{path}?mode=ro", uri=True)) as db:
+            meta = dict(db.execute("SELECT key, value FROM meta"))
+    except sqlite3.Error:
+        return None
+    return meta.get("digest") if meta.get("schema") == SCHEMA_VERSION else None
+
+
+@contextlib.contextmanager
+def build_lock(path: Path) -> Iterator[None]:
+    """One builder at a time for `path` (replicas starting together wait for the first one's file)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path.with_name(path.name + ".lock"), "a+b") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
+
+
+def ensure_store(dirs: DataDirs, path: Path) -> str:
+    """The file at `path` made current for `dirs` (built or updated if needed); returns its digest."""
+    digest = fingerprint_data(dirs.seeds_dir, dirs.geodata_dir, dirs.layers_dir).digest
+    if stored_digest(path) == digest:
+        return digest
+    with build_lock(path):
+        if stored_digest(path) != digest:  # another process may have built it while we waited
+            build_store(dirs, path)
+    return digest
+
+
+# --- reading -------------------------------------------------------------------------------------
+
+
+class IndexStore:
+    """Read access to an index file: one read-only connection per thread."""
+
+    def __init__(self, path: Path):
+        if not path.is_file():
+            raise StoreError(f"{path}: no index file; expected one written by `python -m mapapp index build`")
+        self.path = path
+        self._local = threading.local()
+        meta = dict(self.query("SELECT key, value FROM meta"))
+        if meta.get("schema") != SCHEMA_VERSION:
+            raise StoreError(f"{path}: index schema {meta.get('schema')!r}; expected {SCHEMA_VERSION!r} (rebuild it)")
+        self.digest = meta["digest"]
+        self.problems = tuple(Problem(**p) for p in json.loads(meta["problems"]))
+        self.excerpt_counts = dict(self.query("SELECT feature_id, excerpts FROM feature_stats"))
+        self.article_ids = tuple(r[0] for r in self.query("SELECT article_id FROM articles ORDER BY position"))
+
+    def query(self, sql: str, parameters: Sequence[Any] = ()) -> list[tuple]:
+        db = getattr(self._local, "db", None)
+        if db is None:
+            db = self._local.db = sqlite3.connect(f"file:{self.path}?mode=ro", uri=True)
+        return db.execute(sql, parameters).fetchall()
+
+    def article(self, article_id: str) -> Article | None:
+        rows = self.query(
+            "SELECT article_id, text, headline, section, byline, date, date_basis, sentences FROM articles WHERE article_id = ?",
+            (article_id,),
+        )
+        if not rows:
+            return None
+        aid, text, headline, section, byline, date, basis, sentences = rows[0]
+        return Article(
+            aid,
+            text,
+            headline,
+            section,
+            byline,
+            date,
+            basis,
+            tuple(
+                Sentence(start, end, kind, paragraph, tuple(Span(a, b) for a, b in pieces))
+                for start, end, kind, paragraph, pieces in json.loads(sentences)
+            ),
+        )
+
+    def mentions_of(self, article_id: str) -> tuple[Mention, ...]:
+        rows = self.query(
+            "SELECT article_id, start, end, surface, feature_id, rule FROM mentions WHERE article_id = ? ORDER BY start",
+            (article_id,),
+        )
+        return tuple(Mention(*row) for row in rows)
+
+    def all_mentions(self) -> tuple[Mention, ...]:
+        rows = self.query(
+            "SELECT m.article_id, m.start, m.end, m.surface, m.feature_id, m.rule FROM mentions m"
+            " JOIN articles a USING (article_id) ORDER BY a.position, m.rowid"
+        )
+        return tuple(Mention(*row) for row in rows)
+
+    def excerpts_of(
+        self, feature_id: str, *, limit: int | None = None, max_articles: int | None = None
+    ) -> tuple[Excerpt, ...]:
+        """The feature's excerpts in article order, then text order (as build_excerpt_index): at most
+        `limit` of them, from at most the first `max_articles` articles."""
+        if max_articles is None:
+            rows = self.query(
+                EXCERPTS_SQL + " ORDER BY position, seq LIMIT ?", (feature_id, -1 if limit is None else limit)
+            )
+        else:
+            rows = self.query(
+                EXCERPTS_SQL + " AND position IN (SELECT DISTINCT position FROM excerpts WHERE feature_id = ?"
+                " ORDER BY position LIMIT ?) ORDER BY position, seq LIMIT ?",
+                (feature_id, feature_id, max_articles, -1 if limit is None else limit),
+            )
+        return tuple(
+            Excerpt(fid, aid, headline, date, kind, text, tuple(tuple(h) for h in json.loads(hl)), count, s, e)
+            for fid, aid, headline, date, kind, text, hl, count, s, e in rows
+        )
+
+    def excerpt_totals(self, feature_id: str) -> tuple[int, int]:
+        """(how many times the feature's sentences occur in all, in how many articles)."""
+        rows = self.query("SELECT total, articles FROM feature_stats WHERE feature_id = ?", (feature_id,))
+        return (rows[0][0], rows[0][1]) if rows else (0, 0)
+
+    def related(self) -> dict[str, tuple[tuple[str, int], ...]]:
+        grouped: dict[str, Counter[str]] = {}
+        for fid, other, n in self.query("SELECT feature_id, other_id, n FROM related"):
+            grouped.setdefault(fid, Counter())[other] = n
+        return {fid: tuple(sorted(c.items(), key=lambda kv: (-kv[1], kv[0]))) for fid, c in grouped.items()}
+
+    def search_feature_ids(self, query: str) -> set[str]:
+        """Features whose name, alias or an excerpt sentence contains `query` (case-, width-,
+        space-insensitive), found by the FTS5 trigram index (LIKE; short queries scan the table)."""
+        needle = search_form(query)
+        if not needle:
+            return set()
+        pattern = "%" + needle.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        return {
+            r[0] for r in self.query("SELECT DISTINCT feature_id FROM search WHERE form LIKE ? ESCAPE '\\'", (pattern,))
+        }
+
+
+class StoredArticles(Mapping[str, Article]):
+    """index.articles backed by the file: an article is read when asked for."""
+
+    def __init__(self, store: IndexStore):
+        self._store = store
+        self._ids = frozenset(store.article_ids)
+
+    def __getitem__(self, article_id: str) -> Article:
+        article = self._store.article(article_id) if article_id in self._ids else None
+        if article is None:
+            raise KeyError(article_id)
+        return article
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._store.article_ids)
+
+    def __len__(self) -> int:
+        return len(self._store.article_ids)
+
+    def __contains__(self, article_id: object) -> bool:
+        return article_id in self._ids
+
+
+class StoredExcerptList(Sequence[Excerpt]):
+    """One feature's excerpts: the count is known; the first is read alone (a popup needs only it)."""
+
+    def __init__(self, store: IndexStore, feature_id: str, count: int):
+        self._store, self._feature_id, self._count = store, feature_id, count
+
+    def __len__(self) -> int:
+        return self._count
+
+    @overload
+    def __getitem__(self, i: int) -> Excerpt: ...
+    @overload
+    def __getitem__(self, i: slice) -> Sequence[Excerpt]: ...
+    def __getitem__(self, i: int | slice) -> Excerpt | Sequence[Excerpt]:
+        if isinstance(i, int) and 0 <= i < self._count:
+            return self._store.excerpts_of(self._feature_id, limit=i + 1)[i]
+        return self._store.excerpts_of(self._feature_id)[i]
+
+    def __iter__(self) -> Iterator[Excerpt]:
+        return iter(self._store.excerpts_of(self._feature_id))
+
+
+class StoredExcerpts(Mapping[str, Sequence[Excerpt]]):
+    """index.excerpts backed by the file: feature id -> its excerpts, read when iterated."""
+
+    def __init__(self, store: IndexStore):
+        self._store = store
+
+    def __getitem__(self, feature_id: str) -> Sequence[Excerpt]:
+        count = self._store.excerpt_counts.get(feature_id)
+        if not count:
+            raise KeyError(feature_id)
+        return StoredExcerptList(self._store, feature_id, count)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._store.excerpt_counts)
+
+    def __len__(self) -> int:
+        return len(self._store.excerpt_counts)
+
+
+class StoredMentions(Sequence[Mention]):
+    """index.mentions backed by the file: read whole only if something walks all of them (the CLI)."""
+
+    def __init__(self, store: IndexStore):
+        self._store = store
+        self._count = store.query("SELECT COUNT(*) FROM mentions")[0][0]
+
+    def __len__(self) -> int:
+        return self._count
+
+    @overload
+    def __getitem__(self, i: int) -> Mention: ...
+    @overload
+    def __getitem__(self, i: slice) -> Sequence[Mention]: ...
+    def __getitem__(self, i: int | slice) -> Mention | Sequence[Mention]:
+        return self._store.all_mentions()[i]
+
+    def __iter__(self) -> Iterator[Mention]:
+        return iter(self._store.all_mentions())
+
+
+def open_map_index(store: IndexStore, dirs: DataDirs) -> MapIndex:
+    """The app's MapIndex over an index file: articles, mentions and excerpts stay in the file;
+    features, layers and the gazetteer are read from the data folders (they draw the map)."""
+    layers, _ = load_layers(dirs.layers_dir)
+    gazetteer = load_gazetteer(dirs.geodata_dir, layers)
+    return MapIndex(
+        articles=StoredArticles(store),
+        features=gazetteer.features,
+        layers=layers,
+        mentions=StoredMentions(store),
+        excerpts=StoredExcerpts(store),
+        related=store.related(),
+        problems=store.problems,
+        gazetteer=gazetteer,
+    )

@@ -1,0 +1,198 @@
+#!/usr/bin/env bash
+# Serve the map to many readers: N Streamlit replicas on loopback ports, nginx in front on one port.
+#
+#   bash scripts/serve.sh --replicas 2 --port 8501 [--address 127.0.0.1] [--run-dir DIR]
+#
+# nginx (Debian's package; scripts/setup.sh --dev installs it) upgrades WebSockets, keeps each reader
+# on one replica by a cookie it sets (qz_reader; not ip_hash, so readers behind one address spread
+# out), and sends a reader whose replica stopped answering to another one (max_fails/fail_timeout,
+# proxy_next_upstream); the Streamlit client reconnects and restores the view from its URL. A replica
+# that exits is started again on its port. Its config, logs and `replicas.tsv` (port, pid per
+# replica; the load test reads it) are written to the run folder, never to /etc.
+# Ctrl-C (SIGINT) or SIGTERM stops nginx and every replica.
+#
+# The replicas serve the data named by QZ_SEEDS_DIR / QZ_GEODATA_DIR / QZ_LAYERS_DIR (default: the
+# repository's) from the index file QZ_INDEX_PATH (default: RUN_DIR/index.sqlite), which this script
+# builds or brings up to date first (python -m mapapp index build).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+REPLICAS=2
+PORT=8501
+ADDRESS=127.0.0.1
+RUN_DIR=""
+PYTHON=${PYTHON:-.venv/bin/python}
+NGINX=${NGINX:-nginx}
+
+usage() {
+  echo "usage: bash scripts/serve.sh [--replicas N] [--port P] [--address A] [--run-dir DIR]" >&2
+  exit 2
+}
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --replicas) REPLICAS=${2:?}; shift 2 ;;
+    --port) PORT=${2:?}; shift 2 ;;
+    --address) ADDRESS=${2:?}; shift 2 ;;
+    --run-dir) RUN_DIR=${2:?}; shift 2 ;;
+    -h|--help) usage ;;
+    *) echo "serve.sh: unknown option '$1'" >&2; usage ;;
+  esac
+done
+case "$REPLICAS" in ''|*[!0-9]*|0) echo "serve.sh: --replicas is '$REPLICAS'; expected a whole number >= 1" >&2; exit 2 ;; esac
+case "$PORT" in ''|*[!0-9]*) echo "serve.sh: --port is '$PORT'; expected a TCP port number" >&2; exit 2 ;; esac
+if ! command -v "$NGINX" >/dev/null 2>&1 && [ ! -x /usr/sbin/nginx ]; then
+  echo "serve.sh: nginx not found; install Debian's nginx (bash scripts/setup.sh --dev, or apt-get install nginx)" >&2
+  exit 1
+fi
+command -v "$NGINX" >/dev/null 2>&1 || NGINX=/usr/sbin/nginx
+if [ ! -x "$PYTHON" ]; then
+  echo "serve.sh: $PYTHON not found; run bash scripts/setup.sh first (or set PYTHON=...)" >&2
+  exit 1
+fi
+
+RUN_DIR=${RUN_DIR:-$(mktemp -d "${TMPDIR:-/tmp}/qz-serve.XXXXXX")}
+mkdir -p "$RUN_DIR/tmp"
+RUN_DIR=$(cd "$RUN_DIR" && pwd)
+
+# N free loopback ports for the replicas (asked of the kernel, then released).
+mapfile -t REPLICA_PORTS < <("$PYTHON" - "$REPLICAS" <<'EOF'
+import socket, sys
+socks = []
+for _ in range(int(sys.argv[1])):
+    s = socket.socket(); s.bind(("127.0.0.1", 0)); socks.append(s)
+print("\n".join(str(s.getsockname()[1]) for s in socks))
+EOF
+)
+
+declare -A REPLICA_PIDS=()
+NGINX_PID=""
+STOPPING=0
+
+stop_all() {
+  STOPPING=1
+  trap - INT TERM EXIT
+  if [ -n "$NGINX_PID" ]; then kill -TERM "$NGINX_PID" 2>/dev/null || true; fi
+  for port in "${!REPLICA_PIDS[@]}"; do kill -TERM "${REPLICA_PIDS[$port]}" 2>/dev/null || true; done
+  for pid in "$NGINX_PID" "${REPLICA_PIDS[@]}"; do
+    [ -n "$pid" ] && wait "$pid" 2>/dev/null || true
+  done
+  echo "serve.sh: stopped nginx and ${#REPLICA_PIDS[@]} replicas (logs in $RUN_DIR)" >&2
+}
+trap 'stop_all; exit 130' INT
+trap 'stop_all; exit 143' TERM
+trap 'stop_all' EXIT
+
+start_replica() {
+  local port=$1
+  "$PYTHON" -m streamlit run streamlit_app.py \
+    --server.port "$port" --server.address 127.0.0.1 --server.headless true \
+    --browser.gatherUsageStats false --server.fileWatcherType none \
+    >>"$RUN_DIR/replica-$port.log" 2>&1 &
+  REPLICA_PIDS[$port]=$!
+}
+
+write_replicas_file() {
+  local tmp="$RUN_DIR/replicas.tsv.tmp"
+  : >"$tmp"
+  for port in "${REPLICA_PORTS[@]}"; do printf '%s\t%s\n' "$port" "${REPLICA_PIDS[$port]}" >>"$tmp"; done
+  mv "$tmp" "$RUN_DIR/replicas.tsv"
+}
+
+wait_healthy() {
+  "$PYTHON" - "$@" <<'EOF'
+import sys, time, urllib.request
+ports = sys.argv[1:]
+deadline = time.monotonic() + 120
+for port in ports:
+    while True:
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=2) as r:
+                if r.status == 200:
+                    break
+        except OSError:
+            pass
+        if time.monotonic() > deadline:
+            sys.exit(f"serve.sh: replica on port {port} did not answer /_stcore/health within 120 s")
+        time.sleep(0.2)
+EOF
+}
+
+# The index file every replica opens (built once here, brought up to date if the data changed).
+export QZ_INDEX_PATH=${QZ_INDEX_PATH:-$RUN_DIR/index.sqlite}
+"$PYTHON" -m mapapp index build --seeds "${QZ_SEEDS_DIR:-seeds}" --geodata "${QZ_GEODATA_DIR:-geodata}" \
+  --layers "${QZ_LAYERS_DIR:-layers}" --out "$QZ_INDEX_PATH"
+
+for port in "${REPLICA_PORTS[@]}"; do start_replica "$port"; done
+write_replicas_file
+
+UPSTREAM=""
+for port in "${REPLICA_PORTS[@]}"; do
+  UPSTREAM+="    server 127.0.0.1:$port max_fails=1 fail_timeout=5s;"$'\n'
+done
+cat >"$RUN_DIR/nginx.conf" <<EOF
+# Generated by scripts/serve.sh: $REPLICAS Streamlit replicas behind one port.
+worker_processes 1;
+pid $RUN_DIR/nginx.pid;
+error_log $RUN_DIR/nginx-error.log warn;
+events { worker_connections 4096; }
+http {
+  access_log off;
+  client_body_temp_path $RUN_DIR/tmp/body;
+  proxy_temp_path $RUN_DIR/tmp/proxy;
+  fastcgi_temp_path $RUN_DIR/tmp/fastcgi;
+  uwsgi_temp_path $RUN_DIR/tmp/uwsgi;
+  scgi_temp_path $RUN_DIR/tmp/scgi;
+  map \$http_upgrade \$connection_upgrade { default upgrade; '' close; }
+  # A reader is who their cookie says; a first request gets a new random id (the request's own).
+  map \$cookie_qz_reader \$qz_reader { '' \$request_id; default \$cookie_qz_reader; }
+  map \$cookie_qz_reader \$qz_set_reader { '' "qz_reader=\$request_id; Path=/; HttpOnly; SameSite=Lax"; default ''; }
+  upstream qz_replicas {
+    # Sticky per reader, even when every reader comes from one address; a replica that failed
+    # is skipped for fail_timeout and its readers go to the next one on the ring.
+    hash \$qz_reader consistent;
+$UPSTREAM  }
+  server {
+    listen $ADDRESS:$PORT;
+    location / {
+      proxy_pass http://qz_replicas;
+      proxy_http_version 1.1;
+      proxy_set_header Upgrade \$http_upgrade;
+      proxy_set_header Connection \$connection_upgrade;
+      proxy_set_header Host \$http_host;
+      proxy_set_header X-Forwarded-For \$proxy_add_x_forwarded_for;
+      proxy_connect_timeout 2s;
+      proxy_read_timeout 1h;
+      proxy_send_timeout 1h;
+      proxy_max_temp_file_size 0;
+      proxy_next_upstream error timeout http_502 http_503;
+      proxy_next_upstream_tries 0;
+      add_header Set-Cookie \$qz_set_reader always;
+      add_header X-Qz-Replica \$upstream_addr always;  # which replica answered (tests, debugging)
+    }
+  }
+}
+EOF
+"$NGINX" -t -q -p "$RUN_DIR" -e "$RUN_DIR/nginx-error.log" -c "$RUN_DIR/nginx.conf"
+wait_healthy "${REPLICA_PORTS[@]}"
+"$NGINX" -p "$RUN_DIR" -e "$RUN_DIR/nginx-error.log" -c "$RUN_DIR/nginx.conf" -g "daemon off;" &
+NGINX_PID=$!
+echo "$NGINX_PID" >"$RUN_DIR/nginx.main.pid"
+echo "serve.sh: http://$ADDRESS:$PORT/ -> $REPLICAS replicas on 127.0.0.1:${REPLICA_PORTS[*]} (run folder $RUN_DIR)" >&2
+
+# Watch: nginx gone ends the service; a replica gone is started again on its port.
+while [ "$STOPPING" = 0 ]; do
+  sleep 1 &
+  wait $! || true
+  if ! kill -0 "$NGINX_PID" 2>/dev/null; then
+    echo "serve.sh: nginx exited; see $RUN_DIR/nginx-error.log" >&2
+    exit 1
+  fi
+  for port in "${REPLICA_PORTS[@]}"; do
+    if ! kill -0 "${REPLICA_PIDS[$port]}" 2>/dev/null; then
+      wait "${REPLICA_PIDS[$port]}" 2>/dev/null || true
+      echo "serve.sh: replica on port $port exited; starting it again" >&2
+      start_replica "$port"
+      write_replicas_file
+    fi
+  done
+done
