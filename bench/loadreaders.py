@@ -22,11 +22,13 @@ import asyncio
 import random
 import time
 import urllib.request
-from typing import Literal
+from typing import Any, Literal
 from urllib.parse import parse_qs, urlsplit
 
 import websockets
 from playwright.async_api import Error as PlaywrightError
+from websockets.asyncio.client import ClientConnection
+from websockets.typing import Origin, Subprotocol
 
 from bench.loadreport import LoadReport, Target
 from bench.mapprobe import FEATURE_POINT_JS, MAP_IFRAME
@@ -134,7 +136,7 @@ class Reader:
 class ProtocolReader(Reader):
     """A Streamlit session driven over /_stcore/stream, as the browser's client would drive it."""
 
-    socket = None
+    socket: ClientConnection | None = None
     map_id: str | None = None
     search_id: str | None = None
     map_value: dict | None = None
@@ -166,8 +168,8 @@ class ProtocolReader(Reader):
         netloc = urlsplit(self.url).netloc
         self.socket = await websockets.connect(
             f"ws://{netloc}/_stcore/stream",
-            subprotocols=["streamlit"],
-            origin=f"http://{netloc}",
+            subprotocols=[Subprotocol("streamlit")],
+            origin=Origin(f"http://{netloc}"),
             max_size=None,
             open_timeout=OPEN_TIMEOUT_S,
             additional_headers={"Cookie": self.cookie} if self.cookie else None,
@@ -247,11 +249,15 @@ class ProtocolReader(Reader):
             states.append(widget_json(self.map_id, self.map_value))
         if self.search_id and self.search_text:
             states.append(widget_string(self.search_id, self.search_text))
-        await self.socket.send(rerun_message(self.query, states))
+        socket = self.socket
+        if socket is None:
+            raise websockets.InvalidState("a run was asked for before the reader opened its connection")
+        await socket.send(rerun_message(self.query, states))
         result = RunResult()
         async with asyncio.timeout(timeout_s):
             while result.finished is None:
-                result.read(await self.socket.recv())
+                message = await socket.recv()
+                result.read(message.encode() if isinstance(message, str) else message)
         if result.query_string is not None:
             self.query = result.query_string  # the browser's address bar follows the app
         self.map_id = result.map_id or self.map_id
@@ -318,8 +324,8 @@ _MAP_AT_REST_JS = """
 class BrowserReader(Reader):
     """A headless-Chromium page (its own browser context, so its own Streamlit session)."""
 
-    page = None
-    context = None
+    page: Any = None  # playwright.async_api.Page once opened
+    context: Any = None
 
     async def open(self, url: str, browser=None) -> None:
         self.url = url
@@ -377,6 +383,8 @@ class BrowserReader(Reader):
 
     async def still_shows_current(self) -> bool:
         """Between actions nothing may change this session's selection."""
+        if self.current is None:
+            return False
         shown = await self._shown_name()
         feature = parse_qs(urlsplit(self.page.url).query).get("feature", [None])[0]
         return self.judge(self.current, shown, feature, "kept")

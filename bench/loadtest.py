@@ -24,6 +24,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import functools
 import json
 import os
 import signal
@@ -173,6 +174,7 @@ async def run_load(
             await reader.close()
         if browser is not None:
             await browser.close()
+        if playwright is not None:
             await playwright.stop()
     await asyncio.sleep(CLOSE_SETTLE_S)
     if sampler is not None:
@@ -204,29 +206,30 @@ def run_load_test(
 
     dirs = data_dirs_from_env({**os.environ, **(env or {})})
     targets = targets_from_index(build_map_index(dirs.seeds_dir, dirs.geodata_dir, dirs.layers_dir))
-    options = {
-        "sessions": sessions,
-        "seconds": seconds,
-        "clients": clients,
-        "think_s": think_s,
-        "max_rss_mb": max_rss_mb,
-        "max_actions": max_actions,
-        "kill_replica_after_s": kill_replica_after_s,
-    }
+    load = functools.partial(
+        run_load,
+        sessions=sessions,
+        seconds=seconds,
+        clients=clients,
+        think_s=think_s,
+        max_rss_mb=max_rss_mb,
+        max_actions=max_actions,
+        kill_replica_after_s=kill_replica_after_s,
+    )
     if url is not None:
         listed = (lambda: read_replicas(replicas_file)) if replicas_file is not None else None
-        return asyncio.run(run_load(url, targets, pid=pid, replicas=listed, **options))
+        return asyncio.run(load(url, targets, pid=pid, replicas=listed))
     log_dir = log_dir or Path(tempfile.mkdtemp(prefix="qz-loadtest-"))
     if replicas is not None:
         with serve_cluster(log_dir / "serve", replicas=replicas, env=env) as cluster:
-            report = asyncio.run(run_load(cluster.url, targets, replicas=cluster.replicas, **options))
+            report = asyncio.run(load(cluster.url, targets, replicas=cluster.replicas))
         logs = sorted((log_dir / "serve").glob("replica-*.log"))
         tracebacks = sum(path.read_text(encoding="utf-8", errors="replace").count("Traceback") for path in logs)
         if tracebacks:
             report.errors.append(f"the replicas' logs ({log_dir / 'serve'}) hold {tracebacks} tracebacks")
         return report
     with serve_app(log_dir / "streamlit.log", env=env) as server:
-        report = asyncio.run(run_load(server.url, targets, pid=server.pid, **options))
+        report = asyncio.run(load(server.url, targets, pid=server.pid))
     tracebacks = server.log_path.read_text(encoding="utf-8", errors="replace").count("Traceback")
     if tracebacks:
         report.errors.append(f"the server's log ({server.log_path}) holds {tracebacks} tracebacks")

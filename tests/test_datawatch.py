@@ -53,3 +53,14 @@ def test_each_set_of_folders_has_its_own_digest(tmp_path):
     two = make_folders(tmp_path / "two")
     (two[0] / "extra.txt").write_text("多一篇", encoding="utf-8")
     assert watch.digest(*one) != watch.digest(*two)
+
+
+def test_a_save_in_this_process_is_seen_at_once_after_forget(tmp_path):
+    clock = FakeClock()
+    watch = DataWatch(min_interval_s=60.0, clock=clock)
+    folders = make_folders(tmp_path)
+    first = watch.digest(*folders)
+    (folders[1] / "f.geojson").write_text('{"type": "FeatureCollection"}', encoding="utf-8")
+    assert watch.digest(*folders) == first  # throttled: not stamped again yet
+    watch.forget()
+    assert watch.digest(*folders) != first

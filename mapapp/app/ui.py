@@ -267,16 +267,11 @@ def load_timeline_index() -> TimelineIndex:
     return _cached_timeline_index(*_dir_key())
 
 
-def clear_data_caches() -> None:
-    """A curator saved a change: every session reads the data anew on its next run."""
-    for cached in (
-        _cached_map_index,
-        _cached_map_layers,
-        _cached_mentions_by_article,
-        _cached_display_shapes,
-        _cached_timeline_index,
-    ):
-        cached.clear()
+def notice_data_change() -> None:
+    """A curator saved a change: stamp the data files again now, not within the second, so this run
+    and every session's next one read the new data (every cache is keyed on the digest)."""
+    DATA_WATCH.forget()
+    _refresh_data_key()
 
 
 def load_attributions() -> tuple[str, ...]:
@@ -426,7 +421,7 @@ def main() -> None:
             data_dirs(),
             lang=lang,
             basemap=state.basemap,
-            on_data_changed=clear_data_caches,
+            on_data_changed=notice_data_change,
             select=_select,
             feature_id=_state().feature_id,
         )

@@ -39,5 +39,10 @@ class DataWatch:
             self._seen[folders] = (now, digest)
         return digest
 
+    def forget(self) -> None:
+        """This process just changed the data (a curator's save): the next `digest` stamps the files."""
+        with self._lock:
+            self._seen.clear()
+
 
 DATA_WATCH = DataWatch()  # one per process: every session of the app shares it
