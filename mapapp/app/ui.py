@@ -1,7 +1,7 @@
 """The Streamlit app: map, layer toggles, search, the side panel with excerpts, shareable URLs.
 
-The only module that imports streamlit / streamlit_folium. Pipeline calls are cached with thin
-wrappers; the state of the page lives in one UrlState in st.session_state and is written to the URL
+With curatorui.py and mapcomponent.py, the only modules that import streamlit / streamlit_folium.
+Pipeline calls are cached with thin wrappers keyed on the data digest; the state of the page lives in one UrlState in st.session_state and is written to the URL
 on every run.
 """
 
