@@ -22,6 +22,7 @@ import folium
 from branca.element import Element, Figure, MacroElement
 from folium.template import Template
 
+from mapapp.map.layerswitch import report_from_map_value
 from mapapp.pipeline.timeline import StageChange
 
 ASOF_TAG = "qz-asof"  # the `url` of the selected_layers entry that carries the chosen date
@@ -277,12 +278,4 @@ def asof_group(spec: Mapping[str, Any]) -> folium.FeatureGroup:
 
 def asof_from_map_value(value: Mapping[str, Any] | None) -> str | None:
     """The date the control reported in st_folium's value ("" = off), or None if it reported nothing."""
-    if not isinstance(value, Mapping):
-        return None
-    entries = value.get("selected_layers")
-    if not isinstance(entries, list):
-        return None
-    for entry in entries:
-        if isinstance(entry, Mapping) and entry.get("url") == ASOF_TAG and isinstance(entry.get("name"), str):
-            return entry["name"]
-    return None
+    return report_from_map_value(value, ASOF_TAG)

@@ -239,13 +239,22 @@ def control_group(spec: Mapping[str, Any]) -> folium.FeatureGroup:
 def layer_ids_from_map_value(value: Mapping[str, Any] | None, known_layer_ids: Iterable[str]) -> tuple[str, ...] | None:
     """The visible layers the switch reported in st_folium's value (known ids, in their order),
     or None if the value holds no report from the switch."""
+    report = report_from_map_value(value, SWITCH_TAG)
+    if report is None:
+        return None
+    reported = set(filter(None, report.split(",")))
+    return tuple(layer_id for layer_id in known_layer_ids if layer_id in reported)
+
+
+def report_from_map_value(value: Mapping[str, Any] | None, tag: str) -> str | None:
+    """What an in-map control tagged `tag` reported through st_folium's `selected_layers` (each control
+    adds one entry, {"url": tag, "name": report}), or None if the value holds no report from it."""
     if not isinstance(value, Mapping):
         return None
     entries = value.get("selected_layers")
     if not isinstance(entries, list):
         return None
     for entry in entries:
-        if isinstance(entry, Mapping) and entry.get("url") == SWITCH_TAG and isinstance(entry.get("name"), str):
-            reported = set(filter(None, entry["name"].split(",")))
-            return tuple(layer_id for layer_id in known_layer_ids if layer_id in reported)
+        if isinstance(entry, Mapping) and entry.get("url") == tag and isinstance(entry.get("name"), str):
+            return str(entry["name"])
     return None
