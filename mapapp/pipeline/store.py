@@ -45,8 +45,18 @@ from mapapp.pipeline.gazetteer import load_gazetteer
 from mapapp.pipeline.index import MapIndex
 from mapapp.pipeline.layers import load_layers
 from mapapp.pipeline.mentions import MentionFinder
+from mapapp.pipeline.storedtimeline import SCHEMA as TIMELINE_SCHEMA
+from mapapp.pipeline.storedtimeline import TABLES as TIMELINE_TABLES
+from mapapp.pipeline.storedtimeline import (
+    open_timeline_index,
+    timeline_rows,
+    words_digest,
+    words_problems,
+    write_stages,
+)
+from mapapp.pipeline.timeline import TimelineIndex
 
-SCHEMA_VERSION = "2"
+SCHEMA_VERSION = "3"  # 3: events, figures and stages (mapapp.pipeline.storedtimeline)
 NO_METADATA = "has no metadata entry; using defaults (first line as headline)"  # as load_corpus says
 PARALLEL_MIN_ARTICLES = 40  # below this, starting worker processes costs more than it saves
 SCHEMA = """
@@ -99,6 +109,8 @@ class ArticleRows:
     mentions: tuple[tuple, ...] = ()
     excerpts: tuple[tuple, ...] = ()
     pairs: tuple[tuple, ...] = ()
+    events: tuple[tuple, ...] = ()
+    figures: tuple[tuple, ...] = ()
 
 
 _worker: dict[str, Any] = {}  # set before the worker processes fork, read in them
@@ -122,6 +134,7 @@ def _rows_for_file(position: int) -> ArticleRows:
     derived = mentions_by_co_occurrence((article,), mentions, _worker["features"])
     excerpts = build_excerpt_index((article,), (*mentions, *derived))
     pairs = build_related_index((article,), mentions)
+    events, figures = ((), ()) if _worker["words_problems"] else timeline_rows(article, mentions, _worker["features"])
     return ArticleRows(
         tuple(problems),
         row,
@@ -146,6 +159,8 @@ def _rows_for_file(position: int) -> ArticleRows:
             for seq, e in enumerate(feature_excerpts)
         ),
         pairs=tuple((article.article_id, fid, other, n) for fid, others in pairs.items() for other, n in others),
+        events=events,
+        figures=figures,
     )
 
 
@@ -159,7 +174,14 @@ def rows_for_files(
 ) -> Iterator[ArticleRows]:
     """Each file's rows, in order; read, parsed and matched in `processes` forked workers when
     there are enough files to be worth it (the rows stream back while the caller writes them)."""
-    _worker.update(paths=paths, metadata=metadata, finder=finder, features=finder.gazetteer.features, previous=previous)
+    _worker.update(
+        paths=paths,
+        metadata=metadata,
+        finder=finder,
+        features=finder.gazetteer.features,
+        previous=previous,
+        words_problems=words_problems(),
+    )
     try:
         if (
             processes <= 1
@@ -241,7 +263,7 @@ def build_store(dirs: DataDirs, path: Path, *, processes: int | None = None) -> 
         try:
             db.execute("PRAGMA journal_mode=WAL")
             db.execute("PRAGMA synchronous=OFF")  # a crash leaves only the temporary file behind
-            db.executescript(SCHEMA)
+            db.executescript(SCHEMA + TIMELINE_SCHEMA)
             kept: list[str] = []
             with db:
                 for rows in rows_for_files(
@@ -263,6 +285,8 @@ def build_store(dirs: DataDirs, path: Path, *, processes: int | None = None) -> 
                     db.executemany("INSERT INTO mentions VALUES (?,?,?,?,?,?)", rows.mentions)
                     db.executemany("INSERT INTO excerpts VALUES (?,?,?,?,?,?,?,?,?,?,?,?)", rows.excerpts)
                     db.executemany("INSERT INTO pairs VALUES (?,?,?,?)", rows.pairs)
+                    db.executemany("INSERT INTO events VALUES (?,?,?,?)", rows.events)
+                    db.executemany("INSERT INTO figures VALUES (?,?,?,?)", rows.figures)
                 known = {p.name for p in paths}
                 corpus_problems.extend(
                     Problem(ARTICLES_TOML, article_id, "", "has metadata but no such .txt file in seeds/", "warning")
@@ -273,6 +297,7 @@ def build_store(dirs: DataDirs, path: Path, *, processes: int | None = None) -> 
                 if kept:
                     _copy_kept(db, path, set(kept))
                 _write_summaries(db)
+                write_stages(db, gazetteer.features)
                 _write_search(db, gazetteer.features)
             db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
             db.execute("PRAGMA journal_mode=DELETE")  # one self-contained file, to move and to ship
@@ -292,6 +317,8 @@ def _write_meta(db: sqlite3.Connection, fingerprint: DataFingerprint, problems: 
         "digest": fingerprint.digest,
         "stamps": json.dumps([asdict(s) for s in fingerprint.stamps]),
         "problems": json.dumps([asdict(p) for p in problems], ensure_ascii=False),
+        "words": words_digest(),
+        "timeline_problems": json.dumps([asdict(p) for p in words_problems()], ensure_ascii=False),
     }
     db.executemany("INSERT INTO meta VALUES (?, ?)", meta.items())
 
@@ -325,7 +352,7 @@ def _copy_kept(db: sqlite3.Connection, previous_path: Path, keep: set[str]) -> N
     try:
         db.execute("CREATE TEMP TABLE kept (article_id TEXT PRIMARY KEY)")
         db.executemany("INSERT INTO kept VALUES (?)", ((a,) for a in keep))
-        for table in ("mentions", "pairs"):
+        for table in ("mentions", "pairs", *TIMELINE_TABLES):
             db.execute(
                 f"INSERT INTO main.{table} SELECT * FROM old.{table} WHERE article_id IN (SELECT article_id FROM kept)"
             )
@@ -349,8 +376,8 @@ def _previous_articles(path: Path, fingerprint: DataFingerprint) -> dict[str, tu
     try:
         with contextlib.closing(sqlite3.connect(f"file:{path}?mode=ro", uri=True)) as db:
             meta = dict(db.execute("SELECT key, value FROM meta"))
-            if meta.get("schema") != SCHEMA_VERSION:
-                return None
+            if meta.get("schema") != SCHEMA_VERSION or meta.get("words") != words_digest():
+                return None  # another format, or events found with other words: match everything
             old = DataFingerprint(tuple(FileStamp(**s) for s in json.loads(meta["stamps"])))
             if any(not p.startswith("seeds/") for p in fingerprint.changed_paths(old)):
                 return None
@@ -369,7 +396,8 @@ def stored_digest(path: Path) -> str | None:
             meta = dict(db.execute("SELECT key, value FROM meta"))
     except sqlite3.Error:
         return None
-    return meta.get("digest") if meta.get("schema") == SCHEMA_VERSION else None
+    current = meta.get("schema") == SCHEMA_VERSION and meta.get("words") == words_digest()
+    return meta.get("digest") if current else None
 
 
 @contextlib.contextmanager
@@ -411,6 +439,7 @@ class IndexStore:
             raise StoreError(f"{path}: index schema {meta.get('schema')!r}; expected {SCHEMA_VERSION!r} (rebuild it)")
         self.digest = meta["digest"]
         self.problems = tuple(Problem(**p) for p in json.loads(meta["problems"]))
+        self.timeline_problems = tuple(Problem(**p) for p in json.loads(meta["timeline_problems"]))
         self.excerpt_counts = dict(self.query("SELECT feature_id, excerpts FROM feature_stats"))
         self.article_ids = tuple(r[0] for r in self.query("SELECT article_id FROM articles ORDER BY position"))
 
@@ -480,6 +509,10 @@ class IndexStore:
         """(how many times the feature's sentences occur in all, in how many articles)."""
         rows = self.query("SELECT total, articles FROM feature_stats WHERE feature_id = ?", (feature_id,))
         return (rows[0][0], rows[0][1]) if rows else (0, 0)
+
+    def timeline(self) -> TimelineIndex:
+        """Events and figures per feature (read when asked for) and every facility's stages."""
+        return open_timeline_index(self.query, self.timeline_problems)
 
     def related(self) -> dict[str, tuple[tuple[str, int], ...]]:
         grouped: dict[str, Counter[str]] = {}

@@ -59,6 +59,28 @@ def build_stage_timelines(
     figures: Iterable[Figure],
 ) -> dict[str, tuple[StageChange, ...]]:
     """For every facility named in a dated article: when it reached each stage, in date order."""
+
+    def article_day(article_id: str) -> str | None:
+        article = articles.get(article_id)
+        return first_day(article.date) if article is not None else None
+
+    return stage_timelines(
+        features,
+        ((feature_id, article_day(e.article_id)) for feature_id, fe in excerpts.items() for e in fe),
+        ((event, article_day(event.article_id)) for event in events),
+        figures,
+    )
+
+
+def stage_timelines(
+    features: Mapping[str, Feature],
+    mentioned: Iterable[tuple[str, str | None]],
+    events: Iterable[tuple[Event, str | None]],
+    figures: Iterable[Figure],
+) -> dict[str, tuple[StageChange, ...]]:
+    """build_stage_timelines from what it reads: (feature id, first day of the article's date) per
+    excerpt (repeats change nothing), each event with its article's first day, the figures. The index
+    file (mapapp.pipeline.storedtimeline) feeds it from SQL without reading the articles."""
     raw: dict[str, list[StageChange]] = {}
 
     def add(feature_id: str, since: str | None, stage: Stage) -> None:
@@ -67,15 +89,9 @@ def build_stage_timelines(
             return
         raw.setdefault(feature_id, []).append(StageChange(since, stage))
 
-    def article_day(article_id: str) -> str | None:
-        article = articles.get(article_id)
-        return first_day(article.date) if article is not None else None
-
-    for feature_id, feature_excerpts in excerpts.items():
-        for excerpt in feature_excerpts:
-            add(feature_id, article_day(excerpt.article_id), "mentioned")
-    for event in events:
-        written = article_day(event.article_id)
+    for feature_id, day in mentioned:
+        add(feature_id, day, "mentioned")
+    for event, written in events:
         if event.expected:
             add(event.feature_id, written, "planned")
         else:
@@ -110,8 +126,8 @@ def stage_at(changes: Sequence[StageChange], day: str) -> Stage | Literal["not_y
 class TimelineIndex:
     """Events, figures and stage timelines by feature id, for the panel and the as-of control."""
 
-    events: dict[str, tuple[Event, ...]]
-    figures: dict[str, tuple[Figure, ...]]
+    events: Mapping[str, tuple[Event, ...]]  # a dict, or read from the index file per feature
+    figures: Mapping[str, tuple[Figure, ...]]
     stages: dict[str, tuple[StageChange, ...]]
     problems: tuple[Problem, ...] = ()  # eventwords.toml could not be used: no events, no figures
 
