@@ -13,9 +13,10 @@ name or rule may match anywhere.
 the file and are read when asked for (features, layers and the gazetteer come from the data
 folders, as before), so a process does not hold the whole corpus.
 
-The file is written to a temporary name (WAL while it is built), checkpointed into one
-self-contained file and moved into place with os.replace, so that it can be copied to another host
-and a reader never sees half a build; readers open it read-only, one connection per thread.
+The file is written to a temporary name that nothing else opens (so without a journal: a failed
+build only leaves that file, which is removed), as one self-contained file, and moved into place with
+os.replace, so that it can be copied to another host and a reader never sees half a build; readers
+open it read-only, one connection per thread.
 """
 
 from __future__ import annotations
@@ -38,7 +39,7 @@ from mapapp.datadirs import DataDirs
 from mapapp.errors import MapAppError, Problem
 from mapapp.models import Article, Excerpt, Feature, Mention, Sentence, Span
 from mapapp.paths import ARTICLES_TOML
-from mapapp.pipeline.corpus import article_from_text, load_article_metadata, read_seed_text
+from mapapp.pipeline.corpus import article_from_text, display_texts, load_article_metadata, read_seed_text
 from mapapp.pipeline.excerpts import build_excerpt_index, build_related_index, mentions_by_co_occurrence
 from mapapp.pipeline.fingerprint import DataFingerprint, FileStamp, fingerprint_data
 from mapapp.pipeline.gazetteer import load_gazetteer
@@ -59,6 +60,7 @@ from mapapp.pipeline.timeline import TimelineIndex
 SCHEMA_VERSION = "3"  # 3: events, figures and stages (mapapp.pipeline.storedtimeline)
 NO_METADATA = "has no metadata entry; using defaults (first line as headline)"  # as load_corpus says
 PARALLEL_MIN_ARTICLES = 40  # below this, starting worker processes costs more than it saves
+BUILD_CACHE_KIB = 256 * 1024  # SQLite's page cache while building (the default 2 MB thrashes on large corpora)
 SCHEMA = """
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE articles (
@@ -67,13 +69,11 @@ CREATE TABLE articles (
 CREATE TABLE mentions (
     article_id TEXT NOT NULL, start INTEGER NOT NULL, end INTEGER NOT NULL, surface TEXT NOT NULL,
     feature_id TEXT NOT NULL, rule TEXT NOT NULL);
-CREATE INDEX mentions_by_article ON mentions (article_id, start);
 CREATE TABLE excerpts (
     feature_id TEXT NOT NULL, article_id TEXT NOT NULL, seq INTEGER NOT NULL, headline TEXT NOT NULL,
     date TEXT NOT NULL, kind TEXT NOT NULL, text TEXT NOT NULL, highlights TEXT NOT NULL, count INTEGER NOT NULL,
     source_start INTEGER NOT NULL, source_end INTEGER NOT NULL, position INTEGER NOT NULL);
 CREATE TABLE pairs (article_id TEXT NOT NULL, feature_id TEXT NOT NULL, other_id TEXT NOT NULL, n INTEGER NOT NULL);
-CREATE INDEX pairs_by_article ON pairs (article_id);
 CREATE TABLE feature_stats (
     feature_id TEXT PRIMARY KEY, excerpts INTEGER NOT NULL, total INTEGER NOT NULL, articles INTEGER NOT NULL);
 CREATE TABLE related (feature_id TEXT NOT NULL, other_id TEXT NOT NULL, n INTEGER NOT NULL);
@@ -111,6 +111,7 @@ class ArticleRows:
     pairs: tuple[tuple, ...] = ()
     events: tuple[tuple, ...] = ()
     figures: tuple[tuple, ...] = ()
+    stage_changes: tuple[tuple, ...] = ()
 
 
 _worker: dict[str, Any] = {}  # set before the worker processes fork, read in them
@@ -130,11 +131,16 @@ def _rows_for_file(position: int) -> ArticleRows:
     row = _article_row(article, position)
     if _worker["previous"].get(article.article_id) == (article.text, _article_metadata(article)):
         return ArticleRows(tuple(problems), row, kept=True)
-    mentions = tuple(_worker["finder"].find(article))
+    shown = display_texts(article)  # each sentence's display text, once for all four below
+    mentions = tuple(_worker["finder"].find(article, shown=shown))
     derived = mentions_by_co_occurrence((article,), mentions, _worker["features"])
-    excerpts = build_excerpt_index((article,), (*mentions, *derived))
+    excerpts = build_excerpt_index((article,), (*mentions, *derived), shown={article.article_id: shown})
     pairs = build_related_index((article,), mentions)
-    events, figures = ((), ()) if _worker["words_problems"] else timeline_rows(article, mentions, _worker["features"])
+    events, figures, stage_changes = (
+        ((), (), ())
+        if _worker["words_problems"]
+        else timeline_rows(article, mentions, _worker["features"], excerpts, shown=shown)
+    )
     return ArticleRows(
         tuple(problems),
         row,
@@ -161,6 +167,7 @@ def _rows_for_file(position: int) -> ArticleRows:
         pairs=tuple((article.article_id, fid, other, n) for fid, others in pairs.items() for other, n in others),
         events=events,
         figures=figures,
+        stage_changes=stage_changes,
     )
 
 
@@ -261,8 +268,12 @@ def build_store(dirs: DataDirs, path: Path, *, processes: int | None = None) -> 
     try:
         db = sqlite3.connect(tmp)
         try:
-            db.execute("PRAGMA journal_mode=WAL")
-            db.execute("PRAGMA synchronous=OFF")  # a crash leaves only the temporary file behind
+            # Nobody else opens the temporary file and a crash leaves only it behind: no journal, no
+            # fsync (a WAL made every page be written twice: into the log, then checkpointed).
+            db.execute("PRAGMA journal_mode=OFF")
+            db.execute("PRAGMA synchronous=OFF")
+            db.execute(f"PRAGMA cache_size=-{BUILD_CACHE_KIB}")
+            db.execute("PRAGMA temp_store=MEMORY")  # the sorts behind the indexes made at the end
             db.executescript(SCHEMA + TIMELINE_SCHEMA)
             kept: list[str] = []
             with db:
@@ -287,6 +298,7 @@ def build_store(dirs: DataDirs, path: Path, *, processes: int | None = None) -> 
                     db.executemany("INSERT INTO pairs VALUES (?,?,?,?)", rows.pairs)
                     db.executemany("INSERT INTO events VALUES (?,?,?,?)", rows.events)
                     db.executemany("INSERT INTO figures VALUES (?,?,?,?)", rows.figures)
+                    db.executemany("INSERT INTO stage_changes VALUES (?,?,?,?)", rows.stage_changes)
                 known = {p.name for p in paths}
                 corpus_problems.extend(
                     Problem(ARTICLES_TOML, article_id, "", "has metadata but no such .txt file in seeds/", "warning")
@@ -299,8 +311,7 @@ def build_store(dirs: DataDirs, path: Path, *, processes: int | None = None) -> 
                 _write_summaries(db)
                 write_stages(db, gazetteer.features)
                 _write_search(db, gazetteer.features)
-            db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-            db.execute("PRAGMA journal_mode=DELETE")  # one self-contained file, to move and to ship
+            db.execute("PRAGMA journal_mode=DELETE")  # readers of the finished file get the default
         finally:
             db.close()
         os.replace(tmp, path)
@@ -326,6 +337,9 @@ def _write_meta(db: sqlite3.Connection, fingerprint: DataFingerprint, problems: 
 def _write_summaries(db: sqlite3.Connection) -> None:
     """What a replica reads at start or per click without walking every excerpt: per feature its
     number of excerpts, their total count and the articles they come from; the related places."""
+    # Indexes are made once the rows are in (one sort each, not an update per inserted row).
+    db.execute("CREATE INDEX mentions_by_article ON mentions (article_id, start)")
+    db.execute("CREATE INDEX pairs_by_article ON pairs (article_id)")
     db.execute("CREATE INDEX excerpts_by_feature ON excerpts (feature_id, position, seq)")
     db.execute(
         "INSERT INTO feature_stats SELECT feature_id, COUNT(*), SUM(count), COUNT(DISTINCT article_id)"

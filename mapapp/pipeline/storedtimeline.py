@@ -2,9 +2,10 @@
 
 build_timeline_index walks every article and every mention (and, for the stages, every excerpt's
 article): on an index file of 10,000 articles that made the first page wait for the whole corpus.
-The index build finds each article's events and figures in its worker (as find_events and
-find_figures would, article by article), writes them as rows, and computes the stage timelines once
-at the end from SQL (mapapp.pipeline.timeline.stage_timelines); `open_timeline_index` gives the app
+The index build finds each article's events, figures and stage changes in its worker (as
+find_events, find_figures and build_stage_timelines would, article by article; one set of sentence
+views serves both finders), writes them as rows, and reduces the stage changes to timelines once at
+the end (mapapp.pipeline.timeline.timelines_from_changes); `open_timeline_index` gives the app
 a TimelineIndex whose stages are read at once (the as-of control needs them all) and whose events and
 figures are read per feature when the side panel shows one.
 
@@ -17,23 +18,25 @@ from __future__ import annotations
 import hashlib
 import json
 import sqlite3
-from collections.abc import Callable, Iterator, Mapping, Sequence
-from dataclasses import asdict
-from typing import Any, Generic, TypeVar
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from typing import Generic, TypeVar
 
 from mapapp.errors import Problem, ProblemsError
 from mapapp.models import Article, Feature, Mention
-from mapapp.pipeline.events import Event, find_events
-from mapapp.pipeline.figures import Figure, find_figures
-from mapapp.pipeline.timeline import StageChange, TimelineIndex, first_day, stage_timelines
+from mapapp.pipeline.clauses import sentence_views
+from mapapp.pipeline.corpus import DisplayText
+from mapapp.pipeline.events import Event, find_events_in_views
+from mapapp.pipeline.figures import Figure, find_figures_in_views
+from mapapp.pipeline.timeline import StageChange, TimelineIndex, first_day, stage_changes, timelines_from_changes
 from mapapp.pipeline.wordlists import WORDS_TOML, load_words
 
 SCHEMA = """
 CREATE TABLE events (article_id TEXT NOT NULL, seq INTEGER NOT NULL, feature_id TEXT NOT NULL, row TEXT NOT NULL);
 CREATE TABLE figures (article_id TEXT NOT NULL, seq INTEGER NOT NULL, feature_id TEXT NOT NULL, row TEXT NOT NULL);
+CREATE TABLE stage_changes (article_id TEXT NOT NULL, feature_id TEXT NOT NULL, since TEXT NOT NULL, stage TEXT NOT NULL);
 CREATE TABLE stages (feature_id TEXT NOT NULL, seq INTEGER NOT NULL, since TEXT NOT NULL, stage TEXT NOT NULL);
 """
-TABLES = ("events", "figures")  # per article: copied for an article that did not change
+TABLES = ("events", "figures", "stage_changes")  # per article: copied for an article that did not change
 
 
 def words_digest() -> str:
@@ -54,20 +57,34 @@ def words_problems() -> tuple[Problem, ...]:
 
 
 def timeline_rows(
-    article: Article, mentions: Sequence[Mention], features: dict[str, Feature]
-) -> tuple[tuple[tuple, ...], tuple[tuple, ...]]:
-    """One article's events and figures as rows (article_id, seq, feature_id, JSON); call only when
-    words_problems() is empty."""
-    events = find_events((article,), mentions, features)
-    figures = find_figures((article,), mentions, features)
+    article: Article,
+    mentions: Sequence[Mention],
+    features: dict[str, Feature],
+    excerpt_feature_ids: Iterable[str],
+    *,
+    shown: Sequence[DisplayText] | None = None,
+) -> tuple[tuple[tuple, ...], tuple[tuple, ...], tuple[tuple, ...]]:
+    """One article's events and figures (as find_events and find_figures find them) as rows
+    (article_id, seq, feature_id, JSON), its sentence views built once for both, and the stage
+    changes they and its excerpts (`excerpt_feature_ids`) give (article_id, feature_id, since,
+    stage); call only when words_problems() is empty."""
+    views = list(sentence_views(article, mentions, features, shown=shown))
+    events = find_events_in_views(views, features)
+    figures = find_figures_in_views(views)
+    day = first_day(article.date)
+    changes = dict.fromkeys(
+        stage_changes(features, ((fid, day) for fid in excerpt_feature_ids), ((e, day) for e in events), figures)
+    )
     return (
-        tuple((article.article_id, seq, e.feature_id, _json(asdict(e))) for seq, e in enumerate(events)),
-        tuple((article.article_id, seq, f.feature_id, _json(asdict(f))) for seq, f in enumerate(figures)),
+        tuple((article.article_id, seq, e.feature_id, _json(e)) for seq, e in enumerate(events)),
+        tuple((article.article_id, seq, f.feature_id, _json(f)) for seq, f in enumerate(figures)),
+        tuple((article.article_id, fid, change.since, change.stage) for fid, change in changes),
     )
 
 
-def _json(row: dict[str, Any]) -> str:
-    return json.dumps(row, ensure_ascii=False, separators=(",", ":"))
+def _json(record: Event | Figure) -> str:
+    # vars(): the fields in order, as dataclasses.asdict gives them (tuples become lists either way)
+    return json.dumps(vars(record), ensure_ascii=False, separators=(",", ":"))
 
 
 def event_from_row(text: str) -> Event:
@@ -83,22 +100,12 @@ def figure_from_row(text: str) -> Figure:
 
 
 def write_stages(db: sqlite3.Connection, features: Mapping[str, Feature]) -> None:
-    """The stage timelines of every facility, from the excerpts', events' and figures' rows (as
+    """The stage timelines of every facility, from every article's stage changes (as
     build_stage_timelines computes them from the whole index), and the indexes the app reads by."""
     db.execute("CREATE INDEX events_by_feature ON events (feature_id)")
     db.execute("CREATE INDEX figures_by_feature ON figures (feature_id)")
-    mentioned = (
-        (feature_id, first_day(date))
-        for feature_id, date in db.execute(
-            "SELECT DISTINCT e.feature_id, a.date FROM excerpts e JOIN articles a USING (article_id)"
-        )
-    )
-    events = (
-        (event_from_row(row), first_day(date))
-        for row, date in db.execute("SELECT e.row, a.date FROM events e JOIN articles a USING (article_id)")
-    )
-    figures = (figure_from_row(row) for (row,) in db.execute("SELECT row FROM figures"))
-    stages = stage_timelines(features, mentioned, events, figures)
+    changes = db.execute("SELECT DISTINCT feature_id, since, stage FROM stage_changes")
+    stages = timelines_from_changes((fid, StageChange(since, stage)) for fid, since, stage in changes)
     db.executemany(
         "INSERT INTO stages VALUES (?, ?, ?, ?)",
         ((fid, seq, c.since, c.stage) for fid, changes in stages.items() for seq, c in enumerate(changes)),

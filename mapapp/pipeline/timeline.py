@@ -12,7 +12,7 @@ Stages only rise: a later "planned" statement (a second phase) does not close wh
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Literal, get_args
 
@@ -79,28 +79,43 @@ def stage_timelines(
     figures: Iterable[Figure],
 ) -> dict[str, tuple[StageChange, ...]]:
     """build_stage_timelines from what it reads: (feature id, first day of the article's date) per
-    excerpt (repeats change nothing), each event with its article's first day, the figures. The index
-    file (mapapp.pipeline.storedtimeline) feeds it from SQL without reading the articles."""
-    raw: dict[str, list[StageChange]] = {}
+    excerpt, each event with its article's first day, the figures."""
+    return timelines_from_changes(stage_changes(features, mentioned, events, figures))
 
-    def add(feature_id: str, since: str | None, stage: Stage) -> None:
+
+def stage_changes(
+    features: Mapping[str, Feature],
+    mentioned: Iterable[tuple[str, str | None]],
+    events: Iterable[tuple[Event, str | None]],
+    figures: Iterable[Figure],
+) -> Iterator[tuple[str, StageChange]]:
+    """Every (facility, stage change) the excerpts, events and figures give, in no useful order. The
+    index build finds them per article (mapapp.pipeline.storedtimeline) and reduces them at the end."""
+
+    def change(feature_id: str, since: str | None, stage: Stage) -> Iterator[tuple[str, StageChange]]:
         feature = features.get(feature_id)
-        if since is None or feature is None or feature.category in NOT_FACILITIES:
-            return
-        raw.setdefault(feature_id, []).append(StageChange(since, stage))
+        if since is not None and feature is not None and feature.category not in NOT_FACILITIES:
+            yield feature_id, StageChange(since, stage)
 
     for feature_id, day in mentioned:
-        add(feature_id, day, "mentioned")
+        yield from change(feature_id, day, "mentioned")
     for event, written in events:
         if event.expected:
-            add(event.feature_id, written, "planned")
+            yield from change(event.feature_id, written, "planned")
         else:
             stage: Stage = event.stage if event.stage in STAGES else STAGE_OF_KIND[event.kind]  # type: ignore[assignment]
-            add(event.feature_id, first_day(event.date) if event.date else written, stage)
+            yield from change(event.feature_id, first_day(event.date) if event.date else written, stage)
     for figure in figures:
         if figure.quantity in OPERATING_QUANTITIES and figure.period:
-            add(figure.feature_id, first_day(figure.period), "open")
-    return {feature_id: _rising(changes) for feature_id, changes in sorted(raw.items())}
+            yield from change(figure.feature_id, first_day(figure.period), "open")
+
+
+def timelines_from_changes(changes: Iterable[tuple[str, StageChange]]) -> dict[str, tuple[StageChange, ...]]:
+    """Each facility's rising stages, by feature id (repeated changes change nothing)."""
+    raw: dict[str, list[StageChange]] = {}
+    for feature_id, stage_change in changes:
+        raw.setdefault(feature_id, []).append(stage_change)
+    return {feature_id: _rising(found) for feature_id, found in sorted(raw.items())}
 
 
 def _rising(changes: list[StageChange]) -> tuple[StageChange, ...]:
