@@ -325,14 +325,23 @@ def run_profiled(
     budget_s: float | None = None,
     timeout_ms: int = WATCH_TIMEOUT_MS,
     extra_env: Mapping[str, str] | None = None,
+    warm_up: bool = False,
 ) -> dict[str, Any]:
-    """The app through PROFILED_ENTRY (timers per part of each rerun), optionally on another corpus."""
+    """The app through PROFILED_ENTRY (timers per part of each rerun), optionally on another corpus;
+    `warm_up`: one run of the page through its port before the first reader, as scripts/serve.sh does."""
     script = script_dir_with_static(tmp, name, PROFILED_ENTRY)
     timings = tmp / f"{name}-timings.jsonl"
     env = {"QZ_BENCH_TIMINGS": str(timings), **(extra_env or {})}
     if seeds_dir is not None:
         env[SEEDS_ENV] = str(seeds_dir)
     with app_server(script, env=env, log_dir=log_dir) as server:
+        warm_up_ms = None
+        if warm_up:
+            from mapapp.app.warmup import warm_up as run_warm_up
+
+            host, port = server.url.removeprefix("http://").rstrip("/").split(":")
+            warm_up_ms = round(run_warm_up(host, int(port)) * 1000, 1)
+            say(f"  {name}: warm-up run took {format_ms(warm_up_ms)}")
         session = Session(browser, server.url)
         opened = session.open()
         say(
@@ -352,6 +361,7 @@ def run_profiled(
     runs = read_timings(timings)
     return {
         "start_to_health_ms": round(server.started_s * 1000, 1),
+        "warm_up_ms": warm_up_ms,
         "open_first_after_start": opened,
         "clicks": clicks,
         "rss_after_1_session": rss,
@@ -370,6 +380,7 @@ def run_profile_only(
     seeds_dir: Path | None,
     log_dir: Path,
     extra_env: Mapping[str, str] | None = None,
+    warm_up: bool = False,
 ) -> dict[str, Any]:
     """Only the server profile: the profiled app on one corpus, `clicks` clicks on features chosen
     in its own opening view (a short run to compare server time per click before and after a change)."""
@@ -389,6 +400,7 @@ def run_profile_only(
         budget_s=SYNTHETIC_BUDGET_S * 2,
         timeout_ms=SYNTHETIC_TIMEOUT_MS,
         extra_env=extra_env,
+        warm_up=warm_up,
     )
 
 
@@ -418,6 +430,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         "--index-file",
         action="store_true",
         help="with --profile-only: build the index file first (timed) and run the app on it (QZ_INDEX_PATH)",
+    )
+    parser.add_argument(
+        "--warm-up",
+        action="store_true",
+        help="with --profile-only: run the page once through the app's port before the first reader (as serve.sh)",
     )
     args = parser.parse_args(argv)
     if not CHROMIUM.exists():
@@ -528,7 +545,14 @@ def _main_profile_only(args: argparse.Namespace, index) -> int:
         browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
         try:
             result = run_profile_only(
-                browser, index, tmp, clicks=args.clicks, seeds_dir=seeds_dir, log_dir=log_dir, extra_env=extra_env
+                browser,
+                index,
+                tmp,
+                clicks=args.clicks,
+                seeds_dir=seeds_dir,
+                log_dir=log_dir,
+                extra_env=extra_env,
+                warm_up=args.warm_up,
             )
         finally:
             browser.close()
@@ -541,6 +565,7 @@ def _main_profile_only(args: argparse.Namespace, index) -> int:
         "synthetic": bool(args.profile_articles),
         "clicks": args.clicks,
         "start_to_health_ms": result["start_to_health_ms"],
+        "warm_up_ms": result["warm_up_ms"],
         "first_page_map_visible_ms": result["open_first_after_start"].get("map_visible_ms"),
         "panel_complete_ms": result["clicks"]["panel_complete_ms"],
         "rss_after_1_session": result["rss_after_1_session"],

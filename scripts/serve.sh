@@ -7,7 +7,10 @@
 # on one replica by a cookie it sets (qz_reader; not ip_hash, so readers behind one address spread
 # out), and sends a reader whose replica stopped answering to another one (max_fails/fail_timeout,
 # proxy_next_upstream); the Streamlit client reconnects and restores the view from its URL. A replica
-# that exits is started again on its port. Its config, logs and `replicas.tsv` (port, pid per
+# that exits is started again on its port. Each replica runs the page once through its own port
+# (python -m mapapp.app.warmup) before nginx lets readers in, so no reader waits for a replica's first
+# run (its caches: index file, gazetteer, the map's first render); a replica started again is warmed
+# the same way in the background. Its config, logs and `replicas.tsv` (port, pid per
 # replica; the load test reads it) are written to the run folder, never to /etc.
 # Ctrl-C (SIGINT) or SIGTERM stops nginx and every replica.
 #
@@ -117,6 +120,19 @@ for port in ports:
 EOF
 }
 
+# One run of the page on each replica, all at once, before readers come (a failure is logged: the
+# replica still serves, its first reader just waits for the cold run).
+warm_up_all() {
+  local pids=() port
+  for port in "$@"; do
+    "$PYTHON" -m mapapp.app.warmup --port "$port" 2>>"$RUN_DIR/replica-$port.log" &
+    pids+=($!)
+  done
+  for pid in "${pids[@]}"; do
+    wait "$pid" || echo "serve.sh: a warm-up run failed; see $RUN_DIR/replica-*.log" >&2
+  done
+}
+
 # The index file every replica opens (built once here, brought up to date if the data changed).
 export QZ_INDEX_PATH=${QZ_INDEX_PATH:-$RUN_DIR/index.sqlite}
 "$PYTHON" -m mapapp index build --seeds "${QZ_SEEDS_DIR:-seeds}" --geodata "${QZ_GEODATA_DIR:-geodata}" \
@@ -174,6 +190,7 @@ $UPSTREAM  }
 EOF
 "$NGINX" -t -q -p "$RUN_DIR" -e "$RUN_DIR/nginx-error.log" -c "$RUN_DIR/nginx.conf"
 wait_healthy "${REPLICA_PORTS[@]}"
+warm_up_all "${REPLICA_PORTS[@]}"
 "$NGINX" -p "$RUN_DIR" -e "$RUN_DIR/nginx-error.log" -c "$RUN_DIR/nginx.conf" -g "daemon off;" &
 NGINX_PID=$!
 echo "$NGINX_PID" >"$RUN_DIR/nginx.main.pid"
@@ -193,6 +210,7 @@ while [ "$STOPPING" = 0 ]; do
       echo "serve.sh: replica on port $port exited; starting it again" >&2
       start_replica "$port"
       write_replicas_file
+      "$PYTHON" -m mapapp.app.warmup --port "$port" 2>>"$RUN_DIR/replica-$port.log" &
     fi
   done
 done

@@ -77,6 +77,13 @@ def test_two_replicas_answer_through_one_port_and_each_reader_sticks_to_one(clus
     assert not any(c.startswith(READER_COOKIE) for c in _get(cluster.url + "_stcore/health", readers[0])[2])
 
 
+def test_each_replica_ran_the_page_before_nginx_let_readers_in(cluster):
+    # serve.sh starts nginx only after every warm-up run ended; the cluster answered through nginx
+    for replica in cluster.replicas():
+        log = (cluster.run_dir / f"replica-{replica.port}.log").read_text(encoding="utf-8", errors="replace")
+        assert f"warm-up: 127.0.0.1:{replica.port} ran the page in " in log, log[-2000:]
+
+
 def test_a_reader_whose_replica_is_killed_gets_the_same_view_back_from_the_other(cluster, targets):
     report = LoadReport(clients="protocol", sessions=1, seconds=1, think_s=0)
     reader = ProtocolReader(0, targets[:3], {t.name: 0 for t in targets}, report, think_s=0)

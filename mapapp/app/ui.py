@@ -149,6 +149,9 @@ def _cached_display_shapes(
 
 @st.cache_resource(show_spinner=False, max_entries=3)
 def _cached_timeline_index(seeds_dir: str, geodata_dir: str, layers_dir: str, digest: str) -> TimelineIndex:
+    store = _cached_index_store(seeds_dir, geodata_dir, layers_dir, digest)
+    if store is not None:  # found at build time: a start does not walk the whole corpus
+        return store.timeline()
     return build_timeline_index(_cached_map_index(seeds_dir, geodata_dir, layers_dir, digest))
 
 

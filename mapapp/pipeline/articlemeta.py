@@ -118,5 +118,7 @@ def _is_meta_line(line: str) -> bool:
 
 def is_dateline_or_source(line: str) -> bool:
     """A short line that only carries the date or the source ("2023-05-09 08:15 来源: 衢州日报")."""
+    if len(line.strip()) > 40:
+        return False  # _plain keeps the length: no need to convert a long line to know
     plain = _plain(line.strip())
     return len(plain) <= 40 and (bool(_DATELINE.match(plain)) or bool(_SOURCE.match(plain)))

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from functools import cache
 
 from mapapp.models import Article, Feature, Mention
-from mapapp.pipeline.corpus import SentenceLocator, display_text
+from mapapp.pipeline.corpus import DisplayText, SentenceLocator, display_text
 from mapapp.pipeline.dates import DateMention, find_dates
 from mapapp.pipeline.wordlists import load_words
 
@@ -106,9 +106,14 @@ def event_words() -> Words:
 
 
 def sentence_views(
-    article: Article, mentions: Sequence[Mention], features: dict[str, Feature]
+    article: Article,
+    mentions: Sequence[Mention],
+    features: dict[str, Feature],
+    *,
+    shown: Sequence[DisplayText] | None = None,
 ) -> Iterator[SentenceView]:
-    """Each sentence of `article` with its mentions and dates, in reading order."""
+    """Each sentence of `article` with its mentions and dates, in reading order (`shown`: the
+    sentences' display texts if the caller has them, see corpus.display_texts)."""
     locator = SentenceLocator(article)
     by_sentence: dict[int, list[Mention]] = {}
     for mention in mentions:
@@ -118,12 +123,13 @@ def sentence_views(
     last_year: int | None = None
     last_paragraph = -1
     for n, sentence in enumerate(article.sentences):
-        text, offsets = display_text(article.text, sentence)
+        text, offsets = shown[n] if shown is not None else display_text(article.text, sentence)
         if sentence.paragraph != last_paragraph:
             last_year, last_paragraph = None, sentence.paragraph
-        position_of = {source: k for k, source in enumerate(offsets)}
         placed = []
-        for mention in by_sentence.get(n, []):
+        sentence_mentions = by_sentence.get(n, [])
+        position_of = {source: k for k, source in enumerate(offsets)} if sentence_mentions else {}
+        for mention in sentence_mentions:
             start = position_of.get(mention.start)
             last = position_of.get(mention.end - 1)
             if start is None or last is None:

@@ -325,7 +325,16 @@ class SentenceLocator:
         return n if start <= offset < end else None
 
 
-def display_text(text: str, sentence: Sentence) -> tuple[str, list[int]]:
+DisplayText = tuple[str, list[int]]  # a sentence as shown, and each character's offset in the file text
+
+
+def display_texts(article: Article) -> tuple[DisplayText, ...]:
+    """display_text of each of the article's sentences, in order: for a caller that reads them
+    several times (the index build hands the same ones to mentions, excerpts, events and figures)."""
+    return tuple(display_text(article.text, sentence) for sentence in article.sentences)
+
+
+def display_text(text: str, sentence: Sentence) -> DisplayText:
     """The sentence as a reader sees it, and for each display character its offset in `text`.
 
     Line breaks (and the spaces around them) inside a piece are layout, not text: they are dropped.
@@ -335,13 +344,11 @@ def display_text(text: str, sentence: Sentence) -> tuple[str, list[int]]:
     for piece in sentence.pieces:
         pos = piece.start
         for match in _LINE_BREAK_RUN.finditer(text, piece.start, piece.end):
-            for k in range(pos, match.start()):
-                out.append(text[k])
-                offsets.append(k)
+            out.append(text[pos : match.start()])
+            offsets.extend(range(pos, match.start()))
             pos = match.end()
-        for k in range(pos, piece.end):
-            out.append(text[k])
-            offsets.append(k)
+        out.append(text[pos : piece.end])
+        offsets.extend(range(pos, piece.end))
     return "".join(out), offsets
 
 

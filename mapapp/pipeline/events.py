@@ -97,8 +97,19 @@ def _trigger_patterns() -> tuple[tuple[re.Pattern[str], EventKind, str, str], ..
     return tuple(patterns)
 
 
+@cache
+def _any_trigger() -> re.Pattern[str]:
+    """Every trigger pattern in one: a sentence it does not match has no event word (most do not)."""
+    try:
+        return re.compile("|".join(f"(?:{pattern.pattern})" for pattern, _, _, _ in _trigger_patterns()))
+    except re.error:  # patterns that cannot be joined (inline flags): no shortcut, each is tried
+        return re.compile("")
+
+
 def find_triggers(text: str) -> list[Trigger]:
     """Event words in `text`, longest first where they overlap."""
+    if _any_trigger().search(text) is None:
+        return []
     found = [
         Trigger(m.start(), m.end(), kind, side, stage)  # type: ignore[arg-type]
         for pattern, kind, side, stage in _trigger_patterns()
@@ -124,21 +135,36 @@ def find_events(
     routes = _route_groups(features)
     events: list[Event] = []
     for article in articles:
-        topic = _Topic(_NOTHING, _NOTHING)
-        paragraph = -1
-        for view in sentence_views(article, by_article.get(article.article_id, []), features):
-            continuation = _continuation(view)
-            # 其中 points back across a paragraph break; a sentence opening with a verb does not
-            if continuation == "tail":
-                given = topic.tail
-            elif continuation == "head" and view.paragraph == paragraph:
-                given = topic.head
-            else:
-                given = _NOTHING
-            paragraph = view.paragraph
-            found, topic = _events_in(view, given)
-            events.extend(_with_routes(found, view, routes))
+        events.extend(
+            _events_in_views(sentence_views(article, by_article.get(article.article_id, []), features), routes)
+        )
     return tuple(events)
+
+
+def find_events_in_views(views: Iterable[SentenceView], features: dict[str, Feature]) -> list[Event]:
+    """find_events for one article whose sentence views are already built (the index build builds
+    them once for events and figures)."""
+    return _events_in_views(views, _route_groups(features))
+
+
+def _events_in_views(views: Iterable[SentenceView], routes: dict[str, list[frozenset[str]]]) -> list[Event]:
+    events: list[Event] = []
+    topic = _Topic(_NOTHING, _NOTHING)
+    paragraph = -1
+    for view in views:
+        triggers = find_triggers(view.text)
+        continuation = _continuation(view, triggers)
+        # 其中 points back across a paragraph break; a sentence opening with a verb does not
+        if continuation == "tail":
+            given = topic.tail
+        elif continuation == "head" and view.paragraph == paragraph:
+            given = topic.head
+        else:
+            given = _NOTHING
+        paragraph = view.paragraph
+        found, topic = _events_in(view, given, triggers)
+        events.extend(_with_routes(found, view, routes))
+    return events
 
 
 def events_from_index(index) -> tuple[Event, ...]:  # index: mapapp.pipeline.index.MapIndex
@@ -146,7 +172,7 @@ def events_from_index(index) -> tuple[Event, ...]:  # index: mapapp.pipeline.ind
     return find_events(index.articles.values(), index.mentions, index.features)
 
 
-def _continuation(view: SentenceView) -> Literal["head", "tail"] | None:
+def _continuation(view: SentenceView, triggers: Sequence[Trigger]) -> Literal["head", "tail"] | None:
     """How a sentence goes on with the one before it: one that opens with 其中 takes its last date
     and tense ("tail"); one whose first clause names nothing and has no date before its first
     event word (a verb: "建成X,推进Y") takes its opening date and main tense ("head")."""
@@ -154,17 +180,19 @@ def _continuation(view: SentenceView) -> Literal["head", "tail"] | None:
     if words.continuation_leaders.match(view.text):
         return "tail"
     first_start, first_end = view.clauses[0]
-    first_trigger = next((t.start for t in find_triggers(view.text) if t.start < first_end), first_end)
+    first_trigger = next((t.start for t in triggers if t.start < first_end), first_end)
     has_name = any(first_start <= m.start < first_trigger for m in view.mentions)
     has_date = any(first_start <= d.start < first_trigger for d in view.dates)
     return None if has_name or has_date else "head"
 
 
-def _events_in(view: SentenceView, inherited: _Given) -> tuple[list[Event], _Topic]:
+def _events_in(view: SentenceView, inherited: _Given, triggers: Sequence[Trigger]) -> tuple[list[Event], _Topic]:
+    """The events of one sentence (`triggers`: find_triggers of its text) and what it hands on."""
     words = event_words()
-    triggers = find_triggers(view.text)
     futures = _clause_futures(view, inherited.future)
     found: list[Event] = []
+    if not any(m.facility for m in view.mentions):
+        triggers = ()  # every event needs a facility named in its sentence (see _subjects)
     for n, trigger in enumerate(triggers):
         clause_no = view.clause_at(trigger.start)
         clause_start, clause_end = view.clauses[clause_no]

@@ -9,20 +9,29 @@ from __future__ import annotations
 
 import bisect
 from collections import Counter, defaultdict
+from collections.abc import Mapping, Sequence
 from dataclasses import replace
 
 from mapapp.models import Article, Excerpt, Feature, Mention, Sentence
-from mapapp.pipeline.corpus import SentenceLocator, display_text
+from mapapp.pipeline.corpus import DisplayText, SentenceLocator, display_text
 
 
-def build_excerpt_index(articles: tuple[Article, ...], mentions: tuple[Mention, ...]) -> dict[str, tuple[Excerpt, ...]]:
-    """Excerpts per feature id, in article order then text order."""
+def build_excerpt_index(
+    articles: tuple[Article, ...],
+    mentions: tuple[Mention, ...],
+    *,
+    shown: Mapping[str, Sequence[DisplayText]] | None = None,
+) -> dict[str, tuple[Excerpt, ...]]:
+    """Excerpts per feature id, in article order then text order (`shown`: article id -> its
+    sentences' display texts, where the caller has them; see corpus.display_texts)."""
     by_article: dict[str, list[Mention]] = defaultdict(list)
     for mention in mentions:
         by_article[mention.article_id].append(mention)
     index: dict[str, list[Excerpt]] = defaultdict(list)
     for article in articles:
-        for feature_id, excerpts in _excerpts_for_article(article, by_article.get(article.article_id, [])).items():
+        article_shown = shown.get(article.article_id) if shown is not None else None
+        found = _excerpts_for_article(article, by_article.get(article.article_id, []), article_shown)
+        for feature_id, excerpts in found.items():
             index[feature_id].extend(excerpts)
     return {feature_id: tuple(excerpts) for feature_id, excerpts in index.items()}
 
@@ -66,7 +75,9 @@ def mentions_by_co_occurrence(
     return tuple(sorted(derived, key=lambda m: (m.article_id, m.start)))
 
 
-def _excerpts_for_article(article: Article, mentions: list[Mention]) -> dict[str, list[Excerpt]]:
+def _excerpts_for_article(
+    article: Article, mentions: list[Mention], displayed: Sequence[DisplayText] | None
+) -> dict[str, list[Excerpt]]:
     locator = SentenceLocator(article)
     rendered: dict[int, tuple[str, list[int]]] = {}
     # (feature, display text) -> highlights, first sentence; identical repeats are merged
@@ -79,7 +90,7 @@ def _excerpts_for_article(article: Article, mentions: list[Mention]) -> dict[str
             continue
         sentence = article.sentences[n]
         if n not in rendered:
-            rendered[n] = display_text(article.text, sentence)
+            rendered[n] = displayed[n] if displayed is not None else display_text(article.text, sentence)
         shown, offsets = rendered[n]
         highlight = _display_span(offsets, mention.start, mention.end)
         key = (mention.feature_id, shown)

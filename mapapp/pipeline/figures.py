@@ -83,9 +83,17 @@ def find_figures(
         by_article[mention.article_id].append(mention)
     figures: list[Figure] = []
     for article in articles:
-        for view in sentence_views(article, by_article.get(article.article_id, []), features):
-            figures.extend(_figures_in(view))
+        figures.extend(find_figures_in_views(sentence_views(article, by_article.get(article.article_id, []), features)))
     return tuple(figures)
+
+
+def find_figures_in_views(views: Iterable[SentenceView]) -> list[Figure]:
+    """find_figures for one article whose sentence views are already built."""
+    figures: list[Figure] = []
+    for view in views:
+        if any(m.facility for m in view.mentions):  # a figure belongs to a facility named before it (_owner)
+            figures.extend(_figures_in(view))
+    return figures
 
 
 def figures_from_index(index) -> tuple[Figure, ...]:  # index: mapapp.pipeline.index.MapIndex

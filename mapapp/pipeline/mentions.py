@@ -22,6 +22,7 @@ disambiguation rule says so (e.g. 在衢 / 来衢 / 兴衢), never inside idioms
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from functools import lru_cache
 
@@ -30,9 +31,9 @@ import shapely
 from shapely.geometry import shape
 
 from mapapp.models import Article, Feature, Mention
-from mapapp.pipeline.corpus import normalised_display_text
+from mapapp.pipeline.corpus import DisplayText, normalised_display_text
 from mapapp.pipeline.gazetteer import Gazetteer, SharedName
-from mapapp.pipeline.normalise import normalise
+from mapapp.pipeline.normalise import normalise, normalise_with_offsets
 
 _CONTEXT_CHARS = 12  # how much text around a shared name the rules look at
 _CONTAINERS = ("admin_area", "new_town", "port")
@@ -65,13 +66,18 @@ class MentionFinder:
             self._automaton.make_automaton()
         self._shapes: dict[str, shapely.Geometry] = {}
 
-    def find(self, article: Article) -> list[Mention]:
+    def find(self, article: Article, *, shown: Sequence[DisplayText] | None = None) -> list[Mention]:
+        """The article's mentions, in text order (`shown`: its sentences' display texts, if the
+        caller has them; see corpus.display_texts)."""
         mentions: list[Mention] = []
         if not len(self._automaton):
             return mentions
-        for sentence in article.sentences:
-            shown, offsets = normalised_display_text(article.text, sentence)
-            for hit in self._find_in(shown):
+        for n, sentence in enumerate(article.sentences):
+            if shown is None:
+                text, offsets = normalised_display_text(article.text, sentence)
+            else:
+                text, offsets = normalise_with_offsets(*shown[n])
+            for hit in self._find_in(text):
                 start = offsets[hit.start]
                 end = offsets[hit.end - 1] + 1
                 mentions.append(

@@ -13,9 +13,10 @@ name or rule may match anywhere.
 the file and are read when asked for (features, layers and the gazetteer come from the data
 folders, as before), so a process does not hold the whole corpus.
 
-The file is written to a temporary name (WAL while it is built), checkpointed into one
-self-contained file and moved into place with os.replace, so that it can be copied to another host
-and a reader never sees half a build; readers open it read-only, one connection per thread.
+The file is written to a temporary name that nothing else opens (so without a journal: a failed
+build only leaves that file, which is removed), as one self-contained file, and moved into place with
+os.replace, so that it can be copied to another host and a reader never sees half a build; readers
+open it read-only, one connection per thread.
 """
 
 from __future__ import annotations
@@ -38,17 +39,28 @@ from mapapp.datadirs import DataDirs
 from mapapp.errors import MapAppError, Problem
 from mapapp.models import Article, Excerpt, Feature, Mention, Sentence, Span
 from mapapp.paths import ARTICLES_TOML
-from mapapp.pipeline.corpus import article_from_text, load_article_metadata, read_seed_text
+from mapapp.pipeline.corpus import article_from_text, display_texts, load_article_metadata, read_seed_text
 from mapapp.pipeline.excerpts import build_excerpt_index, build_related_index, mentions_by_co_occurrence
 from mapapp.pipeline.fingerprint import DataFingerprint, FileStamp, fingerprint_data
 from mapapp.pipeline.gazetteer import load_gazetteer
 from mapapp.pipeline.index import MapIndex
 from mapapp.pipeline.layers import load_layers
 from mapapp.pipeline.mentions import MentionFinder
+from mapapp.pipeline.storedtimeline import SCHEMA as TIMELINE_SCHEMA
+from mapapp.pipeline.storedtimeline import TABLES as TIMELINE_TABLES
+from mapapp.pipeline.storedtimeline import (
+    open_timeline_index,
+    timeline_rows,
+    words_digest,
+    words_problems,
+    write_stages,
+)
+from mapapp.pipeline.timeline import TimelineIndex
 
-SCHEMA_VERSION = "2"
+SCHEMA_VERSION = "3"  # 3: events, figures and stages (mapapp.pipeline.storedtimeline)
 NO_METADATA = "has no metadata entry; using defaults (first line as headline)"  # as load_corpus says
 PARALLEL_MIN_ARTICLES = 40  # below this, starting worker processes costs more than it saves
+BUILD_CACHE_KIB = 256 * 1024  # SQLite's page cache while building (the default 2 MB thrashes on large corpora)
 SCHEMA = """
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE articles (
@@ -57,13 +69,11 @@ CREATE TABLE articles (
 CREATE TABLE mentions (
     article_id TEXT NOT NULL, start INTEGER NOT NULL, end INTEGER NOT NULL, surface TEXT NOT NULL,
     feature_id TEXT NOT NULL, rule TEXT NOT NULL);
-CREATE INDEX mentions_by_article ON mentions (article_id, start);
 CREATE TABLE excerpts (
     feature_id TEXT NOT NULL, article_id TEXT NOT NULL, seq INTEGER NOT NULL, headline TEXT NOT NULL,
     date TEXT NOT NULL, kind TEXT NOT NULL, text TEXT NOT NULL, highlights TEXT NOT NULL, count INTEGER NOT NULL,
     source_start INTEGER NOT NULL, source_end INTEGER NOT NULL, position INTEGER NOT NULL);
 CREATE TABLE pairs (article_id TEXT NOT NULL, feature_id TEXT NOT NULL, other_id TEXT NOT NULL, n INTEGER NOT NULL);
-CREATE INDEX pairs_by_article ON pairs (article_id);
 CREATE TABLE feature_stats (
     feature_id TEXT PRIMARY KEY, excerpts INTEGER NOT NULL, total INTEGER NOT NULL, articles INTEGER NOT NULL);
 CREATE TABLE related (feature_id TEXT NOT NULL, other_id TEXT NOT NULL, n INTEGER NOT NULL);
@@ -99,6 +109,9 @@ class ArticleRows:
     mentions: tuple[tuple, ...] = ()
     excerpts: tuple[tuple, ...] = ()
     pairs: tuple[tuple, ...] = ()
+    events: tuple[tuple, ...] = ()
+    figures: tuple[tuple, ...] = ()
+    stage_changes: tuple[tuple, ...] = ()
 
 
 _worker: dict[str, Any] = {}  # set before the worker processes fork, read in them
@@ -118,10 +131,16 @@ def _rows_for_file(position: int) -> ArticleRows:
     row = _article_row(article, position)
     if _worker["previous"].get(article.article_id) == (article.text, _article_metadata(article)):
         return ArticleRows(tuple(problems), row, kept=True)
-    mentions = tuple(_worker["finder"].find(article))
+    shown = display_texts(article)  # each sentence's display text, once for all four below
+    mentions = tuple(_worker["finder"].find(article, shown=shown))
     derived = mentions_by_co_occurrence((article,), mentions, _worker["features"])
-    excerpts = build_excerpt_index((article,), (*mentions, *derived))
+    excerpts = build_excerpt_index((article,), (*mentions, *derived), shown={article.article_id: shown})
     pairs = build_related_index((article,), mentions)
+    events, figures, stage_changes = (
+        ((), (), ())
+        if _worker["words_problems"]
+        else timeline_rows(article, mentions, _worker["features"], excerpts, shown=shown)
+    )
     return ArticleRows(
         tuple(problems),
         row,
@@ -146,6 +165,9 @@ def _rows_for_file(position: int) -> ArticleRows:
             for seq, e in enumerate(feature_excerpts)
         ),
         pairs=tuple((article.article_id, fid, other, n) for fid, others in pairs.items() for other, n in others),
+        events=events,
+        figures=figures,
+        stage_changes=stage_changes,
     )
 
 
@@ -159,7 +181,14 @@ def rows_for_files(
 ) -> Iterator[ArticleRows]:
     """Each file's rows, in order; read, parsed and matched in `processes` forked workers when
     there are enough files to be worth it (the rows stream back while the caller writes them)."""
-    _worker.update(paths=paths, metadata=metadata, finder=finder, features=finder.gazetteer.features, previous=previous)
+    _worker.update(
+        paths=paths,
+        metadata=metadata,
+        finder=finder,
+        features=finder.gazetteer.features,
+        previous=previous,
+        words_problems=words_problems(),
+    )
     try:
         if (
             processes <= 1
@@ -239,9 +268,13 @@ def build_store(dirs: DataDirs, path: Path, *, processes: int | None = None) -> 
     try:
         db = sqlite3.connect(tmp)
         try:
-            db.execute("PRAGMA journal_mode=WAL")
-            db.execute("PRAGMA synchronous=OFF")  # a crash leaves only the temporary file behind
-            db.executescript(SCHEMA)
+            # Nobody else opens the temporary file and a crash leaves only it behind: no journal, no
+            # fsync (a WAL made every page be written twice: into the log, then checkpointed).
+            db.execute("PRAGMA journal_mode=OFF")
+            db.execute("PRAGMA synchronous=OFF")
+            db.execute(f"PRAGMA cache_size=-{BUILD_CACHE_KIB}")
+            db.execute("PRAGMA temp_store=MEMORY")  # the sorts behind the indexes made at the end
+            db.executescript(SCHEMA + TIMELINE_SCHEMA)
             kept: list[str] = []
             with db:
                 for rows in rows_for_files(
@@ -263,6 +296,9 @@ def build_store(dirs: DataDirs, path: Path, *, processes: int | None = None) -> 
                     db.executemany("INSERT INTO mentions VALUES (?,?,?,?,?,?)", rows.mentions)
                     db.executemany("INSERT INTO excerpts VALUES (?,?,?,?,?,?,?,?,?,?,?,?)", rows.excerpts)
                     db.executemany("INSERT INTO pairs VALUES (?,?,?,?)", rows.pairs)
+                    db.executemany("INSERT INTO events VALUES (?,?,?,?)", rows.events)
+                    db.executemany("INSERT INTO figures VALUES (?,?,?,?)", rows.figures)
+                    db.executemany("INSERT INTO stage_changes VALUES (?,?,?,?)", rows.stage_changes)
                 known = {p.name for p in paths}
                 corpus_problems.extend(
                     Problem(ARTICLES_TOML, article_id, "", "has metadata but no such .txt file in seeds/", "warning")
@@ -273,9 +309,9 @@ def build_store(dirs: DataDirs, path: Path, *, processes: int | None = None) -> 
                 if kept:
                     _copy_kept(db, path, set(kept))
                 _write_summaries(db)
+                write_stages(db, gazetteer.features)
                 _write_search(db, gazetteer.features)
-            db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-            db.execute("PRAGMA journal_mode=DELETE")  # one self-contained file, to move and to ship
+            db.execute("PRAGMA journal_mode=DELETE")  # readers of the finished file get the default
         finally:
             db.close()
         os.replace(tmp, path)
@@ -292,6 +328,8 @@ def _write_meta(db: sqlite3.Connection, fingerprint: DataFingerprint, problems: 
         "digest": fingerprint.digest,
         "stamps": json.dumps([asdict(s) for s in fingerprint.stamps]),
         "problems": json.dumps([asdict(p) for p in problems], ensure_ascii=False),
+        "words": words_digest(),
+        "timeline_problems": json.dumps([asdict(p) for p in words_problems()], ensure_ascii=False),
     }
     db.executemany("INSERT INTO meta VALUES (?, ?)", meta.items())
 
@@ -299,6 +337,9 @@ def _write_meta(db: sqlite3.Connection, fingerprint: DataFingerprint, problems: 
 def _write_summaries(db: sqlite3.Connection) -> None:
     """What a replica reads at start or per click without walking every excerpt: per feature its
     number of excerpts, their total count and the articles they come from; the related places."""
+    # Indexes are made once the rows are in (one sort each, not an update per inserted row).
+    db.execute("CREATE INDEX mentions_by_article ON mentions (article_id, start)")
+    db.execute("CREATE INDEX pairs_by_article ON pairs (article_id)")
     db.execute("CREATE INDEX excerpts_by_feature ON excerpts (feature_id, position, seq)")
     db.execute(
         "INSERT INTO feature_stats SELECT feature_id, COUNT(*), SUM(count), COUNT(DISTINCT article_id)"
@@ -325,7 +366,7 @@ def _copy_kept(db: sqlite3.Connection, previous_path: Path, keep: set[str]) -> N
     try:
         db.execute("CREATE TEMP TABLE kept (article_id TEXT PRIMARY KEY)")
         db.executemany("INSERT INTO kept VALUES (?)", ((a,) for a in keep))
-        for table in ("mentions", "pairs"):
+        for table in ("mentions", "pairs", *TIMELINE_TABLES):
             db.execute(
                 f"INSERT INTO main.{table} SELECT * FROM old.{table} WHERE article_id IN (SELECT article_id FROM kept)"
             )
@@ -349,8 +390,8 @@ def _previous_articles(path: Path, fingerprint: DataFingerprint) -> dict[str, tu
     try:
         with contextlib.closing(sqlite3.connect(f"file:{path}?mode=ro", uri=True)) as db:
             meta = dict(db.execute("SELECT key, value FROM meta"))
-            if meta.get("schema") != SCHEMA_VERSION:
-                return None
+            if meta.get("schema") != SCHEMA_VERSION or meta.get("words") != words_digest():
+                return None  # another format, or events found with other words: match everything
             old = DataFingerprint(tuple(FileStamp(**s) for s in json.loads(meta["stamps"])))
             if any(not p.startswith("seeds/") for p in fingerprint.changed_paths(old)):
                 return None
@@ -369,7 +410,8 @@ def stored_digest(path: Path) -> str | None:
             meta = dict(db.execute("SELECT key, value FROM meta"))
     except sqlite3.Error:
         return None
-    return meta.get("digest") if meta.get("schema") == SCHEMA_VERSION else None
+    current = meta.get("schema") == SCHEMA_VERSION and meta.get("words") == words_digest()
+    return meta.get("digest") if current else None
 
 
 @contextlib.contextmanager
@@ -411,6 +453,7 @@ class IndexStore:
             raise StoreError(f"{path}: index schema {meta.get('schema')!r}; expected {SCHEMA_VERSION!r} (rebuild it)")
         self.digest = meta["digest"]
         self.problems = tuple(Problem(**p) for p in json.loads(meta["problems"]))
+        self.timeline_problems = tuple(Problem(**p) for p in json.loads(meta["timeline_problems"]))
         self.excerpt_counts = dict(self.query("SELECT feature_id, excerpts FROM feature_stats"))
         self.article_ids = tuple(r[0] for r in self.query("SELECT article_id FROM articles ORDER BY position"))
 
@@ -480,6 +523,10 @@ class IndexStore:
         """(how many times the feature's sentences occur in all, in how many articles)."""
         rows = self.query("SELECT total, articles FROM feature_stats WHERE feature_id = ?", (feature_id,))
         return (rows[0][0], rows[0][1]) if rows else (0, 0)
+
+    def timeline(self) -> TimelineIndex:
+        """Events and figures per feature (read when asked for) and every facility's stages."""
+        return open_timeline_index(self.query, self.timeline_problems)
 
     def related(self) -> dict[str, tuple[tuple[str, int], ...]]:
         grouped: dict[str, Counter[str]] = {}

@@ -12,7 +12,7 @@ Stages only rise: a later "planned" statement (a second phase) does not close wh
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Literal, get_args
 
@@ -59,32 +59,63 @@ def build_stage_timelines(
     figures: Iterable[Figure],
 ) -> dict[str, tuple[StageChange, ...]]:
     """For every facility named in a dated article: when it reached each stage, in date order."""
-    raw: dict[str, list[StageChange]] = {}
-
-    def add(feature_id: str, since: str | None, stage: Stage) -> None:
-        feature = features.get(feature_id)
-        if since is None or feature is None or feature.category in NOT_FACILITIES:
-            return
-        raw.setdefault(feature_id, []).append(StageChange(since, stage))
 
     def article_day(article_id: str) -> str | None:
         article = articles.get(article_id)
         return first_day(article.date) if article is not None else None
 
-    for feature_id, feature_excerpts in excerpts.items():
-        for excerpt in feature_excerpts:
-            add(feature_id, article_day(excerpt.article_id), "mentioned")
-    for event in events:
-        written = article_day(event.article_id)
+    return stage_timelines(
+        features,
+        ((feature_id, article_day(e.article_id)) for feature_id, fe in excerpts.items() for e in fe),
+        ((event, article_day(event.article_id)) for event in events),
+        figures,
+    )
+
+
+def stage_timelines(
+    features: Mapping[str, Feature],
+    mentioned: Iterable[tuple[str, str | None]],
+    events: Iterable[tuple[Event, str | None]],
+    figures: Iterable[Figure],
+) -> dict[str, tuple[StageChange, ...]]:
+    """build_stage_timelines from what it reads: (feature id, first day of the article's date) per
+    excerpt, each event with its article's first day, the figures."""
+    return timelines_from_changes(stage_changes(features, mentioned, events, figures))
+
+
+def stage_changes(
+    features: Mapping[str, Feature],
+    mentioned: Iterable[tuple[str, str | None]],
+    events: Iterable[tuple[Event, str | None]],
+    figures: Iterable[Figure],
+) -> Iterator[tuple[str, StageChange]]:
+    """Every (facility, stage change) the excerpts, events and figures give, in no useful order. The
+    index build finds them per article (mapapp.pipeline.storedtimeline) and reduces them at the end."""
+
+    def change(feature_id: str, since: str | None, stage: Stage) -> Iterator[tuple[str, StageChange]]:
+        feature = features.get(feature_id)
+        if since is not None and feature is not None and feature.category not in NOT_FACILITIES:
+            yield feature_id, StageChange(since, stage)
+
+    for feature_id, day in mentioned:
+        yield from change(feature_id, day, "mentioned")
+    for event, written in events:
         if event.expected:
-            add(event.feature_id, written, "planned")
+            yield from change(event.feature_id, written, "planned")
         else:
             stage: Stage = event.stage if event.stage in STAGES else STAGE_OF_KIND[event.kind]  # type: ignore[assignment]
-            add(event.feature_id, first_day(event.date) if event.date else written, stage)
+            yield from change(event.feature_id, first_day(event.date) if event.date else written, stage)
     for figure in figures:
         if figure.quantity in OPERATING_QUANTITIES and figure.period:
-            add(figure.feature_id, first_day(figure.period), "open")
-    return {feature_id: _rising(changes) for feature_id, changes in sorted(raw.items())}
+            yield from change(figure.feature_id, first_day(figure.period), "open")
+
+
+def timelines_from_changes(changes: Iterable[tuple[str, StageChange]]) -> dict[str, tuple[StageChange, ...]]:
+    """Each facility's rising stages, by feature id (repeated changes change nothing)."""
+    raw: dict[str, list[StageChange]] = {}
+    for feature_id, stage_change in changes:
+        raw.setdefault(feature_id, []).append(stage_change)
+    return {feature_id: _rising(found) for feature_id, found in sorted(raw.items())}
 
 
 def _rising(changes: list[StageChange]) -> tuple[StageChange, ...]:
@@ -110,8 +141,8 @@ def stage_at(changes: Sequence[StageChange], day: str) -> Stage | Literal["not_y
 class TimelineIndex:
     """Events, figures and stage timelines by feature id, for the panel and the as-of control."""
 
-    events: dict[str, tuple[Event, ...]]
-    figures: dict[str, tuple[Figure, ...]]
+    events: Mapping[str, tuple[Event, ...]]  # a dict, or read from the index file per feature
+    figures: Mapping[str, tuple[Figure, ...]]
     stages: dict[str, tuple[StageChange, ...]]
     problems: tuple[Problem, ...] = ()  # eventwords.toml could not be used: no events, no figures
 

@@ -1,0 +1,76 @@
+"""Events, figures and stages in the index file: the same TimelineIndex as build_timeline_index on the
+in-memory index (tiny corpus and the real seeds), rebuilt when the event words change, and the words'
+problems carried through as the in-memory build reports them."""
+
+from __future__ import annotations
+
+import pytest
+
+from mapapp.datadirs import BUNDLED, DataDirs
+from mapapp.errors import Problem
+from mapapp.pipeline import store as store_module
+from mapapp.pipeline.index import build_map_index
+from mapapp.pipeline.store import IndexStore, build_store, ensure_store, stored_digest
+from mapapp.pipeline.timeline import TimelineIndex, build_timeline_index
+from tests.datafactory import copy_tiny_data
+
+
+def _same_timeline(stored: TimelineIndex, built: TimelineIndex) -> None:
+    assert stored.stages == built.stages
+    assert list(stored.stages) == list(built.stages)
+    assert set(stored.events) == set(built.events)
+    for feature_id, events in built.events.items():
+        assert stored.events[feature_id] == events, feature_id
+    assert set(stored.figures) == set(built.figures)
+    for feature_id, figures in built.figures.items():
+        assert stored.figures[feature_id] == figures, feature_id
+    assert stored.events.get("no-such-feature") is None
+    assert stored.problems == built.problems
+
+
+@pytest.fixture()
+def tiny(tmp_path) -> DataDirs:
+    folders = copy_tiny_data(tmp_path / "data")
+    return DataDirs(folders.seeds_dir, folders.geodata_dir, folders.layers_dir)
+
+
+def test_the_real_seeds_timeline_from_the_file_is_the_in_memory_one(tmp_path, monkeypatch):
+    monkeypatch.setattr(store_module, "PARALLEL_MIN_ARTICLES", 2)  # rows found in two worker processes
+    path = tmp_path / "seeds.sqlite"
+    build_store(BUNDLED, path, processes=2)
+    built = build_timeline_index(build_map_index())
+    assert sum(len(e) for e in built.events.values()) > 5 and built.figures and built.stages  # a real test
+    _same_timeline(IndexStore(path).timeline(), built)
+
+
+def test_a_changed_article_keeps_the_others_timeline_rows(tiny, tmp_path):
+    path = tmp_path / "index.sqlite"
+    build_store(tiny, path, processes=1)
+    article = tiny.seeds_dir / "t2_repeat.txt"
+    article.write_text(article.read_text(encoding="utf-8") + "\n衢江区体育馆于2024年5月建成开放。\n", encoding="utf-8")
+    report = build_store(tiny, path, processes=1)
+    assert not report.full and report.rematched == 1
+    built = build_timeline_index(build_map_index(tiny.seeds_dir, tiny.geodata_dir, tiny.layers_dir))
+    assert any(e.article_id == "t2_repeat.txt" for events in built.events.values() for e in events)
+    _same_timeline(IndexStore(path).timeline(), built)
+
+
+def test_other_event_words_make_the_file_out_of_date_and_rematch_everything(tiny, tmp_path, monkeypatch):
+    path = tmp_path / "index.sqlite"
+    digest = ensure_store(tiny, path)
+    assert stored_digest(path) == digest
+    monkeypatch.setattr(store_module, "words_digest", lambda: "other-words")
+    assert stored_digest(path) is None
+    report = build_store(tiny, path, processes=1)
+    assert report.full and report.rematched == report.articles
+    assert stored_digest(path) == digest
+
+
+def test_unusable_event_words_are_reported_and_give_no_events(tiny, tmp_path, monkeypatch):
+    problem = Problem("eventwords.toml", "[[trigger]]", "", "has no entries; expected at least one list of event words")
+    monkeypatch.setattr(store_module, "words_problems", lambda: (problem,))
+    path = tmp_path / "index.sqlite"
+    build_store(tiny, path, processes=1)
+    timeline = IndexStore(path).timeline()
+    assert timeline.problems == (problem,)
+    assert dict(timeline.events) == {} and dict(timeline.figures) == {} and timeline.stages == {}
