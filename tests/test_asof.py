@@ -123,3 +123,39 @@ def test_the_timeline_escapes_the_text_and_marks_the_evidence():
 
 def test_no_events_and_no_figures_is_no_section():
     assert html_from_timeline([], [], {}, "en") == ""
+
+
+def test_a_place_with_thousands_of_events_lists_a_capped_timeline_and_says_how_many_more():
+    from dataclasses import replace
+
+    from mapapp.app.timelinepanel import MAX_EVENTS, MAX_FIGURES
+
+    sentence = "坎高作业区2025年开工建设"
+    base = Event(
+        feature_id="kangao-zone",
+        kind="construction_started",
+        date="2025",
+        date_precision="year",
+        date_end=None,
+        relative=False,
+        expected=False,
+        article_id="a.txt",
+        start=0,
+        end=len(sentence),
+        evidence="开工建设",
+        sentence=sentence,
+        evidence_spans=(),
+    )
+    events = [replace(base, article_id=f"a{n:04d}.txt", date=f"{2000 + n % 20}") for n in range(500)]
+    events.append(replace(base, date=None, date_precision=None))  # undated: after every dated one
+    figure = Figure(
+        "kangao-zone", "routes", 3, "条", "", None, "2025", None, False, "a.txt", 0, 2, "3条", "3条", (0, 2)
+    )
+    figures = [replace(figure, start=n) for n in range(100)]
+    out = html_from_timeline(events, figures, {}, "en")
+    assert out.count("<li") == MAX_EVENTS
+    assert out.count("<tr title=") == MAX_FIGURES  # one row per figure shown
+    assert f"{len(events) - MAX_EVENTS + len(figures) - MAX_FIGURES} more not listed" in out
+    assert "date not given" not in out  # the cut keeps dated events first
+    few = html_from_timeline(events[:3], figures[:2], {}, "en")
+    assert few.count("<li") == 3 and "more not listed" not in few

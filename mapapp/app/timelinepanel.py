@@ -31,6 +31,11 @@ TIMELINE_CSS = """
 </style>
 """
 
+# A place named in thousands of articles must not make its panel list them all (the excerpts are
+# capped the same way): at most this many events and figures, dated ones first, then a note.
+MAX_EVENTS = 40
+MAX_FIGURES = 24
+
 WORDS: dict[str, dict[str, str]] = {
     "zh": {
         "timeline": "时间线",
@@ -54,6 +59,7 @@ WORDS: dict[str, dict[str, str]] = {
         "travel_time": "通行时间",
         "from": "由",
         "no_period": "时期未载",
+        "more": "另有 {n} 条未列出（见下方摘录）",
     },
     "en": {
         "timeline": "Timeline",
@@ -77,6 +83,7 @@ WORDS: dict[str, dict[str, str]] = {
         "travel_time": "travel time",
         "from": "from",
         "no_period": "period not given",
+        "more": "{n} more not listed (see the excerpts below)",
     },
 }
 
@@ -99,13 +106,19 @@ def html_from_timeline(
     if not events and not figures:
         return ""
     words = _words(lang)
-    items = [_event_item(e, articles, words) for e in sorted(events, key=lambda e: _event_order(e, articles))]
+    # Cut first, by what the events carry (no article is read for that), then order what is shown.
+    shown = sorted(events, key=lambda e: (e.date is None, e.date or "", e.article_id, e.start))[:MAX_EVENTS]
+    items = [_event_item(e, articles, words) for e in sorted(shown, key=lambda e: _event_order(e, articles))]
+    shown_figures = sorted(figures, key=_figure_order)[:MAX_FIGURES]
+    hidden = len(events) - len(shown) + len(figures) - len(shown_figures)
     parts = [TIMELINE_CSS, f"<div class='qz-timeline-block'><h4>{html.escape(words['timeline'])}</h4>"]
     parts.append("<div class='qz-timeline'>")
     if items:
         parts.append(f"<ol class='qz-tl-events'>{''.join(items)}</ol>")
-    if figures:
-        parts.append(_figures_table(figures, words))
+    if shown_figures:
+        parts.append(_figures_table(shown_figures, words))
+    if hidden:
+        parts.append(f"<p class='qz-meta'>{html.escape(words['more'].format(n=hidden))}</p>")
     parts.append("</div></div>")
     return "".join(parts)
 
@@ -136,9 +149,13 @@ def _event_item(event: Event, articles: Mapping[str, Article], words: dict[str, 
     )
 
 
+def _figure_order(figure: Figure) -> tuple[str, str, str, int]:
+    return (figure.quantity, figure.period or "9999", figure.article_id, figure.start)
+
+
 def _figures_table(figures: Sequence[Figure], words: dict[str, str]) -> str:
     rows = []
-    for figure in sorted(figures, key=lambda f: (f.quantity, f.period or "9999", f.article_id, f.start)):
+    for figure in sorted(figures, key=_figure_order):
         value = f"{figure.value:g}"
         if figure.approximate:
             value = (
