@@ -3,6 +3,8 @@ gets, and the timeline section of the side panel (escaped)."""
 
 from __future__ import annotations
 
+import dataclasses
+
 import pytest
 
 from mapapp.app.timelinepanel import html_from_timeline
@@ -76,9 +78,8 @@ def _article(headline: str) -> Article:
     return Article("a.txt", "", headline, "", "", "2025-09", "test", ())
 
 
-def test_the_timeline_escapes_the_text_and_marks_the_evidence():
-    sentence = "<b>x</b> 坎高作业区2025年开工建设"
-    start = sentence.index("开工建设")
+def _event(sentence: str, **changes) -> Event:
+    """A construction_started event in 2025 for kangao-zone, stated by `sentence`."""
     event = Event(
         feature_id="kangao-zone",
         kind="construction_started",
@@ -90,8 +91,19 @@ def test_the_timeline_escapes_the_text_and_marks_the_evidence():
         article_id="a.txt",
         start=0,
         end=len(sentence),
-        evidence="2025年 … 开工建设",
+        evidence="开工建设",
         sentence=sentence,
+        evidence_spans=(),
+    )
+    return dataclasses.replace(event, **changes)
+
+
+def test_the_timeline_escapes_the_text_and_marks_the_evidence():
+    sentence = "<b>x</b> 坎高作业区2025年开工建设"
+    start = sentence.index("开工建设")
+    event = _event(
+        sentence,
+        evidence="2025年 … 开工建设",
         evidence_spans=((start - 5, start), (start, start + 4)),
     )
     undated = Event(**{**event.__dict__, "date": None, "date_precision": None, "evidence_spans": ()})
@@ -130,22 +142,7 @@ def test_a_place_with_thousands_of_events_lists_a_capped_timeline_and_says_how_m
 
     from mapapp.app.timelinepanel import MAX_EVENTS, MAX_FIGURES
 
-    sentence = "坎高作业区2025年开工建设"
-    base = Event(
-        feature_id="kangao-zone",
-        kind="construction_started",
-        date="2025",
-        date_precision="year",
-        date_end=None,
-        relative=False,
-        expected=False,
-        article_id="a.txt",
-        start=0,
-        end=len(sentence),
-        evidence="开工建设",
-        sentence=sentence,
-        evidence_spans=(),
-    )
+    base = _event("坎高作业区2025年开工建设")
     events = [replace(base, article_id=f"a{n:04d}.txt", date=f"{2000 + n % 20}") for n in range(500)]
     events.append(replace(base, date=None, date_precision=None))  # undated: after every dated one
     figure = Figure(
