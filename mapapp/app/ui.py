@@ -391,7 +391,7 @@ def main() -> None:
     st.set_page_config(page_title="衢州新闻地图 · Quzhou news map", page_icon="🗺️", layout="wide")
     _refresh_data_key()  # a changed data file is served from this run on
     try:
-        leaflet = load_leaflet()
+        load_leaflet()  # Leaflet's files in static/ (a failure is said here, not in the map)
         index = load_map_index()
         layers = load_map_layers()
     except MapAppError as error:  # the edge: say what is wrong instead of a traceback
@@ -415,7 +415,7 @@ def main() -> None:
 
     map_column, panel_column = st.columns([3, 2], gap="medium")
     with map_column:
-        render_map(index, layers, state, leaflet)
+        render_map(index, state)
         st.caption(t(lang, "legend"))
     state = _state()
     with panel_column:
@@ -497,7 +497,7 @@ def render_notices(index: MapIndex, lang: str) -> None:
             st.markdown(markdown_list(str(problem) for problem in warnings))
 
 
-def render_map(index: MapIndex, layers: Sequence[MapLayer], state: UrlState, leaflet: LeafletUrls) -> None:
+def render_map(index: MapIndex, state: UrlState) -> None:
     selected = index.features.get(state.feature_id) if state.feature_id else None
     if selected is not None and st.session_state.get(CLIENT_SELECTED_KEY) == selected.feature_id:
         # Picked by a click on the map: the map already shows it (popup, hover halo), so the
