@@ -10,8 +10,10 @@ from __future__ import annotations
 import copy
 import json
 import shutil
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
+
+from mapapp.models import Feature, Source
 
 DATA = Path(__file__).resolve().parent / "data"
 
@@ -188,3 +190,24 @@ def make_broken_data(root: Path) -> DataFolders:
     write_features(geodata / "zz-broken.geojson", [park, swapped, duplicate, lost])
     (folders.layers_dir / "broken.toml").write_text('id = "broken"\ntitle_zh = "坏图层\n', encoding="utf-8")
     return folders
+
+
+def make_gym(sources: tuple[Source, ...] = (Source("t", "r", "q"),), **changes) -> Feature:
+    """A small Feature record (衢江区体育馆 as an area ±10 km) for unit tests; `changes` replace fields."""
+    gym = Feature(
+        "gym",
+        "衢江区体育馆",
+        "Qujiang Gymnasium",
+        (),
+        "sports_venue",
+        "sports",
+        "operating",
+        10_000,
+        "area",
+        False,
+        sources,
+        "",
+        {"type": "Point", "coordinates": [118.95, 28.96]},
+        {},
+    )
+    return replace(gym, **changes)

@@ -4,25 +4,12 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+from datafactory import make_gym
+
 from mapapp.app import panel
 from mapapp.models import Feature, Source
 
-BASE = Feature(
-    "gym",
-    "衢江区体育馆",
-    "Qujiang Gymnasium",
-    (),
-    "sports_venue",
-    "sports",
-    "operating",
-    10_000,
-    "area",
-    False,
-    (Source("百科", "https://example.org/", "引文"),),
-    "",
-    {"type": "Point", "coordinates": [118.95, 28.96]},
-    {},
-)
+BASE = make_gym((Source("百科", "https://example.org/", "引文"),))
 
 
 def with_props(**props) -> Feature:

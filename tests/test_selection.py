@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from datafactory import make_gym
 
 from mapapp.app.selection import (
     click_from_map_value,
@@ -257,22 +258,7 @@ def _layers():
 
 
 def _gym() -> Feature:
-    return Feature(
-        "gym",
-        "衢江区体育馆",
-        "Qujiang Gymnasium",
-        (),
-        "sports_venue",
-        "sports",
-        "operating",
-        10_000,
-        "area",
-        False,
-        (Source("t", "r", "q"),),
-        "",
-        {"type": "Point", "coordinates": [118.95, 28.96]},
-        {},
-    )
+    return make_gym()
 
 
 def test_selecting_a_place_in_a_hidden_layer_turns_the_layer_on_and_zooms_to_its_halo():
