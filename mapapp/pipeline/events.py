@@ -150,21 +150,58 @@ def find_events_in_views(views: Iterable[SentenceView], features: dict[str, Feat
 def _events_in_views(views: Iterable[SentenceView], routes: dict[str, list[frozenset[str]]]) -> list[Event]:
     events: list[Event] = []
     topic = _Topic(_NOTHING, _NOTHING)
+    # Sentences since `topic` that name no facility: they state no event (every event needs a
+    # facility named in its sentence), so what they hand on is worked out only if a later sentence
+    # takes it (most sentences name no facility; most that do open with their own subject or date).
+    pending: list[tuple[SentenceView, int]] = []  # (sentence, paragraph of the sentence before it)
     paragraph = -1
     for view in views:
+        if not any(m.facility for m in view.mentions):
+            pending.append((view, paragraph))
+            paragraph = view.paragraph
+            continue
         triggers = find_triggers(view.text)
         continuation = _continuation(view, triggers)
-        # 其中 points back across a paragraph break; a sentence opening with a verb does not
-        if continuation == "tail":
-            given = topic.tail
-        elif continuation == "head" and view.paragraph == paragraph:
-            given = topic.head
-        else:
-            given = _NOTHING
+        if pending and _takes_from_before(continuation, view.paragraph == paragraph):
+            topic = _handed_on(pending, topic)
+        pending.clear()
+        given = _given(continuation, topic, same_paragraph=view.paragraph == paragraph)
         paragraph = view.paragraph
         found, topic = _events_in(view, given, triggers)
         events.extend(_with_routes(found, view, routes))
     return events
+
+
+def _takes_from_before(continuation: Literal["head", "tail"] | None, same_paragraph: bool) -> bool:
+    return continuation == "tail" or (continuation == "head" and same_paragraph)
+
+
+def _given(continuation: Literal["head", "tail"] | None, topic: _Topic, *, same_paragraph: bool) -> _Given:
+    """What a sentence takes from the one before it (`topic`)."""
+    # 其中 points back across a paragraph break; a sentence opening with a verb does not
+    if continuation == "tail":
+        return topic.tail
+    if continuation == "head" and same_paragraph:
+        return topic.head
+    return _NOTHING
+
+
+def _handed_on(pending: Sequence[tuple[SentenceView, int]], before: _Topic) -> _Topic:
+    """The topic the last of `pending` (sentences without events, after the one that handed on
+    `before`) hands on: back to the nearest one that takes nothing from its predecessor, then
+    forward as _events_in would have worked it out."""
+    chain: list[tuple[SentenceView, Literal["head", "tail"] | None, bool]] = []
+    for view, paragraph_before in reversed(pending):
+        continuation = _continuation(view, find_triggers(view.text))
+        same_paragraph = view.paragraph == paragraph_before
+        chain.append((view, continuation, same_paragraph))
+        if not _takes_from_before(continuation, same_paragraph):
+            break  # its topic does not depend on `before` or on any sentence before it
+    topic = before
+    for view, continuation, same_paragraph in reversed(chain):
+        given = _given(continuation, topic, same_paragraph=same_paragraph)
+        topic = _topic_of(view, _clause_futures(view, given.future), given)
+    return topic
 
 
 def events_from_index(index) -> tuple[Event, ...]:  # index: mapapp.pipeline.index.MapIndex
@@ -187,12 +224,11 @@ def _continuation(view: SentenceView, triggers: Sequence[Trigger]) -> Literal["h
 
 
 def _events_in(view: SentenceView, inherited: _Given, triggers: Sequence[Trigger]) -> tuple[list[Event], _Topic]:
-    """The events of one sentence (`triggers`: find_triggers of its text) and what it hands on."""
+    """The events of one sentence that names a facility (`triggers`: find_triggers of its text)
+    and what it hands on."""
     words = event_words()
     futures = _clause_futures(view, inherited.future)
     found: list[Event] = []
-    if not any(m.facility for m in view.mentions):
-        triggers = ()  # every event needs a facility named in its sentence (see _subjects)
     for n, trigger in enumerate(triggers):
         clause_no = view.clause_at(trigger.start)
         clause_start, clause_end = view.clauses[clause_no]
