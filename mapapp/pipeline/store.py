@@ -57,7 +57,9 @@ from mapapp.pipeline.storedtimeline import (
 )
 from mapapp.pipeline.timeline import TimelineIndex
 
-SCHEMA_VERSION = "3"  # 3: events, figures and stages (mapapp.pipeline.storedtimeline)
+SCHEMA_VERSION = (
+    "4"  # 3: events, figures and stages; 4: per-article rows as one JSON row each, excerpts without headline
+)
 NO_METADATA = "has no metadata entry; using defaults (first line as headline)"  # as load_corpus says
 PARALLEL_MIN_ARTICLES = 40  # below this, starting worker processes costs more than it saves
 BUILD_CACHE_KIB = 256 * 1024  # SQLite's page cache while building (the default 2 MB thrashes on large corpora)
@@ -66,14 +68,15 @@ CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE articles (
     article_id TEXT PRIMARY KEY, position INTEGER NOT NULL, headline TEXT NOT NULL, section TEXT NOT NULL,
     byline TEXT NOT NULL, date TEXT NOT NULL, date_basis TEXT NOT NULL, text TEXT NOT NULL, sentences TEXT NOT NULL);
-CREATE TABLE mentions (
-    article_id TEXT NOT NULL, start INTEGER NOT NULL, end INTEGER NOT NULL, surface TEXT NOT NULL,
-    feature_id TEXT NOT NULL, rule TEXT NOT NULL);
+-- an article's mentions, [[start, end, surface, feature_id, rule], ...] in text order (read per article)
+CREATE TABLE mentions (article_id TEXT NOT NULL, n INTEGER NOT NULL, rows TEXT NOT NULL);
+-- headline and date are the article's (joined when read)
 CREATE TABLE excerpts (
-    feature_id TEXT NOT NULL, article_id TEXT NOT NULL, seq INTEGER NOT NULL, headline TEXT NOT NULL,
-    date TEXT NOT NULL, kind TEXT NOT NULL, text TEXT NOT NULL, highlights TEXT NOT NULL, count INTEGER NOT NULL,
+    feature_id TEXT NOT NULL, article_id TEXT NOT NULL, seq INTEGER NOT NULL, kind TEXT NOT NULL,
+    text TEXT NOT NULL, highlights TEXT NOT NULL, count INTEGER NOT NULL,
     source_start INTEGER NOT NULL, source_end INTEGER NOT NULL, position INTEGER NOT NULL);
-CREATE TABLE pairs (article_id TEXT NOT NULL, feature_id TEXT NOT NULL, other_id TEXT NOT NULL, n INTEGER NOT NULL);
+-- an article's co-mention counts, [[feature_id, other_id, n], ...] (summed into `related` at the end)
+CREATE TABLE pairs (article_id TEXT NOT NULL, rows TEXT NOT NULL);
 CREATE TABLE feature_stats (
     feature_id TEXT PRIMARY KEY, excerpts INTEGER NOT NULL, total INTEGER NOT NULL, articles INTEGER NOT NULL);
 CREATE TABLE related (feature_id TEXT NOT NULL, other_id TEXT NOT NULL, n INTEGER NOT NULL);
@@ -82,8 +85,8 @@ CREATE VIRTUAL TABLE search USING fts5(feature_id UNINDEXED, form, tokenize = 't
 
 
 EXCERPTS_SQL = (
-    "SELECT feature_id, article_id, headline, date, kind, text, highlights, count, source_start, source_end"
-    " FROM excerpts WHERE feature_id = ?"
+    "SELECT e.feature_id, e.article_id, a.headline, a.date, e.kind, e.text, e.highlights, e.count, e.source_start,"
+    " e.source_end FROM excerpts e JOIN articles a USING (article_id) WHERE e.feature_id = ?"
 )
 
 
@@ -106,12 +109,12 @@ class ArticleRows:
     problems: tuple[Problem, ...]  # the file's own problems (unreadable, no metadata entry)
     article: tuple | None  # the articles row; None if the file could not be read
     kept: bool  # unchanged since the previous file: its matches are copied, not recomputed
-    mentions: tuple[tuple, ...] = ()
+    mentions: tuple = ()  # the mentions row (article_id, n, JSON)
     excerpts: tuple[tuple, ...] = ()
-    pairs: tuple[tuple, ...] = ()
+    pairs: tuple = ()  # the pairs row (article_id, JSON)
     events: tuple[tuple, ...] = ()
     figures: tuple[tuple, ...] = ()
-    stage_changes: tuple[tuple, ...] = ()
+    stage_changes: tuple | None = None  # the stage_changes row
 
 
 _worker: dict[str, Any] = {}  # set before the worker processes fork, read in them
@@ -137,7 +140,7 @@ def _rows_for_file(position: int) -> ArticleRows:
     excerpts = build_excerpt_index((article,), (*mentions, *derived), shown={article.article_id: shown})
     pairs = build_related_index((article,), mentions)
     events, figures, stage_changes = (
-        ((), (), ())
+        ((), (), None)
         if _worker["words_problems"]
         else timeline_rows(article, mentions, _worker["features"], excerpts, shown=shown)
     )
@@ -145,14 +148,16 @@ def _rows_for_file(position: int) -> ArticleRows:
         tuple(problems),
         row,
         kept=False,
-        mentions=tuple((m.article_id, m.start, m.end, m.surface, m.feature_id, m.rule) for m in mentions),
+        mentions=(
+            article.article_id,
+            len(mentions),
+            _compact_json([(m.start, m.end, m.surface, m.feature_id, m.rule) for m in mentions]),
+        ),
         excerpts=tuple(
             (
                 e.feature_id,
                 e.article_id,
                 seq,
-                e.headline,
-                e.date,
                 e.kind,
                 e.text,
                 json.dumps(e.highlights),
@@ -164,11 +169,18 @@ def _rows_for_file(position: int) -> ArticleRows:
             for feature_excerpts in excerpts.values()
             for seq, e in enumerate(feature_excerpts)
         ),
-        pairs=tuple((article.article_id, fid, other, n) for fid, others in pairs.items() for other, n in others),
+        pairs=(
+            article.article_id,
+            _compact_json([(fid, other, n) for fid, others in pairs.items() for other, n in others]),
+        ),
         events=events,
         figures=figures,
         stage_changes=stage_changes,
     )
+
+
+def _compact_json(rows: list) -> str:
+    return json.dumps(rows, ensure_ascii=False, separators=(",", ":"))
 
 
 def rows_for_files(
@@ -293,12 +305,13 @@ def build_store(dirs: DataDirs, path: Path, *, processes: int | None = None) -> 
                         kept.append(rows.article[0])
                         continue
                     rematched += 1
-                    db.executemany("INSERT INTO mentions VALUES (?,?,?,?,?,?)", rows.mentions)
-                    db.executemany("INSERT INTO excerpts VALUES (?,?,?,?,?,?,?,?,?,?,?,?)", rows.excerpts)
-                    db.executemany("INSERT INTO pairs VALUES (?,?,?,?)", rows.pairs)
+                    db.execute("INSERT INTO mentions VALUES (?,?,?)", rows.mentions)
+                    db.executemany("INSERT INTO excerpts VALUES (?,?,?,?,?,?,?,?,?,?)", rows.excerpts)
+                    db.execute("INSERT INTO pairs VALUES (?,?)", rows.pairs)
                     db.executemany("INSERT INTO events VALUES (?,?,?,?)", rows.events)
                     db.executemany("INSERT INTO figures VALUES (?,?,?,?)", rows.figures)
-                    db.executemany("INSERT INTO stage_changes VALUES (?,?,?,?)", rows.stage_changes)
+                    if rows.stage_changes is not None:
+                        db.execute("INSERT INTO stage_changes VALUES (?,?)", rows.stage_changes)
                 known = {p.name for p in paths}
                 corpus_problems.extend(
                     Problem(ARTICLES_TOML, article_id, "", "has metadata but no such .txt file in seeds/", "warning")
@@ -338,14 +351,17 @@ def _write_summaries(db: sqlite3.Connection) -> None:
     """What a replica reads at start or per click without walking every excerpt: per feature its
     number of excerpts, their total count and the articles they come from; the related places."""
     # Indexes are made once the rows are in (one sort each, not an update per inserted row).
-    db.execute("CREATE INDEX mentions_by_article ON mentions (article_id, start)")
-    db.execute("CREATE INDEX pairs_by_article ON pairs (article_id)")
+    db.execute("CREATE INDEX mentions_by_article ON mentions (article_id)")
     db.execute("CREATE INDEX excerpts_by_feature ON excerpts (feature_id, position, seq)")
     db.execute(
         "INSERT INTO feature_stats SELECT feature_id, COUNT(*), SUM(count), COUNT(DISTINCT article_id)"
         " FROM excerpts GROUP BY feature_id"
     )
-    db.execute("INSERT INTO related SELECT feature_id, other_id, SUM(n) FROM pairs GROUP BY feature_id, other_id")
+    related: Counter[tuple[str, str]] = Counter()
+    for (rows,) in db.execute("SELECT rows FROM pairs"):
+        for feature_id, other_id, n in json.loads(rows):
+            related[feature_id, other_id] += n
+    db.executemany("INSERT INTO related VALUES (?, ?, ?)", ((f, o, n) for (f, o), n in related.items()))
 
 
 def _write_search(db: sqlite3.Connection, features: Mapping[str, Feature]) -> None:
@@ -372,7 +388,7 @@ def _copy_kept(db: sqlite3.Connection, previous_path: Path, keep: set[str]) -> N
             )
         # an article keeps its excerpts but may have moved (articles added or removed before it)
         db.execute(
-            "INSERT INTO main.excerpts SELECT e.feature_id, e.article_id, e.seq, e.headline, e.date, e.kind, e.text,"
+            "INSERT INTO main.excerpts SELECT e.feature_id, e.article_id, e.seq, e.kind, e.text,"
             " e.highlights, e.count, e.source_start, e.source_end, a.position"
             " FROM old.excerpts e JOIN main.articles a USING (article_id)"
             " WHERE e.article_id IN (SELECT article_id FROM kept)"
@@ -486,18 +502,14 @@ class IndexStore:
         )
 
     def mentions_of(self, article_id: str) -> tuple[Mention, ...]:
-        rows = self.query(
-            "SELECT article_id, start, end, surface, feature_id, rule FROM mentions WHERE article_id = ? ORDER BY start",
-            (article_id,),
-        )
-        return tuple(Mention(*row) for row in rows)
+        rows = self.query("SELECT rows FROM mentions WHERE article_id = ?", (article_id,))
+        return tuple(Mention(article_id, *row) for row in json.loads(rows[0][0])) if rows else ()
 
     def all_mentions(self) -> tuple[Mention, ...]:
         rows = self.query(
-            "SELECT m.article_id, m.start, m.end, m.surface, m.feature_id, m.rule FROM mentions m"
-            " JOIN articles a USING (article_id) ORDER BY a.position, m.rowid"
+            "SELECT m.article_id, m.rows FROM mentions m JOIN articles a USING (article_id) ORDER BY a.position"
         )
-        return tuple(Mention(*row) for row in rows)
+        return tuple(Mention(article_id, *row) for article_id, text in rows for row in json.loads(text))
 
     def excerpts_of(
         self, feature_id: str, *, limit: int | None = None, max_articles: int | None = None
@@ -506,12 +518,12 @@ class IndexStore:
         `limit` of them, from at most the first `max_articles` articles."""
         if max_articles is None:
             rows = self.query(
-                EXCERPTS_SQL + " ORDER BY position, seq LIMIT ?", (feature_id, -1 if limit is None else limit)
+                EXCERPTS_SQL + " ORDER BY e.position, e.seq LIMIT ?", (feature_id, -1 if limit is None else limit)
             )
         else:
             rows = self.query(
-                EXCERPTS_SQL + " AND position IN (SELECT DISTINCT position FROM excerpts WHERE feature_id = ?"
-                " ORDER BY position LIMIT ?) ORDER BY position, seq LIMIT ?",
+                EXCERPTS_SQL + " AND e.position IN (SELECT DISTINCT position FROM excerpts WHERE feature_id = ?"
+                " ORDER BY position LIMIT ?) ORDER BY e.position, e.seq LIMIT ?",
                 (feature_id, feature_id, max_articles, -1 if limit is None else limit),
             )
         return tuple(
@@ -615,7 +627,7 @@ class StoredMentions(Sequence[Mention]):
 
     def __init__(self, store: IndexStore):
         self._store = store
-        self._count = store.query("SELECT COUNT(*) FROM mentions")[0][0]
+        self._count = store.query("SELECT COALESCE(SUM(n), 0) FROM mentions")[0][0]
 
     def __len__(self) -> int:
         return self._count

@@ -33,7 +33,8 @@ from mapapp.pipeline.wordlists import WORDS_TOML, load_words
 SCHEMA = """
 CREATE TABLE events (article_id TEXT NOT NULL, seq INTEGER NOT NULL, feature_id TEXT NOT NULL, row TEXT NOT NULL);
 CREATE TABLE figures (article_id TEXT NOT NULL, seq INTEGER NOT NULL, feature_id TEXT NOT NULL, row TEXT NOT NULL);
-CREATE TABLE stage_changes (article_id TEXT NOT NULL, feature_id TEXT NOT NULL, since TEXT NOT NULL, stage TEXT NOT NULL);
+-- an article's stage changes, [[feature_id, since, stage], ...]
+CREATE TABLE stage_changes (article_id TEXT NOT NULL, rows TEXT NOT NULL);
 CREATE TABLE stages (feature_id TEXT NOT NULL, seq INTEGER NOT NULL, since TEXT NOT NULL, stage TEXT NOT NULL);
 """
 TABLES = ("events", "figures", "stage_changes")  # per article: copied for an article that did not change
@@ -63,11 +64,11 @@ def timeline_rows(
     excerpt_feature_ids: Iterable[str],
     *,
     shown: Sequence[DisplayText] | None = None,
-) -> tuple[tuple[tuple, ...], tuple[tuple, ...], tuple[tuple, ...]]:
+) -> tuple[tuple[tuple, ...], tuple[tuple, ...], tuple]:
     """One article's events and figures (as find_events and find_figures find them) as rows
     (article_id, seq, feature_id, JSON), its sentence views built once for both, and the stage
-    changes they and its excerpts (`excerpt_feature_ids`) give (article_id, feature_id, since,
-    stage); call only when words_problems() is empty."""
+    changes they and its excerpts (`excerpt_feature_ids`) give as one row (article_id, JSON list of
+    [feature_id, since, stage]); call only when words_problems() is empty."""
     views = list(sentence_views(article, mentions, features, shown=shown))
     events = find_events_in_views(views, features)
     figures = find_figures_in_views(views)
@@ -78,7 +79,7 @@ def timeline_rows(
     return (
         tuple((article.article_id, seq, e.feature_id, _json(e)) for seq, e in enumerate(events)),
         tuple((article.article_id, seq, f.feature_id, _json(f)) for seq, f in enumerate(figures)),
-        tuple((article.article_id, fid, change.since, change.stage) for fid, change in changes),
+        (article.article_id, json.dumps([(fid, c.since, c.stage) for fid, c in changes], ensure_ascii=False)),
     )
 
 
@@ -104,7 +105,7 @@ def write_stages(db: sqlite3.Connection, features: Mapping[str, Feature]) -> Non
     build_stage_timelines computes them from the whole index), and the indexes the app reads by."""
     db.execute("CREATE INDEX events_by_feature ON events (feature_id)")
     db.execute("CREATE INDEX figures_by_feature ON figures (feature_id)")
-    changes = db.execute("SELECT DISTINCT feature_id, since, stage FROM stage_changes")
+    changes = {tuple(row) for (rows,) in db.execute("SELECT rows FROM stage_changes") for row in json.loads(rows)}
     stages = timelines_from_changes((fid, StageChange(since, stage)) for fid, since, stage in changes)
     db.executemany(
         "INSERT INTO stages VALUES (?, ?, ?, ?)",
