@@ -8,6 +8,7 @@ by 、/和; else the names right after it; else the nearest name before it in th
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
@@ -39,7 +40,7 @@ class SentenceView:
     index: int  # position in article.sentences
     paragraph: int
     text: str  # display text
-    offsets: tuple[int, ...]  # display index -> file offset
+    offsets: Sequence[int]  # display index -> file offset (increasing)
     clauses: tuple[tuple[int, int], ...]
     mentions: tuple[PlacedMention, ...]  # sorted by start
     dates: tuple[DateMention, ...]
@@ -128,10 +129,9 @@ def sentence_views(
             last_year, last_paragraph = None, sentence.paragraph
         placed = []
         sentence_mentions = by_sentence.get(n, [])
-        position_of = {source: k for k, source in enumerate(offsets)} if sentence_mentions else {}
         for mention in sentence_mentions:
-            start = position_of.get(mention.start)
-            last = position_of.get(mention.end - 1)
+            start = _position_of(offsets, mention.start)
+            last = _position_of(offsets, mention.end - 1)
             if start is None or last is None:
                 continue
             feature = features.get(mention.feature_id)
@@ -146,11 +146,17 @@ def sentence_views(
             index=n,
             paragraph=sentence.paragraph,
             text=text,
-            offsets=tuple(offsets),
+            offsets=offsets,
             clauses=tuple(_clauses(text)),
             mentions=tuple(sorted(placed, key=lambda m: (m.start, -m.end))),
             dates=tuple(dates),
         )
+
+
+def _position_of(offsets: Sequence[int], source: int) -> int | None:
+    """The display index of file offset `source`, or None if it is not shown."""
+    k = bisect.bisect_left(offsets, source)
+    return k if k < len(offsets) and offsets[k] == source else None
 
 
 def _clauses(text: str) -> list[tuple[int, int]]:

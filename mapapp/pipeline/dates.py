@@ -44,6 +44,7 @@ class DateWords:
     month_parts: re.Pattern[str]
     anaphoric: re.Pattern[str]
     start: re.Pattern[str]
+    may_start: re.Pattern[str]  # a sentence it does not match has no date
     year_parts: re.Pattern[str]
     day_parts: re.Pattern[str]
     range_joiner: re.Pattern[str]
@@ -70,6 +71,9 @@ def date_words(path: Path = WORDS_TOML) -> DateWords:
         month_parts=re.compile(f"(?:{table['month_parts']})"),
         anaphoric=re.compile(f"(?:{table['anaphoric_years']})"),
         start=start,
+        # what `start` needs at some position, without the look-behind (a pattern that starts with
+        # one is tried at every position; this one skips to the digits and words it can start with)
+        may_start=re.compile(rf"\d|{relative_alt}|{table['anaphoric_years']}"),
         year_parts=re.compile(f"(?:{table['year_parts']})"),
         day_parts=re.compile(f"(?:{table['day_parts']})"),
         range_joiner=re.compile(f"(?:{joiners})"),
@@ -114,6 +118,8 @@ def find_dates(text: str, article_date: str, *, anchor_year: int | None = None) 
     `anchor_year` is the year of the last date before the sentence (for "当年" at its start).
     """
     words = date_words()
+    if words.may_start.search(text) is None:
+        return []
     article = parse_iso(article_date)
     found: list[DateMention] = []
     last_year = anchor_year
