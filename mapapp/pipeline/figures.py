@@ -21,6 +21,7 @@ from mapapp.pipeline.dates import DateMention, back_a_year_if_ahead
 from mapapp.pipeline.wordlists import load_words
 
 _NUMBER = r"(?P<value>\d+(?:\.\d+)?)"
+_DIGIT = re.compile(r"\d")
 _TRIP_FROM = re.compile(r"^(?:至|到|—|-)")  # right after the name: it is where a trip starts
 _TRIP_TO = re.compile(r"(?:从|至|到)$")  # right before the name: it is where a trip starts or ends
 
@@ -101,6 +102,8 @@ def figures_from_index(index) -> tuple[Figure, ...]:  # index: mapapp.pipeline.i
 
 
 def _figures_in(view: SentenceView) -> list[Figure]:
+    if _DIGIT.search(view.text) is None:
+        return []  # every figure is a number (the shapes' `value`)
     shapes, from_to, _approx, group_markers = _shapes()
     taken: list[tuple[int, int]] = []
     found: list[Figure] = []
