@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from mapapp.pipeline.normalise import fold_width, normalise, normalise_with_offsets, simplified
+from mapapp.pipeline.normalise import fold_width, normalise, normalise_all, normalise_with_offsets, simplified
 
 
 @pytest.mark.parametrize(
@@ -40,3 +40,25 @@ def test_width_folding_and_script_conversion_keep_the_length():
     assert fold_width("（，）：\u3000") == "(,): "
     sample = "長三角運河區寧"
     assert len(simplified(sample)) == len(sample) and simplified(sample) == "长三角运河区宁"
+
+
+def test_normalising_all_sentences_at_once_gives_what_each_gives_alone():
+    # one OpenCC call for the article: the same text and offsets as sentence by sentence, including
+    # a sentence whose script is mixed, one with pinyin dropped, an ASCII one, an empty one and one
+    # holding a line break (which cannot be joined: each is converted alone)
+    sentences = [
+        "衢江港區迎來新貨(xīn huò)，",
+        "開放（kāifàng）後的碼頭",
+        "G60 road",
+        "",
+        "乾隆年間的衞生院",
+        "上下\n兩行",
+        "ＧＤＰ增長３％。",
+    ]
+    items = [(text, list(range(100 * k, 100 * k + len(text)))) for k, text in enumerate(sentences)]
+    expected = [normalise_with_offsets(text, offsets) for text, offsets in items]
+    assert normalise_all(items) == expected
+    assert normalise_all([item for item in items if "\n" not in item[0]]) == [
+        pair for pair, (text, _) in zip(expected, items, strict=True) if "\n" not in text
+    ]
+    assert expected[1][0] == "开放后的码头" and expected[1][1] == [100, 101, *range(111, 115)]

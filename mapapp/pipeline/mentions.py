@@ -31,9 +31,9 @@ import shapely
 from shapely.geometry import shape
 
 from mapapp.models import Article, Feature, Mention
-from mapapp.pipeline.corpus import DisplayText, normalised_display_text
+from mapapp.pipeline.corpus import DisplayText, display_texts
 from mapapp.pipeline.gazetteer import Gazetteer, SharedName
-from mapapp.pipeline.normalise import normalise, normalise_with_offsets
+from mapapp.pipeline.normalise import normalise, normalise_all
 
 _CONTEXT_CHARS = 12  # how much text around a shared name the rules look at
 _CONTAINERS = ("admin_area", "new_town", "port")
@@ -72,11 +72,9 @@ class MentionFinder:
         mentions: list[Mention] = []
         if not len(self._automaton):
             return mentions
-        for n, sentence in enumerate(article.sentences):
-            if shown is None:
-                text, offsets = normalised_display_text(article.text, sentence)
-            else:
-                text, offsets = normalise_with_offsets(*shown[n])
+        if shown is None:
+            shown = display_texts(article)
+        for text, offsets in normalise_all(shown):
             for hit in self._find_in(text):
                 start = offsets[hit.start]
                 end = offsets[hit.end - 1] + 1

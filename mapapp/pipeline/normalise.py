@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Sequence
 from functools import lru_cache
 
 _TONED_VOWELS = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜüńňǹḿ"
@@ -33,6 +34,7 @@ _SYLLABLE = re.compile(
 _ZHUYIN = "\u3100-\u312f\u31a0-\u31bfˊˇˋ˙"
 # Brackets ((), （）, [], 【】, 〔〕, maybe after a space) holding letters (or zhuyin), tone numbers,
 # spaces, apostrophes and hyphens only.
+_ANY_BRACKET = re.compile(r"[(（\[【〔]")  # every _ROMAN_IN_BRACKETS match has one
 _ROMAN_IN_BRACKETS = re.compile(
     rf"[ \u3000]*[(（\[【〔]\s*([A-Za-z1-5{_TONED_VOWELS}{_TONED_VOWELS.upper()}{_ZHUYIN}'’·\- ]+?)\s*[)）\]】〕]"
 )
@@ -40,6 +42,32 @@ _ROMAN_IN_BRACKETS = re.compile(
 
 def normalise_with_offsets(shown: str, offsets: list[int]) -> tuple[str, list[int]]:
     """Normalise `shown` (whose character k sits at file offset offsets[k]); offsets follow."""
+    kept, kept_offsets = _without_romanisation(shown, offsets)
+    return simplified(fold_width(kept)), kept_offsets
+
+
+def normalise_all(shown: Sequence[tuple[str, list[int]]]) -> list[tuple[str, list[int]]]:
+    """normalise_with_offsets of each (text, offsets), with one script conversion for all of them:
+    OpenCC matches phrases from its dictionaries, none of which holds a line break, so the texts
+    joined by line breaks convert as each one alone would."""
+    kept = [_without_romanisation(text, offsets) for text, offsets in shown]
+    texts = [text for text, _ in kept]
+    folded = fold_width("\n".join(texts))
+    converted = folded if folded.isascii() else _converter().convert(folded)
+    parts = converted.split("\n")
+    if any("\n" in text for text in texts) or len(parts) != len(texts):
+        return [(simplified(fold_width(text)), offsets) for text, offsets in kept]
+    return [
+        (part if len(part) == len(text) else simplified(fold_width(text)), offsets)
+        for part, text, (_, offsets) in zip(parts, texts, kept, strict=True)
+    ]
+
+
+def _without_romanisation(shown: str, offsets: list[int]) -> tuple[str, list[int]]:
+    """`shown` without romanisation in brackets, and the offsets of what is kept (`offsets` itself
+    when nothing is dropped)."""
+    if _ANY_BRACKET.search(shown) is None:
+        return shown, offsets
     kept_chars: list[str] = []
     kept_offsets: list[int] = []
     pos = 0
@@ -49,10 +77,11 @@ def normalise_with_offsets(shown: str, offsets: list[int]) -> tuple[str, list[in
         kept_chars.append(shown[pos : match.start()])
         kept_offsets.extend(offsets[pos : match.start()])
         pos = match.end()
+    if pos == 0:
+        return shown, offsets
     kept_chars.append(shown[pos:])
     kept_offsets.extend(offsets[pos:])
-    folded = fold_width("".join(kept_chars))
-    return simplified(folded), kept_offsets
+    return "".join(kept_chars), kept_offsets
 
 
 def normalise(text: str) -> str:
