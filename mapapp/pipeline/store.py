@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
+import itertools
 import json
 import multiprocessing
 import os
@@ -30,7 +31,7 @@ import sqlite3
 import threading
 import unicodedata
 from collections import Counter
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any, overload
@@ -287,6 +288,10 @@ def build_store(dirs: DataDirs, path: Path, *, processes: int | None = None) -> 
             db.execute(f"PRAGMA cache_size=-{BUILD_CACHE_KIB}")
             db.execute("PRAGMA temp_store=MEMORY")  # the sorts behind the indexes made at the end
             db.executescript(SCHEMA + TIMELINE_SCHEMA)
+            # kept in order while the workers match (made at the end, it was a serial sort of every excerpt)
+            db.execute("CREATE INDEX excerpts_by_feature ON excerpts (feature_id, position, seq)")
+            _write_names(db, gazetteer.features)
+            summaries = _Summaries(db)
             kept: list[str] = []
             with db:
                 for rows in rows_for_files(
@@ -308,6 +313,7 @@ def build_store(dirs: DataDirs, path: Path, *, processes: int | None = None) -> 
                     db.execute("INSERT INTO mentions VALUES (?,?,?)", rows.mentions)
                     db.executemany("INSERT INTO excerpts VALUES (?,?,?,?,?,?,?,?,?,?)", rows.excerpts)
                     db.execute("INSERT INTO pairs VALUES (?,?)", rows.pairs)
+                    summaries.add(rows.excerpts, rows.pairs[1])
                     db.executemany("INSERT INTO events VALUES (?,?,?,?)", rows.events)
                     db.executemany("INSERT INTO figures VALUES (?,?,?,?)", rows.figures)
                     if rows.stage_changes is not None:
@@ -320,10 +326,9 @@ def build_store(dirs: DataDirs, path: Path, *, processes: int | None = None) -> 
                 )
                 _write_meta(db, fingerprint, (*corpus_problems, *layer_problems, *gazetteer.problems))
                 if kept:
-                    _copy_kept(db, path, set(kept))
-                _write_summaries(db)
+                    _copy_kept(db, path, set(kept), summaries)
+                summaries.write()
                 write_stages(db, gazetteer.features)
-                _write_search(db, gazetteer.features)
             db.execute("PRAGMA journal_mode=DELETE")  # readers of the finished file get the default
         finally:
             db.close()
@@ -347,25 +352,59 @@ def _write_meta(db: sqlite3.Connection, fingerprint: DataFingerprint, problems: 
     db.executemany("INSERT INTO meta VALUES (?, ?)", meta.items())
 
 
-def _write_summaries(db: sqlite3.Connection) -> None:
-    """What a replica reads at start or per click without walking every excerpt: per feature its
-    number of excerpts, their total count and the articles they come from; the related places."""
-    # Indexes are made once the rows are in (one sort each, not an update per inserted row).
-    db.execute("CREATE INDEX mentions_by_article ON mentions (article_id)")
-    db.execute("CREATE INDEX excerpts_by_feature ON excerpts (feature_id, position, seq)")
-    db.execute(
-        "INSERT INTO feature_stats SELECT feature_id, COUNT(*), SUM(count), COUNT(DISTINCT article_id)"
-        " FROM excerpts GROUP BY feature_id"
-    )
-    related: Counter[tuple[str, str]] = Counter()
-    for (rows,) in db.execute("SELECT rows FROM pairs"):
-        for feature_id, other_id, n in json.loads(rows):
-            related[feature_id, other_id] += n
-    db.executemany("INSERT INTO related VALUES (?, ?, ?)", ((f, o, n) for (f, o), n in related.items()))
+class _Summaries:
+    """What a replica reads at start or per click without walking every excerpt, gathered while the
+    rows are written: per feature its number of excerpts, their total count and the articles they
+    come from; the related places; and each distinct excerpt sentence of a feature, in search form,
+    written to the search table as it first comes."""
+
+    def __init__(self, db: sqlite3.Connection):
+        self._db = db
+        self._excerpts: Counter[str] = Counter()
+        self._total: Counter[str] = Counter()
+        self._articles: Counter[str] = Counter()
+        self._related: Counter[tuple[str, str]] = Counter()
+        # hashes of the (feature, sentence) pairs already in the search table: one int each, not
+        # the text (a real corpus of 10,000 articles has ~800,000); two pairs of one hash would lose
+        # the second from search (for 10^6 pairs, a chance of about 3 in 10^8)
+        self._searched: set[int] = set()
+
+    def add(self, excerpts: Iterable[tuple], pairs_json: str) -> None:
+        """One article's excerpt rows (as the excerpts table) and co-mention pairs (JSON)."""
+        self.add_excerpts(excerpts)
+        self.add_pairs(pairs_json)
+
+    def add_excerpts(self, excerpts: Iterable[tuple]) -> None:
+        """One article's excerpt rows (as the excerpts table)."""
+        features: set[str] = set()
+        new_forms = []
+        for feature_id, _aid, _seq, _kind, text, _hl, count, *_ in excerpts:
+            self._excerpts[feature_id] += 1
+            self._total[feature_id] += count
+            features.add(feature_id)
+            key = hash((feature_id, text))
+            if key not in self._searched:
+                self._searched.add(key)
+                new_forms.append((feature_id, search_form(text)))
+        self._articles.update(features)
+        self._db.executemany("INSERT INTO search (feature_id, form) VALUES (?, ?)", new_forms)
+
+    def add_pairs(self, pairs_json: str) -> None:
+        """One article's co-mention pairs (JSON, as the pairs table)."""
+        for feature_id, other_id, n in json.loads(pairs_json):
+            self._related[feature_id, other_id] += n
+
+    def write(self) -> None:
+        self._db.execute("CREATE INDEX mentions_by_article ON mentions (article_id)")
+        self._db.executemany(
+            "INSERT INTO feature_stats VALUES (?, ?, ?, ?)",
+            ((fid, n, self._total[fid], self._articles[fid]) for fid, n in self._excerpts.items()),
+        )
+        self._db.executemany("INSERT INTO related VALUES (?, ?, ?)", ((f, o, n) for (f, o), n in self._related.items()))
 
 
-def _write_search(db: sqlite3.Connection, features: Mapping[str, Feature]) -> None:
-    """Names and aliases of every feature, and each excerpt sentence, in search form."""
+def _write_names(db: sqlite3.Connection, features: Mapping[str, Feature]) -> None:
+    """Names and aliases of every feature, in search form (the sentences follow, see _Summaries)."""
     rows = [
         (fid, search_form(name))
         for fid, f in features.items()
@@ -373,11 +412,9 @@ def _write_search(db: sqlite3.Connection, features: Mapping[str, Feature]) -> No
         if name
     ]
     db.executemany("INSERT INTO search (feature_id, form) VALUES (?, ?)", rows)
-    forms = db.execute("SELECT DISTINCT feature_id, text FROM excerpts").fetchall()
-    db.executemany("INSERT INTO search (feature_id, form) VALUES (?, ?)", ((fid, search_form(t)) for fid, t in forms))
 
 
-def _copy_kept(db: sqlite3.Connection, previous_path: Path, keep: set[str]) -> None:
+def _copy_kept(db: sqlite3.Connection, previous_path: Path, keep: set[str], summaries: _Summaries) -> None:
     db.execute("ATTACH DATABASE ? AS old", (f"file:{previous_path}?mode=ro",))
     try:
         db.execute("CREATE TEMP TABLE kept (article_id TEXT PRIMARY KEY)")
@@ -393,6 +430,14 @@ def _copy_kept(db: sqlite3.Connection, previous_path: Path, keep: set[str]) -> N
             " FROM old.excerpts e JOIN main.articles a USING (article_id)"
             " WHERE e.article_id IN (SELECT article_id FROM kept)"
         )
+        # their share of the summaries, an article at a time (not all of them in memory)
+        for (rows,) in db.execute("SELECT rows FROM main.pairs WHERE article_id IN (SELECT article_id FROM kept)"):
+            summaries.add_pairs(rows)
+        excerpts = db.execute(
+            "SELECT * FROM main.excerpts WHERE article_id IN (SELECT article_id FROM kept) ORDER BY article_id"
+        )
+        for _, article_excerpts in itertools.groupby(excerpts, key=lambda row: row[1]):
+            summaries.add_excerpts(list(article_excerpts))
     finally:
         db.commit()
         db.execute("DETACH DATABASE old")
