@@ -281,3 +281,18 @@ def test_the_real_seeds_timelines_match_the_reviewed_golden_file():
 def test_more_event_words(gazetteer, text, kind, stage):
     (event,) = events_of(gazetteer, text)
     assert (event.kind, event.stage) == (kind, stage)
+
+
+def test_a_sentences_dates_are_found_when_asked_for_and_anchored_on_its_paragraph(gazetteer):
+    # dates are found lazily (most sentences are never asked): asked in any order, a 当年 still takes
+    # the year of the last date before it in its paragraph, and nothing across a paragraph break
+    from mapapp.pipeline.clauses import sentence_views
+
+    text = "2023年衢江区体育馆开工。它在当年建成,同年开放。\n\n当年的事不再提。\n"
+    article = _article(text, "2026-01-10")
+    mentions = MentionFinder(gazetteer).find(article)
+    eager = [[d.value for d in view.dates] for view in sentence_views(article, mentions, gazetteer.features)]
+    views = list(sentence_views(article, mentions, gazetteer.features))
+    backwards = [[d.value for d in view.dates] for view in reversed(views)][::-1]
+    assert eager == backwards
+    assert [d for dates in eager for d in dates] == ["2023", "2023", "2023", None]

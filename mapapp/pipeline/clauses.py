@@ -12,11 +12,11 @@ import bisect
 import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, cached_property
 
 from mapapp.models import Article, Feature, Mention
 from mapapp.pipeline.corpus import DisplayText, SentenceLocator, display_text
-from mapapp.pipeline.dates import DateMention, find_dates
+from mapapp.pipeline.dates import DateMention, date_words, find_dates
 from mapapp.pipeline.wordlists import load_words
 
 NOT_FACILITIES = frozenset({"admin_area"})  # places, not things that open; never the subject of an event
@@ -34,16 +34,30 @@ class PlacedMention:
     facility: bool
 
 
-@dataclass(frozen=True)
 class SentenceView:
-    article: Article
-    index: int  # position in article.sentences
-    paragraph: int
-    text: str  # display text
-    offsets: Sequence[int]  # display index -> file offset (increasing)
-    clauses: tuple[tuple[int, int], ...]
-    mentions: tuple[PlacedMention, ...]  # sorted by start
-    dates: tuple[DateMention, ...]
+    """One sentence read for events and figures. Its clauses and dates are worked out when first
+    asked for: most sentences name no facility, and nothing asks for theirs."""
+
+    def __init__(
+        self,
+        article: Article,
+        index: int,  # position in article.sentences
+        paragraph: int,
+        text: str,  # display text
+        offsets: Sequence[int],  # display index -> file offset (increasing)
+        mentions: tuple[PlacedMention, ...],  # sorted by start
+        dates: _ArticleDates,
+    ):
+        self.article, self.index, self.paragraph, self.text = article, index, paragraph, text
+        self.offsets, self.mentions, self._dates = offsets, mentions, dates
+
+    @cached_property
+    def clauses(self) -> tuple[tuple[int, int], ...]:
+        return tuple(_clauses(self.text))
+
+    @property
+    def dates(self) -> tuple[DateMention, ...]:
+        return self._dates.of(self.index)
 
     @property
     def source_start(self) -> int:
@@ -67,6 +81,41 @@ class SentenceView:
     def topic_dates(self) -> list[DateMention]:
         """Dates that open a clause (the time the rest of the sentence is about)."""
         return [d for d in self.dates if d.role == "when" and d.value is not None and self.starts_clause(d.start)]
+
+
+class _ArticleDates:
+    """The dates of an article's sentences, each found when first asked for. A sentence's dates
+    depend on the sentences before it in its paragraph only through 当年-like words (the year of the
+    last date printed before them), so those are found first only for a sentence that has one."""
+
+    def __init__(self, article: Article, texts: Sequence[str]):
+        self._article, self._texts = article, texts
+        self._found: dict[int, tuple[DateMention, ...]] = {}
+
+    def of(self, n: int) -> tuple[DateMention, ...]:
+        found = self._found.get(n)
+        if found is None:
+            if date_words().anaphoric.search(self._texts[n]) is None:
+                found = self._found[n] = tuple(find_dates(self._texts[n], self._article.date))
+            else:
+                found = self._with_anchors(n)
+        return found
+
+    def _with_anchors(self, n: int) -> tuple[DateMention, ...]:
+        """Dates of the sentences of n's paragraph up to n, in order, each anchored on the one before."""
+        sentences = self._article.sentences
+        first = n
+        while first > 0 and sentences[first - 1].paragraph == sentences[n].paragraph:
+            first -= 1
+        last_year: int | None = None
+        for k in range(first, n + 1):
+            dates = self._found.get(k)  # found before: right (only 当年-like words need the anchor)
+            if dates is None:
+                dates = self._found[k] = tuple(find_dates(self._texts[k], self._article.date, anchor_year=last_year))
+            for date in dates:
+                if date.value is not None:
+                    last_year = int(date.value[:4])
+        return self._found[n]
 
 
 @dataclass(frozen=True)
@@ -121,15 +170,13 @@ def sentence_views(
         n = locator.sentence_index(mention.start)
         if n is not None:
             by_sentence.setdefault(n, []).append(mention)
-    last_year: int | None = None
-    last_paragraph = -1
+    if shown is None:
+        shown = [display_text(article.text, sentence) for sentence in article.sentences]
+    dates = _ArticleDates(article, [text for text, _ in shown])
     for n, sentence in enumerate(article.sentences):
-        text, offsets = shown[n] if shown is not None else display_text(article.text, sentence)
-        if sentence.paragraph != last_paragraph:
-            last_year, last_paragraph = None, sentence.paragraph
+        text, offsets = shown[n]
         placed = []
-        sentence_mentions = by_sentence.get(n, [])
-        for mention in sentence_mentions:
+        for mention in by_sentence.get(n, ()):
             start = _position_of(offsets, mention.start)
             last = _position_of(offsets, mention.end - 1)
             if start is None or last is None:
@@ -137,19 +184,14 @@ def sentence_views(
             feature = features.get(mention.feature_id)
             facility = feature is not None and feature.category not in NOT_FACILITIES
             placed.append(PlacedMention(mention.feature_id, start, last + 1, facility))
-        dates = find_dates(text, article.date, anchor_year=last_year)
-        for date in dates:
-            if date.value is not None:
-                last_year = int(date.value[:4])
         yield SentenceView(
-            article=article,
-            index=n,
-            paragraph=sentence.paragraph,
-            text=text,
-            offsets=offsets,
-            clauses=tuple(_clauses(text)),
-            mentions=tuple(sorted(placed, key=lambda m: (m.start, -m.end))),
-            dates=tuple(dates),
+            article,
+            n,
+            sentence.paragraph,
+            text,
+            offsets,
+            tuple(sorted(placed, key=lambda m: (m.start, -m.end))),
+            dates,
         )
 
 
