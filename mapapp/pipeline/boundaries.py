@@ -11,7 +11,9 @@ correction (see geodata/sources/admin.md), so every polygon is converted with ma
 from __future__ import annotations
 
 import functools
+import hashlib
 import json
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -41,7 +43,70 @@ def load_boundary(dataset: str, adcode: int, *, tolerance_deg: float = 0.0005) -
 
 def load_boundary_shape(dataset: str, adcode: int, *, tolerance_deg: float = 0.0005) -> BaseGeometry:
     """Like load_boundary, but return the (immutable, cached) shapely geometry."""
-    return _boundary_shape(dataset, int(adcode), float(tolerance_deg))
+    key = (dataset, int(adcode), float(tolerance_deg))
+    remembered = _remembered.get(key)
+    if remembered is not None:
+        return remembered
+    geometry = _boundary_shape(*key)
+    _made[key] = geometry
+    return geometry
+
+
+# The conversion made here, kept with the derived index so that a process opening that file does
+# not repeat it (reading, repairing, simplifying and shifting 18 polygons took ~1 s of each app
+# start). A kept shape is used only for the same package file (by content) and the same code.
+CONVERSION = "1"  # change when _boundary_shape would make a different shape from the same file
+
+
+@dataclass(frozen=True)
+class KeptBoundary:
+    """A converted boundary as the index file keeps it."""
+
+    dataset: str
+    adcode: int
+    tolerance_deg: float
+    source: str  # CONVERSION and the SHA-256 of the package file it was made from
+    wkb: bytes  # the WGS-84 shape
+
+
+_made: dict[tuple[str, int, float], BaseGeometry] = {}
+_remembered: dict[tuple[str, int, float], BaseGeometry] = {}
+_remembered_from: dict[tuple[str, int, float], KeptBoundary] = {}
+
+
+def boundaries_known() -> list[KeptBoundary]:
+    """Every boundary this process converted or took from an index file, to keep with a derived index."""
+    made = {
+        (dataset, adcode, tolerance): KeptBoundary(
+            dataset, adcode, tolerance, _source_of(dataset, adcode), shapely.to_wkb(geometry)
+        )
+        for (dataset, adcode, tolerance), geometry in _made.items()
+    }
+    return [boundary for _, boundary in sorted((_remembered_from | made).items())]
+
+
+def remember_boundaries(kept: list[KeptBoundary]) -> int:
+    """Use boundaries converted by another process (from an index file) instead of converting
+    again, where their package file is still the same; returns how many were taken."""
+    taken = 0
+    for boundary in kept:
+        key = (boundary.dataset, int(boundary.adcode), float(boundary.tolerance_deg))
+        if key in _remembered or key in _made:
+            continue
+        try:
+            if boundary.source != _source_of(boundary.dataset, boundary.adcode):
+                continue
+            geometry = shapely.from_wkb(boundary.wkb)
+        except (GazetteerError, OSError, shapely.errors.GEOSException):
+            continue  # not usable here: converted again when asked for
+        _remembered[key] = geometry
+        _remembered_from[key] = boundary
+        taken += 1
+    return taken
+
+
+def _source_of(dataset: str, adcode: int) -> str:
+    return f"{CONVERSION}:{hashlib.sha256(boundary_path(dataset, adcode).read_bytes()).hexdigest()}"
 
 
 def boundary_path(dataset: str, adcode: int) -> Path:

@@ -40,6 +40,7 @@ from mapapp.datadirs import DataDirs
 from mapapp.errors import MapAppError, Problem
 from mapapp.models import Article, Excerpt, Feature, Mention, Sentence, Span
 from mapapp.paths import ARTICLES_TOML
+from mapapp.pipeline.boundaries import KeptBoundary, boundaries_known, remember_boundaries
 from mapapp.pipeline.corpus import article_from_text, display_texts, load_article_metadata, read_seed_text
 from mapapp.pipeline.excerpts import build_excerpt_index, build_related_index, mentions_by_co_occurrence
 from mapapp.pipeline.fingerprint import DataFingerprint, FileStamp, fingerprint_data
@@ -82,6 +83,9 @@ CREATE TABLE feature_stats (
     feature_id TEXT PRIMARY KEY, excerpts INTEGER NOT NULL, total INTEGER NOT NULL, articles INTEGER NOT NULL);
 CREATE TABLE related (feature_id TEXT NOT NULL, other_id TEXT NOT NULL, n INTEGER NOT NULL);
 CREATE VIRTUAL TABLE search USING fts5(feature_id UNINDEXED, form, tokenize = 'trigram');
+-- county and city polygons as converted from the boundary package (mapapp.pipeline.boundaries)
+CREATE TABLE boundaries (dataset TEXT NOT NULL, adcode INTEGER NOT NULL, tolerance_deg REAL NOT NULL,
+    source TEXT NOT NULL, wkb BLOB NOT NULL);
 """
 
 
@@ -260,6 +264,7 @@ def build_store(dirs: DataDirs, path: Path, *, processes: int | None = None) -> 
     """
     processes = processes or os.cpu_count() or 1
     fingerprint = fingerprint_data(dirs.seeds_dir, dirs.geodata_dir, dirs.layers_dir)
+    remember_boundaries(kept_boundaries(path))
     layers, layer_problems = load_layers(dirs.layers_dir)
     gazetteer = load_gazetteer(dirs.geodata_dir, layers)
     seeds = dirs.seeds_dir
@@ -296,6 +301,10 @@ def build_store(dirs: DataDirs, path: Path, *, processes: int | None = None) -> 
             # kept in order while the workers match (made at the end, it was a serial sort of every excerpt)
             db.execute("CREATE INDEX excerpts_by_feature ON excerpts (feature_id, position, seq)")
             _write_names(db, gazetteer.features)
+            db.executemany(
+                "INSERT INTO boundaries VALUES (?, ?, ?, ?, ?)",
+                ((b.dataset, b.adcode, b.tolerance_deg, b.source, b.wkb) for b in boundaries_known()),
+            )
             summaries = _Summaries(db)
             kept: list[str] = []
             with db:
@@ -465,6 +474,18 @@ def _previous_articles(path: Path, fingerprint: DataFingerprint) -> dict[str, tu
             return {row[0]: (row[1], tuple(row[2:])) for row in rows}
     except (sqlite3.Error, KeyError, ValueError, TypeError):
         return None  # not a readable index of this schema: build from scratch
+
+
+def kept_boundaries(path: Path) -> list[KeptBoundary]:
+    """The converted boundaries an index file keeps ([] if there is no readable file)."""
+    if not path.is_file():
+        return []
+    try:
+        with contextlib.closing(sqlite3.connect(f"file:{path}?mode=ro", uri=True)) as db:
+            rows = db.execute("SELECT dataset, adcode, tolerance_deg, source, wkb FROM boundaries").fetchall()
+    except sqlite3.Error:
+        return []  # an older file without them: they are converted again
+    return [KeptBoundary(*row) for row in rows]
 
 
 def stored_digest(path: Path) -> str | None:
@@ -696,6 +717,7 @@ class StoredMentions(Sequence[Mention]):
 def open_map_index(store: IndexStore, dirs: DataDirs) -> MapIndex:
     """The app's MapIndex over an index file: articles, mentions and excerpts stay in the file;
     features, layers and the gazetteer are read from the data folders (they draw the map)."""
+    remember_boundaries(kept_boundaries(store.path))  # not converted again in this process
     layers, _ = load_layers(dirs.layers_dir)
     gazetteer = load_gazetteer(dirs.geodata_dir, layers)
     return MapIndex(
