@@ -54,19 +54,21 @@ def serve_app(
     timeout_s: float = START_TIMEOUT_S,
     script: Path = ROOT_DIR / "streamlit_app.py",
     poll_s: float = 0.3,
+    self_warm_up: bool = False,
 ) -> Iterator[AppServer]:
     """Run `script` (streamlit_app.py by default) headless on 127.0.0.1:<free port> until the block ends.
 
     `env` is added to the app's environment (QZ_SEEDS_DIR ... point it at other data); the repo root
     is on PYTHONPATH so an entry script elsewhere (the benchmark's copies) imports mapapp. `poll_s`
     is how often the health endpoint is asked; the benchmark polls fast because start-up is measured.
+    `self_warm_up`: start it with `python -m mapapp.app.serve` (which runs the page once through its
+    own port as soon as it answers) instead of `streamlit run`.
     """
     port = free_port()
     command = [
         sys.executable,
         "-m",
-        "streamlit",
-        "run",
+        *(("mapapp.app.serve",) if self_warm_up else ("streamlit", "run")),
         str(script),
         "--server.port",
         str(port),

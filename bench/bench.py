@@ -326,15 +326,17 @@ def run_profiled(
     timeout_ms: int = WATCH_TIMEOUT_MS,
     extra_env: Mapping[str, str] | None = None,
     warm_up: bool = False,
+    self_warm_up: bool = False,
 ) -> dict[str, Any]:
     """The app through PROFILED_ENTRY (timers per part of each rerun), optionally on another corpus;
-    `warm_up`: one run of the page through its port before the first reader, as scripts/serve.sh does."""
+    `warm_up`: one run of the page through its port before the first reader, as scripts/serve.sh does;
+    `self_warm_up`: the app started by python -m mapapp.app.serve, which starts that run itself."""
     script = script_dir_with_static(tmp, name, PROFILED_ENTRY)
     timings = tmp / f"{name}-timings.jsonl"
     env = {"QZ_BENCH_TIMINGS": str(timings), **(extra_env or {})}
     if seeds_dir is not None:
         env[SEEDS_ENV] = str(seeds_dir)
-    with app_server(script, env=env, log_dir=log_dir) as server:
+    with app_server(script, env=env, log_dir=log_dir, self_warm_up=self_warm_up) as server:
         warm_up_ms = None
         if warm_up:
             from mapapp.app.warmup import warm_up as run_warm_up
@@ -381,6 +383,7 @@ def run_profile_only(
     log_dir: Path,
     extra_env: Mapping[str, str] | None = None,
     warm_up: bool = False,
+    self_warm_up: bool = False,
 ) -> dict[str, Any]:
     """Only the server profile: the profiled app on one corpus, `clicks` clicks on features chosen
     in its own opening view (a short run to compare server time per click before and after a change)."""
@@ -401,6 +404,7 @@ def run_profile_only(
         timeout_ms=SYNTHETIC_TIMEOUT_MS,
         extra_env=extra_env,
         warm_up=warm_up,
+        self_warm_up=self_warm_up,
     )
 
 
@@ -435,6 +439,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         "--warm-up",
         action="store_true",
         help="with --profile-only: run the page once through the app's port before the first reader (as serve.sh)",
+    )
+    parser.add_argument(
+        "--self-warm-up",
+        action="store_true",
+        help="with --profile-only: start the app with python -m mapapp.app.serve (it runs the page itself as it starts)",
     )
     args = parser.parse_args(argv)
     if not CHROMIUM.exists():
@@ -553,6 +562,7 @@ def _main_profile_only(args: argparse.Namespace, index) -> int:
                 log_dir=log_dir,
                 extra_env=extra_env,
                 warm_up=args.warm_up,
+                self_warm_up=args.self_warm_up,
             )
         finally:
             browser.close()
@@ -566,6 +576,7 @@ def _main_profile_only(args: argparse.Namespace, index) -> int:
         "clicks": args.clicks,
         "start_to_health_ms": result["start_to_health_ms"],
         "warm_up_ms": result["warm_up_ms"],
+        "self_warm_up": args.self_warm_up,
         "first_page_map_visible_ms": result["open_first_after_start"].get("map_visible_ms"),
         "panel_complete_ms": result["clicks"]["panel_complete_ms"],
         "rss_after_1_session": result["rss_after_1_session"],

@@ -41,10 +41,14 @@ class ServedApp:
 
 
 @contextmanager
-def app_server(script: Path, *, env: Mapping[str, str] | None = None, log_dir: Path) -> Iterator[ServedApp]:
+def app_server(
+    script: Path, *, env: Mapping[str, str] | None = None, log_dir: Path, self_warm_up: bool = False
+) -> Iterator[ServedApp]:
     """bench.appserver.serve_app for any entry script (the baseline, the profiled copy), polling
     every 50 ms, since the time to the first answer is one of the measurements."""
-    with serve_app(log_dir / f"{script.stem}-{time.time_ns()}.log", env=env, script=script, poll_s=0.05) as server:
+    with serve_app(
+        log_dir / f"{script.stem}-{time.time_ns()}.log", env=env, script=script, poll_s=0.05, self_warm_up=self_warm_up
+    ) as server:
         yield ServedApp(server.url, server.pid, server.started_s, server.log_path)
 
 

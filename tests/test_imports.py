@@ -69,7 +69,7 @@ MODULES = all_modules()
 STREAMLIT_IMPORTER = "mapapp.app.ui"
 # The Streamlit modules: ui.py, the curator/report widgets it calls (issue 12) and the cached map
 # component (issue 13). Nothing else.
-STREAMLIT_MODULES = (STREAMLIT_IMPORTER, "mapapp.app.curatorui", "mapapp.app.mapcomponent")
+STREAMLIT_MODULES = (STREAMLIT_IMPORTER, "mapapp.app.curatorui", "mapapp.app.mapcomponent", "mapapp.app.serve")
 
 
 def test_the_package_has_its_rooms():

@@ -49,3 +49,27 @@ def test_the_warm_up_runs_the_page_to_its_end(tmp_path):
         port = int(server.url.rstrip("/").rsplit(":", 1)[1])
         assert warmup.main(["--port", str(port)]) == 0
         assert warmup.warm_up("127.0.0.1", port, query_string="feature=dalu-zhang-zone") > 0
+
+
+def test_serve_reads_streamlits_options_as_given():
+    from mapapp.app.serve import option_value
+
+    args = ["--server.port", "8600", "--server.address=127.0.0.1", "--server.port=8601", "--server.headless"]
+    assert option_value(args, "--server.port") == "8601"  # the last one wins, as with click
+    assert option_value(args, "--server.address") == "127.0.0.1"
+    assert option_value(args, "--server.headless") is None  # a flag at the end has no value
+    assert option_value(args, "--server.baseUrlPath") is None
+
+
+def test_the_served_app_runs_its_page_once_as_soon_as_it_answers(tmp_path):
+    # python -m mapapp.app.serve: Streamlit's server, and a run of the page through its own port at start
+    import time
+
+    with serve_app(tmp_path / "app.log", self_warm_up=True) as server:
+        port = int(server.url.rstrip("/").rsplit(":", 1)[1])
+        said = f"warm-up: 127.0.0.1:{port} ran the page in "
+        deadline = time.monotonic() + 120
+        while said not in server.log_path.read_text(encoding="utf-8", errors="replace"):
+            assert time.monotonic() < deadline, server.log_path.read_text(encoding="utf-8", errors="replace")[-2000:]
+            time.sleep(0.2)
+        assert warmup.warm_up("127.0.0.1", port, query_string="feature=dalu-zhang-zone") > 0  # and serves readers
