@@ -50,6 +50,7 @@ class SentenceView:
     ):
         self.article, self.index, self.paragraph, self.text = article, index, paragraph, text
         self.offsets, self.mentions, self._dates = offsets, mentions, dates
+        self.names_facility = any(m.facility for m in mentions)  # only such a sentence states events
 
     @cached_property
     def clauses(self) -> tuple[tuple[int, int], ...]:
@@ -190,7 +191,7 @@ def sentence_views(
             sentence.paragraph,
             text,
             offsets,
-            tuple(sorted(placed, key=lambda m: (m.start, -m.end))),
+            tuple(sorted(placed, key=lambda m: (m.start, -m.end)) if len(placed) > 1 else placed),
             dates,
         )
 

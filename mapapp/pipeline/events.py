@@ -156,7 +156,7 @@ def _events_in_views(views: Iterable[SentenceView], routes: dict[str, list[froze
     pending: list[tuple[SentenceView, int]] = []  # (sentence, paragraph of the sentence before it)
     paragraph = -1
     for view in views:
-        if not any(m.facility for m in view.mentions):
+        if not view.names_facility:
             pending.append((view, paragraph))
             paragraph = view.paragraph
             continue

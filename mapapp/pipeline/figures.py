@@ -92,7 +92,7 @@ def find_figures_in_views(views: Iterable[SentenceView]) -> list[Figure]:
     """find_figures for one article whose sentence views are already built."""
     figures: list[Figure] = []
     for view in views:
-        if any(m.facility for m in view.mentions):  # a figure belongs to a facility named before it (_owner)
+        if view.names_facility:  # a figure belongs to a facility named before it (_owner)
             figures.extend(_figures_in(view))
     return figures
 

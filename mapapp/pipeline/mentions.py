@@ -178,6 +178,8 @@ def _leftmost_longest(candidates: list[tuple[int, int, str]]) -> list[tuple[int,
     """Non-overlapping matches: scanning left to right, at each start keep the longest."""
     chosen: list[tuple[int, int, str]] = []
     position = 0
+    if len(candidates) < 2:
+        return candidates
     for start, end, surface in sorted(candidates, key=lambda c: (c[0], -(c[1] - c[0]))):
         if start < position:
             continue
