@@ -308,7 +308,7 @@ add_place(
 """
 
 
-def test_a_save_killed_between_temporary_write_and_rename_leaves_the_previous_files(data, tmp_path):
+def test_a_save_killed_between_temporary_write_and_rename_is_finished_by_the_next_save(data, tmp_path):
     original = data.files()
     ready = tmp_path / "ready"
     lon, lat = data.gymnasium_lonlat()
@@ -323,12 +323,21 @@ def test_a_save_killed_between_temporary_write_and_rename_leaves_the_previous_fi
     assert list(data.geodata.glob(f".*{TEMP_SUFFIX}")), "the temporary file should exist at this point"
     process.kill()
     process.wait()
-    assert data.files() == original and data.store.changes() == []
+    # the data is as it was (never half a file); the accepted change is in the journal already
+    assert data.files() == original
+    assert [(c.who, c.subject) for c in data.store.changes()] == [("Killed", "xinghe-test-park")]
     assert not [p for p in data.index().problems if p.severity == "error"]
-    # the next save clears the dead save's temporary file and lands
-    add_place(data.store, "Ann", new_park(), near(data), SOURCE)
+    assert "xinghe-test-park" not in data.index().features
+    # the next save clears the dead save's temporary file, writes the killed save's files, and lands
+    add_place(data.store, "Ann", new_park(name_zh="月湾测试公园", name_en="Yuewan Test Park"), near(data), SOURCE)
     assert not list(data.geodata.glob(f".*{TEMP_SUFFIX}"))
-    assert "xinghe-test-park" in data.index().features
+    features = data.index().features
+    assert "xinghe-test-park" in features and "yuewan-test-park" in features
+    assert [c.who for c in data.store.changes()] == ["Killed", "Ann"]
+    # and the killed save's change is undone like any other (after the later one in the same file)
+    undo(data.store, "Ann")
+    undo(data.store, "Ann", data.store.changes()[0].change_id)
+    assert data.files() == original
 
 
 def test_precision_follows_the_zoom_and_the_basis_follows_the_precision():

@@ -3,8 +3,9 @@
 `DataStore.apply(who, make_edit)` takes the folder's lock, lets `make_edit` read the CURRENT files
 and return the new contents (so two curators saving at once both land: the second edit is computed
 from the first one's result), refuses the edit if it would add a problem that `python -m mapapp
-validate` reports, writes each file as temporary file + fsync + os.replace (a process killed midway
-leaves the previous file), then appends the change to the journal.
+validate` reports, appends the change to the journal (the bytes before and after are kept there),
+then writes each file as temporary file + fsync + os.replace (a process killed midway leaves the
+previous file, and the next save writes what the journal says it was to become).
 """
 
 from __future__ import annotations
@@ -124,6 +125,7 @@ class DataStore:
         try:
             with self._lock():
                 self._remove_stale_temporaries()
+                self._finish_interrupted()
                 snapshot = Snapshot(self.geodata_dir)
                 edit = make_edit(snapshot)
                 changed = {n: c for n, c in edit.files.items() if c != snapshot.read(n)}
@@ -140,8 +142,6 @@ class DataStore:
                             self.journal.save_blob(content) if content is not None else None,
                         )
                     )
-                for file_name, content in sorted(changed.items()):
-                    write_atomically(self.geodata_dir / file_name, content)
                 now = datetime.now(UTC)
                 change = Change(
                     change_id=new_change_id(now),
@@ -154,7 +154,11 @@ class DataStore:
                     files=tuple(file_changes),
                     undoes=edit.undoes,
                 )
+                # Journal first: a save killed from here on is finished by the next one
+                # (_finish_interrupted), so a change that was accepted is never lost.
                 self.journal.append(change)
+                for file_name, content in sorted(changed.items()):
+                    write_atomically(self.geodata_dir / file_name, content)
                 return change
         except Timeout as exc:
             raise CurationError(
@@ -185,6 +189,21 @@ class DataStore:
         new = [str(p) for p in after if str(p) not in now]
         if new:
             raise CurationError("the change was refused, it would break the data:\n" + "\n".join(new))
+
+    def _finish_interrupted(self) -> None:
+        """Write the files of the last journalled change that a killed save left unwritten (it was
+        validated and journalled before its files were written). A file that is neither as before
+        nor as after that change was changed by other means since, and is left as it is."""
+        changes = self.journal.changes()
+        if not changes:
+            return
+        for file_change in changes[-1].files:
+            path = self.geodata_dir / file_change.path
+            current = path.read_bytes() if path.exists() else None
+            if same_digest(current, file_change.after_sha256) or not same_digest(current, file_change.before_sha256):
+                continue
+            after = self.journal.blob(file_change.after_sha256) if file_change.after_sha256 else None
+            write_atomically(path, after)
 
     def _remove_stale_temporaries(self) -> None:
         """Temporary files left by a save that was killed (we hold the lock: nobody else is writing)."""
