@@ -149,8 +149,10 @@ def test_a_killed_replica_is_warmed_again_and_its_readers_still_get_the_map_comp
     while not all(_warm(cluster, r.port) for r in cluster.replicas()):
         assert time.monotonic() < deadline, "the replicas were not all warm again (an earlier test killed one)"
         time.sleep(0.5)
+    # and nginx sends readers to each again (a replica that failed is skipped for fail_timeout)
+    cookies = {r.port: _cookie_for(cluster, r.port) for r in cluster.replicas()}
     victim = cluster.replicas()[0]
-    cookie = _cookie_for(cluster, victim.port)
+    cookie = cookies[victim.port]
     warmed = {r.port: _warm_ups(cluster, r.port) for r in cluster.replicas()}
     os.kill(victim.pid, signal.SIGKILL)
     # Until it has run the page, a replica answers 404 for the map component's files (Streamlit knows

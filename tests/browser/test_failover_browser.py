@@ -11,6 +11,7 @@ FAILS under CI=true (like tests/test_serve.py).
 
 from __future__ import annotations
 
+import itertools
 import os
 import re
 import shutil
@@ -72,12 +73,17 @@ def _shows(frame, view: View) -> bool:
     return zoom == view.zoom and abs(lat - view.lat) <= _pixel_deg(zoom) and abs(lon - view.lon) <= _pixel_deg(zoom)
 
 
+def _port_of(cluster: ServedCluster, cookie: str) -> int:
+    """The replica nginx sends a reader with this cookie to (its X-Qz-Replica answer)."""
+    request = urllib.request.Request(cluster.url + "_stcore/health", headers={"Cookie": cookie})
+    with urllib.request.urlopen(request, timeout=10) as response:
+        return int(response.headers["X-Qz-Replica"].split(",")[-1].rsplit(":", 1)[1])
+
+
 def _replica_port(cluster: ServedCluster, page) -> int:
     """The replica nginx sends this browser's reader to (by its qz_reader cookie)."""
     cookie = next(c["value"] for c in page.context.cookies() if c["name"] == READER_COOKIE)
-    request = urllib.request.Request(cluster.url + "_stcore/health", headers={"Cookie": f"{READER_COOKIE}={cookie}"})
-    with urllib.request.urlopen(request, timeout=10) as response:
-        return int(response.headers["X-Qz-Replica"].split(",")[-1].rsplit(":", 1)[1])
+    return _port_of(cluster, f"{READER_COOKIE}={cookie}")
 
 
 def _warm_ups(cluster: ServedCluster, port: int) -> int:
@@ -86,11 +92,16 @@ def _warm_ups(cluster: ServedCluster, port: int) -> int:
 
 
 def _wait_until_warm_again(cluster: ServedCluster, port: int, warmed: int) -> None:
-    """serve.sh starts the killed replica again and warms it: the next test starts from two replicas."""
+    """serve.sh starts the killed replica again and warms it, and nginx sends readers to it again (it
+    skips a replica that failed for fail_timeout): the next test starts from two replicas."""
     deadline = time.monotonic() + 120
     while _warm_ups(cluster, port) <= warmed:
         assert time.monotonic() < deadline, f"the replica on port {port} was not started and warmed again"
         time.sleep(0.5)
+    probes = (f"{READER_COOKIE}=probe{n:03d}" for n in itertools.count())
+    while _port_of(cluster, next(probes)) != port:
+        assert time.monotonic() < deadline, f"nginx sends no reader to the replica on port {port} again"
+        time.sleep(0.1)
 
 
 def _errors(page) -> list[str]:
