@@ -6,7 +6,8 @@
 # nginx (Debian's package; scripts/setup.sh --dev installs it) upgrades WebSockets, keeps each reader
 # on one replica by a cookie it sets (qz_reader; not ip_hash, so readers behind one address spread
 # out), and sends a reader whose replica stopped answering to another one (max_fails/fail_timeout,
-# proxy_next_upstream); the Streamlit client reconnects and restores the view from its URL. A replica
+# proxy_next_upstream; a component file a replica does not know yet is asked of the next one); the
+# Streamlit client reconnects and restores the view from its URL. A replica
 # that exits is started again on its port. Each replica runs the page once through its own port
 # (python -m mapapp.app.warmup) before nginx lets readers in, so no reader waits for a replica's first
 # run (its caches: index file, gazetteer, the map's first render); a replica started again is warmed
@@ -95,7 +96,7 @@ start_replica() {
 }
 
 write_replicas_file() {
-  local tmp="$RUN_DIR/replicas.tsv.tmp"
+  local tmp="$RUN_DIR/replicas.tsv.tmp" port  # local: the watch loop below goes on with its own $port
   : >"$tmp"
   for port in "${REPLICA_PORTS[@]}"; do printf '%s\t%s\n' "$port" "${REPLICA_PIDS[$port]}" >>"$tmp"; done
   mv "$tmp" "$RUN_DIR/replicas.tsv"
@@ -169,21 +170,29 @@ http {
 $UPSTREAM  }
   server {
     listen $ADDRESS:$PORT;
+    proxy_http_version 1.1;
+    proxy_set_header Upgrade \$http_upgrade;
+    proxy_set_header Connection \$connection_upgrade;
+    proxy_set_header Host \$http_host;
+    proxy_set_header X-Forwarded-For \$proxy_add_x_forwarded_for;
+    proxy_connect_timeout 2s;
+    proxy_read_timeout 1h;
+    proxy_send_timeout 1h;
+    proxy_max_temp_file_size 0;
+    proxy_next_upstream_tries 0;
+    add_header Set-Cookie \$qz_set_reader always;
+    add_header X-Qz-Replica \$upstream_addr always;  # which replica answered (tests, debugging)
     location / {
       proxy_pass http://qz_replicas;
-      proxy_http_version 1.1;
-      proxy_set_header Upgrade \$http_upgrade;
-      proxy_set_header Connection \$connection_upgrade;
-      proxy_set_header Host \$http_host;
-      proxy_set_header X-Forwarded-For \$proxy_add_x_forwarded_for;
-      proxy_connect_timeout 2s;
-      proxy_read_timeout 1h;
-      proxy_send_timeout 1h;
-      proxy_max_temp_file_size 0;
       proxy_next_upstream error timeout http_502 http_503;
-      proxy_next_upstream_tries 0;
-      add_header Set-Cookie \$qz_set_reader always;
-      add_header X-Qz-Replica \$upstream_addr always;  # which replica answered (tests, debugging)
+    }
+    # A component's files (the map's iframe) are served by a replica only once a run of the page
+    # has declared the component: one started again answers 404 until its warm-up ran, and a reader
+    # whose WebSocket is on another replica would get "having trouble loading" the map. GETs of
+    # static files: another replica may answer them.
+    location /component/ {
+      proxy_pass http://qz_replicas;
+      proxy_next_upstream error timeout http_404 http_502 http_503;
     }
   }
 }

@@ -57,6 +57,33 @@ def _get(url: str, cookie: str | None = None) -> tuple[int, dict[str, str], list
         return response.status, dict(response.headers), response.headers.get_all("Set-Cookie") or []
 
 
+COMPONENT_PAGE = "component/streamlit_folium.st_folium/index.html"  # the map's iframe
+
+
+def _warm_ups(cluster, port: int) -> int:
+    """How often the replica on `port` was warmed (serve.sh writes each warm-up into its log)."""
+    log = (cluster.run_dir / f"replica-{port}.log").read_text(encoding="utf-8", errors="replace")
+    return log.count(f"warm-up: 127.0.0.1:{port} ran the page in ")
+
+
+def _warm(cluster, port: int) -> bool:
+    """The replica on `port` was warmed since it was last started (its log says both)."""
+    log = (cluster.run_dir / f"replica-{port}.log").read_text(encoding="utf-8", errors="replace")
+    return _warm_ups(cluster, port) == log.count(f"server started on 127.0.0.1:{port}")
+
+
+def _cookie_for(cluster, port: int, timeout_s: float = 30) -> str:
+    """A reader cookie that nginx sends to the replica on `port` (once nginx tries it again)."""
+    deadline = time.monotonic() + timeout_s
+    while True:
+        for n in range(64):
+            cookie = f"{READER_COOKIE}=to{port}-{n:02d}"
+            if _replica_port(cluster.url, cookie) == port:
+                return cookie
+        assert time.monotonic() < deadline, f"nginx sends no reader to the replica on port {port}"
+        time.sleep(0.5)
+
+
 def _replica_port(url: str, cookie: str) -> int:
     _, headers, _ = _get(url + "_stcore/health", cookie)
     return int(headers["X-Qz-Replica"].rsplit(":", 1)[1])
@@ -113,6 +140,34 @@ def test_a_reader_whose_replica_is_killed_gets_the_same_view_back_from_the_other
         assert time.monotonic() < deadline, "the killed replica was not started again"
         time.sleep(0.5)
     assert killed_port in {r.port for r in cluster.replicas()}
+
+
+def test_a_killed_replica_is_warmed_again_and_its_readers_still_get_the_map_component(cluster):
+    # The first replica in serve.sh's list: its bookkeeping once sent the warm-up of a replica
+    # started again to the LAST port in the list, so any other stayed cold.
+    deadline = time.monotonic() + 120
+    while not all(_warm(cluster, r.port) for r in cluster.replicas()):
+        assert time.monotonic() < deadline, "the replicas were not all warm again (an earlier test killed one)"
+        time.sleep(0.5)
+    # and nginx sends readers to each again (a replica that failed is skipped for fail_timeout)
+    cookies = {r.port: _cookie_for(cluster, r.port) for r in cluster.replicas()}
+    victim = cluster.replicas()[0]
+    cookie = cookies[victim.port]
+    warmed = {r.port: _warm_ups(cluster, r.port) for r in cluster.replicas()}
+    os.kill(victim.pid, signal.SIGKILL)
+    # Until it has run the page, a replica answers 404 for the map component's files (Streamlit knows
+    # a component once a run declared it): nginx asks the other replica, so the reader, whose cookie
+    # leads back to the new process, never gets "having trouble loading" the map.
+    deadline = time.monotonic() + 120
+    while _warm_ups(cluster, victim.port) == warmed[victim.port]:
+        assert time.monotonic() < deadline, "the killed replica was not started and warmed again"
+        assert _get(cluster.url + COMPONENT_PAGE, cookie)[0] == 200
+        time.sleep(0.1)
+    assert _get(cluster.url + COMPONENT_PAGE, cookie)[0] == 200
+    assert {r.port: _warm_ups(cluster, r.port) for r in cluster.replicas()} == {
+        **warmed,
+        victim.port: warmed[victim.port] + 1,
+    }
 
 
 def test_serve_sh_checks_its_options():

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import gc
 import os
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
@@ -33,6 +33,7 @@ from mapapp.app.panel import (
 )
 from mapapp.app.selection import (
     RETURNED_OBJECTS,
+    click_from_map_value,
     new_click,
     search_features,
     select_feature,
@@ -67,6 +68,7 @@ STATE_KEY = "qz_state"
 VIEW_REQUEST_KEY = "qz_view_request"
 CLICK_KEY = "qz_click_signature"
 CLIENT_SELECTED_KEY = "qz_selected_by_map_click"  # the selection the map itself already shows
+FIRST_RUN_KEY = "qz_first_run"  # set by the session's first run until its map has been shown
 SWITCH_START_KEY = "qz_switch_start"  # the visible layers the in-map switch started from (per built map)
 ASOF_START_KEY = "qz_asof_start"  # the date the in-map as-of control started from (per built map)
 MAX_ARTICLES_IN_PANEL = 12
@@ -321,6 +323,7 @@ def _init_session(index: MapIndex, layers: Sequence[MapLayer]) -> None:
     _set_state(state)
     st.session_state[CLICK_KEY] = None
     st.session_state[VIEW_REQUEST_KEY] = None
+    st.session_state[FIRST_RUN_KEY] = True
     if state.feature_id is not None:
         _select(state.feature_id, zoom=state.view is None)
     if state.view is not None:
@@ -350,7 +353,7 @@ def _select(feature_id: str | None, *, zoom: bool, from_map_click: bool = False)
     _set_state(change.state)
 
 
-def _on_map_change() -> None:
+def _on_map_change(*, with_view: bool = True) -> None:
     """st_folium reported a click or a move (runs before the rerun, so the map redraws once)."""
     value = st.session_state.get(MAP_KEY)
     curatorui.take_map_click(value)  # in curator mode, a click places the draft
@@ -360,7 +363,7 @@ def _on_map_change() -> None:
         if click.feature_id in load_map_index().features:
             _select(click.feature_id, zoom=False, from_map_click=True)
     view = view_from_map_value(value)
-    if view is not None:
+    if view is not None and with_view and not _is_start_report(view):
         _set_state(replace(_state(), view=viewport.wgs84_view_from_map(view, basemap=_state().basemap)))
     # The in-map layer switch has already changed the map; the state follows for the URL.
     layer_ids = layer_ids_from_map_value(value, [layer.layer_id for layer in load_map_layers()])
@@ -369,6 +372,39 @@ def _on_map_change() -> None:
     asof = asofcontrol.asof_from_map_value(value)  # likewise the in-map as-of control
     if asof is not None:
         _set_state(replace(_state(), asof=asof or None))
+
+
+def _is_start_report(view: View) -> bool:
+    """True for the report of a map that has just been built, made before it moved where it was asked.
+
+    streamlit-folium 0.27's frontend reports the map's view as soon as it is built (initComponent),
+    at the start view, and only then applies the requested centre/zoom (finalizeOnRender). Taken as
+    the reader's view, that report put the start view in the URL until the next one; a reader whose
+    replica died meanwhile got a new session restored from that URL, and the map moved to the start.
+    (A reader cannot drag the map back onto the start view to the micro-degree.)
+    """
+    request: View | None = st.session_state.get(VIEW_REQUEST_KEY)
+    if request is None or view != viewport.START_VIEW:
+        return False
+    return viewport.map_view_from_wgs84(request, basemap=_state().basemap) != viewport.START_VIEW
+
+
+def _take_value_from_before(value: object, defaults: Mapping[str, object]) -> None:
+    """The session's first run: take what the reader's map reported before this session began.
+
+    A reader whose replica died is sent to another one by nginx, and the first run of their new
+    session comes with their map's last report, often the very click that asked for the run. No
+    callback runs for it (Streamlit calls none for a widget that this session has not drawn yet),
+    so it is taken here as `_on_map_change` takes it: the click, the layers and the as-of date. Not
+    the view: the map has just been asked for the URL's. A fresh page reports nothing yet (defaults).
+    """
+    if not isinstance(value, Mapping) or value == defaults:
+        return
+    click = click_from_map_value(value)
+    if click is not None and click.feature_id == _state().feature_id:
+        st.session_state[CLICK_KEY] = click.signature  # the URL already has it selected
+    st.session_state[MAP_KEY] = value
+    _on_map_change(with_view=False)
 
 
 def _on_basemap_change() -> None:
@@ -516,7 +552,7 @@ def render_map(index: MapIndex, state: UrlState) -> None:
     request: View | None = st.session_state.get(VIEW_REQUEST_KEY)
     if request is not None:
         request = viewport.map_view_from_wgs84(request, basemap=state.basemap)
-    show_map(
+    value = show_map(
         rendered,
         groups_js,
         key=MAP_KEY,
@@ -526,8 +562,11 @@ def render_map(index: MapIndex, state: UrlState) -> None:
         center=mapview.latlng_from_lonlat(request.lon, request.lat) if request else None,
         zoom=request.zoom if request else None,
         returned_objects=returned,
+        forget_click=selected is not None,  # a selection by search, link or button replaces the click
         on_change=_on_map_change,
     )
+    if st.session_state.pop(FIRST_RUN_KEY, False):
+        _take_value_from_before(value, rendered.defaults)
 
 
 def render_share(state: UrlState, layers: Sequence[MapLayer]) -> None:

@@ -45,7 +45,7 @@ from mapapp.map.mapstyles import (
     point_style,
 )
 from mapapp.map.markup import approximate_note, attribution_html, feature_name, popup_html
-from mapapp.map.viewport import DEFAULT_ZOOM, MAX_ZOOM, MIN_ZOOM, QUZHOU_CENTER_LONLAT
+from mapapp.map.viewport import MAX_ZOOM, MIN_ZOOM, START_VIEW
 from mapapp.models import Excerpt, Feature
 
 Basemap = Literal["osm", "gaode", "none"]
@@ -159,8 +159,8 @@ def build_base_map(
     which then owns which layers are shown; the overlays must then be built `with_switch`.
     """
     m = folium.Map(
-        location=latlng_from_lonlat(*QUZHOU_CENTER_LONLAT),
-        zoom_start=DEFAULT_ZOOM,
+        location=latlng_from_lonlat(START_VIEW.lon, START_VIEW.lat),
+        zoom_start=START_VIEW.zoom,
         tiles=None,
         min_zoom=MIN_ZOOM,
         max_zoom=MAX_ZOOM,

@@ -33,6 +33,11 @@ class View:
     zoom: int
 
 
+# Where every map is built (mapview.build_base_map), in the map's own coordinates, before it is
+# asked to show any other view.
+START_VIEW = View(lat=QUZHOU_CENTER_LONLAT[1], lon=QUZHOU_CENTER_LONLAT[0], zoom=DEFAULT_ZOOM)
+
+
 def bounds_from_geometry(geometry: Mapping[str, Any]) -> tuple[float, float, float, float]:
     """(west, south, east, north) of a GeoJSON geometry."""
     west, south, east, north = shape(geometry).bounds
