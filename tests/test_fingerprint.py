@@ -53,3 +53,31 @@ def test_other_files_and_missing_folders_are_not_inputs(tmp_path: Path):
     (seeds / "notes.docx").write_bytes(b"x")
     assert fingerprint_data(seeds, geodata, layers).digest == before.digest
     assert fingerprint_data(tmp_path / "nope", geodata, layers).changed_paths(before) == {"seeds/a.txt"}
+
+
+def test_the_stamps_are_the_files_the_patterns_glob(tmp_path):
+    # read with os.scandir: the same files as pathlib's glob of each pattern, hidden names included,
+    # folders and other names left out
+    from mapapp.pipeline.fingerprint import INPUT_PATTERNS, fingerprint_data
+
+    seeds, geodata, layers = tmp_path / "seeds", tmp_path / "geodata", tmp_path / "layers"
+    for folder in (seeds, geodata / "sources", layers):
+        folder.mkdir(parents=True)
+    for path in (seeds / "a.txt", seeds / ".hidden.txt", seeds / "B.TXT", seeds / "articles.toml", seeds / "x.md"):
+        path.write_text("x", encoding="utf-8")
+    (seeds / "folder.txt").mkdir()
+    for path in (geodata / "p.geojson", geodata / "sources" / "s.md", geodata / "README.md", layers / "l.toml"):
+        path.write_text("y", encoding="utf-8")
+    expected = sorted(
+        f"{role}/{path.relative_to(folder).as_posix()}"
+        for role, folder in (("seeds", seeds), ("geodata", geodata), ("layers", layers))
+        for pattern in INPUT_PATTERNS[role]
+        for path in folder.glob(pattern)
+        if path.is_file()
+    )
+    stamps = fingerprint_data(seeds, geodata, layers).stamps
+    assert [s.path for s in stamps] == sorted(set(expected))
+    assert "seeds/.hidden.txt" in expected and "seeds/folder.txt" not in expected
+    assert fingerprint_data(tmp_path / "none", geodata, layers).stamps == tuple(
+        s for s in stamps if not s.path.startswith("seeds/")
+    )
