@@ -36,6 +36,7 @@ from bench.streamproto import (
     SCRIPT_FINISHED_SUCCESSFULLY,
     RunResult,
     map_click_value,
+    map_value_after_server_selection,
     rerun_message,
     widget_json,
     widget_string,
@@ -300,6 +301,8 @@ class ProtocolReader(Reader):
         if not self._check(result, target, "chose from search"):
             return False
         self.report.record("search", (time.monotonic() - start) * 1000)
+        # The real map now moves to the place and reports, without the click it held before.
+        self.map_value = map_value_after_server_selection(self.map_value)
         return True
 
 

@@ -230,6 +230,14 @@ def unescape_markdown(text: str) -> str:
     return _MARKDOWN_ESCAPE.sub(r"\1", text)
 
 
+def map_value_after_server_selection(value: dict[str, Any] | None) -> dict[str, Any] | None:
+    """What the map reports after the server drew a selection (search, link, button): it moves there
+    and, told to by the app (mapapp.app.mapcomponent.FORGET_CLICK_JS), no longer holds the last click."""
+    if value is None:
+        return None
+    return {**value, "last_active_drawing": None, "last_object_clicked": None}
+
+
 def map_click_value(feature_id: str, count: int, *, lat: float, lng: float, zoom: int) -> dict[str, Any]:
     """What st_folium reports when the reader clicks the feature (cf. tests/test_selection.py)."""
     return {
