@@ -162,6 +162,17 @@ def _click(page, index, but: set[str], lang: str) -> str:
     return feature_id
 
 
+def _choose_by_search(page, place) -> None:
+    """Type the place's name in the sidebar search and press its result; wait until the URL has it."""
+    box = page.locator('[data-testid="stSidebar"] input[type="text"]').first
+    box.fill(place.name_zh)
+    box.press("Enter")
+    wait_until_idle(page)
+    page.locator('[data-testid="stSidebar"] button', has_text=place.name_zh).first.click()
+    page.wait_for_url(lambda url: parse_qs(urlsplit(url).query).get("feature") == [place.feature_id])
+    wait_until_idle(page)
+
+
 def _drag(page, dx: float, dy: float, *, wheel: bool = False) -> None:
     """Drag the map by (dx, dy) pixels with the mouse (and zoom in one wheel step), as a person would."""
     box = map_frame(page).locator("#map_div").bounding_box()
@@ -214,13 +225,7 @@ def test_a_reader_who_moved_the_map_gets_the_moved_view_back_when_their_replica_
     opened = _url_view(page.url)
     # A click on the map, then the place again from the search: the click is not the selection now.
     clicked = _click(page, index, {place.feature_id}, "zh")
-    box = page.locator('[data-testid="stSidebar"] input[type="text"]').first
-    box.fill(place.name_zh)
-    box.press("Enter")
-    wait_until_idle(page)
-    page.locator('[data-testid="stSidebar"] button', has_text=place.name_zh).first.click()
-    page.wait_for_url(lambda url: parse_qs(urlsplit(url).query).get("feature") == [place.feature_id])
-    wait_until_idle(page)
+    _choose_by_search(page, place)
     # The reader drags the map and zooms in; the URL follows.
     _drag(page, -140, -90, wheel=True)
     page.wait_for_url(lambda url: _url_view(url).zoom > opened.zoom, timeout=10_000)
@@ -254,13 +259,7 @@ def test_a_place_chosen_by_search_after_a_click_is_kept_when_the_replica_dies_ri
     place = _place(index, "衢江区体育馆")
     open_app(page, _link(cluster, index, UrlState(feature_id=place.feature_id)))
     clicked = _click(page, index, {place.feature_id}, "zh")
-    box = page.locator('[data-testid="stSidebar"] input[type="text"]').first
-    box.fill(place.name_zh)
-    box.press("Enter")
-    wait_until_idle(page)
-    page.locator('[data-testid="stSidebar"] button', has_text=place.name_zh).first.click()
-    page.wait_for_url(lambda url: parse_qs(urlsplit(url).query).get("feature") == [place.feature_id])
-    wait_until_idle(page)
+    _choose_by_search(page, place)
     chosen = _url_view(page.url)
     port, warmed, killed_at = _kill_readers_replica_and_reconnect(cluster, page)
     _wait_recovered(page, chosen, place.name_zh, killed_at)
