@@ -11,11 +11,12 @@ from __future__ import annotations
 import bisect
 import re
 import tomllib
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
 from mapapp.errors import Problem
-from mapapp.models import Article, Sentence, SentenceKind, Span
+from mapapp.models import Article, Mention, Sentence, SentenceKind, Span
 from mapapp.paths import ARTICLES_TOML
 from mapapp.pipeline.articlemeta import is_dateline_or_source, metadata_from_text
 from mapapp.pipeline.normalise import normalise_with_offsets
@@ -323,6 +324,22 @@ class SentenceLocator:
             return None
         start, end, n = self._pieces[k]
         return n if start <= offset < end else None
+
+
+class MentionsBySentence:
+    """An article's mentions located in its sentences once, for every stage that reads them by
+    sentence (co-mentions, excerpts, related places, sentence views)."""
+
+    def __init__(self, article: Article, mentions: Iterable[Mention]):
+        locator = SentenceLocator(article)
+        self.sentence_of: dict[int, int] = {}  # a mention's start -> its sentence (if a sentence holds it)
+        # sentence -> its mentions in the order given; sentences in the order of their first mention
+        self.by_sentence: dict[int, list[Mention]] = {}
+        for mention in mentions:
+            n = locator.sentence_index(mention.start)
+            if n is not None:
+                self.sentence_of[mention.start] = n
+                self.by_sentence.setdefault(n, []).append(mention)
 
 
 DisplayText = tuple[str, list[int]]  # a sentence as shown, and each character's offset in the file text
