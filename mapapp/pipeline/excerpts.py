@@ -8,11 +8,12 @@ block, and one caption 16 times) is one excerpt with a count.
 from __future__ import annotations
 
 import bisect
+import itertools
 from collections import Counter, defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
 
-from mapapp.models import Article, Excerpt, Feature, Mention, Sentence
+from mapapp.models import Article, Excerpt, Feature, Mention, SentenceKind
 from mapapp.pipeline.corpus import DisplayText, MentionsBySentence, display_text
 
 
@@ -102,43 +103,61 @@ def excerpts_in_article(
 ) -> dict[str, list[Excerpt]]:
     """build_excerpt_index for one article (`located`: its mentions in its sentences; a mention
     is looked up by its start, so re-labelled copies of them may be among `mentions`)."""
+    return {
+        feature_id: [
+            Excerpt(feature_id, article.article_id, article.headline, article.date, *fields) for fields in found
+        ]
+        for feature_id, found in excerpt_fields_in_article(article, mentions, located, displayed).items()
+    }
+
+
+# an excerpt's own fields: kind, text, highlights, count, source_start, source_end
+ExcerptFields = tuple[SentenceKind, str, tuple[tuple[int, int], ...], int, int, int]
+
+
+def excerpt_fields_in_article(
+    article: Article,
+    mentions: Sequence[Mention],
+    located: MentionsBySentence,
+    displayed: Sequence[DisplayText] | None,
+) -> dict[str, list[ExcerptFields]]:
+    """excerpts_in_article without the article's own fields (for the index build, which writes
+    them as rows)."""
     sentence_of = located.sentence_of
+    sentences = article.sentences
     rendered: dict[int, tuple[str, list[int]]] = {}
     # (feature, display text) -> highlights, first sentence; identical repeats are merged
-    grouped: dict[tuple[str, str], tuple[set[tuple[int, int]], Sentence]] = {}
+    grouped: dict[tuple[str, str], tuple[set[tuple[int, int]], int]] = {}
     occurrences: Counter[tuple[str, str]] = Counter()
     seen_sentence: set[tuple[str, int]] = set()
     for mention in mentions:
         n = sentence_of.get(mention.start)
         if n is None:
             continue
-        sentence = article.sentences[n]
         if n not in rendered:
-            rendered[n] = displayed[n] if displayed is not None else display_text(article.text, sentence)
+            rendered[n] = displayed[n] if displayed is not None else display_text(article.text, sentences[n])
         shown, offsets = rendered[n]
         highlight = _display_span(offsets, mention.start, mention.end)
         key = (mention.feature_id, shown)
-        if key not in grouped:
-            grouped[key] = (set(), sentence)
-        if grouped[key][1] is sentence:
-            grouped[key][0].add(highlight)
+        group = grouped.get(key)
+        if group is None:
+            group = grouped[key] = (set(), n)
+        if group[1] == n:
+            group[0].add(highlight)
         if (mention.feature_id, n) not in seen_sentence:
             seen_sentence.add((mention.feature_id, n))
             occurrences[key] += 1
-    result: dict[str, list[Excerpt]] = defaultdict(list)
-    for (feature_id, shown), (highlights, sentence) in sorted(grouped.items(), key=lambda item: item[1][1].start):
-        result[feature_id].append(
-            Excerpt(
-                feature_id=feature_id,
-                article_id=article.article_id,
-                headline=article.headline,
-                date=article.date,
-                kind=sentence.kind,
-                text=shown,
-                highlights=tuple(sorted(highlights)),
-                count=occurrences[(feature_id, shown)],
-                source_start=sentence.start,
-                source_end=sentence.end,
+    result: dict[str, list[ExcerptFields]] = {}
+    for (feature_id, shown), (highlights, n) in sorted(grouped.items(), key=lambda item: sentences[item[1][1]].start):
+        sentence = sentences[n]
+        result.setdefault(feature_id, []).append(
+            (
+                sentence.kind,
+                shown,
+                tuple(sorted(highlights)),
+                occurrences[(feature_id, shown)],
+                sentence.start,
+                sentence.end,
             )
         )
     return result
@@ -173,12 +192,11 @@ def related_in_article(located: MentionsBySentence) -> dict[str, tuple[tuple[str
 
 
 def _related(by_sentence: Sequence[set[str]]) -> dict[str, tuple[tuple[str, int], ...]]:
-    counts: dict[str, Counter[str]] = defaultdict(Counter)
+    pairs: Counter[tuple[str, str]] = Counter()
     for feature_ids in by_sentence:
-        if len(feature_ids) < 2:
-            continue
-        for feature_id in feature_ids:
-            for other in feature_ids:
-                if other != feature_id:
-                    counts[feature_id][other] += 1
-    return {fid: tuple(sorted(c.items(), key=lambda kv: (-kv[1], kv[0]))) for fid, c in counts.items()}
+        if len(feature_ids) > 1:
+            pairs.update(itertools.permutations(feature_ids, 2))
+    counts: dict[str, list[tuple[str, int]]] = {}
+    for (feature_id, other), n in pairs.items():
+        counts.setdefault(feature_id, []).append((other, n))
+    return {fid: tuple(sorted(c, key=lambda kv: (-kv[1], kv[0]))) for fid, c in counts.items()}

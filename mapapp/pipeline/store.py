@@ -51,7 +51,7 @@ from mapapp.pipeline.corpus import (
 from mapapp.pipeline.excerpts import (
     co_occurrence_groups,
     co_occurring_in_article,
-    excerpts_in_article,
+    excerpt_fields_in_article,
     related_in_article,
 )
 from mapapp.pipeline.fingerprint import DataFingerprint, FileStamp, fingerprint_data
@@ -156,9 +156,7 @@ def _rows_for_file(position: int) -> ArticleRows:
     # article, with its mentions located in its sentences once for them and the sentence views
     located = MentionsBySentence(article, mentions)
     derived = co_occurring_in_article(located, _worker["co_occurrence_groups"])
-    excerpts = {
-        fid: tuple(found) for fid, found in excerpts_in_article(article, (*mentions, *derived), located, shown).items()
-    }
+    excerpts = excerpt_fields_in_article(article, (*mentions, *derived), located, shown)
     pairs = related_in_article(located)
     events, figures, stage_changes = (
         ((), (), None)
@@ -175,20 +173,9 @@ def _rows_for_file(position: int) -> ArticleRows:
             _compact_json([(m.start, m.end, m.surface, m.feature_id, m.rule) for m in mentions]),
         ),
         excerpts=tuple(
-            (
-                e.feature_id,
-                e.article_id,
-                seq,
-                e.kind,
-                e.text,
-                _spans_json(e.highlights),
-                e.count,
-                e.source_start,
-                e.source_end,
-                position,
-            )
-            for feature_excerpts in excerpts.values()
-            for seq, e in enumerate(feature_excerpts)
+            (feature_id, article.article_id, seq, kind, text, _spans_json(highlights), count, start, end, position)
+            for feature_id, feature_excerpts in excerpts.items()
+            for seq, (kind, text, highlights, count, start, end) in enumerate(feature_excerpts)
         ),
         pairs=(
             article.article_id,
