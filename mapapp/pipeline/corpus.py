@@ -356,6 +356,10 @@ def display_text(text: str, sentence: Sentence) -> DisplayText:
 
     Line breaks (and the spaces around them) inside a piece are layout, not text: they are dropped.
     """
+    if len(sentence.pieces) == 1:  # most sentences: one piece, no line break in it
+        (piece,) = sentence.pieces
+        if text.find("\n", piece.start, piece.end) < 0:
+            return text[piece.start : piece.end], list(range(piece.start, piece.end))
     out: list[str] = []
     offsets: list[int] = []
     for piece in sentence.pieces:
