@@ -194,6 +194,7 @@ def split_blocks(text: str) -> list[_Block]:
         newlines_before = sep.group().count("\n")
         pos = sep.end()
     bounds.append((pos, len(text), newlines_before))
+    found: list[tuple[int, int, str, int]] = []  # start, end, text, newlines before
     for start, end, before in bounds:
         chunk = text[start:end]
         stripped = chunk.strip()
@@ -201,11 +202,10 @@ def split_blocks(text: str) -> list[_Block]:
             continue
         lead = len(chunk) - len(chunk.lstrip())
         real_start = start + lead
-        real_end = real_start + len(stripped)
-        blocks.append(_Block(real_start, real_end, stripped, before, 0))
-    for i, block in enumerate(blocks):
-        after = blocks[i + 1].newlines_before if i + 1 < len(blocks) else 0
-        blocks[i] = _Block(block.start, block.end, block.text, block.newlines_before, after)
+        found.append((real_start, real_start + len(stripped), stripped, before))
+    for i, (start, end, stripped, before) in enumerate(found):
+        after = found[i + 1][3] if i + 1 < len(found) else 0
+        blocks.append(_Block(start, end, stripped, before, after))
     return blocks
 
 
@@ -305,8 +305,9 @@ def _sentence_spans(text: str, start: int, end: int) -> list[tuple[int, int]]:
 
 def _trimmed(text: str, start: int, end: int) -> tuple[int, int]:
     chunk = text[start:end]
-    lead = len(chunk) - len(chunk.lstrip())
-    return start + lead, start + lead + len(chunk.strip())
+    rest = chunk.lstrip()
+    lead = len(chunk) - len(rest)
+    return start + lead, start + lead + len(rest.rstrip())
 
 
 class SentenceLocator:
