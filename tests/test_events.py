@@ -191,6 +191,31 @@ def test_figures_units_periods_and_owners(gazetteer):
     ]
 
 
+def test_the_one_pattern_of_all_figure_shapes_matches_where_some_shape_does():
+    # _figures_in skips a sentence this pattern does not match: it must match wherever a shape does
+    from mapapp.pipeline.figures import _any_shape, _shapes
+
+    shapes = _shapes()[0]
+    assert _any_shape().pattern  # the words can be joined: not the match-everything fallback
+    texts = [
+        "年吞吐量增至600多万吨",
+        "形成33条适水航线",
+        "建成12个千吨级泊位",
+        "总投资约12.5亿元",
+        "占地300亩",
+        "从6小时缩短至4小时",
+        "超100万平方米",
+        "共有3个,2025年",
+        "增长1.5成",
+        "第12.5条",
+        "3.2.5小时",
+        "没有数字",
+    ]
+    for text in texts:
+        assert (_any_shape().search(text) is not None) == any(s.pattern.search(text) for s in shapes), text
+    assert sum(_any_shape().search(text) is not None for text in texts) == 7  # the first seven
+
+
 def test_a_total_after_a_list_ending_in_deng_is_no_ones(gazetteer):
     assert figures_of(gazetteer, "引进大路章作业区、坎高作业区等项目30个,总投资47.3亿元。") == ()
 

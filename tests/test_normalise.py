@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import unicodedata
+
 import pytest
 
 from mapapp.pipeline.normalise import fold_width, normalise, normalise_all, normalise_with_offsets, simplified
@@ -40,6 +42,19 @@ def test_width_folding_and_script_conversion_keep_the_length():
     assert fold_width("（，）：\u3000") == "(,): "
     sample = "長三角運河區寧"
     assert len(simplified(sample)) == len(sample) and simplified(sample) == "长三角运河区宁"
+
+
+def test_width_folding_maps_each_character_as_unicode_says():
+    # every full-width form folds to its NFKC (half-width) form, the ideographic space to a space,
+    # each wherever it stands and however often; nothing else changes (the half-width forms and
+    # the characters around the range included)
+    full = [chr(code) for code in range(0xFF01, 0xFF5F)]
+    assert all(unicodedata.normalize("NFKC", char) == fold_width(char) for char in full)
+    around = "\uff00\uff5f\u3001\u3002“”【】a1，衢"
+    text = "江" + "\u3000".join(full) + around + "".join(reversed(full))
+    expected = "江" + " ".join(unicodedata.normalize("NFKC", c) for c in full) + around.replace("，", ",")
+    assert fold_width(text) == expected + "".join(unicodedata.normalize("NFKC", c) for c in reversed(full))
+    assert fold_width(around.replace("，", "")) == around.replace("，", "")
 
 
 def test_normalising_all_sentences_at_once_gives_what_each_gives_alone():

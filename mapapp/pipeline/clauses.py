@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from functools import cache, cached_property
 
 from mapapp.models import Article, Feature, Mention
-from mapapp.pipeline.corpus import DisplayText, SentenceLocator, display_text
+from mapapp.pipeline.corpus import DisplayText, MentionsBySentence, display_text
 from mapapp.pipeline.dates import DateMention, date_words, find_dates
 from mapapp.pipeline.wordlists import load_words
 
@@ -162,15 +162,12 @@ def sentence_views(
     features: dict[str, Feature],
     *,
     shown: Sequence[DisplayText] | None = None,
+    located: MentionsBySentence | None = None,
 ) -> Iterator[SentenceView]:
     """Each sentence of `article` with its mentions and dates, in reading order (`shown`: the
-    sentences' display texts if the caller has them, see corpus.display_texts)."""
-    locator = SentenceLocator(article)
-    by_sentence: dict[int, list[Mention]] = {}
-    for mention in mentions:
-        n = locator.sentence_index(mention.start)
-        if n is not None:
-            by_sentence.setdefault(n, []).append(mention)
+    sentences' display texts if the caller has them, see corpus.display_texts; `located`:
+    `mentions` located in the sentences, likewise)."""
+    by_sentence = (located or MentionsBySentence(article, mentions)).by_sentence
     if shown is None:
         shown = [display_text(article.text, sentence) for sentence in article.sentences]
     dates = _ArticleDates(article, [text for text, _ in shown])

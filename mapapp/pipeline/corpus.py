@@ -11,11 +11,12 @@ from __future__ import annotations
 import bisect
 import re
 import tomllib
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
 from mapapp.errors import Problem
-from mapapp.models import Article, Sentence, SentenceKind, Span
+from mapapp.models import Article, Mention, Sentence, SentenceKind, Span
 from mapapp.paths import ARTICLES_TOML
 from mapapp.pipeline.articlemeta import is_dateline_or_source, metadata_from_text
 from mapapp.pipeline.normalise import normalise_with_offsets
@@ -193,6 +194,7 @@ def split_blocks(text: str) -> list[_Block]:
         newlines_before = sep.group().count("\n")
         pos = sep.end()
     bounds.append((pos, len(text), newlines_before))
+    found: list[tuple[int, int, str, int]] = []  # start, end, text, newlines before
     for start, end, before in bounds:
         chunk = text[start:end]
         stripped = chunk.strip()
@@ -200,11 +202,10 @@ def split_blocks(text: str) -> list[_Block]:
             continue
         lead = len(chunk) - len(chunk.lstrip())
         real_start = start + lead
-        real_end = real_start + len(stripped)
-        blocks.append(_Block(real_start, real_end, stripped, before, 0))
-    for i, block in enumerate(blocks):
-        after = blocks[i + 1].newlines_before if i + 1 < len(blocks) else 0
-        blocks[i] = _Block(block.start, block.end, block.text, block.newlines_before, after)
+        found.append((real_start, real_start + len(stripped), stripped, before))
+    for i, (start, end, stripped, before) in enumerate(found):
+        after = found[i + 1][3] if i + 1 < len(found) else 0
+        blocks.append(_Block(start, end, stripped, before, after))
     return blocks
 
 
@@ -304,8 +305,9 @@ def _sentence_spans(text: str, start: int, end: int) -> list[tuple[int, int]]:
 
 def _trimmed(text: str, start: int, end: int) -> tuple[int, int]:
     chunk = text[start:end]
-    lead = len(chunk) - len(chunk.lstrip())
-    return start + lead, start + lead + len(chunk.strip())
+    rest = chunk.lstrip()
+    lead = len(chunk) - len(rest)
+    return start + lead, start + lead + len(rest.rstrip())
 
 
 class SentenceLocator:
@@ -325,6 +327,22 @@ class SentenceLocator:
         return n if start <= offset < end else None
 
 
+class MentionsBySentence:
+    """An article's mentions located in its sentences once, for every stage that reads them by
+    sentence (co-mentions, excerpts, related places, sentence views)."""
+
+    def __init__(self, article: Article, mentions: Iterable[Mention]):
+        locator = SentenceLocator(article)
+        self.sentence_of: dict[int, int] = {}  # a mention's start -> its sentence (if a sentence holds it)
+        # sentence -> its mentions in the order given; sentences in the order of their first mention
+        self.by_sentence: dict[int, list[Mention]] = {}
+        for mention in mentions:
+            n = locator.sentence_index(mention.start)
+            if n is not None:
+                self.sentence_of[mention.start] = n
+                self.by_sentence.setdefault(n, []).append(mention)
+
+
 DisplayText = tuple[str, list[int]]  # a sentence as shown, and each character's offset in the file text
 
 
@@ -339,6 +357,10 @@ def display_text(text: str, sentence: Sentence) -> DisplayText:
 
     Line breaks (and the spaces around them) inside a piece are layout, not text: they are dropped.
     """
+    if len(sentence.pieces) == 1:  # most sentences: one piece, no line break in it
+        (piece,) = sentence.pieces
+        if text.find("\n", piece.start, piece.end) < 0:
+            return text[piece.start : piece.end], list(range(piece.start, piece.end))
     out: list[str] = []
     offsets: list[int] = []
     for piece in sentence.pieces:

@@ -101,9 +101,22 @@ def figures_from_index(index) -> tuple[Figure, ...]:  # index: mapapp.pipeline.i
     return find_figures(index.articles.values(), index.mentions, index.features)
 
 
+@cache
+def _any_shape() -> re.Pattern[str]:
+    """Every figure shape in one (a number, maybe qualified, and any shape's unit): a sentence it
+    does not match has no figure (most sentences with a digit do not)."""
+    words = load_words()
+    approx = words["figures"]["approximate"]
+    units = "|".join(f"(?:{entry['unit']})" for entry in words["figure"])
+    try:
+        return re.compile(rf"(?<![\d.])(?:{approx})?\d+(?:\.\d+)?(?:{approx})?(?:{units})")
+    except re.error:  # units that cannot be joined (named groups, inline flags): each shape is tried
+        return re.compile("")
+
+
 def _figures_in(view: SentenceView) -> list[Figure]:
-    if _DIGIT.search(view.text) is None:
-        return []  # every figure is a number (the shapes' `value`)
+    if _DIGIT.search(view.text) is None or _any_shape().search(view.text) is None:
+        return []  # every figure is a number (the shapes' `value`) with one of the shapes' units
     shapes, from_to, _approx, group_markers = _shapes()
     taken: list[tuple[int, int]] = []
     found: list[Figure] = []

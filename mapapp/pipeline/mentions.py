@@ -65,6 +65,12 @@ class MentionFinder:
         if len(self._automaton):
             self._automaton.make_automaton()
         self._shapes: dict[str, shapely.Geometry] = {}
+        # the longer-name rules that can apply to each feature (a rule names its features' categories)
+        self._longer_names = {
+            fid: rules
+            for fid, feature in gazetteer.features.items()
+            if (rules := tuple(r for r in gazetteer.longer_names if feature.category in r.categories))
+        }
 
     def find(self, article: Article, *, shown: Sequence[DisplayText] | None = None) -> list[Mention]:
         """The article's mentions, in text order (`shown`: its sentences' display texts, if the
@@ -112,9 +118,12 @@ class MentionFinder:
         hit = self._resolve_name(shown, start, end, surface)
         if hit is None or end in starts:
             return hit  # a known place follows: the name is its parent written in front (江山江郎山)
+        rules = self._longer_names.get(hit.feature_id)
+        if rules is None:
+            return hit  # no rule is about features of its category
         after = shown[end : end + _CONTEXT_CHARS]
         feature = self.gazetteer.features[hit.feature_id]
-        if any(rule.applies(feature, surface, after) for rule in self.gazetteer.longer_names):
+        if any(rule.applies(feature, surface, after) for rule in rules):
             return None  # only the front of a longer name (常山港 is a river, not 常山县)
         return hit
 

@@ -41,8 +41,19 @@ from mapapp.errors import MapAppError, Problem
 from mapapp.models import Article, Excerpt, Feature, Mention, Sentence, Span
 from mapapp.paths import ARTICLES_TOML
 from mapapp.pipeline.boundaries import KeptBoundary, boundaries_known, remember_boundaries
-from mapapp.pipeline.corpus import article_from_text, display_texts, load_article_metadata, read_seed_text
-from mapapp.pipeline.excerpts import build_excerpt_index, build_related_index, mentions_by_co_occurrence
+from mapapp.pipeline.corpus import (
+    MentionsBySentence,
+    article_from_text,
+    display_texts,
+    load_article_metadata,
+    read_seed_text,
+)
+from mapapp.pipeline.excerpts import (
+    co_occurrence_groups,
+    co_occurring_in_article,
+    excerpt_fields_in_article,
+    related_in_article,
+)
 from mapapp.pipeline.fingerprint import DataFingerprint, FileStamp, fingerprint_data
 from mapapp.pipeline.gazetteer import load_gazetteer
 from mapapp.pipeline.index import MapIndex
@@ -141,13 +152,16 @@ def _rows_for_file(position: int) -> ArticleRows:
         return ArticleRows(tuple(problems), row, kept=True)
     shown = display_texts(article)  # each sentence's display text, once for all four below
     mentions = tuple(_worker["finder"].find(article, shown=shown))
-    derived = mentions_by_co_occurrence((article,), mentions, _worker["features"])
-    excerpts = build_excerpt_index((article,), (*mentions, *derived), shown={article.article_id: shown})
-    pairs = build_related_index((article,), mentions)
+    # as mentions_by_co_occurrence, build_excerpt_index and build_related_index would for this
+    # article, with its mentions located in its sentences once for them and the sentence views
+    located = MentionsBySentence(article, mentions)
+    derived = co_occurring_in_article(located, _worker["co_occurrence_groups"])
+    excerpts = excerpt_fields_in_article(article, (*mentions, *derived), located, shown)
+    pairs = related_in_article(located)
     events, figures, stage_changes = (
         ((), (), None)
         if _worker["words_problems"]
-        else timeline_rows(article, mentions, _worker["features"], excerpts, shown=shown)
+        else timeline_rows(article, mentions, _worker["features"], excerpts, shown=shown, located=located)
     )
     return ArticleRows(
         tuple(problems),
@@ -159,20 +173,9 @@ def _rows_for_file(position: int) -> ArticleRows:
             _compact_json([(m.start, m.end, m.surface, m.feature_id, m.rule) for m in mentions]),
         ),
         excerpts=tuple(
-            (
-                e.feature_id,
-                e.article_id,
-                seq,
-                e.kind,
-                e.text,
-                _spans_json(e.highlights),
-                e.count,
-                e.source_start,
-                e.source_end,
-                position,
-            )
-            for feature_excerpts in excerpts.values()
-            for seq, e in enumerate(feature_excerpts)
+            (feature_id, article.article_id, seq, kind, text, _spans_json(highlights), count, start, end, position)
+            for feature_id, feature_excerpts in excerpts.items()
+            for seq, (kind, text, highlights, count, start, end) in enumerate(feature_excerpts)
         ),
         pairs=(
             article.article_id,
@@ -208,6 +211,7 @@ def rows_for_files(
         metadata=metadata,
         finder=finder,
         features=finder.gazetteer.features,
+        co_occurrence_groups=co_occurrence_groups(finder.gazetteer.features),
         previous=previous,
         words_problems=words_problems(),
     )

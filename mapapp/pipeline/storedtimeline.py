@@ -24,7 +24,7 @@ from typing import Generic, TypeVar
 from mapapp.errors import Problem, ProblemsError
 from mapapp.models import Article, Feature, Mention
 from mapapp.pipeline.clauses import sentence_views
-from mapapp.pipeline.corpus import DisplayText
+from mapapp.pipeline.corpus import DisplayText, MentionsBySentence
 from mapapp.pipeline.events import Event, find_events_in_views
 from mapapp.pipeline.figures import Figure, find_figures_in_views
 from mapapp.pipeline.timeline import StageChange, TimelineIndex, first_day, stage_changes, timelines_from_changes
@@ -64,12 +64,14 @@ def timeline_rows(
     excerpt_feature_ids: Iterable[str],
     *,
     shown: Sequence[DisplayText] | None = None,
+    located: MentionsBySentence | None = None,
 ) -> tuple[tuple[tuple, ...], tuple[tuple, ...], tuple]:
     """One article's events and figures (as find_events and find_figures find them) as rows
     (article_id, seq, feature_id, JSON), its sentence views built once for both, and the stage
     changes they and its excerpts (`excerpt_feature_ids`) give as one row (article_id, JSON list of
-    [feature_id, since, stage]); call only when words_problems() is empty."""
-    views = list(sentence_views(article, mentions, features, shown=shown))
+    [feature_id, since, stage]); `shown` and `located` as for sentence_views. Call only when
+    words_problems() is empty."""
+    views = list(sentence_views(article, mentions, features, shown=shown, located=located))
     events = find_events_in_views(views, features)
     figures = find_figures_in_views(views)
     day = first_day(article.date)
