@@ -31,7 +31,7 @@ import sqlite3
 import threading
 import unicodedata
 from collections import Counter
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any, overload
@@ -127,6 +127,7 @@ class ArticleRows:
     kept: bool  # unchanged since the previous file: its matches are copied, not recomputed
     mentions: tuple = ()  # the mentions row (article_id, n, JSON)
     excerpts: tuple[tuple, ...] = ()
+    summary: ExcerptSummary | None = None  # of the excerpts (excerpt_summary)
     pairs: tuple = ()  # the pairs row (article_id, JSON)
     events: tuple[tuple, ...] = ()
     figures: tuple[tuple, ...] = ()
@@ -163,6 +164,11 @@ def _rows_for_file(position: int) -> ArticleRows:
         if _worker["words_problems"]
         else timeline_rows(article, mentions, _worker["features"], excerpts, shown=shown, located=located)
     )
+    excerpt_rows = tuple(
+        (feature_id, article.article_id, seq, kind, text, _spans_json(highlights), count, start, end, position)
+        for feature_id, feature_excerpts in excerpts.items()
+        for seq, (kind, text, highlights, count, start, end) in enumerate(feature_excerpts)
+    )
     return ArticleRows(
         tuple(problems),
         row,
@@ -172,11 +178,8 @@ def _rows_for_file(position: int) -> ArticleRows:
             len(mentions),
             _compact_json([(m.start, m.end, m.surface, m.feature_id, m.rule) for m in mentions]),
         ),
-        excerpts=tuple(
-            (feature_id, article.article_id, seq, kind, text, _spans_json(highlights), count, start, end, position)
-            for feature_id, feature_excerpts in excerpts.items()
-            for seq, (kind, text, highlights, count, start, end) in enumerate(feature_excerpts)
-        ),
+        excerpts=excerpt_rows,
+        summary=excerpt_summary(excerpt_rows),
         pairs=(
             article.article_id,
             _compact_json([(fid, other, n) for fid, others in pairs.items() for other, n in others]),
@@ -331,7 +334,7 @@ def build_store(dirs: DataDirs, path: Path, *, processes: int | None = None) -> 
                     db.execute("INSERT INTO mentions VALUES (?,?,?)", rows.mentions)
                     db.executemany("INSERT INTO excerpts VALUES (?,?,?,?,?,?,?,?,?,?)", rows.excerpts)
                     db.execute("INSERT INTO pairs VALUES (?,?)", rows.pairs)
-                    summaries.add(rows.excerpts, rows.pairs[1])
+                    summaries.add(rows.excerpts, rows.summary or excerpt_summary(rows.excerpts), rows.pairs[1])
                     db.executemany("INSERT INTO events VALUES (?,?,?,?)", rows.events)
                     db.executemany("INSERT INTO figures VALUES (?,?,?,?)", rows.figures)
                     if rows.stage_changes is not None:
@@ -370,6 +373,31 @@ def _write_meta(db: sqlite3.Connection, fingerprint: DataFingerprint, problems: 
     db.executemany("INSERT INTO meta VALUES (?, ?)", meta.items())
 
 
+@dataclass(frozen=True)
+class ExcerptSummary:
+    """One article's share of the summaries, made where its rows are (a worker) to spare the writer."""
+
+    stats: tuple[tuple[str, int, int], ...]  # (feature_id, excerpts, their total count)
+    # (hash of (feature_id, sentence), index of its first excerpt row): the article's distinct
+    # sentences per feature. hash() is the same in the forked workers as in the writer.
+    sentences: tuple[tuple[int, int], ...]
+
+
+def excerpt_summary(excerpts: Sequence[tuple]) -> ExcerptSummary:
+    """The summary of one article's excerpt rows (as the excerpts table)."""
+    stats: dict[str, list[int]] = {}
+    sentences: dict[int, int] = {}
+    for row, (feature_id, _aid, _seq, _kind, text, _hl, count, *_) in enumerate(excerpts):
+        counted = stats.get(feature_id)
+        if counted is None:
+            stats[feature_id] = [1, count]
+        else:
+            counted[0] += 1
+            counted[1] += count
+        sentences.setdefault(hash((feature_id, text)), row)
+    return ExcerptSummary(tuple((fid, n, total) for fid, (n, total) in stats.items()), tuple(sentences.items()))
+
+
 class _Summaries:
     """What a replica reads at start or per click without walking every excerpt, gathered while the
     rows are written: per feature its number of excerpts, their total count and the articles they
@@ -387,25 +415,25 @@ class _Summaries:
         # the second from search (for 10^6 pairs, a chance of about 3 in 10^8)
         self._searched: set[int] = set()
 
-    def add(self, excerpts: Iterable[tuple], pairs_json: str) -> None:
-        """One article's excerpt rows (as the excerpts table) and co-mention pairs (JSON)."""
-        self.add_excerpts(excerpts)
-        self.add_pairs(pairs_json)
-
-    def add_excerpts(self, excerpts: Iterable[tuple]) -> None:
-        """One article's excerpt rows (as the excerpts table)."""
-        features: set[str] = set()
+    def add(self, excerpts: Sequence[tuple], summary: ExcerptSummary, pairs_json: str) -> None:
+        """One article's excerpt rows (as the excerpts table), their summary (excerpt_summary, made
+        in the worker) and co-mention pairs (JSON)."""
+        for feature_id, n, total in summary.stats:
+            self._excerpts[feature_id] += n
+            self._total[feature_id] += total
+        self._articles.update(feature_id for feature_id, _, _ in summary.stats)
         new_forms = []
-        for feature_id, _aid, _seq, _kind, text, _hl, count, *_ in excerpts:
-            self._excerpts[feature_id] += 1
-            self._total[feature_id] += count
-            features.add(feature_id)
-            key = hash((feature_id, text))
+        for key, row in summary.sentences:
             if key not in self._searched:
                 self._searched.add(key)
-                new_forms.append((feature_id, search_form(text)))
-        self._articles.update(features)
+                new_forms.append((excerpts[row][0], search_form(excerpts[row][4])))
         self._db.executemany("INSERT INTO search (feature_id, form) VALUES (?, ?)", new_forms)
+        if pairs_json:
+            self.add_pairs(pairs_json)
+
+    def add_excerpts(self, excerpts: Sequence[tuple]) -> None:
+        """One article's excerpt rows (as the excerpts table)."""
+        self.add(excerpts, excerpt_summary(excerpts), "")
 
     def add_pairs(self, pairs_json: str) -> None:
         """One article's co-mention pairs (JSON, as the pairs table)."""
