@@ -202,3 +202,30 @@ def test_a_kept_boundary_from_another_package_file_is_converted_again():
     stale = boundaries.KeptBoundary(DATASET, 330803, 0.0001, "1:not-this-file", shapely.to_wkb(shapely.Point(0, 0)))
     assert boundaries.remember_boundaries([stale]) == 0
     assert load_boundary_shape(DATASET, 330803, tolerance_deg=0.0001).area > 0.1 * shape_now.area
+
+
+PARALLEL_CHECK = """
+import json, shapely
+from mapapp.pipeline import boundaries
+keys = [("cnmaps-amap", 330802), ("cnmaps-amap", 330803), ("cnmaps-amap", 330803), ("cnmaps-amap", 999999)]
+converted = boundaries.convert_boundaries(keys, processes=2)
+shapes = {a: boundaries.load_boundary_shape(d, a) for d, a in keys[:2]}
+same = all(shapely.equals_exact(s, boundaries._boundary_shape.__wrapped__("cnmaps-amap", a, 0.0005), 0)
+           for a, s in shapes.items())
+print(json.dumps({"converted": converted, "misses": boundaries._boundary_shape.cache_info().misses, "same": same}))
+"""
+
+
+def test_boundaries_converted_in_worker_processes_are_the_ones_converted_here():
+    # the index build converts the polygons the data names in parallel before the gazetteer asks
+    import subprocess
+    import sys
+
+    from mapapp.paths import ROOT_DIR
+
+    done = subprocess.run(
+        [sys.executable, "-c", PARALLEL_CHECK], capture_output=True, text=True, cwd=ROOT_DIR, check=True
+    )
+    # two distinct known adcodes converted (the unknown one is left for the gazetteer to report);
+    # this process then converted nothing itself, and the shapes are exactly its own conversion's
+    assert json.loads(done.stdout) == {"converted": 2, "misses": 0, "same": True}

