@@ -74,3 +74,25 @@ def test_unusable_event_words_are_reported_and_give_no_events(tiny, tmp_path, mo
     timeline = IndexStore(path).timeline()
     assert timeline.problems == (problem,)
     assert dict(timeline.events) == {} and dict(timeline.figures) == {} and timeline.stages == {}
+
+
+def test_the_panels_cut_of_a_long_timeline_is_made_in_sqlite_as_in_python(tmp_path):
+    # the panel reads only the events and figures it lists (a facility had 6,000 in 10,000 articles):
+    # the file cuts them in SQL in the order timeline.event_cut_key / figure_cut_key give in memory
+    from bench.pipeline import build_synthetic_corpus
+    from mapapp.pipeline.timeline import event_cut_key, figure_cut_key, first_rows
+
+    seeds = tmp_path / "seeds"
+    build_synthetic_corpus(BUNDLED.seeds_dir, seeds, 15)  # each seed three times: many ties to break
+    dirs = DataDirs(seeds, BUNDLED.geodata_dir, BUNDLED.layers_dir)
+    build_store(dirs, tmp_path / "index.sqlite", processes=1)
+    stored = IndexStore(tmp_path / "index.sqlite").timeline()
+    built = build_timeline_index(build_map_index(seeds, dirs.geodata_dir, dirs.layers_dir))
+    assert max(len(events) for events in built.events.values()) > 7  # some lists are cut below
+    for rows_of, key in ((lambda t: t.events, event_cut_key), (lambda t: t.figures, figure_cut_key)):
+        for feature_id in rows_of(built):
+            for limit in (1, 7, 40, 10_000):
+                assert first_rows(rows_of(stored), feature_id, limit, key) == first_rows(
+                    rows_of(built), feature_id, limit, key
+                ), (feature_id, limit)
+    assert first_rows(stored.events, "no-such-feature", 5, event_cut_key) == ((), 0)

@@ -11,6 +11,7 @@ from mapapp.map.markup import html_from_text_with_highlights
 from mapapp.models import Article
 from mapapp.pipeline.events import Event
 from mapapp.pipeline.figures import Figure
+from mapapp.pipeline.timeline import event_cut_key, figure_cut_key
 
 TIMELINE_CSS = """
 <style>
@@ -100,17 +101,28 @@ def _event_order(event: Event, articles: Mapping[str, Article]) -> tuple[str, st
 
 
 def html_from_timeline(
-    events: Sequence[Event], figures: Sequence[Figure], articles: Mapping[str, Article], lang: str
+    events: Sequence[Event],
+    figures: Sequence[Figure],
+    articles: Mapping[str, Article],
+    lang: str,
+    *,
+    total_events: int | None = None,
+    total_figures: int | None = None,
 ) -> str:
-    """The timeline section for one facility, or "" if the articles give it no events or figures."""
+    """The timeline section for one facility, or "" if the articles give it no events or figures.
+
+    `events` and `figures` may be already cut (timeline.first_rows); `total_*` then say how many
+    there are in all, for the "N more" note."""
     if not events and not figures:
         return ""
     words = _words(lang)
     # Cut first, by what the events carry (no article is read for that), then order what is shown.
-    shown = sorted(events, key=lambda e: (e.date is None, e.date or "", e.article_id, e.start))[:MAX_EVENTS]
+    shown = sorted(events, key=event_cut_key)[:MAX_EVENTS]
     items = [_event_item(e, articles, words) for e in sorted(shown, key=lambda e: _event_order(e, articles))]
-    shown_figures = sorted(figures, key=_figure_order)[:MAX_FIGURES]
-    hidden = len(events) - len(shown) + len(figures) - len(shown_figures)
+    shown_figures = sorted(figures, key=figure_cut_key)[:MAX_FIGURES]
+    all_events = len(events) if total_events is None else total_events
+    all_figures = len(figures) if total_figures is None else total_figures
+    hidden = all_events - len(shown) + all_figures - len(shown_figures)
     parts = [TIMELINE_CSS, f"<div class='qz-timeline-block'><h4>{html.escape(words['timeline'])}</h4>"]
     parts.append("<div class='qz-timeline'>")
     if items:
@@ -149,13 +161,9 @@ def _event_item(event: Event, articles: Mapping[str, Article], words: dict[str, 
     )
 
 
-def _figure_order(figure: Figure) -> tuple[str, str, str, int]:
-    return (figure.quantity, figure.period or "9999", figure.article_id, figure.start)
-
-
 def _figures_table(figures: Sequence[Figure], words: dict[str, str]) -> str:
     rows = []
-    for figure in sorted(figures, key=_figure_order):
+    for figure in sorted(figures, key=figure_cut_key):
         value = f"{figure.value:g}"
         if figure.approximate:
             value = (

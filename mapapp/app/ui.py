@@ -39,7 +39,7 @@ from mapapp.app.selection import (
     select_feature,
     view_from_map_value,
 )
-from mapapp.app.timelinepanel import html_from_timeline
+from mapapp.app.timelinepanel import MAX_EVENTS, MAX_FIGURES, html_from_timeline
 from mapapp.app.urlstate import (
     UrlNotice,
     UrlState,
@@ -61,7 +61,7 @@ from mapapp.paths import GEODATA_DIR, LAYERS_DIR, SEEDS_DIR
 from mapapp.pipeline.datawatch import DATA_WATCH
 from mapapp.pipeline.index import MapIndex, build_map_index
 from mapapp.pipeline.store import IndexStore, ensure_store, open_map_index
-from mapapp.pipeline.timeline import TimelineIndex, build_timeline_index
+from mapapp.pipeline.timeline import TimelineIndex, build_timeline_index, event_cut_key, figure_cut_key, first_rows
 
 MAP_KEY = "map"
 STATE_KEY = "qz_state"
@@ -590,8 +590,11 @@ def render_panel(index: MapIndex, state: UrlState) -> None:
         return
     render_feature_card(feature, lang)
     timeline = load_timeline_index()
+    # only what the panel lists is read (from the index file: cut in SQL)
+    events, total_events = first_rows(timeline.events, feature.feature_id, MAX_EVENTS, event_cut_key)
+    figures, total_figures = first_rows(timeline.figures, feature.feature_id, MAX_FIGURES, figure_cut_key)
     section = html_from_timeline(
-        timeline.events.get(feature.feature_id, ()), timeline.figures.get(feature.feature_id, ()), index.articles, lang
+        events, figures, index.articles, lang, total_events=total_events, total_figures=total_figures
     )
     if section:
         st.html(section)

@@ -118,12 +118,35 @@ def write_stages(db: sqlite3.Connection, features: Mapping[str, Feature]) -> Non
 T = TypeVar("T")
 
 
+# The order the side panel cuts a facility's events and figures in, in SQL over the stored JSON rows:
+# timeline.event_cut_key and timeline.figure_cut_key say the same in Python (tests/test_storedtimeline.py).
+EVENTS_CUT_ORDER = (
+    "json_extract(t.row, '$.date') IS NULL, COALESCE(json_extract(t.row, '$.date'), ''),"
+    " json_extract(t.row, '$.article_id'), json_extract(t.row, '$.start')"
+)
+FIGURES_CUT_ORDER = (
+    "json_extract(t.row, '$.quantity'), COALESCE(json_extract(t.row, '$.period'), '9999'),"
+    " json_extract(t.row, '$.article_id'), json_extract(t.row, '$.start')"
+)
+
+
 class _StoredRows(Mapping[str, tuple[T, ...]], Generic[T]):
     """feature id -> its events (or figures) in article order, then text order, read when asked for."""
 
-    def __init__(self, query: Callable[..., list[tuple]], table: str, from_row: Callable[[str], T]):
-        self._query, self._table, self._from_row = query, table, from_row
+    def __init__(self, query: Callable[..., list[tuple]], table: str, from_row: Callable[[str], T], cut_order: str):
+        self._query, self._table, self._from_row, self._cut_order = query, table, from_row, cut_order
         self._ids = tuple(r[0] for r in query(f"SELECT DISTINCT feature_id FROM {table} ORDER BY feature_id"))
+
+    def first(self, feature_id: str, limit: int) -> tuple[tuple[T, ...], int]:
+        """At most `limit` of the feature's rows in the panel's cut order, and how many it has: read
+        and parsed in SQLite, not all of them in Python (one facility had 6,000 events)."""
+        total = self._query(f"SELECT COUNT(*) FROM {self._table} WHERE feature_id = ?", (feature_id,))[0][0]
+        rows = self._query(
+            f"SELECT t.row FROM {self._table} t JOIN articles a USING (article_id) WHERE t.feature_id = ?"
+            f" ORDER BY {self._cut_order}, a.position, t.seq LIMIT ?",
+            (feature_id, limit),
+        )
+        return tuple(self._from_row(row) for (row,) in rows), total
 
     def __getitem__(self, feature_id: str) -> tuple[T, ...]:
         rows = self._query(
@@ -151,7 +174,7 @@ def open_timeline_index(query: Callable[..., list[tuple]], problems: Sequence[Pr
     for feature_id, since, stage in query("SELECT feature_id, since, stage FROM stages ORDER BY rowid"):
         stages.setdefault(feature_id, []).append(StageChange(since, stage))
     return TimelineIndex(
-        events=_StoredRows(query, "events", event_from_row),
-        figures=_StoredRows(query, "figures", figure_from_row),
+        events=_StoredRows(query, "events", event_from_row, EVENTS_CUT_ORDER),
+        figures=_StoredRows(query, "figures", figure_from_row, FIGURES_CUT_ORDER),
         stages={fid: tuple(changes) for fid, changes in stages.items()},
     )

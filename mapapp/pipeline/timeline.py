@@ -12,9 +12,9 @@ Stages only rise: a later "planned" statement (a second phase) does not close wh
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Literal, get_args
+from typing import Any, Literal, TypeVar, get_args
 
 from mapapp.errors import Problem, ProblemsError
 from mapapp.models import Article, Excerpt, Feature
@@ -145,6 +145,31 @@ class TimelineIndex:
     figures: Mapping[str, tuple[Figure, ...]]
     stages: dict[str, tuple[StageChange, ...]]
     problems: tuple[Problem, ...] = ()  # eventwords.toml could not be used: no events, no figures
+
+
+def event_cut_key(event: Event) -> tuple[bool, str, str, int]:
+    """The order a long list of events is cut in: dated ones first, by date, then as printed."""
+    return (event.date is None, event.date or "", event.article_id, event.start)
+
+
+def figure_cut_key(figure: Figure) -> tuple[str, str, str, int]:
+    """The order figures are listed and cut in: by quantity, then period, then as printed."""
+    return (figure.quantity, figure.period or "9999", figure.article_id, figure.start)
+
+
+R = TypeVar("R")
+
+
+def first_rows(
+    rows: Mapping[str, tuple[R, ...]], feature_id: str, limit: int, key: Callable[[R], Any]
+) -> tuple[tuple[R, ...], int]:
+    """At most `limit` of a feature's events (or figures) in the order `key` gives, and how many it
+    has; an index file's rows are cut in SQL (storedtimeline, in the same order)."""
+    first = getattr(rows, "first", None)
+    if first is not None:
+        return first(feature_id, limit)
+    found = rows.get(feature_id, ())
+    return tuple(sorted(found, key=key)[:limit]), len(found)
 
 
 def build_timeline_index(index) -> TimelineIndex:  # index: mapapp.pipeline.index.MapIndex
