@@ -6,23 +6,14 @@ from mapapp.app import panel
 from mapapp.app.selection import SearchHit
 from mapapp.app.urlstate import UrlNotice
 from mapapp.map.maplayers import layer_groups, map_layers_from_specs
-from mapapp.models import Article, Excerpt, Feature, LayerSpec, Mention, Source
+from mapapp.models import Article, Excerpt, LayerSpec, Mention, Source
+from tests.datafactory import make_gym
 
-GYM = Feature(
-    "gym",
-    "衢江区体育馆",
-    "Qujiang <Gym>",
-    ("衢江主场",),
-    "sports_venue",
-    "sports",
-    "operating",
-    10_000,
-    "area",
-    False,
+GYM = make_gym(
     (Source("百科 <b>", "https://example.org/?a=1&b=2", "引文 <i>"), Source("seed", "seeds/003.txt", "q")),
-    "Home court & more <script>",
-    {"type": "Point", "coordinates": [118.95, 28.96]},
-    {},
+    name_en="Qujiang <Gym>",
+    aliases=("衢江主场",),
+    description="Home court & more <script>",
 )
 
 
