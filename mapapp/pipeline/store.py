@@ -345,7 +345,8 @@ def build_store(dirs: DataDirs, path: Path, *, processes: int | None = None) -> 
                     db.execute("INSERT INTO mentions VALUES (?,?,?)", rows.mentions)
                     db.executemany("INSERT INTO excerpts VALUES (?,?,?,?,?,?,?,?,?,?)", rows.excerpts)
                     db.execute("INSERT INTO pairs VALUES (?,?)", rows.pairs)
-                    summaries.add(rows.excerpts, rows.summary or excerpt_summary(rows.excerpts), rows.pairs[1])
+                    summaries.add(rows.excerpts, rows.summary or excerpt_summary(rows.excerpts))
+                    summaries.add_pairs(rows.pairs[1])
                     db.executemany("INSERT INTO events VALUES (?,?,?,?)", rows.events)
                     db.executemany("INSERT INTO figures VALUES (?,?,?,?)", rows.figures)
                     if rows.stage_changes is not None:
@@ -426,9 +427,9 @@ class _Summaries:
         # the second from search (for 10^6 pairs, a chance of about 3 in 10^8)
         self._searched: set[int] = set()
 
-    def add(self, excerpts: Sequence[tuple], summary: ExcerptSummary, pairs_json: str) -> None:
-        """One article's excerpt rows (as the excerpts table), their summary (excerpt_summary, made
-        in the worker) and co-mention pairs (JSON)."""
+    def add(self, excerpts: Sequence[tuple], summary: ExcerptSummary) -> None:
+        """One article's excerpt rows (as the excerpts table) and their summary (excerpt_summary,
+        made in the worker)."""
         for feature_id, n, total in summary.stats:
             self._excerpts[feature_id] += n
             self._total[feature_id] += total
@@ -439,12 +440,10 @@ class _Summaries:
                 self._searched.add(key)
                 new_forms.append((excerpts[row][0], search_form(excerpts[row][4])))
         self._db.executemany("INSERT INTO search (feature_id, form) VALUES (?, ?)", new_forms)
-        if pairs_json:
-            self.add_pairs(pairs_json)
 
     def add_excerpts(self, excerpts: Sequence[tuple]) -> None:
         """One article's excerpt rows (as the excerpts table)."""
-        self.add(excerpts, excerpt_summary(excerpts), "")
+        self.add(excerpts, excerpt_summary(excerpts))
 
     def add_pairs(self, pairs_json: str) -> None:
         """One article's co-mention pairs (JSON, as the pairs table)."""
