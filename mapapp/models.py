@@ -79,6 +79,9 @@ class Article:
     date: str  # ISO date, approximate; see date_basis
     date_basis: str
     sentences: tuple[Sentence, ...] = field(repr=False)
+    lang: str = "zh"  # the language of the text: "zh" or "en" (articles.toml `lang`)
+    outlet: str = ""  # the paper or site it was published by (articles.toml `outlet`)
+    source_urls: tuple[str, ...] = ()  # every page the text is known from, first the one it was taken from
 
 
 @dataclass(frozen=True)

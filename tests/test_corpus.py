@@ -112,3 +112,25 @@ def test_malformed_articles_toml_is_reported(tmp_path: Path):
     assert any(
         p.file == "articles.toml" and p.field == "toml" and "not valid TOML" in p.message for p in corpus.problems
     )
+
+
+def test_language_outlet_and_source_urls_come_from_articles_toml(tmp_path: Path):
+    (tmp_path / "a.txt").write_text("The port opened.", encoding="utf-8")
+    (tmp_path / "b.txt").write_text("港区开港。", encoding="utf-8")
+    (tmp_path / "articles.toml").write_text(
+        '["a.txt"]\nheadline = "Port"\nlang = "en"\noutlet = "Example Daily"\n'
+        'source_urls = ["https://example.org/a", "https://example.net/a"]\n'
+        '["b.txt"]\nheadline = "港"\nlang = "fr"\nsource_urls = "https://example.org/b"\n',
+        encoding="utf-8",
+    )
+    corpus = load_corpus(tmp_path)
+    a, b = corpus.articles
+    assert (a.lang, a.outlet, a.source_urls) == (
+        "en",
+        "Example Daily",
+        ("https://example.org/a", "https://example.net/a"),
+    )
+    assert (b.lang, b.outlet, b.source_urls) == ("zh", "", ())  # the bad values are refused, the defaults kept
+    messages = [str(p) for p in corpus.problems]
+    assert "articles.toml: 'b.txt': lang: is 'fr'; expected one of zh, en" in messages
+    assert "articles.toml: 'b.txt': source_urls: is 'https://example.org/b'; expected a list of strings" in messages

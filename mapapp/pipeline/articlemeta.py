@@ -35,10 +35,11 @@ class TextMetadata:
     source: str  # the paper or site the text says it comes from, or ""
 
     def as_entry(self) -> dict[str, str]:
-        """In the shape of an articles.toml table (byline carries the source)."""
+        """In the shape of an articles.toml table (byline and outlet carry the source)."""
         entry = {"headline": self.headline, "date": self.date, "date_basis": self.date_basis}
         if self.source:
             entry["byline"] = self.source
+            entry["outlet"] = self.source
         return entry
 
 

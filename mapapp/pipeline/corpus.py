@@ -14,6 +14,7 @@ import tomllib
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from mapapp.errors import Problem
 from mapapp.models import Article, Mention, Sentence, SentenceKind, Span
@@ -93,8 +94,12 @@ def read_seed_text(path: Path) -> tuple[str | None, list[Problem]]:
     return text, []
 
 
-def load_article_metadata(seeds_dir: Path) -> tuple[dict[str, dict[str, str]], list[Problem]]:
-    """Read seeds/articles.toml: a table per article file name."""
+ARTICLE_LANGS = ("zh", "en")
+LIST_KEYS = ("source_urls",)  # articles.toml keys whose value is a list of strings; every other is a string
+
+
+def load_article_metadata(seeds_dir: Path) -> tuple[dict[str, dict[str, Any]], list[Problem]]:
+    """Read seeds/articles.toml: a table per article file name (string values; `source_urls` a list)."""
     path = seeds_dir / ARTICLES_TOML
     if not path.exists():
         return {}, [Problem(ARTICLES_TOML, "", "file", "is missing; every article gets default metadata", "warning")]
@@ -107,15 +112,26 @@ def load_article_metadata(seeds_dir: Path) -> tuple[dict[str, dict[str, str]], l
             )
         ]
     problems: list[Problem] = []
-    metadata: dict[str, dict[str, str]] = {}
+    metadata: dict[str, dict[str, Any]] = {}
     for article_id, table in data.items():
         if not isinstance(table, dict):
             problems.append(Problem(ARTICLES_TOML, article_id, "", f"is {type(table).__name__}; expected a table"))
             continue
-        entry: dict[str, str] = {}
+        entry: dict[str, Any] = {}
         for key, value in table.items():
-            if not isinstance(value, str):
+            if key in LIST_KEYS:
+                if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+                    problems.append(
+                        Problem(ARTICLES_TOML, article_id, key, f"is {value!r}; expected a list of strings")
+                    )
+                    continue
+            elif not isinstance(value, str):
                 problems.append(Problem(ARTICLES_TOML, article_id, key, f"is {value!r}; expected a string"))
+                continue
+            elif key == "lang" and value not in ARTICLE_LANGS:
+                problems.append(
+                    Problem(ARTICLES_TOML, article_id, key, f"is {value!r}; expected one of {', '.join(ARTICLE_LANGS)}")
+                )
                 continue
             entry[key] = value
         metadata[article_id] = entry
@@ -162,7 +178,7 @@ def load_corpus(seeds_dir: Path) -> Corpus:
     return Corpus(tuple(articles), tuple(problems))
 
 
-def article_from_text(article_id: str, text: str, meta: dict[str, str]) -> Article:
+def article_from_text(article_id: str, text: str, meta: dict[str, Any]) -> Article:
     if not meta:  # no articles.toml entry: read the headline, date and source from the text
         meta = metadata_from_text(text).as_entry()
     elif not meta.get("date"):  # an entry without a date: the date the text prints, if any
@@ -179,6 +195,9 @@ def article_from_text(article_id: str, text: str, meta: dict[str, str]) -> Artic
         date=meta.get("date", ""),
         date_basis=meta.get("date_basis", "unknown: no metadata"),
         sentences=sentences,
+        lang=meta.get("lang", "zh"),
+        outlet=meta.get("outlet", ""),
+        source_urls=tuple(meta.get("source_urls", ())),
     )
 
 

@@ -70,9 +70,9 @@ from mapapp.pipeline.storedtimeline import (
 )
 from mapapp.pipeline.timeline import TimelineIndex
 
-SCHEMA_VERSION = (
-    "4"  # 3: events, figures and stages; 4: per-article rows as one JSON row each, excerpts without headline
-)
+# 3: events, figures and stages; 4: per-article rows as one JSON row each, excerpts without headline;
+# 5: an article's language, outlet and source URLs
+SCHEMA_VERSION = "5"
 NO_METADATA = "has no metadata entry; using defaults (first line as headline)"  # as load_corpus says
 PARALLEL_MIN_ARTICLES = 40  # below this, starting worker processes costs more than it saves
 BUILD_CACHE_KIB = 256 * 1024  # SQLite's page cache while building (the default 2 MB thrashes on large corpora)
@@ -80,7 +80,8 @@ SCHEMA = """
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE articles (
     article_id TEXT PRIMARY KEY, position INTEGER NOT NULL, headline TEXT NOT NULL, section TEXT NOT NULL,
-    byline TEXT NOT NULL, date TEXT NOT NULL, date_basis TEXT NOT NULL, text TEXT NOT NULL, sentences TEXT NOT NULL);
+    byline TEXT NOT NULL, date TEXT NOT NULL, date_basis TEXT NOT NULL, text TEXT NOT NULL, sentences TEXT NOT NULL,
+    lang TEXT NOT NULL, outlet TEXT NOT NULL, source_urls TEXT NOT NULL);
 -- an article's mentions, [[start, end, surface, feature_id, rule], ...] in text order (read per article)
 CREATE TABLE mentions (article_id TEXT NOT NULL, n INTEGER NOT NULL, rows TEXT NOT NULL);
 -- headline and date are the article's (joined when read)
@@ -256,11 +257,23 @@ def _article_row(article: Article, position: int) -> tuple:
         article.date_basis,
         article.text,
         json.dumps(sentences, separators=(",", ":")),
+        article.lang,
+        article.outlet,
+        json.dumps(article.source_urls, ensure_ascii=False),
     )
 
 
 def _article_metadata(article: Article) -> tuple:
-    return (article.headline, article.section, article.byline, article.date, article.date_basis)
+    return (
+        article.headline,
+        article.section,
+        article.byline,
+        article.date,
+        article.date_basis,
+        article.lang,
+        article.outlet,
+        json.dumps(article.source_urls, ensure_ascii=False),
+    )
 
 
 def build_store(dirs: DataDirs, path: Path, *, processes: int | None = None) -> BuildReport:
@@ -337,7 +350,7 @@ def build_store(dirs: DataDirs, path: Path, *, processes: int | None = None) -> 
                     if rows.article is None:
                         continue
                     articles += 1
-                    db.execute("INSERT INTO articles VALUES (?,?,?,?,?,?,?,?,?)", rows.article)
+                    db.execute("INSERT INTO articles VALUES (?,?,?,?,?,?,?,?,?,?,?,?)", rows.article)
                     if rows.kept:
                         kept.append(rows.article[0])
                         continue
@@ -512,7 +525,10 @@ def _previous_articles(path: Path, fingerprint: DataFingerprint) -> dict[str, tu
             old = DataFingerprint(tuple(FileStamp(**s) for s in json.loads(meta["stamps"])))
             if any(not p.startswith("seeds/") for p in fingerprint.changed_paths(old)):
                 return None
-            rows = db.execute("SELECT article_id, text, headline, section, byline, date, date_basis FROM articles")
+            rows = db.execute(
+                "SELECT article_id, text, headline, section, byline, date, date_basis, lang, outlet, source_urls"
+                " FROM articles"
+            )
             return {row[0]: (row[1], tuple(row[2:])) for row in rows}
     except (sqlite3.Error, KeyError, ValueError, TypeError):
         return None  # not a readable index of this schema: build from scratch
@@ -594,12 +610,13 @@ class IndexStore:
 
     def article(self, article_id: str) -> Article | None:
         rows = self.query(
-            "SELECT article_id, text, headline, section, byline, date, date_basis, sentences FROM articles WHERE article_id = ?",
+            "SELECT article_id, text, headline, section, byline, date, date_basis, sentences, lang, outlet, source_urls"
+            " FROM articles WHERE article_id = ?",
             (article_id,),
         )
         if not rows:
             return None
-        aid, text, headline, section, byline, date, basis, sentences = rows[0]
+        aid, text, headline, section, byline, date, basis, sentences, lang, outlet, source_urls = rows[0]
         return Article(
             aid,
             text,
@@ -612,6 +629,9 @@ class IndexStore:
                 Sentence(start, end, kind, paragraph, tuple(Span(a, b) for a, b in pieces))
                 for start, end, kind, paragraph, pieces in json.loads(sentences)
             ),
+            lang=lang,
+            outlet=outlet,
+            source_urls=tuple(json.loads(source_urls)),
         )
 
     def mentions_of(self, article_id: str) -> tuple[Mention, ...]:
