@@ -31,7 +31,7 @@ import sqlite3
 import threading
 import unicodedata
 from collections import Counter
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any, overload
@@ -634,6 +634,21 @@ class IndexStore:
             source_urls=tuple(json.loads(source_urls)),
         )
 
+    def article_infos(self, article_ids: Iterable[str]) -> dict[str, tuple[str, str, str, str, tuple[str, ...]]]:
+        """(headline, date, lang, outlet, source URLs) of each article asked for, without its text."""
+        wanted = list(dict.fromkeys(article_ids))
+        found: dict[str, tuple[str, str, str, str, tuple[str, ...]]] = {}
+        for start in range(0, len(wanted), 500):  # SQLite's bound-parameter limit
+            chunk = wanted[start : start + 500]
+            rows = self.query(
+                "SELECT article_id, headline, date, lang, outlet, source_urls FROM articles"
+                f" WHERE article_id IN ({','.join('?' * len(chunk))})",
+                chunk,
+            )
+            for aid, headline, date, lang, outlet, urls in rows:
+                found[aid] = (headline, date, lang, outlet, tuple(json.loads(urls)))
+        return found
+
     def mentions_of(self, article_id: str) -> tuple[Mention, ...]:
         rows = self.query("SELECT rows FROM mentions WHERE article_id = ?", (article_id,))
         return tuple(Mention(article_id, *row) for row in json.loads(rows[0][0])) if rows else ()
@@ -645,19 +660,30 @@ class IndexStore:
         return tuple(Mention(article_id, *row) for article_id, text in rows for row in json.loads(text))
 
     def excerpts_of(
-        self, feature_id: str, *, limit: int | None = None, max_articles: int | None = None
+        self,
+        feature_id: str,
+        *,
+        limit: int | None = None,
+        max_articles: int | None = None,
+        skip_articles: int = 0,
     ) -> tuple[Excerpt, ...]:
         """The feature's excerpts in article order, then text order (as build_excerpt_index): at most
-        `limit` of them, from at most the first `max_articles` articles."""
-        if max_articles is None:
+        `limit` of them, from at most `max_articles` articles after the first `skip_articles`."""
+        if max_articles is None and not skip_articles:
             rows = self.query(
                 EXCERPTS_SQL + " ORDER BY e.position, e.seq LIMIT ?", (feature_id, -1 if limit is None else limit)
             )
         else:
             rows = self.query(
                 EXCERPTS_SQL + " AND e.position IN (SELECT DISTINCT position FROM excerpts WHERE feature_id = ?"
-                " ORDER BY position LIMIT ?) ORDER BY e.position, e.seq LIMIT ?",
-                (feature_id, feature_id, max_articles, -1 if limit is None else limit),
+                " ORDER BY position LIMIT ? OFFSET ?) ORDER BY e.position, e.seq LIMIT ?",
+                (
+                    feature_id,
+                    feature_id,
+                    -1 if max_articles is None else max_articles,
+                    skip_articles,
+                    -1 if limit is None else limit,
+                ),
             )
         return tuple(
             Excerpt(fid, aid, headline, date, kind, text, tuple(tuple(h) for h in json.loads(hl)), count, s, e)
