@@ -53,7 +53,7 @@ def _build(index, layers, selected):
         lang="zh",
         basemap="osm",
     )
-    return base, [*groups, reader_group("zh", {"pick": "<b>pick</b>"})]
+    return base, [*groups, reader_group("zh", {"pick": "<b>pick</b>"}, "v1")]
 
 
 def _st_folium_args(index, layers, selected, monkeypatch) -> dict:

@@ -120,6 +120,22 @@ def ensure_place_files(
     return PlaceFiles(source=source, version=version, digest=digest, directory=target, files=files)
 
 
+def make_current(files: PlaceFiles, *, out_dir: Path = PLACEDATA_DIR) -> bool:
+    """Point current.json at `files` if it points elsewhere (data that changed back to an earlier
+    state is served from that state's version, which the cache may hold); True if it had to."""
+    current = out_dir / files.source / CURRENT_FILE
+    try:
+        if json.loads(current.read_text(encoding="utf-8")).get("version") == files.version:
+            return False
+    except (OSError, ValueError):
+        pass
+    if not (files.directory / CURRENT_FILE).is_file():  # pruned meanwhile: the caller writes it again
+        return False
+    with _lock(out_dir / files.source / ".lock"):
+        _write_json(current, {"version": files.version, "digest": files.digest})
+    return True
+
+
 def write_version(
     directory: Path,
     *,

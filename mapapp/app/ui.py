@@ -37,7 +37,7 @@ from mapapp.app.panel import (
     search_result_label,
 )
 from mapapp.app.placedata import panel_words
-from mapapp.app.placefiles import PlaceFiles, ensure_place_files
+from mapapp.app.placefiles import PlaceFiles, ensure_place_files, make_current
 from mapapp.app.selection import (
     CURATOR_RETURNED_OBJECTS,
     PanelAction,
@@ -242,7 +242,7 @@ def _cached_tail_groups_js(digest: str, basemap: str, lang: str) -> tuple[str, i
     groups = [
         *_overlay_groups(basemap, lang)[first:],
         asofcontrol.asof_group(asofcontrol.asof_spec(load_timeline_index().stages, lang)),
-        reader_group(lang, panel_words(lang)),
+        reader_group(lang, panel_words(lang), load_place_files().version),
     ]
     return render_groups_js(lambda: groups, first_index=first), first + len(groups)
 
@@ -274,7 +274,12 @@ def _cached_place_files(seeds_dir: str, geodata_dir: str, layers_dir: str, diges
 
 
 def load_place_files() -> PlaceFiles:
-    return _cached_place_files(*_dir_key())
+    files = _cached_place_files(*_dir_key())
+    if not files.directory.is_dir():  # pruned by another process since it was cached
+        _cached_place_files.clear()
+        files = _cached_place_files(*_dir_key())
+    make_current(files)  # a cached version may not be the current one any more (data changed back)
+    return files
 
 
 @st.cache_data(show_spinner=False, max_entries=3)
@@ -383,8 +388,6 @@ def _init_session(index: MapIndex, layers: Sequence[MapLayer]) -> None:
     state, notices = state_from_query(query, feature_ids=index.features, layer_ids=[layer.layer_id for layer in layers])
     st.session_state[NOTICES_KEY] = notices
     st.session_state[URL_SEEN_KEY] = _flat(query)
-    st.session_state["w_basemap"] = state.basemap
-    st.session_state["w_lang"] = state.lang
     _set_state(state)
     st.session_state[CLICK_KEY] = None
     st.session_state[VIEW_REQUEST_KEY] = None
@@ -516,11 +519,11 @@ def main() -> None:
         _init_session(index, layers)
     else:
         _adopt_url()
+    with st.sidebar:
+        render_controls(index, layers, _state())
     lang = _state().lang
     st.html(page_css(lang))
-
     with st.sidebar:
-        render_controls(index, layers, lang)
         curatorui.render_sign_in(lang)
     state = _state()
 
@@ -549,28 +552,36 @@ def main() -> None:
         st.caption(t(lang, "share_in_address"))
 
 
-def render_controls(index: MapIndex, layers: Sequence[MapLayer], lang: str) -> None:
-    st.radio(
-        t(lang, "language"),
+def render_controls(index: MapIndex, layers: Sequence[MapLayer], state: UrlState) -> None:
+    """Language, search and basemap. The radios start from the URL's state (`index`); a session that
+    resumes a page after a reconnect (its replica died) takes their values from the page instead."""
+    lang = st.radio(
+        t(state.lang, "language"),
         ["zh", "en"],
+        index=["zh", "en"].index(state.lang),
         key="w_lang",
         horizontal=True,
         format_func=lambda code: "中文" if code == "zh" else "English",
         on_change=_on_lang_change,
     )
+    if lang != _state().lang:  # the page's own value, in a session's first run
+        _set_state(replace(_state(), lang=lang))
     render_search(index, lang)
     st.caption(t(lang, "layers_in_map"))
     turned_on = st.session_state.pop("qz_layer_turned_on", None)
     if turned_on:
         title = next((layer.title(lang) for layer in layers if layer.layer_id == turned_on), turned_on)
         st.info(t(lang, "selected_hidden", layer=escape_markdown(title)))
-    st.radio(
+    basemap = st.radio(
         t(lang, "basemap"),
         list(mapview.BASEMAPS),
+        index=list(mapview.BASEMAPS).index(state.basemap),
         key="w_basemap",
         format_func=lambda code: title_in(BASEMAP_TITLES[code], lang),
         on_change=_on_basemap_change,
     )
+    if basemap != _state().basemap:
+        _set_state(replace(_state(), basemap=basemap))
 
 
 def render_search(index: MapIndex, lang: str) -> None:

@@ -3,8 +3,9 @@
 - `ReaderSetup` (in the base map): `qzReader.attach(map, options)`: where the place files are
   (mapapp.app.placefiles), which data version the page starts with, the basemap (for the URL's
   WGS-84 view on the GCJ-02 Gaode map), reader or curator mode, the selection's look;
-- `reader_group` (the last overlay group): `qzReader.configure(lang, words)`: the reader's language
-  and the panel's words (they change with the language, the map does not).
+- `reader_group` (the last overlay group): `qzReader.configure(lang, words, version)`: the reader's
+  language, the panel's words and the data version (they change with the language and the data, the
+  base map does not); an open panel is drawn again from the new version.
 
 reader.js is served by the app itself (mapapp.map.assets, like Leaflet) and loaded by st_folium
 before the map's own script; reader.css goes into the map's header (`READER_CSS`), so that the layout
@@ -67,23 +68,25 @@ class _ReaderWords(MacroElement):
     _template = Template(
         """
         {% macro script(this, kwargs) %}
-        if (window.qzReader) { window.qzReader.configure({{ this.lang|tojson }}, {{ this.words|tojson }}); }
+        if (window.qzReader) { window.qzReader.configure({{ this.lang|tojson }}, {{ this.words|tojson }}, {{ this.version|tojson }}); }
         {% endmacro %}
         """
     )
 
-    def __init__(self, lang: str, words: Mapping[str, Any]):
+    def __init__(self, lang: str, words: Mapping[str, Any], version: str):
         super().__init__()
         self._name = "ReaderWords"
         self.lang = lang
         self.words = dict(words)
+        self.version = version
 
 
-def reader_group(lang: str, words: Mapping[str, Any]) -> folium.FeatureGroup:
-    """The last overlay group: the reader's language and the panel's words (nothing is drawn).
+def reader_group(lang: str, words: Mapping[str, Any], version: str) -> folium.FeatureGroup:
+    """The last overlay group: the reader's language, the panel's words and the data version of the
+    place files (nothing is drawn).
 
     It runs after every layer's group, so reader.js finds the features when it takes the state from
     the URL."""
     group = folium.FeatureGroup(name=GROUP_NAME)
-    group.add_child(_ReaderWords(lang, words))
+    group.add_child(_ReaderWords(lang, words, version))
     return group

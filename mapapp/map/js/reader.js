@@ -645,10 +645,11 @@
     },
     // In the last overlay group: the reader's language and the panel's words. The first call takes the
     // state from the URL (the layers and the map exist by then); later ones redraw the panel.
-    configure: function (lang, words) {
+    configure: function (lang, words, version) {
       var first = !S.configured;
       S.lang = lang;
       S.words = words;
+      if (version) { S.version = version; }
       S.configured = true;
       labelPanel();
       if (first) {
