@@ -152,7 +152,8 @@
   }
 
   // --- selecting -----------------------------------------------------------------------------------------
-  function isSheet() { return S.map.getContainer().clientWidth < S.options.sheet_below_px; }
+  // As reader.css: a frame narrower than this shows the panel as a bottom sheet over the map.
+  function isSheet() { return window.innerWidth < S.options.sheet_below_px; }
 
   function clearHighlight() {
     S.highlight.forEach(function (l) { l.remove(); });
