@@ -85,6 +85,7 @@ def install_leaflet(static_dir: Path = STATIC_DIR) -> Path:
         return target_dir
     target_dir.parent.mkdir(parents=True, exist_ok=True)
     staging_dir = Path(tempfile.mkdtemp(prefix=".leaflet-", dir=target_dir.parent))
+    staging_dir.chmod(0o755)  # mkdtemp makes it 0700: a web server in front (serve.sh's nginx) reads it too
     for name in LEAFLET_FILES:
         (staging_dir / name).parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(source_dir / name, staging_dir / name)
