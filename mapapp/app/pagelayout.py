@@ -35,9 +35,12 @@ def page_css(lang: str) -> str:
 @media (max-width: {PHONE_MAX_PX}px) {{
   [data-testid="stMainBlockContainer"] {{ padding: 0 !important; }}
   [data-testid="stMainBlockContainer"] [data-testid="stVerticalBlock"] {{ gap: 0; }}
-  [data-testid="stHeader"] {{ height: {PHONE_TITLE_PX}px !important; background: transparent !important;
-    pointer-events: none; }}
-  [data-testid="stHeader"] button {{ pointer-events: auto; min-width: 44px; min-height: 44px; }}
+  [data-testid="stHeader"], [data-testid="stToolbar"] {{ height: {PHONE_TITLE_PX}px !important;
+    background: transparent !important; }}
+  /* the header lies over the title line only: nothing in it but its buttons takes a tap from the map */
+  [data-testid="stHeader"], [data-testid="stHeader"] * {{ pointer-events: none !important; }}
+  [data-testid="stHeader"] button, [data-testid="stHeader"] button * {{ pointer-events: auto !important; }}
+  [data-testid="stHeader"] button {{ min-width: 44px; min-height: 44px; }}
   [data-testid="stExpandSidebarButton"] {{ width: auto !important; padding: 0 10px 0 4px; gap: 4px;
     border: 1px solid #c8c8c8 !important; border-radius: 8px; background: #fff !important; margin-top: -14px; }}
   [data-testid="stExpandSidebarButton"]::after {{ content: {label}; font-size: 15px; color: #222; white-space: nowrap; }}

@@ -148,6 +148,8 @@ def test_a_phone_shows_the_map_under_one_line_and_the_excerpts_in_a_sheet(reader
     )
     title = page.locator(".st-key-qz_title h1").bounding_box()
     assert title["height"] <= 50
+    for x in (20, 120, 370):  # Streamlit's header covers the title line only: below it, every tap is the map's
+        assert page.evaluate("([x, y]) => document.elementFromPoint(x, y).tagName", [x, box["y"] + 3]) == "IFRAME"
     zone_id = next(f.feature_id for f in index.features.values() if f.name_zh == "大路章作业区")
     feature_id = visible_point_feature(frame, page, [zone_id, *sorted(index.excerpts)])
     press(page, frame, feature_id)

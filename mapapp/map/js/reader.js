@@ -230,10 +230,10 @@
       var b = boundsOf(featureId);
       if (b) { S.map.fitBounds(b, {maxZoom: S.options.max_fit_zoom, padding: [40, 40], animate: false}); }
     }
+    openPanel(featureId, at);  // first: its files are on their way while the map draws the rest
     drawHighlight(featureId);
     if (how !== "url" || changed) { showPopup(featureId, at); }
     if (how !== "url") { writeUrl({feature: featureId}); }
-    openPanel(featureId, at);
   }
 
   function deselect() {
