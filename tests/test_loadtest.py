@@ -11,6 +11,7 @@ import math
 import os
 import subprocess
 import sys
+from collections import Counter
 
 import pytest
 
@@ -79,6 +80,15 @@ def test_readers_take_turns_and_pause_a_readers_time_with_jitter():
     pauses = [readers[0].pause_s() for _ in range(400)]
     assert min(pauses) >= 2.5 and max(pauses) <= 7.5  # 5 s ±50%
     assert min(pauses) < 3.0 and max(pauses) > 7.0  # and the whole range is used
+
+
+def test_after_one_of_each_actions_are_drawn_from_the_mix():
+    report = LoadReport(clients="protocol", sessions=1, seconds=1, think_s=5)
+    reader = Reader(0, [Target("a", "甲")], {"甲": 0}, report, think_s=5.0, mix={"click": 8, "search": 1, "link": 1})
+    drawn = Counter(reader.action_at(step) for step in range(4, 4004))
+    assert 0.75 < drawn["click"] / 4000 < 0.85 and drawn["search"] > 300 and drawn["link"] > 300
+    only_clicks = Reader(0, [Target("a", "甲")], {"甲": 0}, report, think_s=5.0, mix={"click": 1})
+    assert {only_clicks.action_at(step) for step in range(4, 100)} == {"click"}
 
 
 def test_a_reader_who_lost_their_view_fails_the_run():
