@@ -7,7 +7,7 @@ starts the app on 127.0.0.1 (bench.appserver; `--replicas N`: scripts/serve.sh, 
 nginx; or `--url` for one you started, with `--pid` or serve.sh's `--replicas-file` to watch its
 memory), opens N sessions and has each select places from its own pool at a reader's pace (a pause
 of --think-s ±50% between actions) by a map click, by search or by opening a link, drawn from
---mix (default click=8,search=1,link=1), checking after every action that its place panel and URL
+--mix (default click=18,search=1,link=1), checking after every action that its place panel and URL
 show its own choice (bench.loadreaders); at most --max-actions each. Each protocol reader sends what
 a real page sends (bench.pagetraffic: the static files a new browser fetches are recorded once in
 Chromium at the start). `--kill-replica-after S` kills one replica (SIGKILL) S seconds into the load and
