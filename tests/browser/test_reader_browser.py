@@ -285,3 +285,28 @@ def test_the_browsers_gcj02_conversion_agrees_with_mapapp_coords(reader, app_url
         ref_lon, ref_lat = wgs84_from_gcj02(want_lon, want_lat)
         assert abs(back_lat - ref_lat) < 1e-6 and abs(back_lon - ref_lon) < 1e-6  # prcoords iterates to 1e-5°...
         assert abs(back_lat - lat) < 1e-8 and abs(back_lon - lon) < 1e-8  # ...the browser to the point it came from
+
+
+def test_a_run_of_the_page_after_clicks_keeps_what_the_browser_shows(reader, app_url, index):
+    # The page sends its address bar with every run it asks for (reader.js tells Streamlit's page to):
+    # a language change after a click keeps the clicked place, the layers and the view.
+    page = reader
+    if page.profile != "laptop":
+        pytest.skip("once is enough")
+    frame = opened(page, app_url)
+    feature_id = visible_point_feature(frame, page, sorted(fid for fid, ex in index.excerpts.items() if ex))
+    press(page, frame, feature_id)
+    wait_for_panel(page, feature_id, timeout_s=5)
+    before = parse_qs(urlsplit(page.url).query)
+    page.locator('[data-testid="stSidebar"]').get_by_text("English", exact=True).click()
+    page.wait_for_function("() => new URLSearchParams(location.search).get('lang') === 'en'")
+    after = parse_qs(urlsplit(page.url).query)
+    assert after["feature"] == [feature_id]
+    assert {k: after.get(k) for k in ("layers", "lat", "lon", "z")} == {
+        k: before.get(k) for k in ("layers", "lat", "lon", "z")
+    }
+    wait_for_panel(page, feature_id)
+    frame.wait_for_function(
+        "(name) => document.querySelector('.qz-panel .qz-place h2').textContent === name",
+        arg=index.features[feature_id].name_en or index.features[feature_id].name_zh,
+    )
