@@ -91,8 +91,11 @@ class EnglishMentionFinder:
         if not tokens:
             return []
         raw = self._matches(text, tokens)
-        starts = {hit.start for hit in raw}
-        ends = {hit.end for hit in raw}
+        shared = self._shared_plurals(text, tokens)
+        if shared:
+            raw = [h for h in raw if not any(h.start < e and s < h.end for s, e, _ in shared)]
+        starts = {hit.start for hit in raw} | {s for s, _, _ in shared}
+        ends = {hit.end for hit in raw} | {e for _, e, _ in shared}
         title_case = kind != "body" and _title_case(text)
         hits = [
             resolved
@@ -100,8 +103,52 @@ class EnglishMentionFinder:
             if not self._front_of_longer(text, tokens, hit, starts, ends, title_case)
             and (resolved := self._in_context(text, hit)) is not None
         ]
+        hits.extend(_Hit(s, e, fid, "plural-list") for s, e, fid in shared if fid)
+        hits.sort(key=lambda h: h.start)
         hits = self._station_lists(text, tokens, hits)
         return self._chains(text, hits)
+
+    def _shared_plurals(self, text: str, tokens: list[_Token]) -> list[tuple[int, int, str]]:
+        """Names listed before a plural ending they share ("Kecheng and Qujiang districts"), each read
+        with the singular: (start, end, feature id, or "" where the map has no such place)."""
+        plurals = self.rules.plurals
+        if not plurals:
+            return []
+        out: list[tuple[int, int, str]] = []
+        for k, token in enumerate(tokens):
+            singular = plurals.get(token.word.lower())
+            if singular is None or k == 0 or not _SPACES.fullmatch(text[tokens[k - 1].end : token.start]):
+                continue
+            items = self._items_before(text, tokens, k)
+            if len(items) < 2:
+                continue
+            for first, last in items:
+                words = (*(t.word.lower() for t in tokens[first : last + 1]), *WORD.findall(singular))
+                form = self.names.forms.get(tuple(words))
+                out.append((tokens[first].start, tokens[last].end, form.feature_id if form else ""))
+        return out
+
+    def _items_before(self, text: str, tokens: list[_Token], k: int) -> list[tuple[int, int]]:
+        """The capitalised names listed right before token k: [(first token, last token), ...] in order."""
+        items: list[tuple[int, int]] = []
+        last = k - 1
+        while last >= 0 and tokens[last].word[0].isupper():
+            first = last
+            while (
+                first - 1 >= 0
+                and last - first + 1 < self.rules.max_item_words
+                and tokens[first - 1].word[0].isupper()
+                and re.fullmatch(r"[ \t\-–—'’]+", text[tokens[first - 1].end : tokens[first].start])
+            ):
+                first -= 1
+            items.insert(0, (first, last))
+            before = first - 1
+            while before >= 0 and tokens[before].word.lower() in ("and", "or"):
+                before -= 1
+            if before < 0 or not _LIST_SEPARATOR.fullmatch(text[tokens[before].end : tokens[first].start]):
+                break
+            last = before
+        return items
 
     # --- matching ---------------------------------------------------------------------------
 
@@ -177,29 +224,40 @@ class EnglishMentionFinder:
     # --- lists of stations ------------------------------------------------------------------
 
     def _station_lists(self, text: str, tokens: list[_Token], hits: list[_Hit]) -> list[_Hit]:
-        heads = self.rules.station_heads
-        if heads is None or not self.names.station_items:
+        items = self.station_list_items(text, tokens)
+        if not items:
             return hits
+        kept = [h for h in hits if not any(h.start < end and start < h.end for start, end, _ in items)]
+        for start, end, words in items:
+            inside = [h for h in hits if start <= h.start and h.end <= end]
+            if inside and all(
+                self.gazetteer.features[h.feature_id].category in self.rules.station_categories for h in inside
+            ):
+                kept.extend(inside)  # "Quzhou West Railway Station" named whole
+            elif (station := self.names.station_items.get(words)) is not None:
+                kept.append(_Hit(start, end, station, "station-list"))
+        return sorted(kept, key=lambda h: h.start)
+
+    def station_list_items(
+        self, text: str, tokens: list[_Token] | None = None
+    ) -> list[tuple[int, int, tuple[str, ...]]]:
+        """The names of the first list of stations in a sentence ("six stations, namely, Jiande,
+        North Longyou, ..."): (start, end, lower-cased words) in display offsets; [] if none."""
+        heads = self.rules.station_heads
+        if heads is None:
+            return []
         lowered = text.lower()
         if "station" not in lowered and "stop" not in lowered:
-            return hits
+            return []
+        if tokens is None:
+            tokens = [_Token(m.start(), m.end(), m.group()) for m in WORD.finditer(text)]
         for k, token in enumerate(tokens):
             if not token.word[0].isupper() or not heads.search(text[max(0, token.start - 90) : token.start]):
                 continue
             items = self._list_items(text, tokens, k)
-            if len(items) < 2:
-                continue
-            kept = [h for h in hits if not any(h.start < end and start < h.end for start, end, _ in items)]
-            for start, end, words in items:
-                inside = [h for h in hits if start <= h.start and h.end <= end]
-                if inside and all(
-                    self.gazetteer.features[h.feature_id].category in self.rules.station_categories for h in inside
-                ):
-                    kept.extend(inside)  # "Quzhou West Railway Station" named whole
-                elif (station := self.names.station_items.get(words)) is not None:
-                    kept.append(_Hit(start, end, station, "station-list"))
-            return sorted(kept, key=lambda h: h.start)
-        return hits
+            if len(items) >= 2:
+                return items
+        return []
 
     def _list_items(self, text: str, tokens: list[_Token], k: int) -> list[tuple[int, int, tuple[str, ...]]]:
         """(start, end, lower-cased words) of each capitalised name listed from token k on."""
@@ -295,7 +353,7 @@ def _title_case(text: str) -> bool:
 
 def _continues_name(word: str, not_name: frozenset[str]) -> bool:
     """Does a capitalised `word` next to a known name make a longer proper name with it?"""
-    return word[0].isupper() and not word.isupper() and word not in not_name
+    return word[0].isupper() and not (len(word) > 1 and word.isupper()) and word not in not_name
 
 
 def _token_starting_after(tokens: list[_Token], position: int) -> _Token | None:

@@ -32,6 +32,10 @@ _LATIN = re.compile(r"[A-Za-z]")
 _CJK = re.compile(r"[\u3400-\u9fff]")
 _PARENTHESIS = re.compile(r"\s*[(（][^)）]*[)）]")
 Shape = Literal["cap", "any", "exact"]  # how a word of a form must be printed to match
+_KNOWN_KEYS = frozenset(
+    {"spellings", "reversible", "generic_words", "admin_words", "tails", "of_order", "stations", "rivers"}
+    | {"context", "whole_names", "chains", "lists", "plurals"}
+)
 
 
 @dataclass(frozen=True)
@@ -68,6 +72,7 @@ class EnglishNameRules:
     station_heads: re.Pattern[str] | None = None
     list_end: re.Pattern[str] | None = None
     max_item_words: int = 4
+    plurals: dict[str, str] = field(default_factory=dict)  # plural ending shared by a list -> singular
 
     @property
     def loose_words(self) -> frozenset[str]:
@@ -97,6 +102,13 @@ def load_english_rules(path: Path, problems: list[Problem]) -> EnglishNameRules:
 
     def bad(where: str, key: str, message: str) -> None:
         problems.append(Problem(name, where, key, message))
+
+    for key in sorted(set(data) - _KNOWN_KEYS):
+        bad(
+            key,
+            "",
+            f"is not a known key; expected one of {', '.join(sorted(_KNOWN_KEYS))} (a key written below a [table] belongs to it)",
+        )
 
     def regex(where: str, key: str, value: Any, flags: int = re.IGNORECASE) -> re.Pattern[str] | None:
         if not isinstance(value, str) or not value:
@@ -167,6 +179,10 @@ def load_english_rules(path: Path, problems: list[Problem]) -> EnglishNameRules:
     whole = data.get("whole_names") or {}
     chains = data.get("chains") or {}
     lists = data.get("lists") or {}
+    plurals = data.get("plurals") or {}
+    if not isinstance(plurals, dict) or not all(isinstance(v, str) and v for v in plurals.values()):
+        bad("plurals", "", f"is {plurals!r}; expected {{plural = singular}}")
+        plurals = {}
     max_item_words = lists.get("max_item_words", 4)
     if not isinstance(max_item_words, int) or max_item_words < 1:
         bad("lists", "max_item_words", f"is {max_item_words!r}; expected a positive whole number")
@@ -194,6 +210,7 @@ def load_english_rules(path: Path, problems: list[Problem]) -> EnglishNameRules:
         station_heads=regex("lists", "station_heads", lists.get("station_heads")) if lists else None,
         list_end=regex("lists", "list_end", lists.get("list_end"), 0) if lists else None,
         max_item_words=max_item_words,
+        plurals={k.lower(): v.lower() for k, v in plurals.items()},
     )
 
 

@@ -215,3 +215,8 @@ def find_mentions(article: Article, gazetteer: Gazetteer) -> list[Mention]:
 @lru_cache(maxsize=4)
 def _finder_for(gazetteer: Gazetteer) -> MentionFinder:
     return MentionFinder(gazetteer)
+
+
+def english_finder_for(gazetteer: Gazetteer) -> EnglishMentionFinder:
+    """The English mention finder of a gazetteer (made once per gazetteer, like the Chinese one)."""
+    return _finder_for(gazetteer)._english()
