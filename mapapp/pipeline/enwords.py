@@ -116,6 +116,11 @@ def check_english_words(data: dict[str, Any], file: str) -> list[Problem]:
         pattern(item, "keyword", entry.get("keyword"))
         if not entry.get("quantity"):
             problems.append(Problem(file, item, "quantity", "is missing; expected a name such as 'throughput'"))
+    for n, entry in enumerate(data.get("anaphora", [])):
+        item = f"[[anaphora]] #{n + 1}"
+        pattern(item, "words", entry.get("words"))
+        if not isinstance(entry.get("categories"), list):
+            problems.append(Problem(file, item, "categories", "is missing; expected a list of categories ([] = any)"))
     categories = (data.get("events") or {}).get("route_categories")
     strings("[events]", "route_categories", categories)
     return problems

@@ -135,7 +135,9 @@ def excerpt_fields_in_article(
         if n is None:
             continue
         if n not in rendered:
-            rendered[n] = displayed[n] if displayed is not None else display_text(article.text, sentences[n])
+            rendered[n] = (
+                displayed[n] if displayed is not None else display_text(article.text, sentences[n], lang=article.lang)
+            )
         shown, offsets = rendered[n]
         highlight = _display_span(offsets, mention.start, mention.end)
         key = (mention.feature_id, shown)

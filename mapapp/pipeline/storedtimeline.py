@@ -73,7 +73,7 @@ def timeline_rows(
     words_problems() is empty."""
     views = list(sentence_views(article, mentions, features, shown=shown, located=located))
     events = find_events_in_views(views, features)
-    figures = find_figures_in_views(views)
+    figures = find_figures_in_views(views, features)
     day = first_day(article.date)
     changes = dict.fromkeys(
         stage_changes(features, ((fid, day) for fid in excerpt_feature_ids), ((e, day) for e in events), figures)
