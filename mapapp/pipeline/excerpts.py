@@ -105,7 +105,8 @@ def excerpts_in_article(
     is looked up by its start, so re-labelled copies of them may be among `mentions`)."""
     return {
         feature_id: [
-            Excerpt(feature_id, article.article_id, article.headline, article.date, *fields) for fields in found
+            Excerpt(feature_id, article.article_id, article.headline, article.date, *fields, lang=article.lang)
+            for fields in found
         ]
         for feature_id, found in excerpt_fields_in_article(article, mentions, located, displayed).items()
     }
