@@ -216,8 +216,12 @@ class _SentenceReader:
         """The first token of the capitalised words ending at token k (None if there are none)."""
         last = k
         first = None
-        while k >= 0 and last - k < _MAX_FRONT_WORDS and self._name_word(k) and self._in_name_gap(k):
-            if self._in_mention(k):
+        while k >= 0 and last - k < _MAX_FRONT_WORDS + 2 and self._in_name_gap(k):
+            joiner = self.tokens[k].word in ("and", "of", "&") and first is not None
+            if joiner and k > 0 and self._name_word(k - 1) and self._in_name_gap(k - 1) and not self._place_word(k - 1):
+                k -= 1  # "Quzhou Economic and Technological Development Zone"
+                continue
+            if not self._name_word(k) or self._in_mention(k):
                 break  # a place named before the name is its parent, not part of it
             first = k
             k -= 1
@@ -367,6 +371,10 @@ class _SentenceReader:
     def _capitalised(self, k: int) -> bool:
         word = self.tokens[k].word
         return word[0].isupper() and word not in self.rules.not_name
+
+    def _place_word(self, k: int) -> bool:
+        """Does a place word end at token k ("Fushan Park and ..."): a name ends there."""
+        return any(words[-1] == self.tokens[k].word.lower() for words in self.rules.kinds)
 
     def _name_word(self, k: int) -> bool:
         """A capitalised word, or the lower-case part of one joined by a hyphen or an apostrophe
