@@ -180,8 +180,12 @@ class _SentenceReader:
         found.extend(self._before_country())
         found.extend(self._apposed())
         chosen: list[tuple[int, int, str]] = []
-        # longest first; of one name, the kind a shape gives before "place" (listed with known places)
-        for start, end, kind in sorted([*listed, *found], key=lambda f: (f[0], -(f[1] - f[0]), f[2] == "place")):
+        # longest first; of one name, the kind its own shape gives before the kind of a list it is in
+        ordered = sorted(
+            [(*f, 0) for f in found] + [(*f, 1 if f[2] != "place" else 2) for f in listed],
+            key=lambda f: (f[0], -(f[1] - f[0]), f[3]),
+        )
+        for start, end, kind, _rank in ordered:
             if chosen and start < chosen[-1][1]:
                 continue
             # a station in a list may share its name with a mapped place ("Qujiang": the district)
@@ -344,7 +348,11 @@ class _SentenceReader:
         if not words or (words in self.known and not named_anyway):
             return False
         name = " ".join(self.text[start:end].split())
-        if name.lower() in self.rules.generic or WORD.findall(name)[0] in self.rules.not_name:
+        if (
+            name in self.rules.countries
+            or name.lower() in self.rules.generic
+            or WORD.findall(name)[0] in self.rules.not_name
+        ):
             return False
         if any(s <= start and end <= e for s, e, _ in self.mentions):
             return False  # a known place named whole

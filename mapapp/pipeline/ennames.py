@@ -373,7 +373,8 @@ def _tail_variants(name: str, category: str, rules: EnglishNameRules) -> list[st
         for tail in sorted(tails, key=lambda t: -len(words_of(t))):
             tail_key = " ".join(w.lower() for w in words_of(tail))
             if key.endswith(" " + tail_key):
-                front = " ".join(words_of(name)[: -len(words_of(tail))])
+                found = list(WORD.finditer(name))
+                front = name[: found[-len(words_of(tail))].start()].strip()  # as written: "Hang-Qu"
                 if front:
                     out.extend(f"{front} {other}" for other in tails if other != tail)
                 break

@@ -6,6 +6,7 @@ stand on lines of their own. So:
 1. lines are grouped into paragraphs: a blank line ends one, and so does a line that ends a sentence
    or is followed by one that starts a new one; a line that ends in a word no sentence ends with (the,
    of, in ...) or is followed by a line that starts in lower case goes on into the next;
+   (a hard-wrapped paragraph goes on, and so does a line of 70 characters or more);
 2. a paragraph is a caption (photo credit markers), a heading (a metadata line, or a short line
    without sentence-final punctuation) or body text;
 3. body text is split into sentences by spaCy's rule-based sentencizer on spaCy's English tokenizer
@@ -30,6 +31,7 @@ _LINE = re.compile(r"[^\n]*\n?")
 _TERMINAL = re.compile(r"[.!?…][\"”’')\]]*$")
 _LOWER_START = re.compile(r"^[\"“‘'(\[]?[a-z0-9]")
 _HEADING_MAX_WORDS = 24
+_WRAPPED_LINE = 70  # characters
 
 
 @dataclass(frozen=True)
@@ -69,6 +71,7 @@ def english_paragraphs(text: str) -> list[_Paragraph]:
     """The text's paragraphs (offsets of their first and last non-space character) and their kinds."""
     words = english_words()["sentences"]
     open_end = re.compile(rf"\b(?:{words['open_ends']})$", re.IGNORECASE)
+    caption = re.compile(words["caption"], re.IGNORECASE)
     paragraphs: list[_Paragraph] = []
     current: list[tuple[int, int]] = []  # the paragraph's lines: (start, end) of their stripped text
     for start, end in _lines(text):
@@ -79,8 +82,15 @@ def english_paragraphs(text: str) -> list[_Paragraph]:
             continue
         if current:
             last = text[current[-1][0] : current[-1][1]]
-            goes_on = not _TERMINAL.search(last) and (
-                open_end.search(last) is not None or _LOWER_START.match(text[start:end]) is not None
+            goes_on = (
+                not _TERMINAL.search(last)
+                and not caption.search(last)
+                and (
+                    open_end.search(last) is not None
+                    or _LOWER_START.match(text[start:end]) is not None
+                    or len(current) > 1  # already a hard-wrapped paragraph
+                    or len(last) >= _WRAPPED_LINE  # a line this long without a full stop is wrapped prose
+                )
             )
             if not goes_on:
                 paragraphs.append(_paragraph(text, current, words))
