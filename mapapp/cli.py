@@ -15,6 +15,7 @@ from mapapp.errors import Problem, ProblemsError
 from mapapp.paths import GEODATA_DIR, LAYERS_DIR, SEEDS_DIR
 from mapapp.pipeline.candidates import CANDIDATES_TOML, Candidate, CandidateRules, find_candidates, load_candidate_rules
 from mapapp.pipeline.encandidates import CANDIDATES_EN_TOML, EnglishCandidateRules, load_english_candidate_rules
+from mapapp.pipeline.enwords import english_words_problems
 from mapapp.pipeline.index import MapIndex, build_map_index
 from mapapp.pipeline.timelinerows import event_rows, figure_rows
 
@@ -69,7 +70,7 @@ def main(argv: list[str] | None = None) -> int:
         return run_index_build(args)
     index = build_map_index(args.seeds, args.geodata, args.layers)
     if args.command == "validate":
-        return run_validate(index, candidate_rules_problems(args.geodata))
+        return run_validate(index, [*candidate_rules_problems(args.geodata), *english_words_problems()])
     if args.command != "validate":
         for problem in index.problems:
             print(problem, file=sys.stderr)

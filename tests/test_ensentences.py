@@ -55,3 +55,16 @@ def test_language_from_articles_toml_or_detected():
     article = article_from_text("x.txt", PAGE, {})  # no entry: detected, metadata from the text
     assert (article.lang, article.date, article.headline) == ("en", "2025-11-10", "Quzhou port area sets a record")
     assert article_from_text("y.txt", "衢州港开通新航线。", {}).lang == "zh"
+
+
+def test_the_english_words_file_is_checked(tmp_path):
+    from mapapp.pipeline.enwords import ENGLISH_WORDS_TOML, english_words_problems
+
+    assert english_words_problems() == []
+    broken = tmp_path / "englishwords.toml"
+    broken.write_text(
+        ENGLISH_WORDS_TOML.read_text(encoding="utf-8").replace('kind = "approved"', 'kind = "aproved"'),
+        encoding="utf-8",
+    )
+    problems = [str(p) for p in english_words_problems(broken)]
+    assert any("kind: is 'aproved'; expected one of planned" in p for p in problems)

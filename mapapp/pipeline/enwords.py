@@ -138,6 +138,15 @@ def read_english_words(path: Path) -> dict[str, Any]:
     return data
 
 
+def english_words_problems(path: Path = ENGLISH_WORDS_TOML) -> list[Problem]:
+    """Every problem in englishwords.toml ([] if it can be used)."""
+    try:
+        read_english_words(path)
+    except ProblemsError as error:
+        return list(error.problems)
+    return []
+
+
 @cache
 def english_words(path: Path = ENGLISH_WORDS_TOML) -> dict[str, Any]:
     """englishwords.toml, parsed and checked once per process."""

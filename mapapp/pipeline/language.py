@@ -11,7 +11,7 @@ from __future__ import annotations
 from functools import cache
 from typing import Any
 
-DETECT_CHARS = 4000  # the opening of a long article is enough to tell its language
+DETECT_CHARS = 500  # the opening of an article tells its language (8 ms for 4,000 characters, 0.6 ms for 500)
 READ_LANGS = ("zh", "en")  # the languages the pipeline has a reading for (corpus.ARTICLE_LANGS)
 
 
