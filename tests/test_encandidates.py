@@ -18,6 +18,7 @@ Flights to Shenzhen, Kunming and Chengdu leave daily, and ships sail to Madrid, 
 Barges from the Longyou port area pass Lanke Mountain, Fushan Park and Nanhu Square.
 Zhejiang Seaport Quzhou Port Affairs Co runs the wharf, and Jiang Yixiang of Quzhou Customs spoke on Monday.
 Officials from Jiangxi, Anhui and Zhejiang met in the Quzhou Economic and Technological Development Zone.
+Overall, Quzhou grew. Coffee now fills the village of Shanbian in Changshan county.
 """
 
 
@@ -50,6 +51,7 @@ def test_whole_new_names_with_their_kinds(candidates):
         "Nanhu Square": "venue",
         "Anhui": "place",
         "Quzhou Economic and Technological Development Zone": "park",
+        "Shanbian": "admin",  # "the village of Shanbian"; "Overall," opening a sentence is no place
     }
 
 

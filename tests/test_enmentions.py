@@ -80,6 +80,13 @@ def test_a_known_name_inside_a_longer_name_is_not_that_place(finder, text):
     assert links(finder, text) == []
 
 
+def test_a_name_that_ends_in_its_admin_word_is_never_the_front_of_a_longer_name(finder):
+    assert links(finder, "The third Kaihua County Tea Festival opened in Kaihua.") == [
+        "Kaihua County=kaihua-county",
+        "Kaihua=kaihua-county",
+    ]
+
+
 def test_a_known_name_with_lower_case_words_around_it_is_a_mention(finder):
     assert links(finder, "The Quzhou government and a Quzhou-based firm met.") == [
         "Quzhou=quzhou-city",

@@ -174,6 +174,7 @@ class _SentenceReader:
         found: list[tuple[int, int, str]] = []
         found.extend(self._suffixed())
         found.extend(self._prefixed())
+        found.extend(self._of_kind())
         listed = [(s, e, "station") for s, e, _ in stations]
         listed.extend(self._listed())
         listed.extend(self._with_known_places())
@@ -263,11 +264,25 @@ class _SentenceReader:
             items = self._items_from(k)
             if len(items) >= 2 and any(start in self.admin_starts for start, _ in items):
                 for start, end in items:
+                    if start == tokens[0].start and self.text[end : end + 1] == ",":
+                        continue  # "Overall, Quzhou's ...": a sentence's opening word, not a listed place
                     if start not in self.admin_starts and len(WORD.findall(self.text[start:end])) <= 2:
                         yield start, end, "place"
             last_end = items[-1][1]
             while k < len(tokens) and tokens[k].start < last_end:
                 k += 1
+
+    def _of_kind(self) -> Iterable[tuple[int, int, str]]:
+        """ "the village of Lulikeng", "the town of Aojiang": the name after "of" is of that kind."""
+        for match in re.finditer(r"\bthe\s+(\w+)\s+of\s+(?=[A-Z])", self.text):
+            kind = self.rules.kinds.get((match.group(1).lower(),))
+            k = next((n for n, t in enumerate(self.tokens) if t.start == match.end()), None)
+            if kind is None or kind not in ("admin", "city") or k is None:
+                continue
+            last = k
+            while last + 1 < len(self.tokens) and self._name_word(last + 1) and self._in_name_gap(last):
+                last += 1
+            yield self.tokens[k].start, self.tokens[last].end, kind
 
     def _prefixed(self) -> Iterable[tuple[int, int, str]]:
         tokens = self.tokens

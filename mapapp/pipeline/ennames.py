@@ -325,10 +325,11 @@ def _forms_of(feature: Feature, rules: EnglishNameRules) -> Iterable[tuple[str, 
             yield text, own, bare, admin_end
 
     own_names = own_english_names(feature)
-    for name in own_names:
-        yield from emit(name, True)
-    base: list[str] = list(own_names)  # the names and their reorderings, before endings are swapped
     admin = _admin_words(feature, rules)
+    for name in own_names:
+        # "Changshan County": a name that ends in its admin word is never the front of a longer name
+        yield from emit(name, True, admin_end=any(name.lower().endswith(" " + w) for w in admin))
+    base: list[str] = list(own_names)  # the names and their reorderings, before endings are swapped
     for name in own_names:
         if admin:
             lowered = name.lower()
