@@ -200,3 +200,16 @@ def test_the_code_that_shapes_a_record_is_part_of_its_version():
     assert placefiles.version_for("d", code="a") != placefiles.version_for("d", code="b")
     assert placefiles.version_for("d", code="a") != placefiles.version_for("e", code="a")
     assert placefiles.version_for("d", code="a", langs=("zh",)) != placefiles.version_for("d", code="a")
+
+
+def test_an_article_in_another_language_than_the_interfaces_says_which():
+    from dataclasses import replace
+
+    english = ArticleInfo("Bonded zone opens", "2025-03", "en")
+    sentence = replace(excerpt("The zone opened its hall.", 4, 8), lang="en")
+    [group] = excerpt_groups([sentence], "zh", {"003.txt": english})
+    assert group["lang"] == "en" and group["language"] == "英文" and group["excerpts"][0]["lang"] == "en"
+    [same] = excerpt_groups([sentence], "en", {"003.txt": english})
+    assert same["language"] == ""
+    [chinese] = excerpt_groups([excerpt("主场设在衢江区体育馆。", 4, 10)], "en", INFO)
+    assert chinese["language"] == "Chinese"

@@ -80,7 +80,7 @@ def html_from_article(
         )
         position = mention.end
     out.append(html.escape(article.text[position:]))
-    return f'<div class="qz-article">{"".join(out).strip()}</div>'
+    return f'<div class="qz-article" lang="{html.escape(article.lang, quote=True)}">{"".join(out).strip()}</div>'
 
 
 def snippet(text: str, query: str, width: int = 28) -> str:

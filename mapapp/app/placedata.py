@@ -19,7 +19,7 @@ from mapapp.app.panel import description_in, metres_text
 from mapapp.app.textspans import utf16_spans
 from mapapp.app.timelinepanel import timeline_record
 from mapapp.map.markup import feature_name
-from mapapp.map.wording import BASIS_TITLES, CATEGORY_TITLES, STATUS_TITLES, t, title_in
+from mapapp.map.wording import BASIS_TITLES, CATEGORY_TITLES, STATUS_TITLES, TEXT, t, title_in
 from mapapp.models import Excerpt, Feature
 from mapapp.pipeline.events import Event
 from mapapp.pipeline.figures import Figure
@@ -79,13 +79,16 @@ def excerpt_groups(excerpts: Sequence[Excerpt], lang: str, articles: Mapping[str
     for article_id, group in grouped.items():
         first = group[0]
         info = articles.get(article_id, ArticleInfo(first.headline, first.date))
+        text_lang = getattr(first, "lang", "") or info.lang
         groups.append(
             {
                 "article": article_id,
                 "headline": first.headline,
                 "date": first.date,
                 "outlet": info.outlet,
-                "lang": info.lang,
+                "lang": text_lang,
+                # an article in another language than the interface's says which ("英文", "Chinese")
+                "language": language_label(text_lang, lang) if text_lang != lang else "",
                 "url": next((url for url in map(web_url, info.source_urls) if url), None),
                 "times": t(lang, "times", n=sum(e.count for e in group)),
                 "excerpts": [_excerpt_item(e, lang) for e in group],
@@ -94,13 +97,24 @@ def excerpt_groups(excerpts: Sequence[Excerpt], lang: str, articles: Mapping[str
     return groups
 
 
+def language_label(text_lang: str, lang: str) -> str:
+    """What the interface in `lang` calls an article written in `text_lang` (the code if it has no word)."""
+    key = f"lang_{text_lang}"
+    return t(lang, key) if key in TEXT[lang] else text_lang
+
+
 def _excerpt_item(excerpt: Excerpt, lang: str) -> dict[str, Any]:
     badges = []
     if excerpt.kind in ("caption", "heading"):
         badges.append(t(lang, excerpt.kind))
     if excerpt.count > 1:
         badges.append(f"×{excerpt.count}")
-    return {"text": excerpt.text, "marks": utf16_spans(excerpt.text, excerpt.highlights), "badges": badges}
+    return {
+        "text": excerpt.text,
+        "marks": utf16_spans(excerpt.text, excerpt.highlights),
+        "badges": badges,
+        "lang": getattr(excerpt, "lang", ""),
+    }
 
 
 def page_name(feature_id: str, page: int) -> str:

@@ -364,8 +364,11 @@
     page.groups.forEach(function (group) {
       var box = el("section", "qz-group");
       box.setAttribute("data-article", group.article);
-      box.appendChild(el("div", "qz-headline", group.headline));
+      var headline = el("div", "qz-headline", group.headline);
+      headline.lang = group.lang || "";
+      box.appendChild(headline);
       var meta = el("div", "qz-meta");
+      if (group.language) { meta.appendChild(el("span", "qz-lang", group.language)); meta.appendChild(document.createTextNode(" · ")); }
       meta.appendChild(document.createTextNode([group.date, group.outlet, group.times].filter(Boolean).join(" · ")));
       if (group.url) {
         meta.appendChild(document.createTextNode(" · "));
@@ -374,7 +377,7 @@
       box.appendChild(meta);
       group.excerpts.forEach(function (excerpt) {
         var quote = el("blockquote", "qz-excerpt");
-        quote.lang = group.lang || "";
+        quote.lang = excerpt.lang || group.lang || "";  // as printed: an English sentence is read as English
         excerpt.badges.forEach(function (badge) { quote.appendChild(el("span", "qz-badge", badge)); });
         marked(quote, excerpt.text, excerpt.marks);
         box.appendChild(quote);
