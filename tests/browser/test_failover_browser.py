@@ -165,7 +165,22 @@ def _click(page, index, but: set[str], lang: str) -> str:
     page.wait_for_url(lambda url: parse_qs(urlsplit(url).query).get("feature") == [feature_id], timeout=10_000)
     wait_for_panel(page, feature_id, timeout_s=10)
     assert panel_name(page) == feature_name(index.features[feature_id], lang)
+    _settled(page)
     return feature_id
+
+
+def _settled(page, quiet_ms: int = 700) -> None:
+    """Wait until the URL's view has not changed for `quiet_ms` (the map may still be panning so that
+    the click's popup is seen whole; the URL follows it when it stops)."""
+    last, since = page.url, time.monotonic()
+    deadline = since + 10
+    while time.monotonic() < deadline:
+        page.wait_for_timeout(100)
+        if page.url != last:
+            last, since = page.url, time.monotonic()
+        elif (time.monotonic() - since) * 1000 >= quiet_ms:
+            return
+    raise AssertionError(f"the URL kept changing for 10 s: {page.url}")
 
 
 def _choose_by_search(page, place) -> None:

@@ -200,14 +200,16 @@
     return bounds;
   }
 
-  function showPopup(featureId, at) {
+  // A click's popup moves the map as far as it needs to be seen whole; a popup for a place the URL
+  // names does not (a shared link opens at the view it names).
+  function showPopup(featureId, at, pan) {
     var item = featureLayers(featureId)[0];
     if (!item || !item.layer.feature.properties.popup_html || isSheet()) { S.map.closePopup(); return; }
     var l = item.layer, size = S.map.getSize();
     if (!at) { at = l.getLatLng ? l.getLatLng() : (l.getCenter ? l.getCenter() : null); }
     if (!at) { return; }
     // Pre-escaped HTML made by the server (mapapp.map.markup.popup_html), never data itself.
-    L.popup({maxWidth: Math.min(340, size.x - 60), maxHeight: Math.max(120, size.y - 80), autoPan: true,
+    L.popup({maxWidth: Math.min(340, size.x - 60), maxHeight: Math.max(120, size.y - 80), autoPan: pan !== false,
              autoPanPadding: [12, 12], className: "qz-popup-box"})
       .setLatLng(at).setContent(l.feature.properties.popup_html).openOn(S.map);
   }
@@ -232,7 +234,7 @@
     }
     openPanel(featureId, at);  // first: its files are on their way while the map draws the rest
     drawHighlight(featureId);
-    if (how !== "url" || changed) { showPopup(featureId, at); }
+    if (how !== "url" || changed) { showPopup(featureId, at, how !== "url"); }
     if (how !== "url") { writeUrl({feature: featureId}); }
   }
 
