@@ -16,14 +16,15 @@ from __future__ import annotations
 import logging
 import tomllib
 from collections import Counter, defaultdict
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from mapapp.errors import Problem
-from mapapp.models import Article
+from mapapp.models import Article, Mention
 from mapapp.paths import GEODATA_DIR
 from mapapp.pipeline.corpus import display_text
+from mapapp.pipeline.gazetteer import Gazetteer
 from mapapp.pipeline.index import MapIndex
 from mapapp.pipeline.normalise import normalise_with_offsets
 
@@ -148,6 +149,25 @@ def find_candidates(index: MapIndex, rules: CandidateRules | None = None) -> lis
             )
         )
     return sorted(candidates, key=lambda c: (-c.count, c.surface))
+
+
+def candidate_names_in_article(
+    article: Article, mentions: Sequence[Mention], gazetteer: Gazetteer, rules: CandidateRules
+) -> list[str]:
+    """The names `candidates` would propose for one article with these mentions, in text order."""
+    spans = [(m.start, m.end) for m in mentions]
+    known = {name for feature in gazetteer.features.values() for name in feature.names}
+    place_names = {
+        name: feature.external
+        for feature in gazetteer.features.values()
+        if feature.category == "admin_area"
+        for name in feature.names
+    }
+    return [
+        hit.name
+        for hit, _ in _candidates_in_article(article, spans, rules, place_names)
+        if hit.name not in known and hit.name not in gazetteer.curated.not_places
+    ]
 
 
 def _candidates_in_article(
