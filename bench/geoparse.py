@@ -236,7 +236,7 @@ def score_case(case: Case, mentions: Sequence[Mention], proposed: Iterable[str])
     missed_new: tuple[str, ...] = ()
     false_new: tuple[str, ...] = ()
     if case.new is not None:
-        new = set(normalise(n) for n in case.new)
+        new = {normalise(n) for n in case.new}
         hits = new & set(proposals)
         missed_new = tuple(sorted(new - hits))
         false_new = tuple(p for p in proposals if p not in new)
@@ -266,7 +266,9 @@ def evaluate(cases: Sequence[Case], pipeline: Pipeline, seed: Callable[[str], Ar
 # --- the table ---------------------------------------------------------------------------------
 
 
-def totals(results: Iterable[CaseResult], key: Callable[[CaseResult], tuple[str, ...]]) -> dict[tuple[str, ...], Scores]:
+def totals(
+    results: Iterable[CaseResult], key: Callable[[CaseResult], tuple[str, ...]]
+) -> dict[tuple[str, ...], Scores]:
     grouped: dict[tuple[str, ...], Scores] = {}
     for result in results:
         grouped.setdefault(key(result), Scores()).add(result.scores)

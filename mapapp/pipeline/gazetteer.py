@@ -20,7 +20,7 @@ from mapapp.errors import GazetteerError, Problem
 from mapapp.models import CATEGORIES, LOCATION_BASES, STATUSES, Feature, LayerSpec, Source
 from mapapp.paths import DISAMBIGUATION_TOML
 from mapapp.pipeline.curated import CuratedRules, load_curated_rules
-from mapapp.pipeline.longernames import LONGER_NAMES_TOML, LongerNameRule, load_longer_names
+from mapapp.pipeline.nameparts import NAME_PARTS_TOML, NameParts, load_name_parts
 
 _ID_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 _GEOMETRY_TYPES = ("Point", "MultiPoint", "LineString", "MultiLineString", "Polygon", "MultiPolygon")
@@ -56,7 +56,7 @@ class Gazetteer:
     shared: dict[str, SharedName]
     problems: tuple[Problem, ...]
     curated: CuratedRules = field(default_factory=CuratedRules)  # curators' not-places and corrected mentions
-    longer_names: tuple[LongerNameRule, ...] = ()  # short names that are only the front of a longer one
+    name_parts: NameParts = field(default_factory=NameParts)  # the words of longer names (name_parts.toml)
 
 
 def load_gazetteer(geodata_dir: Path, layers: tuple[LayerSpec, ...], *, resolve_boundaries: bool = True) -> Gazetteer:
@@ -112,8 +112,8 @@ def load_gazetteer(geodata_dir: Path, layers: tuple[LayerSpec, ...], *, resolve_
                 )
             )
     curated = load_curated_rules(geodata_dir, features, problems)
-    longer_names = load_longer_names(geodata_dir / LONGER_NAMES_TOML, problems)
-    return Gazetteer(features, surfaces, shared, tuple(problems), curated, longer_names)
+    name_parts = load_name_parts(geodata_dir / NAME_PARTS_TOML, problems)
+    return Gazetteer(features, surfaces, shared, tuple(problems), curated, name_parts)
 
 
 def _check_references(features: dict[str, Feature], feature_files: dict[str, str], problems: list[Problem]) -> None:

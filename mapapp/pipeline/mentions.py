@@ -1,5 +1,10 @@
 """Find every mention of every gazetteer feature in an article.
 
+Whole names first: the statistical tagger (tagger.py) gives the article's whole place,
+organisation and person names; an Aho-Corasick automaton over every name, alias and systematic
+variant (variants.py) gives the known names; a known name is a mention only where it is the whole
+name at that position (wholenames.py, words as data in geodata/name_parts.toml).
+
 Rules, in order:
 1. Matching runs per sentence over its display text (line breaks removed), normalised for matching
    (traditional -> simplified, full-width -> half-width, inline pinyin in brackets skipped; see
@@ -9,19 +14,26 @@ Rules, in order:
 3. A name that several features share, or a short form that needs context, is decided by the
    rules in geodata/disambiguation.toml (regexes on the text right before / after it); with no
    rule firing it takes the entry's default, which may be "" (not a mention).
-4. A short name that is only the front of a longer name (常山港, 衢江航电枢纽, 龙游港区) is not a
-   mention of the short place: rules in geodata/longer_names.toml (see longernames.py).
-5. A place written with its parent in front (衢州港衢江港区, 衢州市衢江区, 衢江港区大路章作业区) is ONE
-   mention of the inner place: adjacent mentions merge when the first is the second's `parent`
+4. A known name that is only the front of a longer name (衢江南路, 衢江大桥, 浙江常山经济开发区,
+   龙游港区) is not a mention of the short place (wholenames.py); `find_with_fronts` also returns
+   those longer names for `candidates`.
+5. In a list of stations ("设开化、常山南、衢州北等站") a place whose name + 站 is a known station
+   is that station; a station's bare name (龙游北) counts only in such a list.
+6. A variant made by dropping an area's prefix (区体育馆) counts only in an article that mentions
+   the area (the map's own city, 市体育中心, always).
+7. A place written with its parent in front (衢州港衢江港区, 衢州市衢江区, 衢江港区大路章作业区) is
+   ONE mention of the inner place: adjacent mentions merge when the first is the second's `parent`
    (transitively) or an administrative area whose polygon contains it, or when both name the same
    feature (衢州市体育中心 + 游泳馆).
 
 One-character abbreviations (衢 for 衢州) are not names by themselves; they count only where a
 disambiguation rule says so (e.g. 在衢 / 来衢 / 兴衢), never inside idioms such as 四省通衢.
+Articles in another language than Chinese are left to their own finder (none here: no mentions).
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from functools import lru_cache
@@ -34,9 +46,18 @@ from mapapp.models import Article, Feature, Mention
 from mapapp.pipeline.corpus import DisplayText, display_texts
 from mapapp.pipeline.gazetteer import Gazetteer, SharedName
 from mapapp.pipeline.normalise import normalise, normalise_all
+from mapapp.pipeline.tagger import ArticleNames, names_in_texts, spans_by_text
+from mapapp.pipeline.variants import Variant, variants_from_features
+from mapapp.pipeline.wholenames import Front, WholeNames
 
 _CONTEXT_CHARS = 12  # how much text around a shared name the rules look at
 _CONTAINERS = ("admin_area", "new_town", "port")
+# A list of stations: items parted by 、 (or ，) closed by (等)(N座/个)(车)站, as in 设A、B、C等站.
+_STATION_LIST = re.compile(
+    r"(?:[^、,，。;；:：]{1,12}(?:\([^)]{0,6}\))?[、,，])+[^、,，。;；:：]{1,12}(?:\([^)]{0,6}\))?"
+    r"(?:等)?(?:[0-9一二三四五六七八九十两]+(?:座|个))?(?:新)?(?:车站|站)"
+)
+_LIST_EDGE_BEFORE = re.compile(r"(?:^|[、,，:：;；\s]|设|经|停靠|经停|途经|包括)$")
 
 
 @dataclass(frozen=True)
@@ -45,10 +66,19 @@ class _Hit:
     end: int
     feature_id: str
     rule: str
+    area_id: str = ""  # a variant that counts only where the article mentions this area
+
+
+@dataclass(frozen=True)
+class FoundNames:
+    """One article's mentions, and the longer names whose front was a known name (file offsets)."""
+
+    mentions: list[Mention]
+    fronts: list[tuple[int, int, str]]  # (start, end, kind of the longer name)
 
 
 class MentionFinder:
-    """An Aho-Corasick automaton over every surface form in the gazetteer."""
+    """An Aho-Corasick automaton over every surface form in the gazetteer and its variants."""
 
     def __init__(self, gazetteer: Gazetteer):
         self.gazetteer = gazetteer
@@ -59,35 +89,64 @@ class MentionFinder:
             self._owners[key] = tuple(dict.fromkeys((*self._owners.get(key, ()), *owners)))
         self._shared: dict[str, SharedName] = {normalise(s): shared for s, shared in gazetteer.shared.items()}
         self._official = {fid: normalise(f.name_zh) for fid, f in gazetteer.features.items()}
+        self._variants: dict[str, Variant] = {
+            key: v
+            for v in variants_from_features(gazetteer.features).values()
+            if (key := normalise(v.surface)) not in self._owners and key not in self._shared
+        }
         self._automaton = ahocorasick.Automaton()
-        for surface in set(self._owners) | set(self._shared):
+        for surface in set(self._owners) | set(self._shared) | set(self._variants):
             self._automaton.add_word(surface, surface)
         if len(self._automaton):
             self._automaton.make_automaton()
-        self._shapes: dict[str, shapely.Geometry] = {}
-        # the longer-name rules that can apply to each feature (a rule names its features' categories)
-        self._longer_names = {
-            fid: rules
-            for fid, feature in gazetteer.features.items()
-            if (rules := tuple(r for r in gazetteer.longer_names if feature.category in r.categories))
+        self._whole = WholeNames(gazetteer.name_parts, gazetteer.features)
+        # a place whose name + 站 is a station: in a list of stations it is the station (开化、常山等站)
+        stations = {
+            normalise(name): fid
+            for fid, f in gazetteer.features.items()
+            if f.category == "rail_station"
+            for name in f.names
         }
+        self._station_of = {key: stations[key + "站"] for key in self._owners if key + "站" in stations}
+        self._shapes: dict[str, shapely.Geometry] = {}
 
-    def find(self, article: Article, *, shown: Sequence[DisplayText] | None = None) -> list[Mention]:
+    def find(
+        self, article: Article, *, shown: Sequence[DisplayText] | None = None, names: ArticleNames | None = None
+    ) -> list[Mention]:
         """The article's mentions, in text order (`shown`: its sentences' display texts, if the
-        caller has them; see corpus.display_texts)."""
-        mentions: list[Mention] = []
-        if not len(self._automaton):
-            return mentions
+        caller has them, see corpus.display_texts; `names`: its tagged names, if kept, see
+        tagger.names_in_texts; else the article is tagged now)."""
+        return self.find_with_fronts(article, shown=shown, names=names).mentions
+
+    def find_with_fronts(
+        self, article: Article, *, shown: Sequence[DisplayText] | None = None, names: ArticleNames | None = None
+    ) -> FoundNames:
+        if article.lang != "zh" or not len(self._automaton):
+            return FoundNames([], [])  # another language's finder dispatches here (none yet)
         if shown is None:
             shown = display_texts(article)
-        for text, offsets in normalise_all(shown):
-            for hit in self._find_in(text):
+        texts = normalise_all(shown)
+        if names is None:
+            names = names_in_texts(texts)
+        spans = spans_by_text(texts, names)
+        found: list[tuple[list[int], list[_Hit]]] = []
+        fronts: list[tuple[int, int, str]] = []
+        for (text, offsets), text_spans in zip(texts, spans, strict=True):
+            hits, text_fronts = self._find_in(text, text_spans)
+            found.append((offsets, hits))
+            fronts.extend((offsets[f.start], offsets[f.end - 1] + 1, f.kind) for f in text_fronts)
+        mentioned = {hit.feature_id for _, hits in found for hit in hits}
+        mentions: list[Mention] = []
+        for offsets, hits in found:
+            for hit in hits:
+                if hit.area_id and hit.area_id not in mentioned:
+                    continue  # 区体育馆 in an article that never names the district
                 start = offsets[hit.start]
                 end = offsets[hit.end - 1] + 1
                 mentions.append(
                     Mention(article.article_id, start, end, article.text[start:end], hit.feature_id, hit.rule)
                 )
-        return sorted(self._corrected(mentions), key=lambda m: (m.start, m.end))
+        return FoundNames(sorted(self._corrected(mentions), key=lambda m: (m.start, m.end)), sorted(fronts))
 
     def _corrected(self, mentions: list[Mention]) -> list[Mention]:
         """Apply curators' corrections (mention_corrections.json) to the mentions they name."""
@@ -103,31 +162,50 @@ class MentionFinder:
                 kept.append(replace(mention, feature_id=fix.feature_id, rule="curator"))
         return kept
 
-    def _find_in(self, shown: str) -> list[_Hit]:
+    def _find_in(self, shown: str, spans: list[tuple[int, int]]) -> tuple[list[_Hit], list[Front]]:
         candidates = [(end + 1 - len(surface), end + 1, surface) for end, surface in self._automaton.iter(shown)]
         chosen = _leftmost_longest(candidates)
-        starts = {start for start, _, _ in candidates}
-        hits = [
-            hit
-            for start, end, surface in chosen
-            if (hit := self._resolve(shown, start, end, surface, starts)) is not None
-        ]
-        return self._merge_qualified(hits)
+        station_lists = [m.span() for m in _STATION_LIST.finditer(shown)] if "站" in shown else []
+        resolved = [self._resolve(shown, start, end, surface, station_lists) for start, end, surface in chosen]
+        covering = _covering_spans(spans, chosen)
+        # right to left: whether a known name is whole may depend on the known name after it
+        whole: list[bool] = [False] * len(chosen)
+        fronts: list[Front] = []
+        for i in range(len(chosen) - 1, -1, -1):
+            hit = resolved[i]
+            if hit is None:
+                continue
+            start, end, _ = chosen[i]
+            following = i + 1 < len(chosen) and chosen[i + 1][0] == end and resolved[i + 1] is not None
+            front = self._whole.longer_name(
+                shown,
+                start,
+                end,
+                hit.feature_id,
+                covering[i],
+                (chosen[i + 1][1], whole[i + 1]) if following else None,
+                parent_before=i > 0 and chosen[i - 1][1] == start and resolved[i - 1] is not None,
+            )
+            if front is None:
+                whole[i] = True
+            else:
+                fronts.append(front)
+        hits = [hit for hit, ok in zip(resolved, whole, strict=True) if ok and hit is not None]
+        return self._merge_qualified(hits), fronts
 
-    def _resolve(self, shown: str, start: int, end: int, surface: str, starts: set[int]) -> _Hit | None:
-        hit = self._resolve_name(shown, start, end, surface)
-        if hit is None or end in starts:
-            return hit  # a known place follows: the name is its parent written in front (江山江郎山)
-        rules = self._longer_names.get(hit.feature_id)
-        if rules is None:
-            return hit  # no rule is about features of its category
-        after = shown[end : end + _CONTEXT_CHARS]
-        feature = self.gazetteer.features[hit.feature_id]
-        if any(rule.applies(feature, surface, after) for rule in rules):
-            return None  # only the front of a longer name (常山港 is a river, not 常山县)
-        return hit
-
-    def _resolve_name(self, shown: str, start: int, end: int, surface: str) -> _Hit | None:
+    def _resolve(
+        self, shown: str, start: int, end: int, surface: str, station_lists: list[tuple[int, int]]
+    ) -> _Hit | None:
+        in_list = any(s <= start and end <= e for s, e in station_lists)
+        station = self._station_of.get(surface)
+        if station is not None and in_list and _listed(shown, start, end):
+            return _Hit(start, end, station, "station-list")
+        variant = self._variants.get(surface)
+        if variant is not None:
+            if variant.condition == "list" and not (in_list and _listed(shown, start, end)):
+                return None
+            area = variant.area_id if variant.condition == "about" else ""
+            return _Hit(start, end, variant.feature_id, "variant", area)
         shared = self._shared.get(surface)
         if shared is None:
             owners = self._owners.get(surface, ())
@@ -153,7 +231,7 @@ class MentionFinder:
                 and (merged[-1].feature_id == hit.feature_id or self._qualifies(merged[-1].feature_id, hit.feature_id))
             ):
                 first = merged.pop()
-                hit = _Hit(first.start, hit.end, hit.feature_id, hit.rule + "+qualified")
+                hit = _Hit(first.start, hit.end, hit.feature_id, hit.rule + "+qualified", hit.area_id)
             merged.append(hit)
         return merged
 
@@ -183,6 +261,23 @@ class MentionFinder:
         return self._shapes[feature.feature_id]
 
 
+def _listed(shown: str, start: int, end: int) -> bool:
+    """Is shown[start:end] an item of a list: a list break (or 设, 经 ...) before it, and a list break,
+    a bracket, 等 or 站 after it?"""
+    after = shown[end : end + 1]
+    return bool(_LIST_EDGE_BEFORE.search(shown[max(0, start - 2) : start])) and (
+        after in ("", "、", ",", "，", "(", "等", "站", "和", "及", "与")
+    )
+
+
+def _covering_spans(spans: list[tuple[int, int]], chosen: list[tuple[int, int, str]]) -> list[tuple[int, int] | None]:
+    """For each known name, the tagger's name span that covers it, if any."""
+    out: list[tuple[int, int] | None] = []
+    for start, end, _ in chosen:
+        out.append(next((s for s in spans if s[0] <= start and end <= s[1]), None))
+    return out
+
+
 def _leftmost_longest(candidates: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
     """Non-overlapping matches: scanning left to right, at each start keep the longest."""
     chosen: list[tuple[int, int, str]] = []
@@ -199,9 +294,10 @@ def _leftmost_longest(candidates: list[tuple[int, int, str]]) -> list[tuple[int,
 
 def find_mentions(article: Article, gazetteer: Gazetteer) -> list[Mention]:
     """Every mention in one article, in text order."""
-    return _finder_for(gazetteer).find(article)
+    return finder_for(gazetteer).find(article)
 
 
 @lru_cache(maxsize=4)
-def _finder_for(gazetteer: Gazetteer) -> MentionFinder:
+def finder_for(gazetteer: Gazetteer) -> MentionFinder:
+    """The gazetteer's finder, made once (gazetteers are hashed by identity)."""
     return MentionFinder(gazetteer)

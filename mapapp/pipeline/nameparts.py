@@ -1,0 +1,96 @@
+"""The words of longer names, as data (geodata/name_parts.toml): generic heads and the kind of place
+they make (路 street, 大桥 bridge, 站 station, 片区 zone ...), administrative units, organs and parts
+of a place, directions, generic modifiers, and the kinds of places named after another place.
+
+wholenames.py applies them; candidates.py takes its kinds from the heads. `validate` reports a bad
+file with the table and what was expected.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from mapapp.errors import Problem
+
+NAME_PARTS_TOML = "name_parts.toml"
+_LISTS = ("admin_units", "organs", "parts", "directions", "generic", "named_after")
+
+
+@dataclass(frozen=True)
+class NameParts:
+    heads: dict[str, str] = field(default_factory=dict)  # head word -> kind, longest first
+    admin_units: tuple[str, ...] = ()
+    organs: tuple[str, ...] = ()
+    parts: frozenset[str] = frozenset()
+    directions: frozenset[str] = frozenset()
+    generic: frozenset[str] = frozenset()
+    named_after: frozenset[str] = frozenset()
+
+    def head_at_end(self, text: str) -> str | None:
+        """The longest head `text` ends with."""
+        for head in self.heads:
+            if text.endswith(head):
+                return head
+        return None
+
+    def head_at_start(self, text: str) -> str | None:
+        """The longest head `text` begins with."""
+        for head in self.heads:
+            if text.startswith(head):
+                return head
+        return None
+
+    def is_generic(self, text: str) -> bool:
+        """Can `text` be read as generic modifiers and heads only (绿色产业, 第三人民, 高新)?"""
+        words = self.generic | set(self.heads)
+        reachable = {0}
+        for start in range(len(text)):
+            if start in reachable:
+                reachable.update(start + len(w) for w in words if text.startswith(w, start))
+        return len(text) in reachable
+
+
+def load_name_parts(path: Path, problems: list[Problem]) -> NameParts:
+    """Read name_parts.toml; a missing file gives no parts (every name is whole), a bad one is reported."""
+    if not path.exists():
+        return NameParts()
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        problems.append(Problem(path.name, "", "toml", f"is not valid UTF-8 TOML ({exc}); expected [heads] and lists"))
+        return NameParts()
+    heads = data.get("heads", {})
+    if not isinstance(heads, dict) or not all(
+        isinstance(k, str) and k and isinstance(v, str) and v for k, v in heads.items()
+    ):
+        problems.append(Problem(path.name, "heads", "", f"is {heads!r}; expected a table of head = kind strings"))
+        heads = {}
+    lists: dict[str, tuple[str, ...]] = {}
+    for key in _LISTS:
+        value = data.get(key, [])
+        if not isinstance(value, list) or not all(isinstance(w, str) and w for w in value):
+            problems.append(Problem(path.name, key, "", f"is {value!r}; expected a list of words"))
+            value = []
+        lists[key] = tuple(value)
+    kinds = set(heads.values())
+    for kind in lists["named_after"]:
+        if kind not in kinds:
+            problems.append(
+                Problem(
+                    path.name,
+                    "named_after",
+                    "",
+                    f"names kind {kind!r}, which no head has; expected one of {sorted(kinds)}",
+                )
+            )
+    return NameParts(
+        heads=dict(sorted(heads.items(), key=lambda item: -len(item[0]))),
+        admin_units=tuple(sorted(lists["admin_units"], key=len, reverse=True)),
+        organs=tuple(sorted(lists["organs"], key=len, reverse=True)),
+        parts=frozenset(lists["parts"]),
+        directions=frozenset(lists["directions"]),
+        generic=frozenset(lists["generic"]),
+        named_after=frozenset(lists["named_after"]),
+    )
