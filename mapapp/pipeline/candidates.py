@@ -203,19 +203,13 @@ def _found_in_article(
                 mention_at[k] = j + 1
                 for n in range(k, j + 1):
                     covered[n] = True
-        found: list[tuple[int, int, str, str | None]] = []
-        for start, end in text_spans:
-            kind = kinds.get(offsets[start], "LOC")
-            hit = _whole_name(text, start, end, kind, covered, mention_at, parts, rules)
-            if hit is not None:
-                found.append(hit)
+        text_fronts = []
         for f_start, f_end, f_kind in result.fronts:
             k, j = position.get(f_start), position.get(f_end - 1)
-            if k is None or j is None or any(s <= k and j < e for s, e, *_ in found):
-                continue
-            name = text[k : j + 1]
-            if _acceptable(name, rules):
-                found.append((k, j + 1, f_kind or _kind_of(name, parts), None))
+            if k is not None and j is not None:
+                text_fronts.append((k, j + 1, f_kind))
+        tagged = [(start, end, kinds.get(offsets[start], "LOC")) for start, end in text_spans]
+        found = _names_in_text(text, tagged, text_fronts, covered, mention_at, parts, rules)
         found.sort()
         for n, (start, end, kind, parent) in enumerate(found):
             if parent is None and n and found[n - 1][1] == start and found[n - 1][2] == "admin":
@@ -228,6 +222,131 @@ def _found_in_article(
             out.append(
                 (_Found(text[start:end], kind, parent, s, e), CandidateSentence(article.article_id, s, e, display))
             )
+    return out
+
+
+Name = tuple[int, int, str, str | None]  # start, end (in a normalised sentence), kind, parent
+_COUNT_AT_END = re.compile(r"[0-9一二三四五六七八九十两]+[座个条处家]$")
+_LIST_BREAKS = "、—→-"
+_UNIT_AFTER = re.compile(r"[\u4e00-\u9fff]{1,4}?(?:街道|社区|乡|镇|村)")
+
+
+def _names_in_text(
+    text: str,
+    tagged: list[tuple[int, int, str]],
+    fronts: list[tuple[int, int, str]],
+    covered: list[bool],
+    mention_at: dict[int, int],
+    parts: NameParts,
+    rules: CandidateRules,
+) -> list[Name]:
+    """The candidates of one normalised sentence: the tagger's names and the longer names of known
+    fronts, joined where they overlap or touch, with a head that follows them, completed in lists."""
+    found: list[Name] = []
+    for start, end, tag in tagged:
+        hit = _whole_name(text, start, end, tag, covered, mention_at, parts, rules)
+        if hit is not None:
+            found.append(hit)
+    for start, end, kind in fronts:
+        found.append((start, end, kind or _kind_of(text[start:end], parts), None))
+    found = _joined(text, sorted(found), parts)
+    found = [_with_head_after(text, name, covered, parts) for name in found]
+    found = _joined(text, sorted(found), parts)
+    found.extend(_listed_names(text, found, covered, parts))
+    found.extend(_units_after_boundaries(text, found, covered, mention_at, parts, rules))
+    out = []
+    for start, end, kind, parent in sorted(found):
+        count = _COUNT_AT_END.search(text, start, end)
+        if count is not None:
+            end = count.start()
+        name = text[start:end]
+        if _acceptable(name, rules) and not parts.is_generic(name):
+            out.append((start, end, _kind_of(name, parts) if kind == "place" else kind, parent))
+    return out
+
+
+def _joined(text: str, names: list[Name], parts: NameParts) -> list[Name]:
+    """Overlapping names become one; touching names too, unless the first is a unit that is the
+    second's parent (樟潭街道下张村) (高铁 + 新城 + 中央公园 is one name the tagger cut)."""
+    out: list[Name] = []
+    for name in names:
+        if out:
+            start, end, kind, parent = out[-1]
+            if name[0] < end or (name[0] == end and kind != "admin" and not _is_unit(text[start:end], parts)):
+                merged_end = max(end, name[1])
+                out[-1] = (start, merged_end, name[2] if name[1] >= end else kind, parent or name[3])
+                continue
+        out.append(name)
+    return out
+
+
+def _is_unit(name: str, parts: NameParts) -> bool:
+    return any(name.endswith(u) for u in parts.admin_units) and parts.head_at_end(name) is None
+
+
+def _with_head_after(text: str, name: Name, covered: list[bool], parts: NameParts) -> Name:
+    """A name the tagger ended before its head (宾港 | 中路, 九华 | 隧道) gets the head."""
+    start, end, _, parent = name
+    head = parts.head_at_start(text[end : end + 8])
+    if head is None or any(covered[end : end + len(head)]):
+        return name
+    rest = text[end + len(head) : end + len(head) + 1]
+    if len(head) == 1 and rest and "\u4e00" <= rest <= "\u9fff" and parts.head_at_start(rest) is None:
+        return name  # one character that may begin the next word
+    return start, end + len(head), parts.heads[head], parent
+
+
+def _listed_names(text: str, found: list[Name], covered: list[bool], parts: NameParts) -> list[Name]:
+    """Items of a list (parted by 、 or —) whose other items are streets or places of one kind are
+    such places too, when the tagger missed them (上街、下街、县后街)."""
+    out: list[Name] = []
+    items: list[tuple[int, int]] = []
+    start = 0
+    for k, char in enumerate(text + "。"):
+        if char in _LIST_BREAKS or not ("\u4e00" <= char <= "\u9fff"):
+            if k > start:
+                items.append((start, k))
+            start = k + 1
+    kinds = Counter(kind for s, e, kind, _ in found for i_s, i_e in items if (s, e) == (i_s, i_e))
+    if not kinds:
+        return out
+    kind, count = kinds.most_common(1)[0]
+    if count < 2 or kind not in ("street", "road", "bridge"):
+        return out
+    taken = {(s, e) for s, e, *_ in found}
+    for s, e in items:
+        neighbours = text[s - 1 : s] in _LIST_BREAKS or text[e : e + 1] in _LIST_BREAKS
+        if (s, e) in taken or not neighbours or not 2 <= e - s <= 5 or any(covered[s:e]):
+            continue
+        if parts.head_at_end(text[s:e]) is not None or text[e - 1] in "街巷沿":
+            out.append((s, e, kind, None))
+    return out
+
+
+def _units_after_boundaries(
+    text: str,
+    found: list[Name],
+    covered: list[bool],
+    mention_at: dict[int, int],
+    parts: NameParts,
+    rules: CandidateRules,
+) -> list[Name]:
+    """A town, village or sub-district written right after a known place (龙游县庙下乡) that the
+    tagger missed."""
+    out: list[Name] = []
+    taken = [(s, e) for s, e, *_ in found]
+    for start, end in mention_at.items():
+        match = _UNIT_AFTER.match(text, end)
+        if (
+            match is None
+            or any(s < match.end() and match.start() < e for s, e in taken)
+            or any(covered[end : match.end()])
+        ):
+            continue
+        name = match.group()
+        front = name.rstrip("街道社区乡镇村")
+        if name not in rules.generic and front not in rules.generic and not parts.is_generic(front):
+            out.append((end, match.end(), "admin", text[start:end]))
     return out
 
 

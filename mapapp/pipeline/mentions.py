@@ -186,6 +186,8 @@ class MentionFinder:
                 (chosen[i + 1][1], whole[i + 1]) if following else None,
                 parent_before=i > 0 and chosen[i - 1][1] == start and resolved[i - 1] is not None,
             )
+            if front is None and hit.rule == "listed-place":
+                front = Front(start, end, "station")  # 衢江（预留）in a list of stations: a station we lack
             if front is None:
                 whole[i] = True
             else:
@@ -198,7 +200,8 @@ class MentionFinder:
     ) -> _Hit | None:
         in_list = any(s <= start and end <= e for s, e in station_lists)
         station = self._station_of.get(surface)
-        if station is not None and in_list and _listed(shown, start, end):
+        listed = in_list and _listed(shown, start, end)
+        if station is not None and listed:
             return _Hit(start, end, station, "station-list")
         variant = self._variants.get(surface)
         if variant is not None:
@@ -211,6 +214,8 @@ class MentionFinder:
             owners = self._owners.get(surface, ())
             if len(owners) != 1:
                 return None  # an unresolved shared name is a validate problem; never guess
+            if listed and self.gazetteer.features[owners[0]].category == "admin_area":
+                return _Hit(start, end, owners[0], "listed-place")
             return _Hit(start, end, owners[0], "name" if surface == self._official[owners[0]] else "alias")
         before = shown[max(0, start - _CONTEXT_CHARS) : start]
         after = shown[end : end + _CONTEXT_CHARS]
@@ -220,6 +225,8 @@ class MentionFinder:
             if rule.after is not None and not rule.after.search(after):
                 continue
             return _Hit(start, end, rule.feature_id, rule.rule_id) if rule.feature_id else None
+        if listed and shared.default:
+            return _Hit(start, end, shared.default, "listed-place")
         return _Hit(start, end, shared.default, "default") if shared.default else None
 
     def _merge_qualified(self, hits: list[_Hit]) -> list[_Hit]:
@@ -266,7 +273,7 @@ def _listed(shown: str, start: int, end: int) -> bool:
     a bracket, 等 or 站 after it?"""
     after = shown[end : end + 1]
     return bool(_LIST_EDGE_BEFORE.search(shown[max(0, start - 2) : start])) and (
-        after in ("", "、", ",", "，", "(", "等", "站", "和", "及", "与")
+        after in ("", "、", ",", "，", "(", "等", "站", "和", "及", "与") or after in "0123456789一二三四五六七八九十两"
     )
 
 

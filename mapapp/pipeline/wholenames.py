@@ -87,6 +87,9 @@ class WholeNames:
 
     def _rest(self, text: str, start: int, end: int, span_end: int, rest: str, facility: bool) -> Front | None:
         parts = self.parts
+        straddle = parts.head_at_end(text[start:end] + rest)
+        if straddle is not None and len(straddle) > len(rest) and not facility:
+            return Front(start, span_end, parts.heads[straddle])  # 常山港 + 区: 常山港区, a port area
         if rest in parts.parts or text[end - 1 : end] + rest in parts.parts:
             return None
         if any(rest.startswith(o) or rest.endswith(o) for o in parts.organs):
@@ -107,6 +110,14 @@ class WholeNames:
 
     def _head_after(self, text: str, start: int, end: int, facility: bool) -> Front | None:
         after = text[end : end + 12]
+        parts = self.parts
+        if not facility:
+            straddle = parts.head_at_start(text[end - 1 : end + 8])
+            if straddle is not None and len(straddle) > 1 and _NAME_END.match(text[end - 1 + len(straddle) :]):
+                return Front(start, end - 1 + len(straddle), parts.heads[straddle])  # 常山港 + 区、
+            generic = self._generic_then_head(after)
+            if generic is not None:
+                return Front(start, end + generic[0], generic[1])  # 衢州 + 绿色产业集聚区, 江山 + 经济开发区
         head = self.parts.head_at_start(after)
         if head is not None:
             kind = self.parts.heads[head]
@@ -116,8 +127,24 @@ class WholeNames:
             if len(head) >= 2 or kind in _ONE_CHAR_KINDS or _NAME_END.match(rest) or self.parts.head_at_start(rest):
                 return Front(start, end + len(head), kind)
             return None
-        if not facility and after[:1] in self.parts.directions and _NAME_END.match(after[1:]):
-            return Front(start, end + 1, "station")  # 江山南、常山北 in a list of stations
+        if not facility and after[:1] in self.parts.directions:
+            if _NAME_END.match(after[1:]):
+                return Front(start, end + 1, "station")  # 江山南、常山北 in a list of stations
+            head = self.parts.head_at_start(after[1:])
+            if head is not None:
+                return Front(start, end + 1 + len(head), self.parts.heads[head])  # 衢州 + 东出口, 衢州 + 南连接线
+        return None
+
+    def _generic_then_head(self, after: str) -> tuple[int, str] | None:
+        """(length, kind) when `after` begins with generic modifiers and a head that ends a name."""
+        for cut in range(2, len(after)):
+            if not self.parts.is_generic(after[:cut]):
+                continue
+            head = self.parts.head_at_end(after[:cut])
+            if head is not None and len(head) < cut and _NAME_END.match(after[cut:]):
+                core = after[: cut - len(head)]
+                if core not in self.parts.directions:
+                    return cut, self.parts.heads[head]
         return None
 
     def _kind(self, rest: str) -> str:
