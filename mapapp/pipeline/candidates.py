@@ -228,6 +228,7 @@ def _found_in_article(
 Name = tuple[int, int, str, str | None]  # start, end (in a normalised sentence), kind, parent
 _COUNT_AT_END = re.compile(r"[0-9一二三四五六七八九十两]+[座个条处家]$")
 _LIST_BREAKS = "、—→-"
+_FUNCTION_CHARS = "的在是和与及也将把被从向对为于至到"
 _UNIT_AFTER = re.compile(r"[\u4e00-\u9fff]{1,4}?(?:街道|社区|乡|镇|村)")
 
 
@@ -248,7 +249,8 @@ def _names_in_text(
         if hit is not None:
             found.append(hit)
     for start, end, kind in fronts:
-        found.append((start, end, kind or _kind_of(text[start:end], parts), None))
+        if kind != "company":  # a company named after a place (衢州日报, 衢州航空) is no place
+            found.append((start, end, kind or _kind_of(text[start:end], parts), None))
     found = _joined(text, sorted(found), parts)
     found = [_with_head_after(text, name, covered, parts) for name in found]
     found = _joined(text, sorted(found), parts)
@@ -286,8 +288,16 @@ def _is_unit(name: str, parts: NameParts) -> bool:
 
 def _with_head_after(text: str, name: Name, covered: list[bool], parts: NameParts) -> Name:
     """A name the tagger ended before its head (宾港 | 中路, 九华 | 隧道) gets the head."""
-    start, end, _, parent = name
+    start, end, kind, parent = name
     head = parts.head_at_start(text[end : end + 8])
+    if head is None and kind in ("port", "zone"):
+        # a port area's or a zone's own part: 龙游港区 + 团石作业区, 智造新城 + 高新片区
+        for cut in range(end + 1, min(len(text), end + 5)):
+            inner = parts.head_at_start(text[cut : cut + 5])
+            if inner is not None and len(inner) >= 2 and all("\u4e00" <= c <= "\u9fff" for c in text[end:cut]):
+                if not any(covered[end : cut + len(inner)]) and not set(text[end:cut]) & set(_FUNCTION_CHARS):
+                    return start, cut + len(inner), parts.heads[inner], parent
+                break
     if head is None or any(covered[end : end + len(head)]):
         return name
     rest = text[end + len(head) : end + len(head) + 1]
@@ -374,19 +384,29 @@ def _whole_name(
             start = mention_at[start]
             continue
         country = next((c for c in rules.countries if text.startswith(c, start) and start + len(c) < end), None)
-        if country is not None:  # 德国汉堡港: a port abroad, in that country
-            parent = country
+        if country is not None and text[start + len(country) : end] not in parts.heads:
+            parent = country  # 德国汉堡港: a port abroad, in that country (新加坡港: the country's own)
             start += len(country)
             continue
         break
+    if parent is None:
+        before = next((k for k, e in mention_at.items() if e == start), None)
+        if before is not None:
+            parent = text[before:start]  # 江山市贺村镇: the known place written right before it
     if start >= end or all(covered[start:end]):
         return None
+    if any(text[max(0, start - k) : end] in rules.generic for k in (1, 2)):
+        return None  # the tail of a generic word the tagger cut (和 | 美乡村)
     if any(covered[start:end]):
         return None  # a known place inside or at the end (中国银行衢州分行): not a name of its own
     name = text[start:end]
     kind = _kind_of(name, parts)
     if kind == "place" and parent in rules.countries:
         kind = "foreign city"
+    elif kind == "place" and any(text.endswith(verb, 0, start) for verb in rules.towards):
+        kind = "city"  # 运往洛杉矶
+    elif kind == "river" and name.endswith("港") and parent in rules.countries:
+        kind = "port"  # 德国汉堡港
     if tag == "ORG" and kind not in _PLACE_KINDS_OF_ORGS:
         return None  # an organisation, not a place
     if not _acceptable(name, rules):
