@@ -141,7 +141,7 @@ class WholeNames:
             if not self.parts.is_generic(after[:cut]):
                 continue
             head = self.parts.head_at_end(after[:cut])
-            if head is not None and len(head) < cut and _NAME_END.match(after[cut:]):
+            if head is not None and len(head) < cut and (len(head) >= 2 or _NAME_END.match(after[cut:])):
                 core = after[: cut - len(head)]
                 if core not in self.parts.directions:
                     return cut, self.parts.heads[head]
