@@ -140,7 +140,9 @@ def test_validate_checks_the_candidate_and_name_part_rules(tmp_path: Path):
     lines = result.stdout.splitlines()
     assert "candidates.toml: 'kinds': is {'村': 3}; expected a table of suffix = kind strings" in lines
     assert "name_parts.toml: 'organs': is '委'; expected a list of words" in lines
-    assert any(line.startswith("name_parts.toml: 'named_after': names kind 'zone', which no head has") for line in lines)
+    assert any(
+        line.startswith("name_parts.toml: 'named_after': names kind 'zone', which no head has") for line in lines
+    )
 
 
 def test_candidates_json_gives_kind_parent_and_sentences_with_offsets():
