@@ -176,16 +176,46 @@ def _pairs(values: object, where: str, key: str) -> tuple[tuple[str, str], ...]:
 Pipeline = Callable[[Article], tuple[list[Mention], list[str]]]
 
 
+TAGGERS = ("lac", "jieba", "none")
+
+
+def jieba_names(texts: Sequence[tuple[str, list[int]]]) -> tuple[tuple[int, int, str], ...]:
+    """The alternative tagger for the comparison: jieba's part-of-speech tags (ns place, nt
+    organisation, nr person) as name spans, in the same form as tagger.names_in_texts."""
+    import logging
+
+    import jieba
+    import jieba.posseg
+
+    jieba.setLogLevel(logging.WARNING)
+    kinds = {"ns": "LOC", "nt": "ORG", "nr": "PER"}
+    out = []
+    for text, offsets in texts:
+        position = 0
+        for pair in jieba.posseg.cut(text):
+            kind = kinds.get(pair.flag[:2])
+            if kind and pair.word:
+                out.append((offsets[position], offsets[position + len(pair.word) - 1] + 1, kind))
+            position += len(pair.word)
+    return tuple(out)
+
+
 def default_pipeline(
-    seeds_dir: Path = SEEDS_DIR, geodata_dir: Path = GEODATA_DIR, layers_dir: Path = LAYERS_DIR
+    seeds_dir: Path = SEEDS_DIR,
+    geodata_dir: Path = GEODATA_DIR,
+    layers_dir: Path = LAYERS_DIR,
+    *,
+    tagger: str = "lac",
 ) -> tuple[Pipeline, Callable[[str], Article]]:
     """(pipeline, seed reader): the pipeline gives an article's mentions (find_mentions, the entry
-    point every language dispatches from) and the names `candidates` would propose for it."""
+    point every language dispatches from) and the names `candidates` would propose for it.
+    `tagger`: "lac" (the pipeline's own), or for the comparison "jieba" or "none" (no names)."""
     from mapapp.pipeline.candidates import candidate_names_in_article, load_candidate_rules
-    from mapapp.pipeline.corpus import load_corpus
+    from mapapp.pipeline.corpus import display_texts, load_corpus
     from mapapp.pipeline.gazetteer import load_gazetteer
     from mapapp.pipeline.layers import load_layers
-    from mapapp.pipeline.mentions import find_mentions
+    from mapapp.pipeline.mentions import find_mentions, finder_for
+    from mapapp.pipeline.normalise import normalise_all
 
     layers, _ = load_layers(layers_dir)
     gazetteer = load_gazetteer(geodata_dir, layers)
@@ -193,8 +223,13 @@ def default_pipeline(
     seeds: dict[str, Article] = {}
 
     def run(article: Article) -> tuple[list[Mention], list[str]]:
-        mentions = find_mentions(article, gazetteer)
-        return mentions, candidate_names_in_article(article, mentions, gazetteer, rules)
+        if tagger == "lac" or article.lang != "zh":
+            mentions = find_mentions(article, gazetteer)
+            return mentions, candidate_names_in_article(article, mentions, gazetteer, rules)
+        texts = normalise_all(display_texts(article))
+        names = jieba_names(texts) if tagger == "jieba" else ()
+        mentions = finder_for(gazetteer).find(article, names=names)
+        return mentions, candidate_names_in_article(article, mentions, gazetteer, rules, names=names)
 
     def seed(article_id: str) -> Article:
         if not seeds:
@@ -326,6 +361,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--shapes", action="store_true", help="a line per case file too")
     parser.add_argument("--misses", action="store_true", help="print every miss and false link or proposal")
     parser.add_argument("--json", action="store_true", help="the totals as JSON")
+    parser.add_argument(
+        "--tagger", choices=TAGGERS, default="lac", help="name boundaries from (for the comparison; default lac)"
+    )
     args = parser.parse_args(argv)
     try:
         cases = [
@@ -336,7 +374,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except CaseError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
-    pipeline, seed = default_pipeline()
+    pipeline, seed = default_pipeline(tagger=args.tagger)
     results = evaluate(cases, pipeline, seed)
     if args.json:
         groups = totals(results, lambda r: (r.case.lang, r.case.split, "seeds" if r.case.article_id else "cases"))

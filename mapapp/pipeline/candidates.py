@@ -153,7 +153,12 @@ def find_candidates(index: MapIndex, rules: CandidateRules | None = None) -> lis
 
 
 def candidate_names_in_article(
-    article: Article, mentions: Sequence[Mention], gazetteer: Gazetteer, rules: CandidateRules
+    article: Article,
+    mentions: Sequence[Mention],
+    gazetteer: Gazetteer,
+    rules: CandidateRules,
+    *,
+    names: ArticleNames | None = None,
 ) -> list[str]:
     """The names `candidates` would propose for one article, in text order (the evaluation's view;
     `mentions` are the article's, as find_mentions gives them)."""
@@ -161,7 +166,7 @@ def candidate_names_in_article(
     known = _known_names(gazetteer)
     return [
         hit.name
-        for hit, _ in _found_in_article(article, finder, rules, None, mentions)
+        for hit, _ in _found_in_article(article, finder, rules, names, mentions)
         if hit.name not in known and hit.name not in gazetteer.curated.not_places
     ]
 
