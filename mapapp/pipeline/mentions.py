@@ -100,6 +100,8 @@ class MentionFinder:
         if len(self._automaton):
             self._automaton.make_automaton()
         self._whole = WholeNames(gazetteer.name_parts, gazetteer.features)
+        # rules that read the text before a name (在衢, 兴衢): that text is the name's context, not its front
+        self._rules_with_before = {r.rule_id for shared in gazetteer.shared.values() for r in shared.rules if r.before}
         # a place whose name + 站 is a station: in a list of stations it is the station (开化、常山等站)
         stations = {
             normalise(name): fid
@@ -184,7 +186,8 @@ class MentionFinder:
                 hit.feature_id,
                 covering[i],
                 (chosen[i + 1][1], whole[i + 1]) if following else None,
-                parent_before=i > 0 and chosen[i - 1][1] == start and resolved[i - 1] is not None,
+                parent_before=(i > 0 and chosen[i - 1][1] == start and resolved[i - 1] is not None)
+                or hit.rule in self._rules_with_before,
             )
             if front is None and hit.rule == "listed-place":
                 front = Front(start, end, "station")  # 衢江（预留）in a list of stations: a station we lack
