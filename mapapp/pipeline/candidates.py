@@ -80,7 +80,7 @@ class _Found:
 # the place kinds an organisation's name may have (an ORG span ending in such a head is a place)
 _PLACE_KINDS_OF_ORGS = ("zone", "venue", "school", "hospital", "park", "scenic area", "station", "airport", "port")
 _BOUNDARY_WORDS = re.compile(
-    r"^(?:[东南西北]至|[东南西北]临|[东南西北]起|范围|以及|位于|途经|经过|经|至|到|从|在|由|向|和|与|及)"
+    r"(?:[东南西北]至|[东南西北]临|[东南西北]起|范围|以及|位于|途经|经过|经|至|到|从|在|由|向|和|与|及)"
 )
 
 
@@ -234,7 +234,10 @@ Name = tuple[int, int, str, str | None]  # start, end (in a normalised sentence)
 _COUNT_AT_END = re.compile(r"[0-9一二三四五六七八九十两]+[座个条处家]$")
 _LIST_BREAKS = "、—→-"
 _FUNCTION_CHARS = "的在是和与及也将把被从向对为于至到"
+_POSITION_AFTER = "畔边旁"  # a place's side, printed after its name
 _UNIT_AFTER = re.compile(r"[\u4e00-\u9fff]{1,4}?(?:街道|社区|乡|镇|村)")
+# a road named after its class (县道钳何线, 省道常新线): the class is printed, the name ends in 线
+_ROAD_AFTER_CLASS = re.compile(r"(?:国道|省道|县道|乡道|村道)([\u4e00-\u9fff]{2,4}?线)")
 
 
 def _names_in_text(
@@ -261,11 +264,18 @@ def _names_in_text(
     found = _joined(text, sorted(found), parts)
     found.extend(_listed_names(text, found, covered, parts))
     found.extend(_units_after_boundaries(text, found, covered, mention_at, parts, rules))
+    taken = [(s, e) for s, e, *_ in found]
+    for match in _ROAD_AFTER_CLASS.finditer(text):
+        s, e = match.span(1)
+        if not any(covered[s:e]) and not any(a < e and s < b for a, b in taken):
+            found.append((s, e, "road", None))
     out = []
     for start, end, kind, parent in sorted(found):
         count = _COUNT_AT_END.search(text, start, end)
         if count is not None:
             end = count.start()
+        if text[end - 1 : end] in _POSITION_AFTER and parts.head_at_end(text[start : end - 1]):
+            end -= 1  # 信安湖畔: the lake's shore
         name = text[start:end]
         if _acceptable(name, rules) and not parts.is_generic(name):
             out.append((start, end, _kind_of(name, parts) if kind == "place" else kind, parent))
@@ -273,13 +283,17 @@ def _names_in_text(
 
 
 def _joined(text: str, names: list[Name], parts: NameParts) -> list[Name]:
-    """Overlapping names become one; touching names too, unless the first is a unit that is the
-    second's parent (樟潭街道下张村) (高铁 + 新城 + 中央公园 is one name the tagger cut)."""
+    """Overlapping names become one; touching names too (高铁 + 新城: one name the tagger cut), unless
+    the first is a unit that is the second's parent (樟潭街道下张村) or both are complete names with
+    heads of their own (龙游经济开发区 + 城北片区, 高铁新城 + 中央公园)."""
     out: list[Name] = []
     for name in names:
         if out:
             start, end, kind, parent = out[-1]
-            if name[0] < end or (name[0] == end and kind != "admin" and not _is_unit(text[start:end], parts)):
+            complete = parts.head_at_end(text[start:end]) is not None and parts.head_at_end(text[name[0] : name[1]])
+            if name[0] < end or (
+                name[0] == end and kind != "admin" and not complete and not _is_unit(text[start:end], parts)
+            ):
                 merged_end = max(end, name[1])
                 out[-1] = (start, merged_end, name[2] if name[1] >= end else kind, parent or name[3])
                 continue
@@ -329,10 +343,13 @@ def _listed_names(text: str, found: list[Name], covered: list[bool], parts: Name
     if count < 2 or kind not in ("street", "road", "bridge"):
         return out
     taken = {(s, e) for s, e, *_ in found}
+    spans = [(s, e) for s, e, *_ in found]
     for s, e in items:
         neighbours = text[s - 1 : s] in _LIST_BREAKS or text[e : e + 1] in _LIST_BREAKS
         if (s, e) in taken or not neighbours or not 2 <= e - s <= 5 or any(covered[s:e]):
             continue
+        if any(a < e and s < b for a, b in spans) or _BOUNDARY_WORDS.match(text, s, e):
+            continue  # the tagger's name is in this item already (途经 | 新园路)
         if parts.head_at_end(text[s:e]) is not None or text[e - 1] in "街巷沿":
             out.append((s, e, kind, None))
     return out

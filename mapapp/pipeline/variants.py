@@ -6,7 +6,8 @@
   otherwise; for any other area the article must mention the area.
 - The other way round: an alias that begins with 市 ("市“两中心”") is also written with the city's
   name in front ("衢州“两中心”", "衢州市“两中心”").
-- Quotes: a name with “…” inside is also written with "…", '…', 「…」 or ‘…’.
+- Quotes: a name with “…” inside is also written with "…", '…', 「…」 or ‘…’; a name made of an
+  area and the rest is also written with the rest quoted (衢江区“三馆两中心”).
 - A company's short name for its site: "衢州鹏辉能源科技有限公司" is "鹏辉能源科技" and "鹏辉能源"
   (place names in front and the legal form and trade words at the end dropped).
 - A station printed bare in a list of stations ("龙游北、衢州西等站"): "龙游北" for 龙游北站, when
@@ -75,6 +76,8 @@ def _all_variants(features: dict[str, Feature]) -> Iterator[Variant]:
                 if area.feature_id != feature.feature_id and name.startswith(area.name_zh) and len(rest) >= _MIN_REST:
                     condition: Condition = "always" if area is home else "about"
                     yield Variant(area.name_zh[-1] + rest, feature.feature_id, condition, area.feature_id)
+                    if "“" not in rest:  # the rest quoted as a nickname: 衢江区“三馆两中心”
+                        yield Variant(f"{area.name_zh}“{rest}”", feature.feature_id, "always")
             if home is not None and name.startswith("市") and len(name) > _MIN_REST:
                 for prefix in home.names:
                     yield Variant(prefix + name[1:], feature.feature_id, "always")

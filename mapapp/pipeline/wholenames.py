@@ -79,6 +79,9 @@ class WholeNames:
                 return None if next_hit[1] else Front(start, next_hit[0], "")
             return self._head_after(text, start, end, facility)
         rest = text[end : span[1]]
+        after = self._head_after(text, start, end, facility)
+        if after is not None:  # a head right after it, whether or not the tagger ended its name there
+            return Front(start, max(span[1], after.end), after.kind)
         if next_hit is not None and next_hit[0] <= span[1]:
             if not next_hit[1]:
                 return Front(start, span[1], self._kind(rest))  # the front of a front: 浙江 + 常山经济开发区
@@ -96,6 +99,9 @@ class WholeNames:
             return None
         if rest in parts.directions:
             return Front(start, span_end, "station")
+        generic = self._generic_then_head(rest)
+        if generic is not None and not facility:
+            return Front(start, span_end, generic[1])  # 江山 + 经济开发区…, whatever the tagger joined after it
         head = parts.head_at_end(rest)
         kind = parts.heads[head] if head else ""
         if facility:
@@ -141,7 +147,7 @@ class WholeNames:
             if not self.parts.is_generic(after[:cut]):
                 continue
             head = self.parts.head_at_end(after[:cut])
-            if head is not None and len(head) < cut and (len(head) >= 2 or _NAME_END.match(after[cut:])):
+            if head is not None and len(head) <= cut and (len(head) >= 2 or _NAME_END.match(after[cut:])):
                 core = after[: cut - len(head)]
                 if core not in self.parts.directions:
                     return cut, self.parts.heads[head]
