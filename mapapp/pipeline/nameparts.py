@@ -28,28 +28,40 @@ class NameParts:
     generic: frozenset[str] = frozenset()
     named_after: frozenset[str] = frozenset()
 
+    def __post_init__(self) -> None:
+        # lengths to try, longest first, for set look-ups instead of a scan of every word
+        object.__setattr__(self, "_head_lengths", sorted({len(h) for h in self.heads}, reverse=True))
+        words = self.generic | set(self.heads)
+        object.__setattr__(self, "_words", words)
+        object.__setattr__(self, "_word_lengths", sorted({len(w) for w in words}, reverse=True))
+
     def head_at_end(self, text: str) -> str | None:
         """The longest head `text` ends with."""
-        for head in self.heads:
-            if text.endswith(head):
-                return head
+        for n in self._head_lengths:  # type: ignore[attr-defined]
+            if n <= len(text) and text[-n:] in self.heads:
+                return text[-n:]
         return None
 
     def head_at_start(self, text: str) -> str | None:
         """The longest head `text` begins with."""
-        for head in self.heads:
-            if text.startswith(head):
-                return head
+        for n in self._head_lengths:  # type: ignore[attr-defined]
+            if n <= len(text) and text[:n] in self.heads:
+                return text[:n]
         return None
 
-    def is_generic(self, text: str) -> bool:
-        """Can `text` be read as generic modifiers and heads only (绿色产业, 第三人民, 高新)?"""
-        words = self.generic | set(self.heads)
+    def generic_prefixes(self, text: str) -> set[int]:
+        """The lengths of the prefixes of `text` that read as generic modifiers and heads only."""
         reachable = {0}
         for start in range(len(text)):
             if start in reachable:
-                reachable.update(start + len(w) for w in words if text.startswith(w, start))
-        return len(text) in reachable
+                for n in self._word_lengths:  # type: ignore[attr-defined]
+                    if text[start : start + n] in self._words:  # type: ignore[attr-defined]
+                        reachable.add(start + n)
+        return reachable
+
+    def is_generic(self, text: str) -> bool:
+        """Can `text` be read as generic modifiers and heads only (绿色产业, 第三人民, 高新)?"""
+        return len(text) in self.generic_prefixes(text)
 
 
 def load_name_parts(path: Path, problems: list[Problem]) -> NameParts:

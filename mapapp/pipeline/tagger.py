@@ -119,13 +119,14 @@ def _viterbi(emissions: np.ndarray, transitions: np.ndarray, lengths: np.ndarray
     pointers = np.empty((steps, batch, n_tags), dtype=np.int16)
     same = np.arange(n_tags, dtype=np.int16)
     rows = np.arange(batch)
+    into_from = np.ascontiguousarray(transitions.T)  # [to, from]: the max runs over the contiguous axis
     first = 0  # rows before it have ended
     for t in range(1, steps):
         while lengths[first] <= t:
             first += 1
-        candidates = score[first:, :, None] + transitions[None, :, :]
-        best = candidates.argmax(axis=1)
-        score[first:] = np.take_along_axis(candidates, best[:, None, :], axis=1)[:, 0, :] + emissions[first:, t, :]
+        candidates = score[first:, None, :] + into_from[None, :, :]  # (rows, to, from)
+        best = candidates.argmax(axis=2)
+        score[first:] = np.take_along_axis(candidates, best[:, :, None], axis=2)[:, :, 0] + emissions[first:, t, :]
         pointers[t, :first] = same
         pointers[t, first:] = best
     path = np.empty((batch, steps), dtype=np.int16)
@@ -184,12 +185,21 @@ def spans_by_text(texts: Sequence[tuple[str, list[int]]], names: ArticleNames) -
     firsts = [first for first, _ in order]
     for start, end, _kind in names:
         at = bisect.bisect_right(firsts, start) - 1
-        # a sentence broken around a caption holds offsets past the caption's: try the others too
-        for n in [order[at][1]] * (at >= 0) + [m for m in range(len(texts)) if at < 0 or m != order[at][1]]:
-            offsets = texts[n][1]
-            k = bisect.bisect_left(offsets, start)
-            last = bisect.bisect_left(offsets, end - 1)
-            if k < len(offsets) and offsets[k] == start and last < len(offsets) and offsets[last] == end - 1:
-                out[n].append((k, last + 1))
+        first = order[at][1] if at >= 0 else None
+        if first is not None and _place(texts[first][1], start, end, out[first]):
+            continue
+        # a sentence broken around a caption holds offsets past the caption's: try the others
+        for n, (_, offsets) in enumerate(texts):
+            if n != first and _place(offsets, start, end, out[n]):
                 break
     return out
+
+
+def _place(offsets: list[int], start: int, end: int, spans: list[tuple[int, int]]) -> bool:
+    """Add [start, end) (file offsets) to `spans` in text positions if both ends are in `offsets`."""
+    k = bisect.bisect_left(offsets, start)
+    last = bisect.bisect_left(offsets, end - 1)
+    if k < len(offsets) and offsets[k] == start and last < len(offsets) and offsets[last] == end - 1:
+        spans.append((k, last + 1))
+        return True
+    return False

@@ -143,8 +143,8 @@ class WholeNames:
 
     def _generic_then_head(self, after: str) -> tuple[int, str] | None:
         """(length, kind) when `after` begins with generic modifiers and a head that ends a name."""
-        for cut in range(2, len(after)):
-            if not self.parts.is_generic(after[:cut]):
+        for cut in sorted(self.parts.generic_prefixes(after)):
+            if cut < 2:
                 continue
             head = self.parts.head_at_end(after[:cut])
             if head is not None and len(head) <= cut and (len(head) >= 2 or _NAME_END.match(after[cut:])):
