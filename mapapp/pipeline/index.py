@@ -34,6 +34,22 @@ class MapIndex:
     names: Mapping[str, ArticleNames] = field(default_factory=dict)  # the tagger's names per article, if kept
 
 
+_TAGGED: dict[tuple[str, str], ArticleNames] = {}  # (article id, text) -> names, for this process
+_TAGGED_MAX = 20_000
+
+
+def _tagged(article: Article, shown: Sequence[tuple[str, list[int]]]) -> ArticleNames:
+    """The article's tagged names, kept for the life of the process by article id and text: a
+    rebuild after a geodata change (a curator's save) re-links without tagging again."""
+    key = (article.article_id, article.text)
+    names = _TAGGED.get(key)
+    if names is None:
+        if len(_TAGGED) >= _TAGGED_MAX:
+            _TAGGED.clear()
+        names = _TAGGED[key] = names_in_texts(normalise_all(shown))
+    return names
+
+
 def build_map_index(
     seeds_dir: Path = SEEDS_DIR,
     geodata_dir: Path = GEODATA_DIR,
@@ -49,7 +65,7 @@ def build_map_index(
     for article in corpus.articles:
         shown = display_texts(article)
         if article.lang == "zh":
-            names[article.article_id] = names_in_texts(normalise_all(shown))
+            names[article.article_id] = _tagged(article, shown)
         mentions.extend(finder.find(article, shown=shown, names=names.get(article.article_id)))
     mentions_t = tuple(mentions)
     return MapIndex(
