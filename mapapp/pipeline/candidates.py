@@ -79,9 +79,7 @@ class _Found:
 
 # the place kinds an organisation's name may have (an ORG span ending in such a head is a place)
 _PLACE_KINDS_OF_ORGS = ("zone", "venue", "school", "hospital", "park", "scenic area", "station", "airport", "port")
-_BOUNDARY_WORDS = re.compile(
-    r"(?:[东南西北]至|[东南西北]临|[东南西北]起|范围|以及|位于|途经|经过|经|至|到|从|在|由|向|和|与|及)"
-)
+_BOUNDARY_WORDS = re.compile(r"(?:[东南西北]至|[东南西北]临|[东南西北]起|范围|以及|位于|途经|经过|直达|前往|来自)")
 
 
 def load_candidate_rules(path: Path) -> tuple[CandidateRules, list[Problem]]:
@@ -237,7 +235,7 @@ _FUNCTION_CHARS = "的在是和与及也将把被从向对为于至到"
 _POSITION_AFTER = "畔边旁"  # a place's side, printed after its name
 _UNIT_AFTER = re.compile(r"[\u4e00-\u9fff]{1,4}?(?:街道|社区|乡|镇|村)")
 # a road named after its class (县道钳何线, 省道常新线): the class is printed, the name ends in 线
-_ROAD_AFTER_CLASS = re.compile(r"(?:国道|省道|县道|乡道|村道)([\u4e00-\u9fff]{2,4}?线)")
+_ROAD_AFTER_CLASS = re.compile(r"(?:国道|省道|县道|乡道|村道)([\u4e00-\u9fff]{2,4}?线)|([0-9]{2,3}(?:国道|省道|县道))")
 
 
 def _names_in_text(
@@ -266,7 +264,7 @@ def _names_in_text(
     found.extend(_units_after_boundaries(text, found, covered, mention_at, parts, rules))
     taken = [(s, e) for s, e, *_ in found]
     for match in _ROAD_AFTER_CLASS.finditer(text):
-        s, e = match.span(1)
+        s, e = match.span(1) if match.group(1) else match.span(2)
         if not any(covered[s:e]) and not any(a < e and s < b for a, b in taken):
             found.append((s, e, "road", None))
     out = []
@@ -444,9 +442,14 @@ def _kind_of(name: str, parts: NameParts) -> str:
     return "admin" if unit is not None else "place"
 
 
+# one-character names of provinces: a name made of them only is a region (浙闽赣皖, 浙赣), not a place
+_PROVINCE_CHARS = set("京津沪渝冀豫云辽黑湘皖鲁新苏浙赣鄂桂甘晋蒙陕吉闽贵粤青藏川宁琼台港澳")
+
+
 def _acceptable(name: str, rules: CandidateRules) -> bool:
     return (
         len(name) >= 2
+        and not set(name) <= _PROVINCE_CHARS
         and name not in rules.generic
         and name not in rules.countries
         and not name.startswith(rules.not_first)
