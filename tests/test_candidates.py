@@ -54,8 +54,8 @@ def test_parents_come_from_the_text(candidates):
     assert found["汉堡港"].parent == "德国"
     assert found["湖镇镇"].parent == "龙游县"
     assert found["贺村镇"].parent == "江山市"
-    # after 衢州港 the port's name is the front of the zone's: one longer name, not a mention of the port
-    assert found["衢州港龙游港区团石作业区"].kind == "port"
+    # also after 衢州港 (a mention: the port written in front of its port area), its parent there
+    assert found["龙游港区团石作业区"].count == 2 and found["龙游港区团石作业区"].parent == "衢州港"
 
 
 def test_pronouns_slogans_generic_nouns_and_known_features_are_not_candidates(candidates):

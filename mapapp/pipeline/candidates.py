@@ -213,7 +213,7 @@ def _found_in_article(
                 text_fronts.append((k, j + 1, f_kind))
         tagged = [(start, end, kinds.get(offsets[start], "LOC")) for start, end in text_spans]
         found = _names_in_text(text, tagged, text_fronts, covered, mention_at, parts, rules)
-        found.sort()
+        found.sort(key=_position)
         for n, (start, end, kind, parent) in enumerate(found):
             if parent is None and n and found[n - 1][1] == start and found[n - 1][2] == "admin":
                 parent = text[found[n - 1][0] : found[n - 1][1]]  # 樟潭街道下张村
@@ -257,9 +257,9 @@ def _names_in_text(
     for start, end, kind in fronts:
         if kind != "company":  # a company named after a place (衢州日报, 衢州航空) is no place
             found.append((start, end, kind or _kind_of(text[start:end], parts), None))
-    found = _joined(text, sorted(found), parts)
+    found = _joined(text, sorted(found, key=_position), parts)
     found = [_with_head_after(text, name, covered, parts) for name in found]
-    found = _joined(text, sorted(found), parts)
+    found = _joined(text, sorted(found, key=_position), parts)
     found.extend(_listed_names(text, found, covered, parts))
     found.extend(_units_after_boundaries(text, found, covered, mention_at, parts, rules))
     taken = [(s, e) for s, e, *_ in found]
@@ -268,30 +268,31 @@ def _names_in_text(
         if not any(covered[s:e]) and not any(a < e and s < b for a, b in taken):
             found.append((s, e, "road", None))
     out = []
-    for start, end, kind, parent in sorted(found):
+    for start, end, kind, parent in sorted(found, key=_position):
         count = _COUNT_AT_END.search(text, start, end)
         if count is not None:
             end = count.start()
         if text[end - 1 : end] in _POSITION_AFTER and parts.head_at_end(text[start : end - 1]):
             end -= 1  # 信安湖畔: the lake's shore
         name = text[start:end]
-        if _acceptable(name, rules) and not parts.is_generic(name):
+        if _acceptable(name, rules) and not parts.is_generic_name(name):
             out.append((start, end, _kind_of(name, parts) if kind == "place" else kind, parent))
     return out
 
 
+def _position(name: Name) -> tuple[int, int]:
+    return name[0], name[1]
+
+
 def _joined(text: str, names: list[Name], parts: NameParts) -> list[Name]:
-    """Overlapping names become one; touching names too (高铁 + 新城: one name the tagger cut), unless
-    the first is a unit that is the second's parent (樟潭街道下张村) or both are complete names with
-    heads of their own (龙游经济开发区 + 城北片区, 高铁新城 + 中央公园)."""
+    """Overlapping names become one; touching names too: a run of names with no break is one whole
+    name (高铁 + 新城 + 中央公园, 龙游港区 + 团石作业区), unless the first is an administrative unit,
+    the second's parent (樟潭街道下张村)."""
     out: list[Name] = []
     for name in names:
         if out:
             start, end, kind, parent = out[-1]
-            complete = parts.head_at_end(text[start:end]) is not None and parts.head_at_end(text[name[0] : name[1]])
-            if name[0] < end or (
-                name[0] == end and kind != "admin" and not complete and not _is_unit(text[start:end], parts)
-            ):
+            if name[0] < end or (name[0] == end and kind != "admin" and not _is_unit(text[start:end], parts)):
                 merged_end = max(end, name[1])
                 out[-1] = (start, merged_end, name[2] if name[1] >= end else kind, parent or name[3])
                 continue

@@ -63,6 +63,23 @@ class NameParts:
         """Can `text` be read as generic modifiers and heads only (绿色产业, 第三人民, 高新)?"""
         return len(text) in self.generic_prefixes(text)
 
+    def is_generic_name(self, name: str) -> bool:
+        """Is `name` a generic head, or generic modifiers and a head (新大桥, 老城区, 国家级高新区), not a
+        name? Two characters are let through (南街, 上街: streets of old towns)."""
+        head = self.head_at_end(name)
+        core = name[: len(name) - len(head)] if head else name
+        if not core:
+            return True
+        return len(name) >= 3 and self._only_modifiers(core)
+
+    def _only_modifiers(self, core: str) -> bool:
+        """Is `core` generic modifiers only (no head inside: 三江 is 三 + the head 江, a name)?"""
+        reachable = {0}
+        for start in range(len(core)):
+            if start in reachable:
+                reachable.update(start + len(w) for w in self.generic if core.startswith(w, start))
+        return len(core) in reachable
+
 
 def load_name_parts(path: Path, problems: list[Problem]) -> NameParts:
     """Read name_parts.toml; a missing file gives no parts (every name is whole), a bad one is reported."""

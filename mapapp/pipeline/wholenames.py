@@ -75,15 +75,15 @@ class WholeNames:
             # inside a longer name, not at its front (中国银行衢州分行): not a mention of the place
             return Front(span[0], span[1], self._kind(text[span[0] : span[1]]))
         if span is None or span[1] == end:
-            if next_hit is not None:
-                return None if next_hit[1] else Front(start, next_hit[0], "")
+            if next_hit is not None and not facility:
+                return None if next_hit[1] else Front(start, next_hit[0], "")  # 浙江 + 常山(经济开发区)
             return self._head_after(text, start, end, facility)
         rest = text[end : span[1]]
         after = self._head_after(text, start, end, facility)
         if after is not None:  # a head right after it, whether or not the tagger ended its name there
             return Front(start, max(span[1], after.end), after.kind)
         if next_hit is not None and next_hit[0] <= span[1]:
-            if not next_hit[1]:
+            if not next_hit[1] and not facility:
                 return Front(start, span[1], self._kind(rest))  # the front of a front: 浙江 + 常山经济开发区
             return None  # a chain of places written parent first
         return self._rest(text, start, end, span[1], rest, facility)
