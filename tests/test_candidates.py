@@ -108,3 +108,17 @@ def test_a_hub_named_after_a_river_named_after_a_county_is_one_whole_candidate(c
     found, _ = candidates
     assert found["常山江航电枢纽"].kind == "hub"  # 常山江 is a known river (an alias of 常山港), not cut off
     assert "常山江" not in found
+
+
+def test_an_article_in_another_language_gets_no_chinese_candidates():
+    from mapapp.paths import GEODATA_DIR
+    from mapapp.pipeline.candidates import candidate_names_in_article
+    from mapapp.pipeline.corpus import article_from_text
+    from mapapp.pipeline.gazetteer import load_gazetteer
+
+    rules, _ = load_candidate_rules(GEODATA_DIR / "candidates.toml")
+    gazetteer = load_gazetteer(DATA / "geodata", ())
+    english = article_from_text("e.txt", "Ships sail from Quzhou to 宁波舟山港 via Hangzhou.\n", {"lang": "en"})
+    chinese = article_from_text("c.txt", "货轮从樟潭街道出发。\n", {"lang": "zh"})
+    assert candidate_names_in_article(english, [], gazetteer, rules) == []
+    assert candidate_names_in_article(chinese, [], gazetteer, rules) == ["樟潭街道"]

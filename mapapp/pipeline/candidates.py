@@ -180,6 +180,8 @@ def _found_in_article(
     names: ArticleNames | None,
     mentions: Sequence[Mention] | None = None,
 ) -> list[tuple[_Found, CandidateSentence]]:
+    if article.lang != "zh":
+        return []  # other languages have their own candidates (not the Chinese tagger)
     shown = display_texts(article)
     texts = normalise_all(shown)
     if names is None:
