@@ -45,10 +45,11 @@ from shapely.geometry import shape
 from mapapp.models import Article, Feature, Mention
 from mapapp.pipeline.corpus import DisplayText, display_texts
 from mapapp.pipeline.gazetteer import Gazetteer, SharedName
+from mapapp.pipeline.nameparts import NameParts
 from mapapp.pipeline.normalise import normalise, normalise_all
 from mapapp.pipeline.tagger import ArticleNames, names_in_texts, spans_by_text
 from mapapp.pipeline.variants import Variant, variants_from_features
-from mapapp.pipeline.wholenames import Front, WholeNames
+from mapapp.pipeline.wholenames import AREA_CATEGORIES, Front, WholeNames
 
 _CONTEXT_CHARS = 12  # how much text around a shared name the rules look at
 _CONTAINERS = ("admin_area", "new_town", "port")
@@ -196,7 +197,53 @@ class MentionFinder:
             else:
                 fronts.append(front)
         hits = [hit for hit, ok in zip(resolved, whole, strict=True) if ok and hit is not None]
-        return self._merge_qualified(hits), fronts
+        return self._merge_qualified(self._with_list_items(shown, hits)), fronts
+
+    def _with_list_items(self, shown: str, hits: list[_Hit]) -> list[_Hit]:
+        """A list's first item lends what it names to the bare items after it: its prefix
+        (市文化馆、美术馆、非遗馆: the city's halls, 市美术馆 …) or its facility (衢州市体育中心游泳馆、
+        体育馆、综合训练馆: halls of the sports centre). A facility's hall written right after it is
+        part of the mention (衢州市体育中心游泳馆)."""
+        parts = self.gazetteer.name_parts
+        out: list[_Hit] = []
+        taken = {hit.start: hit.end for hit in hits}
+        for hit in hits:
+            feature = self.gazetteer.features[hit.feature_id]
+            facility = feature.category not in AREA_CATEGORIES
+            end = hit.end
+            hall = _venue_word(shown, end, parts) if facility else None
+            if hall is not None:
+                end += len(hall)  # 衢州市体育中心 + 游泳馆: one mention of the centre
+            out.append(_Hit(hit.start, end, hit.feature_id, hit.rule + ("+part" if end > hit.end else ""), hit.area_id))
+            surface = shown[hit.start : hit.end]
+            prefix = surface[0] if surface[0] in "市区县" and len(surface) > 2 else ""
+            position = end
+            while shown[position : position + 1] == "、":
+                item = position + 1
+                if item in taken:  # an item that names a place itself (美术馆): the list goes on after it
+                    position = taken[item]
+                    continue
+                word = _venue_word(shown, item, parts)
+                if word is None:
+                    break
+                if hall is not None:  # 游泳馆、体育馆: halls of the same facility
+                    out.append(_Hit(item, item + len(word), hit.feature_id, "list-part"))
+                elif prefix:
+                    owner = self._single_owner(prefix + word)
+                    if owner is None:
+                        break
+                    out.append(_Hit(item, item + len(word), owner, "list-prefix", hit.area_id))
+                else:
+                    break
+                position = item + len(word)
+        return sorted(out, key=lambda h: h.start)
+
+    def _single_owner(self, surface: str) -> str | None:
+        variant = self._variants.get(surface)
+        if variant is not None and variant.condition != "list":
+            return variant.feature_id
+        owners = self._owners.get(surface, ())
+        return owners[0] if len(owners) == 1 else None
 
     def _resolve(
         self, shown: str, start: int, end: int, surface: str, station_lists: list[tuple[int, int]]
@@ -269,6 +316,12 @@ class MentionFinder:
             shapely.prepare(geom)
             self._shapes[feature.feature_id] = geom
         return self._shapes[feature.feature_id]
+
+
+def _venue_word(shown: str, at: int, parts: NameParts) -> str | None:
+    """A hall or ground written at `at` (游泳馆, 体育馆, 美术馆 …: the heads of kind venue)."""
+    head = parts.head_at_start(shown[at : at + 6])
+    return head if head is not None and parts.heads[head] == "venue" else None
 
 
 def _listed(shown: str, start: int, end: int) -> bool:
