@@ -288,18 +288,26 @@ def _position(name: Name) -> tuple[int, int]:
 
 def _joined(text: str, names: list[Name], parts: NameParts) -> list[Name]:
     """Overlapping names become one; touching names too: a run of names with no break is one whole
-    name (高铁 + 新城 + 中央公园, 龙游港区 + 团石作业区), unless the first is an administrative unit,
-    the second's parent (樟潭街道下张村)."""
+    name (高铁 + 新城 + 中央公园, 龙游港区 + 团石作业区), unless one is an administrative unit, which
+    stands alone (樟潭街道下张村, 乌溪江湖南镇)."""
     out: list[Name] = []
     for name in names:
         if out:
             start, end, kind, parent = out[-1]
-            if name[0] < end or (name[0] == end and kind != "admin" and not _is_unit(text[start:end], parts)):
+            second_unit = name[2] == "admin" and not parts.is_generic(_unit_core(text[name[0] : name[1]], parts))
+            joins = kind != "admin" and not second_unit and not _is_unit(text[start:end], parts)
+            if name[0] < end or (name[0] == end and joins):
                 merged_end = max(end, name[1])
                 out[-1] = (start, merged_end, name[2] if name[1] >= end else kind, parent or name[3])
                 continue
         out.append(name)
     return out
+
+
+def _unit_core(name: str, parts: NameParts) -> str:
+    """The name without its administrative unit (湖南镇 -> 湖南; 文化村 -> 文化, a generic word)."""
+    unit = next((u for u in parts.admin_units if name.endswith(u)), "")
+    return name[: len(name) - len(unit)]
 
 
 def _is_unit(name: str, parts: NameParts) -> bool:
@@ -430,7 +438,7 @@ def _whole_name(
         kind = "city"  # 运往洛杉矶
     elif kind == "river" and name.endswith("港") and parent in rules.countries:
         kind = "port"  # 德国汉堡港
-    if tag == "ORG" and kind not in _PLACE_KINDS_OF_ORGS:
+    if (tag == "ORG" and kind not in _PLACE_KINDS_OF_ORGS) or kind == "company":
         return None  # an organisation, not a place
     if not _acceptable(name, rules):
         return None
