@@ -204,6 +204,10 @@ class MentionFinder:
         (市文化馆、美术馆、非遗馆: the city's halls, 市美术馆 …) or its facility (衢州市体育中心游泳馆、
         体育馆、综合训练馆: halls of the sports centre). A facility's hall written right after it is
         part of the mention (衢州市体育中心游泳馆)."""
+        if "、" not in shown and not any(
+            self.gazetteer.features[h.feature_id].category not in AREA_CATEGORIES for h in hits
+        ):
+            return hits  # no list and no facility: nothing to lend or to join
         parts = self.gazetteer.name_parts
         out: list[_Hit] = []
         taken = {hit.start: hit.end for hit in hits}

@@ -34,6 +34,8 @@ class NameParts:
         words = self.generic | set(self.heads)
         object.__setattr__(self, "_words", words)
         object.__setattr__(self, "_word_lengths", sorted({len(w) for w in words}, reverse=True))
+        object.__setattr__(self, "_head_firsts", frozenset(h[0] for h in self.heads))
+        object.__setattr__(self, "_word_firsts", frozenset(w[0] for w in words))
 
     def head_at_end(self, text: str) -> str | None:
         """The longest head `text` ends with."""
@@ -44,6 +46,8 @@ class NameParts:
 
     def head_at_start(self, text: str) -> str | None:
         """The longest head `text` begins with."""
+        if text[:1] not in self._head_firsts:  # type: ignore[attr-defined]
+            return None  # most text after a name begins no head: one set look-up
         for n in self._head_lengths:  # type: ignore[attr-defined]
             if n <= len(text) and text[:n] in self.heads:
                 return text[:n]
@@ -52,6 +56,8 @@ class NameParts:
     def generic_prefixes(self, text: str) -> set[int]:
         """The lengths of the prefixes of `text` that read as generic modifiers and heads only."""
         reachable = {0}
+        if text[:1] not in self._word_firsts:  # type: ignore[attr-defined]
+            return reachable
         for start in range(len(text)):
             if start in reachable:
                 for n in self._word_lengths:  # type: ignore[attr-defined]

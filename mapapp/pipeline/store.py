@@ -139,7 +139,7 @@ class ArticleRows:
     events: tuple[tuple, ...] = ()
     figures: tuple[tuple, ...] = ()
     stage_changes: tuple | None = None  # the stage_changes row
-    names: tuple | None = None  # the names row (article_id, digest, JSON), if the article was tagged now
+    names: tuple | None = None  # the names row (article_id, digest, JSON) if tagged now; None if kept in the old file
 
 
 _worker: dict[str, Any] = {}  # set before the worker processes fork, read in them
@@ -205,10 +205,10 @@ def names_digest(text: str) -> str:
     return hashlib.blake2b(f"{TAGGER}\n{text}".encode(), digest_size=16).hexdigest()
 
 
-def _names_of(article: Article, shown: Sequence[tuple[str, list[int]]]) -> tuple[ArticleNames | None, tuple]:
+def _names_of(article: Article, shown: Sequence[tuple[str, list[int]]]) -> tuple[ArticleNames | None, tuple | None]:
     """The article's tagged names: from the previous index file if its text is unchanged (the
     same article id and digest: never another article's), else tagged now. Returns the names and
-    the names row to write."""
+    the names row to write (None: the writer copies the old file's row, see _copy_names)."""
     if article.lang != "zh":
         return None, (article.article_id, "", "[]")
     digest = names_digest(article.text)
@@ -222,7 +222,7 @@ def _names_of(article: Article, shown: Sequence[tuple[str, list[int]]]) -> tuple
         except sqlite3.Error:
             row = None
         if row is not None and row[0] == digest:
-            return tuple((s, e, k) for s, e, k in json.loads(row[1])), (article.article_id, digest, row[1])
+            return tuple((s, e, k) for s, e, k in json.loads(row[1])), None
     names = names_in_texts(normalise_all(shown))
     return names, (article.article_id, digest, _compact_json([list(n) for n in names]))
 
@@ -380,6 +380,7 @@ def build_store(dirs: DataDirs, path: Path, *, processes: int | None = None) -> 
             )
             summaries = _Summaries(db)
             kept: list[str] = []
+            names_kept: list[str] = []  # re-linked from the old file's names: their rows are copied
             with db:
                 for rows in rows_for_files(
                     paths,
@@ -400,6 +401,8 @@ def build_store(dirs: DataDirs, path: Path, *, processes: int | None = None) -> 
                     rematched += 1
                     if rows.names is not None:
                         db.execute("INSERT INTO names VALUES (?,?,?)", rows.names)
+                    else:
+                        names_kept.append(rows.article[0])
                     db.execute("INSERT INTO mentions VALUES (?,?,?)", rows.mentions)
                     db.executemany("INSERT INTO excerpts VALUES (?,?,?,?,?,?,?,?,?,?)", rows.excerpts)
                     db.execute("INSERT INTO pairs VALUES (?,?)", rows.pairs)
@@ -418,6 +421,8 @@ def build_store(dirs: DataDirs, path: Path, *, processes: int | None = None) -> 
                 _write_meta(db, fingerprint, (*corpus_problems, *layer_problems, *gazetteer.problems))
                 if kept:
                     _copy_kept(db, path, set(kept), summaries)
+                if names_kept and names_from is not None:
+                    _copy_names(db, names_from, names_kept)
                 summaries.write()
                 write_stages(db, gazetteer.features)
             db.execute("PRAGMA journal_mode=DELETE")  # readers of the finished file get the default
@@ -555,6 +560,21 @@ def _copy_kept(db: sqlite3.Connection, previous_path: Path, keep: set[str], summ
     finally:
         db.commit()
         db.execute("DETACH DATABASE old")
+
+
+def _copy_names(db: sqlite3.Connection, previous_path: Path, article_ids: Sequence[str]) -> None:
+    """The old file's names rows of these articles, copied in one statement (not sent back from
+    the workers and written one by one)."""
+    db.execute("ATTACH DATABASE ? AS old_names", (f"file:{previous_path}?mode=ro",))
+    try:
+        db.execute("CREATE TEMP TABLE names_kept (article_id TEXT PRIMARY KEY)")
+        db.executemany("INSERT INTO names_kept VALUES (?)", ((a,) for a in article_ids))
+        db.execute(
+            "INSERT INTO main.names SELECT * FROM old_names.names WHERE article_id IN (SELECT article_id FROM names_kept)"
+        )
+    finally:
+        db.commit()
+        db.execute("DETACH DATABASE old_names")
 
 
 def _previous_articles(path: Path, fingerprint: DataFingerprint) -> dict[str, tuple[str, tuple]] | None:
