@@ -65,7 +65,7 @@ class Tagger:
             if int(index) < n_tags:
                 self._inside[int(index)] = part == "I"
                 if part == "B":
-                    self._begins[int(index)] = NAME_KINDS.index(label) + 1 if label in NAME_KINDS else 0  # type: ignore[arg-type]
+                    self._begins[int(index)] = NAME_KINDS.index(label) + 1 if label in NAME_KINDS else 0
         options = ort.SessionOptions()
         options.intra_op_num_threads = 1  # one core per process: the build forks one worker per core
         options.inter_op_num_threads = 1
