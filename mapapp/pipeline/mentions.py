@@ -189,6 +189,7 @@ class MentionFinder:
                 (chosen[i + 1][1], whole[i + 1]) if following else None,
                 parent_before=(i > 0 and chosen[i - 1][1] == start and resolved[i - 1] is not None)
                 or hit.rule in self._rules_with_before,
+                next_span=next((s for s in spans if s[0] == end), None),
             )
             if front is None and hit.rule == "listed-place":
                 front = Front(start, end, "station")  # 衢江（预留）in a list of stations: a station we lack

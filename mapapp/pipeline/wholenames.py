@@ -63,13 +63,15 @@ class WholeNames:
         next_hit: tuple[int, bool] | None,
         *,
         parent_before: bool = False,
+        next_span: tuple[int, int] | None = None,
     ) -> Front | None:
         """Is the known name text[start:end] (of `feature_id`) only the front (or a piece) of a
         longer name?
 
         `span` is the tagger's whole name covering it ([s, e) with s <= start, e >= end, or None);
         `next_hit` is (end, is_mention) of a known name starting where this one ends, if any;
-        `parent_before`: a known place ends where this one starts, inside the span (a chain)."""
+        `parent_before`: a known place ends where this one starts, inside the span (a chain);
+        `next_span`: the tagger's name that begins where this one ends, if any (武汉 | 天河国际机场)."""
         facility = self.features[feature_id].category not in AREA_CATEGORIES
         if span is not None and span[0] < start and not parent_before:
             # inside a longer name, not at its front (中国银行衢州分行): not a mention of the place
@@ -77,6 +79,10 @@ class WholeNames:
         if span is None or span[1] == end:
             if next_hit is not None and not facility:
                 return None if next_hit[1] else Front(start, next_hit[0], "")  # 浙江 + 常山(经济开发区)
+            if next_span is not None and not facility:
+                kind = self._kind(text[next_span[0] : next_span[1]])
+                if kind in self.parts.named_after:
+                    return Front(start, next_span[1], kind)  # 武汉 + 天河国际机场: the city's airport
             return self._head_after(text, start, end, facility)
         rest = text[end : span[1]]
         after = self._head_after(text, start, end, facility)
