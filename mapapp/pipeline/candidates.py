@@ -193,6 +193,7 @@ def _found_in_article(
     kinds = {start: kind for start, _, kind in names}
     spans = spans_by_text(texts, names)
     out: list[tuple[_Found, CandidateSentence]] = []
+    people = set(article.byline.split())  # the reporters (于山): people, however the tagger read them
     for (text, offsets), (display, _), text_spans in zip(texts, shown, spans, strict=True):
         if not offsets:
             continue
@@ -216,6 +217,7 @@ def _found_in_article(
         tagged = [(start, end, kinds.get(offsets[start], "LOC")) for start, end in text_spans]
         found = _names_in_text(text, tagged, text_fronts, covered, mention_at, parts, rules)
         found.sort(key=_position)
+        found = [name for name in found if text[name[0] : name[1]] not in people]
         for n, (start, end, kind, parent) in enumerate(found):
             if parent is None and n and found[n - 1][1] == start and found[n - 1][2] == "admin":
                 parent = text[found[n - 1][0] : found[n - 1][1]]  # 樟潭街道下张村
@@ -270,16 +272,78 @@ def _names_in_text(
         if not any(covered[s:e]) and not any(a < e and s < b for a, b in taken):
             found.append((s, e, "road", None))
     out = []
-    for start, end, kind, parent in sorted(found, key=_position):
+    placed = sorted(found, key=_position)
+    for start, end, kind, parent in placed:
         count = _COUNT_AT_END.search(text, start, end)
         if count is not None:
             end = count.start()
         if text[end - 1 : end] in _POSITION_AFTER and parts.head_at_end(text[start : end - 1]):
             end -= 1  # 信安湖畔: the lake's shore
         name = text[start:end]
-        if _acceptable(name, rules) and not parts.is_generic_name(name):
-            out.append((start, end, _kind_of(name, parts) if kind == "place" else kind, parent))
+        if not _acceptable(name, rules) or parts.is_generic_name(name) or _generic_name(name, parts, rules):
+            continue
+        kind = _kind_of(name, parts) if kind == "place" else kind
+        if _weak(name, kind, parts) and not _placed_by_context(text, start, end, parent, placed, mention_at, rules):
+            continue  # a word the tagger took for a place, with nothing around it that says so (五城, 融杭)
+        out.append((start, end, kind, parent))
     return out
+
+
+_WEAK_UNITS = ("市", "区", "县", "省", "城")  # one-character units slogans are also made of (平安区, 兴市)
+_LINKS = "、,，和与及至到—-→"  # between the items of a list or the ends of a route
+_QUOTES_OPEN = "“‘\"'「『"
+_QUOTES_CLOSE = "”’\"'」』"
+
+
+def _weak(name: str, kind: str, parts: NameParts) -> bool:
+    """A name with no head of its own (a bare city, or a one-character unit), or one character and a
+    one-character head (临港, 海河, but also 婺江): it needs context."""
+    if kind == "place" or (len(name) == 2 and parts.head_at_end(name) is not None):
+        return True
+    return kind == "admin" and name.endswith(_WEAK_UNITS) and parts.head_at_end(name) is None
+
+
+def _placed_by_context(
+    text: str,
+    start: int,
+    end: int,
+    parent: str | None,
+    names: list[Name],
+    mention_at: dict[int, int],
+    rules: CandidateRules,
+) -> bool:
+    """Does the text say this is a place: a known place or a country right before it, a verb of
+    destination, or another place beside it in a list or a route (西安、成都、昆明; 衢州至舟山)?
+    Never when it stands in quotes (a slogan: “五城”)."""
+    if text[start - 1 : start] in _QUOTES_OPEN and text[end : end + 1] in _QUOTES_CLOSE:
+        return False
+    if parent is not None or any(text.endswith(country, 0, start) for country in rules.countries):
+        return True
+    if any(text.endswith(verb, 0, start) for verb in rules.towards) or text.endswith(
+        ("飞往", "经停", "前往", "途经"), 0, start
+    ):
+        return True
+    ends = set(mention_at.values()) | {e for _, e, *_ in names}
+    starts = set(mention_at) | {s for s, *_ in names}
+    before = text[start - 1 : start]
+    after = text[end : end + 1]
+    return (before in _LINKS and start - 1 in ends) or (after in _LINKS and end + 1 in starts)
+
+
+def _generic_name(name: str, parts: NameParts, rules: CandidateRules) -> bool:
+    """Generic words of the candidate rules with at most a head or unit after them (浙西山区, 自然村)."""
+    if any(word in name for word in ("自然村", "行政村")):
+        return True
+    head = parts.head_at_end(name) or next((u for u in parts.admin_units if name.endswith(u)), "")
+    core = name[: len(name) - len(head)] if head else name
+    words = {w for w in rules.generic if len(w) >= 2} | parts.generic
+    if len(name) < 3:
+        return False  # 南街, 上街: two characters are the old towns' streets
+    reachable = {0}
+    for k in range(len(core)):
+        if k in reachable:
+            reachable.update(k + len(w) for w in words if core.startswith(w, k))
+    return bool(core) and len(core) in reachable
 
 
 def _position(name: Name) -> tuple[int, int]:
