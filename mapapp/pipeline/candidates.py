@@ -283,6 +283,8 @@ def _names_in_text(
         if not _acceptable(name, rules) or parts.is_generic_name(name) or _generic_name(name, parts, rules):
             continue
         kind = _kind_of(name, parts) if kind == "place" else kind
+        if text[start - 1 : start] in _QUOTES_OPEN and text[end : end + 1] in _QUOTES_CLOSE:
+            continue  # a name in quotes is a slogan or a nickname (“县县通高铁”, “五城”)
         if _weak(name, kind, parts) and not _placed_by_context(text, start, end, parent, placed, mention_at, rules):
             continue  # a word the tagger took for a place, with nothing around it that says so (五城, 融杭)
         out.append((start, end, kind, parent))
@@ -399,8 +401,9 @@ def _with_head_after(text: str, name: Name, covered: list[bool], parts: NamePart
 
 
 def _listed_names(text: str, found: list[Name], covered: list[bool], parts: NameParts) -> list[Name]:
-    """Items of a list (parted by 、 or —) whose other items are streets or places of one kind are
-    such places too, when the tagger missed them (上街、下街、县后街)."""
+    """Items of a list (parted by 、 or —) that the tagger missed: an item that ends in a head with a
+    name of its own in front (青少年活动中心、妇女儿童活动中心), and, in a list of streets, the short
+    streets too (上街、下街、县后街)."""
     out: list[Name] = []
     items: list[tuple[int, int]] = []
     start = 0
@@ -410,8 +413,22 @@ def _listed_names(text: str, found: list[Name], covered: list[bool], parts: Name
                 items.append((start, k))
             start = k + 1
     kinds = Counter(kind for s, e, kind, _ in found for i_s, i_e in items if (s, e) == (i_s, i_e))
-    if not kinds:
-        return out
+    streets = sum(n for kind, n in kinds.items() if kind in ("street", "road", "bridge")) >= 2
+    taken = {(s, e) for s, e, *_ in found}
+    spans = [(s, e) for s, e, *_ in found]
+    for s, e in items:
+        neighbours = text[s - 1 : s] in _LIST_BREAKS or text[e : e + 1] in _LIST_BREAKS
+        if (s, e) in taken or not neighbours or not 2 <= e - s <= 8 or any(covered[s:e]):
+            continue
+        if any(a < e and s < b for a, b in spans) or _BOUNDARY_WORDS.match(text, s, e):
+            continue  # the tagger's name is in this item already (途经 | 新园路)
+        head = parts.head_at_end(text[s:e])
+        inner = text[s - 1 : s] in _LIST_BREAKS + "(（" and text[e : e + 1] in _LIST_BREAKS + ")）"
+        if inner and head is not None and len(head) >= 2 and e - s > len(head) and parts.heads[head] != "company":
+            out.append((s, e, parts.heads[head], None))  # generic ones (体育场) are dropped later
+        elif streets and e - s <= 5 and (head is not None or text[e - 1] in "街巷沿"):
+            out.append((s, e, "street", None))
+    return out
     kind, count = kinds.most_common(1)[0]
     if count < 2 or kind not in ("street", "road", "bridge"):
         return out
