@@ -44,6 +44,7 @@ from shapely.geometry import shape
 
 from mapapp.models import Article, Feature, Mention
 from mapapp.pipeline.corpus import DisplayText, display_texts
+from mapapp.pipeline.enmentions import EnglishMentionFinder
 from mapapp.pipeline.gazetteer import Gazetteer, SharedName
 from mapapp.pipeline.nameparts import NameParts
 from mapapp.pipeline.normalise import normalise, normalise_all
@@ -100,6 +101,7 @@ class MentionFinder:
             self._automaton.add_word(surface, surface)
         if len(self._automaton):
             self._automaton.make_automaton()
+        self._english_finder: EnglishMentionFinder | None = None
         self._whole = WholeNames(gazetteer.name_parts, gazetteer.features)
         # rules that read the text before a name (在衢, 兴衢): that text is the name's context, not its front
         self._rules_with_before = {r.rule_id for shared in gazetteer.shared.values() for r in shared.rules if r.before}
@@ -118,14 +120,17 @@ class MentionFinder:
     ) -> list[Mention]:
         """The article's mentions, in text order (`shown`: its sentences' display texts, if the
         caller has them, see corpus.display_texts; `names`: its tagged names, if kept, see
-        tagger.names_in_texts; else the article is tagged now)."""
+        tagger.names_in_texts; else the article is tagged now). An English article is read by
+        enmentions.py (never tagged here)."""
+        if article.lang == "en":
+            return self._corrected(self._english().find(article, shown=shown))
         return self.find_with_fronts(article, shown=shown, names=names).mentions
 
     def find_with_fronts(
         self, article: Article, *, shown: Sequence[DisplayText] | None = None, names: ArticleNames | None = None
     ) -> FoundNames:
         if article.lang != "zh" or not len(self._automaton):
-            return FoundNames([], [])  # another language's finder dispatches here (none yet)
+            return FoundNames([], [])  # English: enmentions.py (see find)
         if shown is None:
             shown = display_texts(article)
         texts = normalise_all(shown)
@@ -150,6 +155,12 @@ class MentionFinder:
                     Mention(article.article_id, start, end, article.text[start:end], hit.feature_id, hit.rule)
                 )
         return FoundNames(sorted(self._corrected(mentions), key=lambda m: (m.start, m.end)), sorted(fronts))
+
+    def _english(self) -> EnglishMentionFinder:
+        """The English reading of the same gazetteer, made when the first English article comes."""
+        if self._english_finder is None:
+            self._english_finder = EnglishMentionFinder(self.gazetteer, self._qualifies)
+        return self._english_finder
 
     def _corrected(self, mentions: list[Mention]) -> list[Mention]:
         """Apply curators' corrections (mention_corrections.json) to the mentions they name."""
@@ -369,3 +380,8 @@ def find_mentions(article: Article, gazetteer: Gazetteer) -> list[Mention]:
 def finder_for(gazetteer: Gazetteer) -> MentionFinder:
     """The gazetteer's finder, made once (gazetteers are hashed by identity)."""
     return MentionFinder(gazetteer)
+
+
+def english_finder_for(gazetteer: Gazetteer) -> EnglishMentionFinder:
+    """The English mention finder of a gazetteer (made once per gazetteer, like the Chinese one)."""
+    return finder_for(gazetteer)._english()
