@@ -103,7 +103,7 @@ def html_from_sources(feature: Feature, lang: str) -> str:
             title += f" <code>{html.escape(source.ref)}</code>"
         quote = f"<br><span class='qz-meta'>“{html.escape(source.quote)}”</span>" if source.quote else ""
         items.append(f"<li>{title}{quote}</li>")
-    note = feature.properties.get("position_note")
+    note = (lang == "en" and feature.properties.get("position_note_en")) or feature.properties.get("position_note")
     how = f"<p class='qz-meta qz-position-note'>{html.escape(note)}</p>" if isinstance(note, str) and note else ""
     return f"<details><summary>{html.escape(t(lang, 'sources'))} ({len(items)})</summary>{how}<ul>{''.join(items)}</ul></details>"
 

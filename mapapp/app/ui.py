@@ -356,11 +356,11 @@ def _select(feature_id: str | None, *, zoom: bool, from_map_click: bool = False)
 def _on_map_change(*, with_view: bool = True) -> None:
     """st_folium reported a click or a move (runs before the rerun, so the map redraws once)."""
     value = st.session_state.get(MAP_KEY)
-    curatorui.take_map_click(value)  # in curator mode, a click places the draft
+    placing = curatorui.take_map_click(value)  # curator's placing mode: the click placed, it selects nothing
     click = new_click(value, st.session_state.get(CLICK_KEY))
     if click is not None:
         st.session_state[CLICK_KEY] = click.signature
-        if click.feature_id in load_map_index().features:
+        if not placing and click.feature_id in load_map_index().features:
             _select(click.feature_id, zoom=False, from_map_click=True)
     view = view_from_map_value(value)
     if view is not None and with_view and not _is_start_report(view):
