@@ -8,6 +8,7 @@ secret `curator_password_hash`); a malformed hash counts as none, so nobody gets
 from __future__ import annotations
 
 import html
+import itertools
 import json
 import math
 import re
@@ -175,6 +176,14 @@ def geometry_from_draft(draft: Draft) -> dict[str, Any] | None:
     if draft.shape == "LineString":
         return {"type": "LineString", "coordinates": points}
     return {"type": "Polygon", "coordinates": [[*points, points[0]]]}
+
+
+def outline_length_m(draft: Draft) -> float:
+    """The length of a drawn line, or the perimeter of an area, in metres (for the curator's check)."""
+    points = list(draft.vertices)
+    if draft.shape == "Polygon" and len(points) >= 3:
+        points.append(points[0])
+    return sum(distance_m(a, b) for a, b in itertools.pairwise(points))
 
 
 def suggested_precision(draft: Draft) -> int | None:

@@ -42,6 +42,7 @@ from mapapp.app.curator import (
     message_from_change,
     metres_text,
     name_of,
+    outline_length_m,
     precision_prompt,
     refusal_in,
     sentences_of,
@@ -199,8 +200,10 @@ def _sign_out() -> None:
 
 
 def extra_returned_objects() -> tuple[str, ...]:
-    """What st_folium must also report in curator mode: plain clicks, and the drawing control's shapes."""
-    return ("last_clicked", "all_drawings") if curator_name() is not None else ()
+    """What st_folium must also report in curator mode: nothing up front. The component takes its list
+    only when the map is first made, so placing mode adds plain clicks and drawings to it in the
+    browser while it lasts (mapapp.map.drawcontrol); signing in does not rebuild the map."""
+    return ()
 
 
 def is_placing() -> bool:
@@ -420,11 +423,15 @@ def _render_placing(
     st.info(how)
     if geometry is not None:
         shape_title = title_in(SHAPE_TITLES[draft.shape], lang)
-        where = (
-            f"{draft.vertices[-1][1]:.5f}° N, {draft.vertices[-1][0]:.5f}° E"
-            if draft.shape == "Point"
-            else _w(lang, f"{len(draft.vertices)} 个顶点", f"{len(draft.vertices)} vertices")
-        )
+        if draft.shape == "Point":
+            where = f"{draft.vertices[-1][1]:.5f}° N, {draft.vertices[-1][0]:.5f}° E"
+        else:
+            length = metres_text(outline_length_m(draft), lang)
+            where = _w(
+                lang,
+                f"{len(draft.vertices)} 个顶点，{'长' if draft.shape == 'LineString' else '周长'} {length}",
+                f"{len(draft.vertices)} vertices, {length} {'long' if draft.shape == 'LineString' else 'round'}",
+            )
         datum = _w(lang, "（高德底图坐标，保存时转为 WGS-84）", " (on the Gaode basemap; stored as WGS-84)") * (
             crs == "gcj02"
         )

@@ -9,6 +9,8 @@ While a curator places or redraws a place (`PlacingSetup`, in the draft's overla
   there is nothing yet, and once there is a shape, its vertices can be dragged, and new ones pulled out
   of the midpoints (Leaflet.draw's vertex editing), at once, like a map editor.
 
+Placing needs the map's plain clicks (`last_clicked`) and drawings (`all_drawings`) reported, which
+readers' maps do not ask for; the setup adds them to the component's list while placing lasts.
 streamlit-folium 0.27 reports Leaflet.draw's events by itself (`draw:created`, `draw:edited`): the
 layers of `window.drawnItems` come back as `all_drawings`. A finished or edited shape is put into
 `window.drawnItems` and reported with `draw:edited`. Leaving placing mode removes the group, and the
@@ -88,6 +90,15 @@ class PlacingSetup(MacroElement):
         (function (map, group, spec) {
             var container = map.getContainer();
             container.classList.add("qz-placing");
+            map.closePopup();  // a selected place's popup would cover the draft and its handles
+            // streamlit-folium 0.27 takes `returned_objects` only when the map is first made, so the
+            // values placing needs are added here while placing lasts (and removed with the group).
+            var data = window.__GLOBAL_DATA__, extra = ["last_clicked", "all_drawings"];
+            if (data && data.returned_objects) {
+                extra.forEach(function (key) {
+                    if (data.returned_objects.indexOf(key) < 0) { data.returned_objects.push(key); }
+                });
+            }
             if (!document.getElementById("qz-placing-css")) {
                 var css = document.createElement("style");
                 css.id = "qz-placing-css";
@@ -170,6 +181,9 @@ class PlacingSetup(MacroElement):
             }
             group.on("remove", function () {
                 gone = true;
+                if (data && data.returned_objects) {
+                    data.returned_objects = data.returned_objects.filter(function (key) { return extra.indexOf(key) < 0; });
+                }
                 container.classList.remove("qz-placing");
                 map.off("draw:created", onCreated);
                 if (drawer) { drawer.disable(); }
