@@ -196,8 +196,8 @@ def suggested_precision(draft: Draft) -> int | None:
 # How precise a position the kind of place needs: a station or a venue is found within tens of metres,
 # a park or a port zone within a few hundred, a district within kilometres.
 PRECISION_NEEDED_M: dict[str, int] = {
-    "admin_area": 2000,
-    "new_town": 1000,
+    "admin_area": 5000,
+    "new_town": 2000,
     "flight_route": 5000,
     "shipping_route": 5000,
     "industrial_park": 500,
