@@ -99,7 +99,7 @@ def _lang() -> str:
 def client_key() -> str:
     """The client's address: the peer, or what a trusted proxy forwarded (FORWARDED_ALLOW_IPS; see README)."""
     headers = st.context.headers
-    pairs = [(name, value) for name in headers for value in headers.get_all(name)]
+    pairs = [(name, value) for name in dict.fromkeys(headers) for value in headers.get_all(name)]
     return client_address(st.context.ip_address, pairs, trusted_proxies_from_env(os.environ))
 
 
