@@ -43,17 +43,26 @@ FEATURE_POINT_JS = """
         }
       }
       if (layer instanceof L.Polygon) {
-        const b = layer.getBounds();
+        // A grid over the part of the area on screen (a province is mostly off it), tried first.
+        const all = layer.getBounds(), view = map.getBounds();
+        const b = all.intersects(view) ? L.latLngBounds(
+          [Math.max(all.getSouth(), view.getSouth()), Math.max(all.getWest(), view.getWest())],
+          [Math.min(all.getNorth(), view.getNorth()), Math.min(all.getEast(), view.getEast())]) : all;
         for (let i = 1; i < 12; i++) for (let j = 1; j < 12; j++) {
           points.unshift(map.latLngToContainerPoint(L.latLng(
             b.getSouth() + (b.getNorth() - b.getSouth()) * i / 12, b.getWest() + (b.getEast() - b.getWest()) * j / 12)));
         }
       }
     }
-    for (const p of points) {
-      if (!inside(p)) continue;
-      const hit = document.elementFromPoint(box.left + p.x, box.top + p.y);
-      if (hit && (hit === target || target.contains(hit))) return {x: p.x, y: p.y};
+    const on = (x, y) => { const hit = document.elementFromPoint(box.left + x, box.top + y);
+                           return !!hit && (hit === target || target.contains(hit)); };
+    // An area is pressed well inside itself: on a border shared with its neighbour a press lands on
+    // whichever edge is drawn on top, a pixel either way.
+    const margin = layer instanceof L.Polygon ? 4 : 0;
+    for (const p of points.map((q) => q.round())) {
+      if (!inside(p) || !on(p.x, p.y)) continue;
+      if (margin && ![[-1, -1], [1, -1], [-1, 1], [1, 1]].every(([dx, dy]) => on(p.x + dx * margin, p.y + dy * margin))) continue;
+      return {x: p.x, y: p.y};
     }
   }
   return null;

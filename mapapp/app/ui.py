@@ -28,6 +28,7 @@ from mapapp.app import curatorui
 from mapapp.app.mapcomponent import RenderedMap, render_base_map, render_groups_js, show_map
 from mapapp.app.pagelayout import LEGEND_KEY, SUBTITLE_KEY, TITLE_KEY, page_css
 from mapapp.app.pagelayout import MAP_KEY as MAP_CONTAINER_KEY
+from mapapp.app.pagelayout import NOTICES_KEY as NOTICES_CONTAINER_KEY
 from mapapp.app.panel import (
     PANEL_CSS,
     escape_markdown,
@@ -531,7 +532,8 @@ def main() -> None:
         st.title(t(lang, "title"), anchor=False)
     with st.container(key=SUBTITLE_KEY):
         st.caption(t(lang, "subtitle"))
-    render_notices(index, lang)
+    with st.container(key=NOTICES_CONTAINER_KEY):  # on a phone: above the map, which takes what they leave
+        render_notices(index, lang)
     with st.container(key=MAP_CONTAINER_KEY):
         render_map(state)
     with st.container(key=LEGEND_KEY):

@@ -28,6 +28,9 @@ PROFILES = {
         "device_scale_factor": 3,
     },
 }
+# A phone turned sideways: wider than the phone layout, so the page's map (at least 460 px) is
+# partly below a 390 px screen, and every press is a tap.
+CONTEXTS = {**PROFILES, "phone-sideways": {**PROFILES["phone"], "viewport": {"width": 844, "height": 390}}}
 MAP_IFRAME = 'iframe[title="streamlit_folium.st_folium"]'
 # Counts the WebSocket messages the page sends (a run it asks the server for is one).
 COUNT_SENT = """(() => {
@@ -53,7 +56,7 @@ def profile(request) -> str:
 
 @pytest.fixture
 def reader(browser, profile):
-    context = browser.new_context(locale="zh-CN", **PROFILES[profile])
+    context = browser.new_context(locale="zh-CN", **CONTEXTS[profile])
     context.add_init_script(COUNT_SENT)
     context.route("**/*", lambda route: route.continue_() if "127.0.0.1" in route.request.url else route.abort())
     page = context.new_page()
@@ -88,7 +91,7 @@ def press(page, frame, feature_id: str) -> None:
     assert point is not None, f"{feature_id} is not drawn where it can be pressed"
     box = iframe_box(page)
     x, y = box["x"] + point["x"], box["y"] + point["y"]
-    if page.profile == "phone":
+    if page.profile.startswith("phone"):
         page.touchscreen.tap(x, y)
     else:
         page.mouse.click(x, y)
@@ -108,7 +111,7 @@ def sent(page) -> int:
     return page.evaluate("() => window.qzSent")
 
 
-@ON_BOTH
+@pytest.mark.parametrize("profile", ["laptop", "phone-sideways"], indirect=True)
 def test_the_first_press_on_a_partly_hidden_map_selects_and_the_page_does_not_move(reader, app_url, index):
     page = reader
     frame = opened(page, app_url + PUSHED_DOWN)
@@ -175,6 +178,41 @@ def test_a_phone_shows_the_map_under_one_line_and_the_excerpts_in_a_sheet(reader
     frame.locator(".qz-panel .qz-close").click()
     frame.wait_for_function("() => !document.querySelector('.qz-panel').classList.contains('qz-open')")
     assert url_feature(page) is None
+
+
+@ON_PHONE
+def test_a_notice_on_a_phone_leaves_the_map_and_its_sheet_on_one_screen(reader, app_url, index):
+    # A link whose view is incomplete: the page says so under the title; the map takes what is left.
+    page = reader
+    frame = opened(page, app_url + PUSHED_DOWN)
+    notice = page.locator('[data-testid="stAlert"]').first.bounding_box()
+    box, height = iframe_box(page), page.viewport_size["height"]
+    assert notice["y"] > 0 and notice["y"] + notice["height"] <= box["y"] + 1  # said above the map, not over it
+    assert abs(box["y"] + box["height"] - height) <= 1  # the map ends at the screen's bottom
+    assert page.evaluate(
+        "() => { const m = document.querySelector('[data-testid=\"stMain\"]'); return m.scrollHeight <= m.clientHeight; }"
+    )
+    candidates = sorted(fid for fid, ex in index.excerpts.items() if ex and index.features[fid].geometry)
+    feature_id = visible_point_feature(frame, page, candidates)
+    press(page, frame, feature_id)
+    wait_for_panel(page, feature_id, timeout_s=5)
+    frame.wait_for_function("() => document.querySelector('.qz-panel').getAnimations().length === 0")  # slid in
+    sheet = frame.locator(".qz-panel").bounding_box()
+    first = frame.locator(".qz-panel .qz-excerpt").first.bounding_box()
+    assert box["y"] <= sheet["y"] and sheet["y"] + sheet["height"] <= height + 1  # the whole sheet on screen
+    assert first["y"] >= sheet["y"] and first["y"] + 40 <= height, "the first excerpt is not on screen"
+    assert page.evaluate(SCROLL_JS) == 0
+
+
+@ON_PHONE
+def test_a_tap_inside_a_neighbouring_province_selects_it(reader, app_url, index):
+    # The view in which the benchmark's tap on Jiangxi once selected Quzhou: its point was on their
+    # shared border. A press is chosen well inside an area (bench.mapprobe), as a reader taps one.
+    page = reader
+    frame = opened(page, f"{app_url}?lat=27.75647&lon=119.13025&z=8")
+    press(page, frame, "jiangxi-province")
+    wait_for_panel(page, "jiangxi-province", timeout_s=5)
+    assert panel_name(page) == index.features["jiangxi-province"].name_zh and url_feature(page) == "jiangxi-province"
 
 
 @ON_PHONE
