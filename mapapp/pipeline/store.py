@@ -138,6 +138,9 @@ class ArticleRows:
     problems: tuple[Problem, ...]  # the file's own problems (unreadable, no metadata entry)
     article: tuple | None  # the articles row; None if the file could not be read
     kept: bool  # unchanged since the previous file: its matches are copied, not recomputed
+    # re-linked after a geodata change that left every feature as it was, and linked as before:
+    # what follows from the links (excerpts, events, ...) is copied from the previous file
+    same_links: bool = False
     mentions: tuple = ()  # the mentions row (article_id, n, JSON)
     excerpts: tuple[tuple, ...] = ()
     summary: ExcerptSummary | None = None  # of the excerpts (excerpt_summary)
@@ -169,6 +172,9 @@ def _rows_for_file(position: int) -> ArticleRows:
     shown = display_texts(article)  # each sentence's display text, once for all four below
     names, names_row = _names_of(article, shown)
     mentions = tuple(_worker["finder"].find(article, shown=shown, names=names))
+    mentions_json = _compact_json([(m.start, m.end, m.surface, m.feature_id, m.rule) for m in mentions])
+    if (names_row is None or article.lang != "zh") and _links_unchanged(article, mentions_json):
+        return ArticleRows(tuple(problems), row, kept=False, same_links=True)
     # as mentions_by_co_occurrence, build_excerpt_index and build_related_index would for this
     # article, with its mentions located in its sentences once for them and the sentence views
     located = MentionsBySentence(article, mentions)
@@ -189,11 +195,7 @@ def _rows_for_file(position: int) -> ArticleRows:
         tuple(problems),
         row,
         kept=False,
-        mentions=(
-            article.article_id,
-            len(mentions),
-            _compact_json([(m.start, m.end, m.surface, m.feature_id, m.rule) for m in mentions]),
-        ),
+        mentions=(article.article_id, len(mentions), mentions_json),
         excerpts=excerpt_rows,
         summary=excerpt_summary(excerpt_rows),
         pairs=(
@@ -208,6 +210,49 @@ def _rows_for_file(position: int) -> ArticleRows:
         if article.lang == "en"
         else (),
     )
+
+
+def _links_unchanged(article: Article, mentions_json: str) -> bool:
+    """Whether the previous file (when every feature is as it was then, see derived_digest) holds
+    this article with the same text and metadata and exactly these mentions: then its excerpts,
+    pairs, events, figures and stages are what they were, and the writer copies them."""
+    old = _worker.get("derived_from")
+    if old is None:
+        return False
+    db = _worker.get("derived_db")
+    if db is None:  # opened in the worker process, after the fork
+        db = _worker["derived_db"] = sqlite3.connect(f"file:{old}?mode=ro", uri=True)
+    try:
+        row = db.execute(
+            "SELECT a.text, a.headline, a.section, a.byline, a.date, a.date_basis, a.lang, a.outlet, a.source_urls,"
+            " m.rows FROM articles a JOIN mentions m USING (article_id) WHERE a.article_id = ?",
+            (article.article_id,),
+        ).fetchone()
+    except sqlite3.Error:
+        return False
+    return (
+        row is not None
+        and row[9] == mentions_json
+        and (row[0], tuple(row[1:9]))
+        == (
+            article.text,
+            _article_metadata(article),
+        )
+    )
+
+
+def derived_digest(features: Mapping[str, Feature]) -> str:
+    """What an article's rows beyond its mentions were made from besides its text and mentions:
+    every feature as loaded (names, category, status, geometry, properties; routes and
+    co-mention groups follow from them). A geodata change that leaves it as it was (a rule file,
+    a curator's correction) can change only mentions."""
+    digest = hashlib.blake2b(digest_size=16)
+    for feature_id, feature in features.items():
+        digest.update(
+            json.dumps([feature_id, asdict(feature)], ensure_ascii=False, sort_keys=True, default=repr).encode()
+        )
+        digest.update(b"\n")
+    return digest.hexdigest()
 
 
 def names_digest(text: str) -> str:
@@ -254,6 +299,7 @@ def rows_for_files(
     previous: Mapping[str, tuple[str, tuple]],
     processes: int,
     names_from: Path | None = None,
+    derived_from: Path | None = None,
 ) -> Iterator[ArticleRows]:
     """Each file's rows, in order; read, parsed and matched in `processes` forked workers when
     there are enough files to be worth it (the rows stream back while the caller writes them)."""
@@ -266,6 +312,7 @@ def rows_for_files(
         previous=previous,
         words_problems=words_problems(),
         names_from=names_from,
+        derived_from=derived_from,
     )
     try:
         if (
@@ -278,9 +325,10 @@ def rows_for_files(
         with multiprocessing.get_context("fork").Pool(processes) as pool:
             yield from pool.imap(_rows_for_file, range(len(paths)), chunksize=8)
     finally:
-        db = _worker.get("names_db")
-        if db is not None:
-            db.close()
+        for key in ("names_db", "derived_db"):
+            db = _worker.get(key)
+            if db is not None:
+                db.close()
         _worker.clear()
 
 
@@ -366,6 +414,11 @@ def build_store(dirs: DataDirs, path: Path, *, processes: int | None = None) -> 
     previous = _previous_articles(path, fingerprint)
     full = previous is None
     names_from = path if _has_current_schema(path) else None  # its names serve any geodata
+    derived = derived_digest(gazetteer.features)
+    # after a geodata change that left every feature as it was, an article linked as before keeps its rows
+    derived_from = (
+        path if full and names_from is not None and _derived_inputs_of(path) == (derived, words_digest()) else None
+    )
 
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
@@ -399,16 +452,17 @@ def build_store(dirs: DataDirs, path: Path, *, processes: int | None = None) -> 
                     previous=previous or {},
                     processes=processes,
                     names_from=names_from,
+                    derived_from=derived_from,
                 ):
                     corpus_problems.extend(rows.problems)
                     if rows.article is None:
                         continue
                     articles += 1
                     db.execute("INSERT INTO articles VALUES (?,?,?,?,?,?,?,?,?,?,?,?)", rows.article)
-                    if rows.kept:
+                    rematched += not rows.kept
+                    if rows.kept or rows.same_links:
                         kept.append(rows.article[0])
                         continue
-                    rematched += 1
                     if rows.names is not None:
                         db.execute("INSERT INTO names VALUES (?,?,?)", rows.names)
                     else:
@@ -429,7 +483,7 @@ def build_store(dirs: DataDirs, path: Path, *, processes: int | None = None) -> 
                     for article_id in metadata
                     if article_id not in known
                 )
-                _write_meta(db, fingerprint, (*corpus_problems, *layer_problems, *gazetteer.problems))
+                _write_meta(db, fingerprint, (*corpus_problems, *layer_problems, *gazetteer.problems), derived)
                 if kept:
                     _copy_kept(db, path, set(kept), summaries)
                 if names_kept and names_from is not None:
@@ -447,8 +501,11 @@ def build_store(dirs: DataDirs, path: Path, *, processes: int | None = None) -> 
     return BuildReport(path, fingerprint.digest, articles, rematched, full)
 
 
-def _write_meta(db: sqlite3.Connection, fingerprint: DataFingerprint, problems: Sequence[Problem]) -> None:
+def _write_meta(
+    db: sqlite3.Connection, fingerprint: DataFingerprint, problems: Sequence[Problem], derived: str
+) -> None:
     meta = {
+        "derived": derived,
         "schema": SCHEMA_VERSION,
         "digest": fingerprint.digest,
         "stamps": json.dumps([asdict(s) for s in fingerprint.stamps]),
@@ -622,6 +679,16 @@ def _previous_articles(path: Path, fingerprint: DataFingerprint) -> dict[str, tu
             return {row[0]: (row[1], tuple(row[2:])) for row in rows}
     except (sqlite3.Error, KeyError, ValueError, TypeError):
         return None  # not a readable index of this schema: build from scratch
+
+
+def _derived_inputs_of(path: Path) -> tuple[str, str] | None:
+    """(derived_digest, words_digest) an index file was built with; None if it does not say."""
+    try:
+        with contextlib.closing(sqlite3.connect(f"file:{path}?mode=ro", uri=True)) as db:
+            meta = dict(db.execute("SELECT key, value FROM meta WHERE key IN ('derived', 'words')"))
+    except sqlite3.Error:
+        return None
+    return (meta["derived"], meta["words"]) if "derived" in meta and "words" in meta else None
 
 
 def _has_current_schema(path: Path) -> bool:
