@@ -230,6 +230,40 @@ def test_a_geodata_change_relinks_every_article_without_tagging_it_again(tiny, t
     assert ("衢州市", "quzhou-city") in mentions  # 衢州市联队: the city, by the changed words
 
 
+def _contents(path):
+    """Every table of an index file as sorted rows (the order rows are written in may differ)."""
+    with sqlite3.connect(path) as db:
+        tables = [
+            name
+            for (name,) in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
+            if not name.startswith(("search_", "words_"))  # FTS5's own tables
+        ]
+        return {table: sorted(db.execute(f"SELECT * FROM {table}"), key=repr) for table in tables}
+
+
+def test_a_relink_copies_the_rows_of_articles_linked_as_before_and_equals_a_fresh_build(tiny, tmp_path, monkeypatch):
+    path = tmp_path / "index.sqlite"
+    build_store(tiny, path, processes=1)
+    # a rule-file change that changes the links of some articles only (衢州市联队, as above)
+    parts = tiny.geodata_dir / "name_parts.toml"
+    parts.write_text(parts.read_text(encoding="utf-8").replace('"联队" = "company"\n', ""), encoding="utf-8")
+    derived_for: list[str] = []
+    timeline_rows = store_module.timeline_rows
+
+    def counted(article, *args, **kwargs):
+        derived_for.append(article.article_id)
+        return timeline_rows(article, *args, **kwargs)
+
+    monkeypatch.setattr(store_module, "timeline_rows", counted)
+    report = build_store(tiny, path, processes=1)
+    monkeypatch.undo()
+    assert report.rematched == report.articles  # every article linked again ...
+    assert 0 < len(derived_for) < report.articles  # ... what follows from the links made again only where they changed
+    fresh = tmp_path / "fresh.sqlite"
+    build_store(tiny, fresh, processes=1)
+    assert _contents(path) == _contents(fresh)
+
+
 def test_an_article_whose_text_changed_is_tagged_again(tiny, tmp_path):
     path = tmp_path / "index.sqlite"
     build_store(tiny, path, processes=1)

@@ -165,7 +165,7 @@ def _rows_for_file(position: int) -> ArticleRows:
     meta = _worker["metadata"].get(path.name)
     if meta is None:
         problems.append(Problem(ARTICLES_TOML, path.name, "", NO_METADATA, "warning"))
-    article = article_from_text(path.name, text, meta or {})
+    article = article_from_text(path.name, text, meta or {}, split_before=_split_before(path.name, text))
     row = _article_row(article, position)
     if _worker["previous"].get(article.article_id) == (article.text, _article_metadata(article)):
         return ArticleRows(tuple(problems), row, kept=True)
@@ -212,16 +212,45 @@ def _rows_for_file(position: int) -> ArticleRows:
     )
 
 
+def _previous_db() -> sqlite3.Connection | None:
+    """The worker's read-only connection to the previous index file (opened after the fork)."""
+    old = _worker.get("names_from")
+    if old is None:
+        return None
+    db = _worker.get("previous_db")
+    if db is None:
+        db = _worker["previous_db"] = sqlite3.connect(f"file:{old}?mode=ro", uri=True)
+    return db
+
+
+def _split_before(article_id: str, text: str) -> tuple[str, tuple[Sentence, ...]] | None:
+    """(language, sentences) of the same text in the previous index file: splitting depends on
+    the text alone, so a geodata change need not split it again."""
+    db = _previous_db()
+    if db is None:
+        return None
+    try:
+        row = db.execute("SELECT text, lang, sentences FROM articles WHERE article_id = ?", (article_id,)).fetchone()
+    except sqlite3.Error:
+        return None
+    return (row[1], sentences_from_json(row[2])) if row is not None and row[0] == text else None
+
+
+def sentences_from_json(text: str) -> tuple[Sentence, ...]:
+    """An article's sentences as the articles table keeps them (_article_row)."""
+    return tuple(
+        Sentence(start, end, kind, paragraph, tuple(Span(a, b) for a, b in pieces))
+        for start, end, kind, paragraph, pieces in json.loads(text)
+    )
+
+
 def _links_unchanged(article: Article, mentions_json: str) -> bool:
     """Whether the previous file (when every feature is as it was then, see derived_digest) holds
     this article with the same text and metadata and exactly these mentions: then its excerpts,
     pairs, events, figures and stages are what they were, and the writer copies them."""
-    old = _worker.get("derived_from")
-    if old is None:
+    db = _previous_db()
+    if _worker.get("derived_from") is None or db is None:
         return False
-    db = _worker.get("derived_db")
-    if db is None:  # opened in the worker process, after the fork
-        db = _worker["derived_db"] = sqlite3.connect(f"file:{old}?mode=ro", uri=True)
     try:
         row = db.execute(
             "SELECT a.text, a.headline, a.section, a.byline, a.date, a.date_basis, a.lang, a.outlet, a.source_urls,"
@@ -230,29 +259,19 @@ def _links_unchanged(article: Article, mentions_json: str) -> bool:
         ).fetchone()
     except sqlite3.Error:
         return False
-    return (
-        row is not None
-        and row[9] == mentions_json
-        and (row[0], tuple(row[1:9]))
-        == (
-            article.text,
-            _article_metadata(article),
-        )
-    )
+    if row is None or row[9] != mentions_json:
+        return False
+    return row[0] == article.text and tuple(row[1:9]) == _article_metadata(article)
 
 
 def derived_digest(features: Mapping[str, Feature]) -> str:
-    """What an article's rows beyond its mentions were made from besides its text and mentions:
-    every feature as loaded (names, category, status, geometry, properties; routes and
-    co-mention groups follow from them). A geodata change that leaves it as it was (a rule file,
-    a curator's correction) can change only mentions."""
-    digest = hashlib.blake2b(digest_size=16)
-    for feature_id, feature in features.items():
-        digest.update(
-            json.dumps([feature_id, asdict(feature)], ensure_ascii=False, sort_keys=True, default=repr).encode()
-        )
-        digest.update(b"\n")
-    return digest.hexdigest()
+    """What an article's rows beyond its mentions (excerpts, pairs, events, figures, stages) read
+    of the features: their ids, categories (facility or not, routes, what "the port" refers to)
+    and `excerpts_with` groups (events.py, enevents.py, enfigures.py, clauses.py, timeline.py,
+    excerpts.py). A geodata change that leaves these as they were (a rule file, a geometry, a
+    description, a new alias) changes an article's rows only through its mentions."""
+    read = [(fid, f.category, f.properties.get("excerpts_with")) for fid, f in features.items()]
+    return hashlib.blake2b(json.dumps(read, ensure_ascii=False, default=repr).encode(), digest_size=16).hexdigest()
 
 
 def names_digest(text: str) -> str:
@@ -267,11 +286,8 @@ def _names_of(article: Article, shown: Sequence[tuple[str, list[int]]]) -> tuple
     if article.lang != "zh":
         return None, (article.article_id, "", "[]")
     digest = names_digest(article.text)
-    old = _worker.get("names_from")
-    if old is not None:
-        db = _worker.get("names_db")
-        if db is None:  # opened in the worker process, after the fork
-            db = _worker["names_db"] = sqlite3.connect(f"file:{old}?mode=ro", uri=True)
+    db = _previous_db()
+    if db is not None:
         try:
             row = db.execute("SELECT digest, rows FROM names WHERE article_id = ?", (article.article_id,)).fetchone()
         except sqlite3.Error:
@@ -325,10 +341,9 @@ def rows_for_files(
         with multiprocessing.get_context("fork").Pool(processes) as pool:
             yield from pool.imap(_rows_for_file, range(len(paths)), chunksize=8)
     finally:
-        for key in ("names_db", "derived_db"):
-            db = _worker.get(key)
-            if db is not None:
-                db.close()
+        db = _worker.get("previous_db")
+        if db is not None:
+            db.close()
         _worker.clear()
 
 
@@ -792,10 +807,7 @@ class IndexStore:
             byline,
             date,
             basis,
-            tuple(
-                Sentence(start, end, kind, paragraph, tuple(Span(a, b) for a, b in pieces))
-                for start, end, kind, paragraph, pieces in json.loads(sentences)
-            ),
+            sentences_from_json(sentences),
             lang=lang,
             outlet=outlet,
             source_urls=tuple(json.loads(source_urls)),
