@@ -173,7 +173,7 @@ def _rows_for_file(position: int) -> ArticleRows:
     names, names_row = _names_of(article, shown)
     mentions = tuple(_worker["finder"].find(article, shown=shown, names=names))
     mentions_json = _compact_json([(m.start, m.end, m.surface, m.feature_id, m.rule) for m in mentions])
-    if (names_row is None or article.lang != "zh") and _links_unchanged(article, mentions_json):
+    if (names_row is None or article.lang != "zh") and _links_unchanged(article, mentions, mentions_json):
         return ArticleRows(tuple(problems), row, kept=False, same_links=True)
     # as mentions_by_co_occurrence, build_excerpt_index and build_related_index would for this
     # article, with its mentions located in its sentences once for them and the sentence views
@@ -244,12 +244,19 @@ def sentences_from_json(text: str) -> tuple[Sentence, ...]:
     )
 
 
-def _links_unchanged(article: Article, mentions_json: str) -> bool:
-    """Whether the previous file (when every feature is as it was then, see derived_digest) holds
-    this article with the same text and metadata and exactly these mentions: then its excerpts,
-    pairs, events, figures and stages are what they were, and the writer copies them."""
+def _links_unchanged(article: Article, mentions: Sequence[Mention], mentions_json: str) -> bool:
+    """Whether the previous file holds this article with the same text and metadata and exactly
+    these mentions, and what its other rows read of the features is as it was (DerivedInputs):
+    then its excerpts, pairs, events, figures and stages are what they were, and the writer
+    copies them."""
     db = _previous_db()
-    if _worker.get("derived_from") is None or db is None:
+    reuse: _Reuse | None = _worker.get("reuse")
+    if reuse is None or db is None:
+        return False
+    if article.lang == "zh":
+        if not reuse.same_groups or any(m.feature_id in reuse.changed_categories for m in mentions):
+            return False
+    elif not reuse.same_everything:
         return False
     try:
         row = db.execute(
@@ -264,14 +271,34 @@ def _links_unchanged(article: Article, mentions_json: str) -> bool:
     return row[0] == article.text and tuple(row[1:9]) == _article_metadata(article)
 
 
-def derived_digest(features: Mapping[str, Feature]) -> str:
+@dataclass(frozen=True)
+class DerivedInputs:
     """What an article's rows beyond its mentions (excerpts, pairs, events, figures, stages) read
-    of the features: their ids, categories (facility or not, routes, what "the port" refers to)
-    and `excerpts_with` groups (events.py, enevents.py, enfigures.py, clauses.py, timeline.py,
-    excerpts.py). A geodata change that leaves these as they were (a rule file, a geometry, a
-    description, a new alias) changes an article's rows only through its mentions."""
+    of the features (events.py, enevents.py, enfigures.py, clauses.py, timeline.py, excerpts.py):
+    a Chinese article's, the categories of the features it mentions and the features that have
+    `excerpts_with` groups (routes named by their ends); an English article's, every feature's
+    category too (what "the port" refers to). A geodata change that leaves these as they were (a
+    rule file, a geometry, a description, a new alias, a new place) changes an article's rows only
+    through its mentions."""
+
+    everything: str  # digest of every feature's (id, category, excerpts_with)
+    groups: str  # digest of those of the features with excerpts_with
+    categories: dict[str, str]  # feature id -> category
+
+    def changed_categories(self, other: DerivedInputs) -> frozenset[str]:
+        ids = self.categories.keys() | other.categories.keys()
+        return frozenset(fid for fid in ids if self.categories.get(fid) != other.categories.get(fid))
+
+
+def derived_inputs(features: Mapping[str, Feature]) -> DerivedInputs:
     read = [(fid, f.category, f.properties.get("excerpts_with")) for fid, f in features.items()]
-    return hashlib.blake2b(json.dumps(read, ensure_ascii=False, default=repr).encode(), digest_size=16).hexdigest()
+    return DerivedInputs(
+        _digest(read), _digest([row for row in read if row[2]]), {fid: f.category for fid, f in features.items()}
+    )
+
+
+def _digest(rows: list) -> str:
+    return hashlib.blake2b(json.dumps(rows, ensure_ascii=False, default=repr).encode(), digest_size=16).hexdigest()
 
 
 def names_digest(text: str) -> str:
@@ -315,7 +342,7 @@ def rows_for_files(
     previous: Mapping[str, tuple[str, tuple]],
     processes: int,
     names_from: Path | None = None,
-    derived_from: Path | None = None,
+    reuse: _Reuse | None = None,
 ) -> Iterator[ArticleRows]:
     """Each file's rows, in order; read, parsed and matched in `processes` forked workers when
     there are enough files to be worth it (the rows stream back while the caller writes them)."""
@@ -328,7 +355,7 @@ def rows_for_files(
         previous=previous,
         words_problems=words_problems(),
         names_from=names_from,
-        derived_from=derived_from,
+        reuse=reuse,
     )
     try:
         if (
@@ -429,11 +456,9 @@ def build_store(dirs: DataDirs, path: Path, *, processes: int | None = None) -> 
     previous = _previous_articles(path, fingerprint)
     full = previous is None
     names_from = path if _has_current_schema(path) else None  # its names serve any geodata
-    derived = derived_digest(gazetteer.features)
-    # after a geodata change that left every feature as it was, an article linked as before keeps its rows
-    derived_from = (
-        path if full and names_from is not None and _derived_inputs_of(path) == (derived, words_digest()) else None
-    )
+    derived = derived_inputs(gazetteer.features)
+    # after a geodata change, an article linked as before keeps its rows if what they read is unchanged
+    reuse = _reuse_from(path, derived) if full and names_from is not None else None
 
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
@@ -467,7 +492,7 @@ def build_store(dirs: DataDirs, path: Path, *, processes: int | None = None) -> 
                     previous=previous or {},
                     processes=processes,
                     names_from=names_from,
-                    derived_from=derived_from,
+                    reuse=reuse,
                 ):
                     corpus_problems.extend(rows.problems)
                     if rows.article is None:
@@ -517,10 +542,10 @@ def build_store(dirs: DataDirs, path: Path, *, processes: int | None = None) -> 
 
 
 def _write_meta(
-    db: sqlite3.Connection, fingerprint: DataFingerprint, problems: Sequence[Problem], derived: str
+    db: sqlite3.Connection, fingerprint: DataFingerprint, problems: Sequence[Problem], derived: DerivedInputs
 ) -> None:
     meta = {
-        "derived": derived,
+        "derived": json.dumps(asdict(derived), ensure_ascii=False),
         "schema": SCHEMA_VERSION,
         "digest": fingerprint.digest,
         "stamps": json.dumps([asdict(s) for s in fingerprint.stamps]),
@@ -696,14 +721,27 @@ def _previous_articles(path: Path, fingerprint: DataFingerprint) -> dict[str, tu
         return None  # not a readable index of this schema: build from scratch
 
 
-def _derived_inputs_of(path: Path) -> tuple[str, str] | None:
-    """(derived_digest, words_digest) an index file was built with; None if it does not say."""
+@dataclass(frozen=True)
+class _Reuse:
+    """What a re-link may copy, against the previous file's DerivedInputs (see _links_unchanged)."""
+
+    same_everything: bool
+    same_groups: bool
+    changed_categories: frozenset[str]
+
+
+def _reuse_from(path: Path, now: DerivedInputs) -> _Reuse | None:
+    """How the features read by an article's other rows changed since the file at `path` was built;
+    None if it does not say, or its events were found with other words."""
     try:
         with contextlib.closing(sqlite3.connect(f"file:{path}?mode=ro", uri=True)) as db:
             meta = dict(db.execute("SELECT key, value FROM meta WHERE key IN ('derived', 'words')"))
-    except sqlite3.Error:
+        then = DerivedInputs(**json.loads(meta["derived"]))
+    except (sqlite3.Error, KeyError, ValueError, TypeError):
         return None
-    return (meta["derived"], meta["words"]) if "derived" in meta and "words" in meta else None
+    if meta.get("words") != words_digest():
+        return None
+    return _Reuse(then.everything == now.everything, then.groups == now.groups, now.changed_categories(then))
 
 
 def _has_current_schema(path: Path) -> bool:
