@@ -4,9 +4,10 @@
 2. the re-link after a geodata change (a copy of geodata/ with one rule file touched): every
    article matched again from the names the index file keeps, none tagged; an article linked as
    before keeps the rows that follow from its links (copied from the previous file);
-3. the same re-link when those rows must all be made again (as after a change to the features'
-   ids or categories: the previous file's record of them is removed first);
-4. optionally (`--baseline-tree DIR`, a checkout of an older commit) that tree's build of the same
+3. the re-link after a new place is added to geodata/ (named in no article);
+4. the same re-link when every article's rows must be made again (as after a change to the
+   categories of the places they mention: the previous file's record of them is removed first);
+5. optionally (`--baseline-tree DIR`, a checkout of an older commit) that tree's build of the same
    corpus, for comparison with the build before the tagger.
 Each build is `python -m mapapp index build` in a fresh process (as a deployment runs it); run the
 whole thing under the machine's heavy-job lock. Prints a markdown table and one JSON line.
@@ -16,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import copy
 import json
 import os
 import shutil
@@ -96,6 +98,15 @@ def main(argv: list[str] | None = None) -> int:
     relinked = work / "relinked.sqlite"
     shutil.copyfile(out, relinked)  # the first build's file, for the third row
     rows["re-link after a rule-file change (names kept; rows of unchanged links copied)"] = timed_build(
+        ROOT_DIR, seeds, geodata, out
+    )
+    places = geodata / "places.geojson"
+    collection = json.loads(places.read_text(encoding="utf-8"))
+    added = copy.deepcopy(collection["features"][0])
+    added["properties"].update(id="buildspeed-new-place", name_zh="基准新增园", name_en="Benchmark Park", aliases=[])
+    collection["features"].append(added)
+    places.write_text(json.dumps(collection, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    rows["re-link after a new place is added (names kept; rows of unchanged links copied)"] = timed_build(
         ROOT_DIR, seeds, geodata, out
     )
     with contextlib.closing(sqlite3.connect(relinked)) as db, db:
