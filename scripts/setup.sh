@@ -7,8 +7,18 @@
 # (runtime, what deployment platforms read) and requirements-dev.txt by:
 #   .venv/bin/pip-compile --strip-extras --no-emit-index-url --no-emit-find-links \
 #       --annotation-style=line -o requirements.lock requirements-dev.txt
+#
+# With --prepare-only: only the last step, what the app reads at start (Leaflet's files), with the
+# .venv already there (the benchmark prepares a fresh copy of the repository this way).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+prepare() {
+  .venv/bin/python -m mapapp.map.assets
+}
+if [ "${1:-}" = "--prepare-only" ]; then
+  prepare
+  exit 0
+fi
 PYTHON=${PYTHON:-python3}
 if [ ! -x .venv/bin/python ]; then
   "$PYTHON" -m venv .venv
@@ -34,4 +44,4 @@ else
   # Runtime packages only, at the locked versions (the lock is a superset: -c limits, -r chooses).
   pip_install -r requirements.txt -c requirements.lock
 fi
-.venv/bin/python -m mapapp.map.assets
+prepare
