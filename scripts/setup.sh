@@ -8,12 +8,17 @@
 #   .venv/bin/pip-compile --strip-extras --no-emit-index-url --no-emit-find-links \
 #       --annotation-style=line -o requirements.lock requirements-dev.txt
 #
-# With --prepare-only: only the last step, what the app reads at start (Leaflet's files), with the
-# .venv already there (the benchmark prepares a fresh copy of the repository this way).
+# With --prepare-only: only the last step, what the app reads at start (Leaflet's files, the index
+# file of the bundled data), with the .venv already there (the benchmark prepares a fresh copy of
+# the repository this way).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 prepare() {
   .venv/bin/python -m mapapp.map.assets
+  # The index of the bundled data, which the app opens at start instead of building it (and
+  # converting the county polygons) in the first reader's run; brought up to date by the app
+  # when the data or the pipeline's code changes (README, "Run the app").
+  .venv/bin/python -m mapapp index build --out .cache/index.sqlite
 }
 if [ "${1:-}" = "--prepare-only" ]; then
   prepare
@@ -31,6 +36,10 @@ if [ "${1:-}" = "--dev" ]; then
   missing=()
   [ -x /usr/bin/chromium ] || missing+=(chromium)
   [ -x /usr/sbin/nginx ] || missing+=(nginx)
+  # Optional: nginx's brotli module, which serve.sh uses when it is there (gzip otherwise).
+  if [ ! -f /usr/lib/nginx/modules/ngx_http_brotli_filter_module.so ] && [ "$(id -u)" = "0" ]; then
+    missing+=(libnginx-mod-http-brotli-filter)
+  fi
   if [ ${#missing[@]} -gt 0 ]; then
     if [ "$(id -u)" = "0" ]; then
       apt-get update -qq

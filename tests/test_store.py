@@ -208,3 +208,25 @@ def test_a_click_reads_only_a_dozen_articles_excerpts_and_their_totals(tmp_path)
     assert first == tuple(e for e in everything if e.article_id in articles[:12])
     assert store.excerpt_totals(feature_id) == (sum(e.count for e in everything), len(articles))
     assert store.excerpt_totals("no-such-feature") == (0, 0)
+
+
+def test_a_file_built_by_other_pipeline_code_is_matched_again_in_full(tiny, tmp_path, monkeypatch):
+    """An index file keeps the digest of the code that built it (an older checkout's file, kept in
+    .cache/ across a `git pull`, is not served with the old code's mentions)."""
+    path = tmp_path / "index.sqlite"
+    digest = ensure_store(tiny, path)
+    assert stored_digest(path) == digest
+    monkeypatch.setattr(store_module, "code_digest", lambda: "other-code")
+    assert stored_digest(path) is None  # not current for this code
+    report = build_store(tiny, path, processes=1)
+    assert report.full  # no article's matches are kept from the other code
+    assert stored_digest(path) == digest
+
+
+def test_the_code_digest_covers_the_pipeline_sources():
+    from mapapp.pipeline import fingerprint
+
+    package = ROOT_DIR / "mapapp"
+    assert (package / "pipeline" / "mentions.py").is_file()
+    assert all((package / name).exists() for name in fingerprint.CODE_PATHS)
+    assert len(fingerprint.code_digest()) == 16 and fingerprint.code_digest() == fingerprint.code_digest()

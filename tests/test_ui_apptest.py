@@ -71,7 +71,8 @@ def test_deep_link_fills_the_side_panel(index):
     assert at.header[0].value == "衢江区体育馆"
     assert at.query_params["feature"] == gym_id
     assert at.query_params["z"]  # zoomed to the gymnasium
-    assert any(f"feature={gym_id}" in block.value for block in at.sidebar.code)  # the link to copy
+    # the link to copy (st.html in the sidebar; escaped, so & is &amp;)
+    assert any(f"feature={gym_id}&amp;" in block.proto.body for block in at.sidebar.get("html"))
 
 
 def test_deep_link_turns_on_the_layer_of_the_selected_place(index):

@@ -63,3 +63,20 @@ def test_an_articles_full_text_is_sent_only_while_its_reader_is_open(monkeypatch
     assert not at.exception
     texts = [h.proto.body for h in at.get("html") if 'class="qz-article' in h.proto.body]
     assert len(texts) == 1 and "qz-mention" in texts[0]  # one article, its mentions linked
+
+
+def test_the_bundled_data_is_served_from_the_index_file_setup_built_and_other_data_is_not(monkeypatch, tmp_path):
+    from mapapp.app import ui
+
+    for name in ("QZ_INDEX_PATH", "QZ_SEEDS_DIR", "QZ_GEODATA_DIR", "QZ_LAYERS_DIR"):
+        monkeypatch.delenv(name, raising=False)
+    default = tmp_path / "cache" / "index.sqlite"
+    monkeypatch.setattr(ui, "DEFAULT_INDEX_PATH", default)
+    assert ui.index_path() is None  # setup.sh did not build it: the app builds in memory
+    default.parent.mkdir()
+    default.write_bytes(b"")
+    assert ui.index_path() == default  # found by default (brought up to date by _cached_index_store)
+    monkeypatch.setenv("QZ_SEEDS_DIR", str(tmp_path))
+    assert ui.index_path() is None  # other data: not the bundled data's file
+    monkeypatch.setenv("QZ_INDEX_PATH", str(tmp_path / "mine.sqlite"))
+    assert ui.index_path() == (tmp_path / "mine.sqlite").resolve()  # named: always that one

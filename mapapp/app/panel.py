@@ -35,6 +35,8 @@ PANEL_CSS = """
 .qz-article a.qz-mention mark.qz-selected { background: #ffe066; border-bottom: 2px solid #c49a00; }
 .qz-badge { font-size: .75rem; color: #555; border: 1px solid #bbb; border-radius: 3px; padding: 0 .3rem; margin-right: .3rem; }
 .qz-meta { color: #666; font-size: .85rem; }
+.qz-share { user-select: all; -webkit-user-select: all; overflow-wrap: anywhere; font-size: .8rem; line-height: 1.4;
+  background: #f6f6f8; border: 1px solid #ddd; border-radius: 4px; padding: .4rem .5rem; }
 </style>
 """
 
@@ -149,6 +151,11 @@ def html_from_article(
         position = mention.end
     out.append(html.escape(article.text[position:]))
     return f'<div class="qz-article">{"".join(out).strip()}</div>'
+
+
+def html_from_share_link(url: str) -> str:
+    """The link to share, as text that one tap or click selects whole (escaped; not a link to follow)."""
+    return f'<div class="qz-share" lang="en" translate="no">{html.escape(url)}</div>'
 
 
 def snippet(text: str, query: str, width: int = 28) -> str:

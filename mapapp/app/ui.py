@@ -26,6 +26,7 @@ from mapapp.app.panel import (
     html_from_article,
     html_from_article_excerpts,
     html_from_feature_card,
+    html_from_share_link,
     html_from_sources,
     markdown_list,
     notice_markdown,
@@ -57,12 +58,13 @@ from mapapp.map.maplayers import MapLayer, default_layer_ids
 from mapapp.map.viewport import View
 from mapapp.map.wording import BASEMAP_TITLES, t, title_in
 from mapapp.models import Excerpt, Feature, Mention
-from mapapp.paths import GEODATA_DIR, LAYERS_DIR, SEEDS_DIR
+from mapapp.paths import DEFAULT_INDEX_PATH, GEODATA_DIR, LAYERS_DIR, SEEDS_DIR
 from mapapp.pipeline.datawatch import DATA_WATCH
 from mapapp.pipeline.index import MapIndex, build_map_index
 from mapapp.pipeline.store import IndexStore, ensure_store, open_map_index
 from mapapp.pipeline.timeline import TimelineIndex, build_timeline_index, event_cut_key, figure_cut_key, first_rows
 
+FAVICON = Path(__file__).with_name("favicon.svg")
 MAP_KEY = "map"
 STATE_KEY = "qz_state"
 VIEW_REQUEST_KEY = "qz_view_request"
@@ -74,7 +76,7 @@ ASOF_START_KEY = "qz_asof_start"  # the date the in-map as-of control started fr
 MAX_ARTICLES_IN_PANEL = 12
 NOTICES_KEY = "qz_url_notices"
 DATA_KEY = "qz_data_key"  # the folders and data digest this session's current run reads
-INDEX_PATH_ENV = "QZ_INDEX_PATH"  # an index file (python -m mapapp index build); unset: build in memory
+INDEX_PATH_ENV = "QZ_INDEX_PATH"  # an index file (python -m mapapp index build); unset: the default one, if any
 
 # --- cached pipeline -----------------------------------------------------------------------
 
@@ -86,9 +88,18 @@ def data_dirs() -> DataDirs:
 
 
 def index_path() -> Path | None:
-    """The index file named by QZ_INDEX_PATH (python -m mapapp index build), or None: build in memory."""
+    """The index file named by QZ_INDEX_PATH (python -m mapapp index build); else, for the bundled
+    data, the one scripts/setup.sh built (DEFAULT_INDEX_PATH) if it is there; else None: build in memory.
+
+    Either file is brought up to date when the data (or the pipeline's code) changed, see
+    _cached_index_store; the default one is not made here, so a host that never ran setup.sh
+    (Streamlit Community Cloud) builds in memory as before.
+    """
     value = os.environ.get(INDEX_PATH_ENV, "").strip()
-    return Path(value).expanduser().resolve() if value else None
+    if value:
+        return Path(value).expanduser().resolve()
+    bundled = data_dirs() == DataDirs(SEEDS_DIR, GEODATA_DIR, LAYERS_DIR)
+    return DEFAULT_INDEX_PATH if bundled and DEFAULT_INDEX_PATH.is_file() else None
 
 
 # Cached on the folders' paths (as strings), so an app pointed at other data gets its own index, and
@@ -424,7 +435,9 @@ def _on_lang_change() -> None:
 
 
 def main() -> None:
-    st.set_page_config(page_title="衢州新闻地图 · Quzhou news map", page_icon="🗺️", layout="wide")
+    # The icon is a file, not an emoji: Streamlit checks an emoji string against every emoji there is,
+    # one regex compiled in the first reader's run (0.2-0.5 s of it, BENCHMARKS.md).
+    st.set_page_config(page_title="衢州新闻地图 · Quzhou news map", page_icon=FAVICON, layout="wide")
     _refresh_data_key()  # a changed data file is served from this run on
     try:
         load_leaflet()  # Leaflet's files in static/ (a failure is said here, not in the map)
@@ -574,8 +587,9 @@ def render_share(state: UrlState, layers: Sequence[MapLayer]) -> None:
     st.subheader(t(lang, "share"))
     query = urlencode(query_from_state(state, default_layer_ids=default_layer_ids(layers)))
     base = (st.context.url or "").split("?")[0]
-    # st.code has a copy-to-clipboard button.
-    st.code(f"{base}?{query}", language=None, wrap_lines=True)
+    # Not st.code: its copy button comes with a 1.5 MB syntax highlighter and a monospace font, more
+    # than the rest of the page's scripts together (BENCHMARKS.md, page weight). A tap selects it all.
+    st.html(html_from_share_link(f"{base}?{query}"))
     st.caption(t(lang, "share_help"))
 
 

@@ -54,7 +54,7 @@ from mapapp.pipeline.excerpts import (
     excerpt_fields_in_article,
     related_in_article,
 )
-from mapapp.pipeline.fingerprint import DataFingerprint, FileStamp, fingerprint_data
+from mapapp.pipeline.fingerprint import DataFingerprint, FileStamp, code_digest, fingerprint_data
 from mapapp.pipeline.gazetteer import load_gazetteer
 from mapapp.pipeline.index import MapIndex
 from mapapp.pipeline.layers import load_layers
@@ -393,6 +393,7 @@ def _write_meta(db: sqlite3.Connection, fingerprint: DataFingerprint, problems: 
         "stamps": json.dumps([asdict(s) for s in fingerprint.stamps]),
         "problems": json.dumps([asdict(p) for p in problems], ensure_ascii=False),
         "words": words_digest(),
+        "code": code_digest(),
         "timeline_problems": json.dumps([asdict(p) for p in words_problems()], ensure_ascii=False),
     }
     db.executemany("INSERT INTO meta VALUES (?, ?)", meta.items())
@@ -520,8 +521,12 @@ def _previous_articles(path: Path, fingerprint: DataFingerprint) -> dict[str, tu
     try:
         with contextlib.closing(sqlite3.connect(f"file:{path}?mode=ro", uri=True)) as db:
             meta = dict(db.execute("SELECT key, value FROM meta"))
-            if meta.get("schema") != SCHEMA_VERSION or meta.get("words") != words_digest():
-                return None  # another format, or events found with other words: match everything
+            if (
+                meta.get("schema") != SCHEMA_VERSION
+                or meta.get("words") != words_digest()
+                or meta.get("code") != code_digest()
+            ):
+                return None  # another format, events found with other words, or other code: match everything
             old = DataFingerprint(tuple(FileStamp(**s) for s in json.loads(meta["stamps"])))
             if any(not p.startswith("seeds/") for p in fingerprint.changed_paths(old)):
                 return None
@@ -555,7 +560,11 @@ def stored_digest(path: Path) -> str | None:
             meta = dict(db.execute("SELECT key, value FROM meta"))
     except sqlite3.Error:
         return None
-    current = meta.get("schema") == SCHEMA_VERSION and meta.get("words") == words_digest()
+    current = (
+        meta.get("schema") == SCHEMA_VERSION
+        and meta.get("words") == words_digest()
+        and meta.get("code") == code_digest()
+    )
     return meta.get("digest") if current else None
 
 

@@ -80,7 +80,7 @@ def test_hiding_rail_in_the_map_removes_rail_lines_keeps_the_view_and_updates_th
     page.wait_for_function("() => !new URLSearchParams(location.search).get('layers').split(',').includes('rail')")
     layers = parse_qs(urlsplit(page.url).query)["layers"][0].split(",")
     assert "rail" not in layers and "roads" in layers
-    share = page.locator('[data-testid="stSidebar"] [data-testid="stCode"]').inner_text()
+    share = page.locator('[data-testid="stSidebar"] .qz-share').inner_text()
     assert "rail" not in parse_qs(urlsplit(share.strip()).query)["layers"][0].split(",")
     # And back on: the lines return, drawn again; the switch stayed open through the server's answer.
     assert frame.locator(".qz-switch-body").is_visible()
