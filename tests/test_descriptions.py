@@ -18,11 +18,11 @@ def with_props(**props) -> Feature:
 
 def test_the_card_shows_the_description_in_the_reader_language_and_falls_back_to_the_other():
     both = with_props(description_zh="浙BA <主场>", description_en="Home court <of> the league")
-    assert "浙BA &lt;主场&gt;" in panel.html_from_feature_card(both, "zh")
+    assert '浙<span lang="en">BA</span> &lt;主场&gt;' in panel.html_from_feature_card(both, "zh")
     assert "Home court &lt;of&gt; the league" in panel.html_from_feature_card(both, "en")
     assert "Home court" not in panel.html_from_feature_card(both, "zh")
     only_zh = with_props(description_zh="只有中文")
-    assert "只有中文" in panel.html_from_feature_card(only_zh, "en")
+    assert '<span lang="zh">只有中文</span>' in panel.html_from_feature_card(only_zh, "en")  # quoted as data
     legacy = replace(BASE, description="an old single description")
     assert "an old single description" in panel.html_from_feature_card(legacy, "zh")
 
@@ -32,7 +32,14 @@ def test_the_position_note_is_with_the_sources_not_in_the_description():
     card = panel.html_from_feature_card(feature, "zh")
     sources = panel.html_from_sources(feature, "zh")
     assert "Position" not in card
-    assert "<p class='qz-meta qz-position-note'>Position: centre of &lt;樟潭街道&gt;; halo 50 km.</p>" in sources
+    # not translated: shown as written, marked as English
+    assert (
+        "<p class='qz-meta qz-position-note'><span lang=\"en\">Position: centre of &lt;樟潭街道&gt;; halo 50 km.</span></p>"
+        in sources
+    )
+    translated = with_props(position_note="Position: centre of 樟潭街道.", position_note_zh="位置：樟潭街道的中心。")
+    assert "位置：樟潭街道的中心。" in panel.html_from_sources(translated, "zh")
+    assert 'Position: centre of <span lang="zh">樟潭街道</span>.' in panel.html_from_sources(translated, "en")
 
 
 def test_every_real_feature_has_both_descriptions_and_keeps_its_position_note_apart():

@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from mapapp.map import displayshapes, maplayers, mapstyles, mapview, markup, viewport
+from mapapp.map import displayshapes, maplayers, mapstyles, mapview, markup, viewport, wording
 from mapapp.map.assets import LeafletUrls
 from mapapp.models import Excerpt, Feature, LayerSpec, Source
 
@@ -149,7 +149,7 @@ EXCERPTS = {
 
 
 def render(groups, basemap="osm"):
-    m = mapview.build_base_map(basemap=basemap, leaflet=LEAFLET, attributions=["数据来源 <b>x</b>"])
+    m = mapview.build_base_map(basemap=basemap, leaflet=LEAFLET)
     for group in groups:
         group.add_to(m)
     return m, m.get_root().render()
@@ -215,12 +215,14 @@ def test_popup_and_tooltip_are_escaped_html():
     _, page = render(build())
     gym = [f for f in all_features(page) if f["properties"]["id"] == "qujiang-gym"]
     assert [f["properties"]["part"] for f in gym] == ["dot"]
-    assert gym[0]["properties"]["label_html"].endswith('<span class="qz-tip-approx">位置约略（±300 m）</span>')
+    assert gym[0]["properties"]["label_html"] == (
+        '<span lang="zh">衢江区体育馆</span><br><span class="qz-tip-approx">位置约略（±300 米）</span>'
+    )
     popup = gym[0]["properties"]["popup_html"]
     assert "<script>" not in popup and "<img" not in popup
     assert "&lt;script&gt;window.qzPwned = 1&lt;/script&gt;" in popup
     assert "<mark>衢江区体育馆</mark>" in popup
-    assert "+1" in popup  # a second excerpt waits in the side panel
+    assert "另有 1 条摘录" in popup  # a second excerpt waits in the side panel
     assert "<script>window.qzPwned" not in page
 
 
@@ -309,7 +311,7 @@ def test_district_labels_only_innermost_and_escaped():
     _, page = render(groups)
     icons = [json.loads(raw) for raw in re.findall(r'"html": ("(?:[^"\\]|\\.)*")', page)]
     assert sorted(icons) == sorted(
-        ['<div class="qz-label">衢江区</div>', '<div class="qz-label">&lt;b&gt;区&lt;/b&gt;</div>']
+        ['<div class="qz-label" lang="zh">衢江区</div>', '<div class="qz-label" lang="zh">&lt;b&gt;区&lt;/b&gt;</div>']
     )
 
 
@@ -345,9 +347,17 @@ def _walk(element):
 
 @pytest.mark.parametrize(("basemap", "host"), [("osm", "tile.openstreetmap.org"), ("gaode", "is.autonavi.com")])
 def test_basemaps_and_attributions(basemap, host):
-    _, page = render([], basemap=basemap)
-    assert host in page
-    assert "\\u003cli\\u003e\\u6570\\u636e\\u6765\\u6e90 \\u0026lt;b\\u0026gt;x" in page  # data attribution, escaped
+    from mapapp.map.credits import credits_group
+
+    tile_attr = mapview.TILES[basemap]["attr"]
+    for lang, summary in (("zh", "数据来源（1）"), ("en", "Data sources (1)")):
+        _, page = render([credits_group(basemap, tile_attr, ["数据来源 <b>x</b>"], lang)], basemap=basemap)
+        assert host in page
+        replaced, credits = json.loads("[" + re.search(r"\.attributionControl, (.*)\);\n", page).group(1) + "]")
+        assert replaced == tile_attr  # the tile layer's own credit gives way to the reader's-language one
+        assert summary in credits[1]
+        assert '<li lang="zh">数据来源 &lt;b&gt;x&lt;/b&gt;</li>' in credits[1]  # a credit is data: escaped, marked
+        assert credits[0] == wording.title_in(wording.TILE_CREDITS[basemap], lang)
 
 
 def test_no_basemap_has_no_tiles():

@@ -19,18 +19,20 @@ GYM = make_gym(
 
 def test_feature_card_says_category_status_and_precision_in_the_reader_language():
     card = panel.html_from_feature_card(GYM, "zh")
-    assert "体育场馆" in card and "运营中" in card and "±10 km" in card and "只知所在区域" in card
-    assert "Home court &amp; more &lt;script&gt;" in card
+    assert "体育场馆" in card and "运营中" in card and "±10 公里" in card and "只知所在区域" in card
+    assert '<span lang="en">Home court &amp; more &lt;script&gt;</span>' in card  # only English: quoted as written
+    assert "±10 km" in panel.html_from_feature_card(GYM, "en")
     assert "sports venue" in panel.html_from_feature_card(GYM, "en")
 
 
 def test_sources_link_only_web_references():
     sources = panel.html_from_sources(GYM, "zh")
     assert (
-        '<a href="https://example.org/?a=1&amp;b=2" target="_blank" rel="noopener noreferrer">百科 &lt;b&gt;</a>'
-        in sources
+        '<a href="https://example.org/?a=1&amp;b=2" target="_blank" rel="noopener noreferrer">'
+        '<span lang="zh">百科 &lt;b&gt;</span></a>' in sources
     )
-    assert "seed <code>seeds/003.txt</code>" in sources and "引文 &lt;i&gt;" in sources
+    assert '<span lang="en">seed</span> <code>seeds/003.txt</code>' in sources
+    assert '<span lang="zh">引文 &lt;i&gt;</span>' in sources
 
 
 def test_reader_links_every_mention_and_marks_the_selected_place():
@@ -44,7 +46,7 @@ def test_reader_links_every_mention_and_marks_the_selected_place():
     html = panel.html_from_article(
         article, mentions, selected_feature_id="gym", link_for=lambda fid: f"?feature={fid}&x=<1>"
     )
-    assert html.startswith('<div class="qz-article">体育馆&lt;b&gt;在')
+    assert html.startswith('<div class="qz-article" lang="zh">体育馆&lt;b&gt;在')
     assert (
         '<a class="qz-mention" href="?feature=gym&amp;x=&lt;1&gt;" target="_self"><mark class="qz-selected">衢江区体育馆</mark></a>'
         in html
@@ -58,14 +60,14 @@ def test_excerpt_group_shows_headline_date_count_and_badges():
         Excerpt("gym", "003.txt", "标题<x>", "2025-11", "body", "主场设在衢江区体育馆。", ((4, 10),), 1, 10, 21),
     ]
     html = panel.html_from_article_excerpts(excerpts, "zh")
-    assert "<b>标题&lt;x&gt;</b>" in html and "2025-11 · 出现 4 次" in html
+    assert '<b lang="zh">标题&lt;x&gt;</b>' in html and "2025-11 · 出现 4 次" in html
     assert "图片说明" in html and "×3" in html and "主场设在<mark>衢江区体育馆</mark>。" in html
 
 
 def test_notices_and_search_labels_are_escaped_markdown():
     notice = UrlNotice("feature", "[x](javascript:1)", "unknown_feature")
     assert panel.notice_markdown(notice, "en") == (
-        "The link parameter feature was not used (\\[x\\]\\(javascript\\:1\\)): no such place. The map opened with defaults."
+        "The link parameter `feature` was not used (\\[x\\]\\(javascript\\:1\\)): no such place. The map opened with defaults."
     )
     alias = SearchHit("gym", "alias", "衢江主场", 1)
     assert panel.search_result_label(alias, GYM, "主场", "zh") == "衢江区体育馆 \\(衢江主场\\)"

@@ -52,6 +52,7 @@ from mapapp.curation.store import DataStore
 from mapapp.datadirs import DataDirs
 from mapapp.errors import CurationError
 from mapapp.map.draftshape import build_draft_group
+from mapapp.map.wording import t
 from mapapp.models import CATEGORIES, LOCATION_BASES, STATUSES, Excerpt, Feature, Mention, Source
 from mapapp.pipeline.candidates import Candidate, find_candidates
 from mapapp.pipeline.index import MapIndex
@@ -105,7 +106,7 @@ def render_sign_in(lang: str) -> None:
             _w(
                 lang,
                 "编辑模式未开启。要开启：用 `python -m mapapp curate hash-password` 生成口令散列，设为环境变量 "
-                "`QZ_CURATOR_PASSWORD_HASH`（或 secrets 中的 `curator_password_hash`），然后重启（见 README）。",
+                "`QZ_CURATOR_PASSWORD_HASH`（或 `.streamlit/secrets.toml` 中的 `curator_password_hash`），然后重启（见 `README.md`）。",
                 "Curator mode is off. To turn it on, make a password hash with `python -m mapapp curate "
                 "hash-password`, set it as the environment variable `QZ_CURATOR_PASSWORD_HASH` (or "
                 "`curator_password_hash` in the app's secrets) and restart (see the README).",
@@ -580,7 +581,7 @@ def render_report_form(feature: Feature, excerpts: Sequence[Excerpt], lang: str)
                 start=excerpt.source_start if excerpt else None,
                 end=excerpt.source_end if excerpt else None,
             )
-        except ReportRefused as error:
-            st.warning(escape_markdown(str(error)))
+        except ReportRefused as error:  # said in the reader's language (the message is for logs)
+            st.warning(escape_markdown(t(lang, f"report_{error.reason}", **error.values)))
             return
         st.success(_w(lang, "谢谢，编辑会查看。", "Thank you; a curator will look at it."))

@@ -14,12 +14,13 @@ from collections.abc import Callable, Iterable, Sequence
 
 from mapapp.app.selection import SearchHit
 from mapapp.app.urlstate import UrlNotice
-from mapapp.map.markup import feature_name, html_from_excerpt
+from mapapp.map.markup import feature_name, html_from_excerpt, html_marking_quotes, html_quoted, lang_of
 from mapapp.map.wording import (
     BASIS_TITLES,
     CATEGORY_TITLES,
     NOTICE_REASONS,
     STATUS_TITLES,
+    distance_text,
     t,
     title_in,
 )
@@ -53,8 +54,8 @@ def markdown_list(lines: Iterable[str]) -> str:
     return "\n".join(f"- {escape_markdown(line)}" for line in lines)
 
 
-def metres_text(value: int) -> str:
-    return f"{value / 1000:g} km" if value >= 1000 else f"{value} m"
+def metres_text(value: int, lang: str = "en") -> str:
+    return distance_text(value, lang)
 
 
 def html_from_feature_card(feature: Feature, lang: str) -> str:
@@ -67,46 +68,82 @@ def html_from_feature_card(feature: Feature, lang: str) -> str:
         (t(lang, "status"), title_in(STATUS_TITLES.get(feature.status, (feature.status, feature.status)), lang)),
         (
             t(lang, "precision"),
-            f"±{metres_text(feature.precision_m)} · "
+            f"±{metres_text(feature.precision_m, lang)} · "
             + title_in(
                 BASIS_TITLES.get(feature.location_basis, (feature.location_basis, feature.location_basis)), lang
             ),
         ),
     ]
-    card = "<br>".join(f"<span class='qz-meta'>{html.escape(k)}</span>　{html.escape(v)}" for k, v in rows)
-    description = description_in(feature, lang)
+    separator = html.escape(t(lang, "field_separator"))
+    card = "<br>".join(f"<span class='qz-meta'>{html.escape(k)}</span>{separator}{html.escape(v)}" for k, v in rows)
+    description, written_in = description_and_language(feature, lang)
     if description:
-        card += f"<p>{html.escape(description)}</p>"
+        card += f"<p>{html_marking_quotes(description, lang, written_in=written_in)}</p>"
     return f"<div class='qz-card'>{card}</div>"
 
 
 def description_in(feature: Feature, lang: str) -> str:
     """The reader's description in `lang` (description_zh / description_en), else the other, else the old one."""
+    return description_and_language(feature, lang)[0]
+
+
+def description_and_language(feature: Feature, lang: str) -> tuple[str, str]:
+    """description_in and the language it is written in ("" and `lang` if there is none)."""
     props = feature.properties
-    preferred, other = ("description_zh", "description_en") if lang == "zh" else ("description_en", "description_zh")
-    for value in (props.get(preferred), props.get(other), feature.description):
+    mine, other = ("zh", "en") if lang == "zh" else ("en", "zh")
+    for value, written_in in (
+        (props.get(f"description_{mine}"), mine),
+        (props.get(f"description_{other}"), other),
+        (feature.description, None),
+    ):
         if isinstance(value, str) and value.strip():
-            return value.strip()
-    return ""
+            return value.strip(), written_in or lang_of(value)
+    return "", lang
+
+
+def position_note_in(feature: Feature, lang: str) -> str:
+    """How the position was found, in `lang` (position_note_zh / position_note_en), else the note in
+    whatever language it was written (position_note, as a curator's placement writes it)."""
+    return position_note_and_language(feature, lang)[0]
+
+
+def position_note_and_language(feature: Feature, lang: str) -> tuple[str, str]:
+    """position_note_in and the language it is written in."""
+    props = feature.properties
+    mine = "en" if lang == "en" else "zh"
+    translated = props.get(f"position_note_{mine}")
+    if isinstance(translated, str) and translated.strip():
+        return translated.strip(), mine
+    note = props.get("position_note")
+    if isinstance(note, str) and note.strip():
+        return note.strip(), lang_of(note)
+    return "", lang
 
 
 def html_from_sources(feature: Feature, lang: str) -> str:
-    """The feature's sources as a collapsed list; a web reference becomes a link, nothing else does."""
+    """The feature's sources as a collapsed list; a web reference becomes a link, nothing else does.
+
+    Titles and quotes are shown as the sources give them (marked with their language); how the
+    position was found is in the reader's language."""
     if not feature.sources:
         return ""
     items = []
     for source in feature.sources:
-        title = html.escape(source.title or source.ref)
+        title = html_quoted(source.title or source.ref)
         if source.ref.startswith(("https://", "http://")):
             title = (
                 f'<a href="{html.escape(source.ref, quote=True)}" target="_blank" rel="noopener noreferrer">{title}</a>'
             )
         elif source.ref:
             title += f" <code>{html.escape(source.ref)}</code>"
-        quote = f"<br><span class='qz-meta'>“{html.escape(source.quote)}”</span>" if source.quote else ""
+        quote = f"<br><span class='qz-meta'>“{html_quoted(source.quote)}”</span>" if source.quote else ""
         items.append(f"<li>{title}{quote}</li>")
-    note = feature.properties.get("position_note")
-    how = f"<p class='qz-meta qz-position-note'>{html.escape(note)}</p>" if isinstance(note, str) and note else ""
+    note, written_in = position_note_and_language(feature, lang)
+    how = (
+        f"<p class='qz-meta qz-position-note'>{html_marking_quotes(note, lang, written_in=written_in)}</p>"
+        if note
+        else ""
+    )
     return f"<details><summary>{html.escape(t(lang, 'sources'))} ({len(items)})</summary>{how}<ul>{''.join(items)}</ul></details>"
 
 
@@ -116,14 +153,14 @@ def html_from_excerpt_block(excerpt: Excerpt, lang: str) -> str:
         badges += f"<span class='qz-badge'>{html.escape(t(lang, excerpt.kind))}</span>"
     if excerpt.count > 1:
         badges += f"<span class='qz-badge'>×{excerpt.count}</span>"
-    return f"<div class='qz-excerpt'>{badges}{html_from_excerpt(excerpt)}</div>"
+    return f"<div class='qz-excerpt'>{badges}<span lang='{lang_of(excerpt.text)}'>{html_from_excerpt(excerpt)}</span></div>"
 
 
 def html_from_article_excerpts(excerpts: Sequence[Excerpt], lang: str) -> str:
     """One article's excerpts under its headline, date and how often the place occurs in it."""
     first = excerpts[0]
     return (
-        f"<div class='qz-headline'><b>{html.escape(first.headline)}</b><br><span class='qz-meta'>"
+        f"<div class='qz-headline'>{html_quoted(first.headline, tag='b')}<br><span class='qz-meta'>"
         f"{html.escape(first.date)} · {html.escape(t(lang, 'times', n=sum(e.count for e in excerpts)))}</span></div>"
         + "".join(html_from_excerpt_block(e, lang) for e in excerpts)
     )
@@ -150,7 +187,14 @@ def html_from_article(
         )
         position = mention.end
     out.append(html.escape(article.text[position:]))
-    return f'<div class="qz-article">{"".join(out).strip()}</div>'
+    return f'<div class="qz-article" lang="{lang_of(article.text)}">{"".join(out).strip()}</div>'
+
+
+def html_from_problems(problems: Iterable[object], lang: str) -> str:
+    """The data checks' lines (file, feature, field, found, expected), as the validator writes them:
+    in English, for curators, so marked as such and introduced in the reader's language."""
+    items = "".join(f"<li>{html.escape(str(problem))}</li>" for problem in problems)
+    return f"<div class='qz-problems'><p>{html.escape(t(lang, 'problems_lines'))}</p><ul lang='en'>{items}</ul></div>"
 
 
 def html_from_share_link(url: str) -> str:
@@ -165,13 +209,19 @@ def snippet(text: str, query: str, width: int = 28) -> str:
     return ("…" if start else "") + text[start : start + width] + ("…" if start + width < len(text) else "")
 
 
+def markdown_code(text: str) -> str:
+    """`text` as inline code (a URL parameter, its allowed values: the same in either language),
+    or escaped plain text if it holds a backtick."""
+    return f"`{text}`" if text and "`" not in text else escape_markdown(text)
+
+
 def notice_markdown(notice: UrlNotice, lang: str) -> str:
     """The warning for a link parameter that was not used, its value shown literally."""
-    expected = f" ({escape_markdown(notice.expected)})" if notice.expected else ""
+    expected = f" ({markdown_code(notice.expected)})" if notice.expected else ""
     return t(
         lang,
         "url_notice",
-        param=escape_markdown(notice.param),
+        param=markdown_code(notice.param),
         value=escape_markdown(notice.value) or "—",
         reason=NOTICE_REASONS[lang][notice.reason] + expected,
     )

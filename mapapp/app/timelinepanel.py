@@ -5,9 +5,10 @@ the words that gave it marked) and its figures beside them. Pure HTML, every tex
 from __future__ import annotations
 
 import html
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 
-from mapapp.map.markup import html_from_text_with_highlights
+from mapapp.map.markup import html_from_text_with_highlights, html_quoted, lang_of
+from mapapp.map.wording import figure_text, timeline_text
 from mapapp.models import Article
 from mapapp.pipeline.events import Event
 from mapapp.pipeline.figures import Figure
@@ -37,60 +38,9 @@ TIMELINE_CSS = """
 MAX_EVENTS = 40
 MAX_FIGURES = 24
 
-WORDS: dict[str, dict[str, str]] = {
-    "zh": {
-        "timeline": "时间线",
-        "figures": "数据",
-        "no_date": "日期未载",
-        "reported": "见报",
-        "relative": "据文章日期推算",
-        "expected": "预计",
-        "passage": "原文",
-        "planned": "规划",
-        "approved": "获批/验收",
-        "construction_started": "开工",
-        "completed": "建成",
-        "opened": "开通/投用",
-        "milestone": "节点",
-        "throughput": "吞吐量",
-        "routes": "航线",
-        "area": "面积",
-        "investment": "投资",
-        "berths": "泊位",
-        "travel_time": "通行时间",
-        "from": "由",
-        "no_period": "时期未载",
-        "more": "另有 {n} 条未列出（见下方摘录）",
-    },
-    "en": {
-        "timeline": "Timeline",
-        "figures": "Figures",
-        "no_date": "date not given",
-        "reported": "reported",
-        "relative": "resolved from the article's date",
-        "expected": "expected",
-        "passage": "passage",
-        "planned": "planned",
-        "approved": "approved",
-        "construction_started": "construction started",
-        "completed": "completed",
-        "opened": "opened",
-        "milestone": "milestone",
-        "throughput": "throughput",
-        "routes": "routes",
-        "area": "area",
-        "investment": "investment",
-        "berths": "berths",
-        "travel_time": "travel time",
-        "from": "from",
-        "no_period": "period not given",
-        "more": "{n} more not listed (see the excerpts below)",
-    },
-}
 
-
-def _words(lang: str) -> dict[str, str]:
-    return WORDS["en" if lang == "en" else "zh"]
+def _words(lang: str) -> Callable[..., str]:
+    return lambda key, **values: timeline_text(lang, key, **values)
 
 
 def _event_order(event: Event, articles: Mapping[str, Article]) -> tuple[str, str, int]:
@@ -123,65 +73,63 @@ def html_from_timeline(
     all_events = len(events) if total_events is None else total_events
     all_figures = len(figures) if total_figures is None else total_figures
     hidden = all_events - len(shown) + all_figures - len(shown_figures)
-    parts = [TIMELINE_CSS, f"<div class='qz-timeline-block'><h4>{html.escape(words['timeline'])}</h4>"]
+    parts = [TIMELINE_CSS, f"<div class='qz-timeline-block'><h4>{html.escape(words('timeline'))}</h4>"]
     parts.append("<div class='qz-timeline'>")
     if items:
         parts.append(f"<ol class='qz-tl-events'>{''.join(items)}</ol>")
     if shown_figures:
-        parts.append(_figures_table(shown_figures, words))
+        parts.append(_figures_table(shown_figures, words, lang))
     if hidden:
-        parts.append(f"<p class='qz-meta'>{html.escape(words['more'].format(n=hidden))}</p>")
+        parts.append(f"<p class='qz-meta'>{html.escape(words('more', n=hidden))}</p>")
     parts.append("</div></div>")
     return "".join(parts)
 
 
-def _event_item(event: Event, articles: Mapping[str, Article], words: dict[str, str]) -> str:
+def _event_item(event: Event, articles: Mapping[str, Article], words: Callable[..., str]) -> str:
     article = articles.get(event.article_id)
-    date = event.date or words["no_date"]
+    date = event.date or words("no_date")
     if event.date and event.date_end:
         date += f" – {event.date_end}"
     if not event.date and article is not None and article.date:
-        date += f" · {words['reported']} {article.date}"
+        date += f" · {words('reported')} {article.date}"
     notes = []
     if event.relative:
-        notes.append(f"<span class='qz-badge' title='{html.escape(words['relative'], quote=True)}'>≈</span>")
+        notes.append(f"<span class='qz-badge' title='{html.escape(words('relative'), quote=True)}'>≈</span>")
     if event.expected:
-        notes.append(f"<span class='qz-badge'>{html.escape(words['expected'])}</span>")
+        notes.append(f"<span class='qz-badge'>{html.escape(words('expected'))}</span>")
     source = (
-        f"<div class='qz-meta'>{html.escape(article.headline)} · {html.escape(article.date)}</div>" if article else ""
+        f"<div class='qz-meta'>{html_quoted(article.headline)} · {html.escape(article.date)}</div>" if article else ""
     )
     passage = html_from_text_with_highlights(event.sentence, event.evidence_spans)
+    quoted = lang_of(event.sentence)
     css = "qz-tl-item qz-tl-expected" if event.expected else "qz-tl-item"
     return (
         f"<li class='{css}' data-kind='{html.escape(event.kind, quote=True)}'>"
         f"<span class='qz-tl-date'>{html.escape(date)}</span>"
-        f"<span class='qz-tl-kind'>{html.escape(words.get(event.kind, event.kind))}</span>{''.join(notes)}"
-        f"<details><summary>{html.escape(words['passage'])}: {html.escape(event.evidence)}</summary>"
-        f"<blockquote>{passage}</blockquote>{source}</details></li>"
+        f"<span class='qz-tl-kind'>{html.escape(words(event.kind))}</span>{''.join(notes)}"
+        f"<details><summary>{html.escape(words('passage'))}: <span lang='{quoted}'>{html.escape(event.evidence)}</span>"
+        f"</summary><blockquote lang='{quoted}'>{passage}</blockquote>{source}</details></li>"
     )
 
 
-def _figures_table(figures: Sequence[Figure], words: dict[str, str]) -> str:
+def _figures_table(figures: Sequence[Figure], words: Callable[..., str], lang: str) -> str:
     rows = []
     for figure in sorted(figures, key=figure_cut_key):
-        value = f"{figure.value:g}"
-        if figure.approximate:
-            value = (
-                f"{figure.approximate}{value}"
-                if figure.approximate in ("约", "超", "近", "超过", "逾")
-                else f"{value}{figure.approximate}"
-            )
-        value += figure.unit
-        period = figure.period or words["no_period"]
+        value = figure_text(figure.value, figure.unit, figure.approximate, lang)
+        period = figure.period or words("no_period")
         if figure.period and figure.period_end:
             period += f" – {figure.period_end}"
         if figure.relative:
             period += " ≈"
-        was = f" ({words['from']} {figure.from_value:g})" if figure.from_value is not None else ""
+        was = (
+            f" ({words('from')} {figure_text(figure.from_value, figure.unit, '', lang)})"
+            if figure.from_value is not None
+            else ""
+        )
         rows.append(
             f"<tr title='{html.escape(figure.sentence, quote=True)}'>"
-            f"<td>{html.escape(words.get(figure.quantity, figure.quantity))}</td>"
+            f"<td>{html.escape(words(figure.quantity))}</td>"
             f"<td class='qz-tl-value'>{html.escape(value + was)}</td>"
             f"<td class='qz-meta'>{html.escape(period)}</td></tr>"
         )
-    return f"<table class='qz-tl-figures'><caption>{html.escape(words['figures'])}</caption>{''.join(rows)}</table>"
+    return f"<table class='qz-tl-figures'><caption>{html.escape(words('figures'))}</caption>{''.join(rows)}</table>"

@@ -26,9 +26,9 @@ from mapapp.app.panel import (
     html_from_article,
     html_from_article_excerpts,
     html_from_feature_card,
+    html_from_problems,
     html_from_share_link,
     html_from_sources,
-    markdown_list,
     notice_markdown,
     search_result_label,
 )
@@ -51,12 +51,12 @@ from mapapp.app.urlstate import (
 )
 from mapapp.datadirs import DataDirs, data_dirs_from_env
 from mapapp.errors import MapAppError
-from mapapp.map import asofcontrol, attributions, displayshapes, maplayers, mapview, markup, viewport
+from mapapp.map import asofcontrol, attributions, credits, displayshapes, maplayers, mapview, markup, viewport
 from mapapp.map.assets import LeafletUrls, install_leaflet, leaflet_urls
 from mapapp.map.layerswitch import layer_ids_from_map_value
 from mapapp.map.maplayers import MapLayer, default_layer_ids
 from mapapp.map.viewport import View
-from mapapp.map.wording import BASEMAP_TITLES, t, title_in
+from mapapp.map.wording import BASEMAP_TITLES, excerpt_count, t, title_in
 from mapapp.models import Excerpt, Feature, Mention
 from mapapp.paths import DEFAULT_INDEX_PATH, GEODATA_DIR, LAYERS_DIR, SEEDS_DIR
 from mapapp.pipeline.datawatch import DATA_WATCH
@@ -181,9 +181,7 @@ def _cached_rendered_map(
     digest: str, basemap: str, switch_layers: tuple[str, ...], asof_start: str | None, returned: tuple[str, ...]
 ) -> RenderedMap:
     def build() -> folium.Map:
-        base_map = mapview.build_base_map(
-            basemap=basemap, leaflet=load_leaflet(), attributions=load_attributions(), switch_layers=switch_layers
-        )
+        base_map = mapview.build_base_map(basemap=basemap, leaflet=load_leaflet(), switch_layers=switch_layers)
         asofcontrol.add_asof_setup(base_map, asof_start)
         return base_map
 
@@ -214,12 +212,13 @@ def _cached_layer_groups_js(digest: str, basemap: str, lang: str) -> tuple[str, 
 
 @st.cache_resource(show_spinner=False, max_entries=512)
 def _cached_tail_groups_js(digest: str, basemap: str, lang: str, selected_feature_id: str | None) -> tuple[str, int]:
-    """The groups after the layers': a selection drawn by the server (if any), the switch, then the
-    as-of control's data; as script, and the index the next group takes."""
+    """The groups after the layers': a selection drawn by the server (if any), the switch, the as-of
+    control's data, then the credits; as script, and the index the next group takes."""
     _, first = _cached_layer_groups_js(digest, basemap, lang)
     groups = [
         *_overlay_groups(basemap, lang, selected_feature_id)[first:],
         asofcontrol.asof_group(asofcontrol.asof_spec(load_timeline_index().stages, lang)),
+        credits.credits_group(basemap, mapview.TILES.get(basemap, {}).get("attr", ""), load_attributions(), lang),
     ]
     return render_groups_js(lambda: groups, first_index=first), first + len(groups)
 
@@ -540,10 +539,10 @@ def render_notices(index: MapIndex, lang: str) -> None:
         # Shown, not folded away: a curator must see at once what the map is missing.
         st.warning(t(lang, "problems", n=len(errors)), icon="⚠️")
         with st.expander(t(lang, "problems_details"), expanded=len(errors) <= 5):
-            st.markdown(markdown_list(str(problem) for problem in errors))
+            st.html(html_from_problems(errors, lang))
     if warnings:
         with st.expander(t(lang, "data_warnings", n=len(warnings)), icon="ℹ️"):
-            st.markdown(markdown_list(str(problem) for problem in warnings))
+            st.html(html_from_problems(warnings, lang))
 
 
 def render_map(index: MapIndex, state: UrlState) -> None:
@@ -613,7 +612,7 @@ def render_panel(index: MapIndex, state: UrlState) -> None:
     if section:
         st.html(section)
     if timeline.problems:  # no timeline: say why, keep the rest of the panel
-        st.warning(markdown_list(str(problem) for problem in timeline.problems))
+        st.html(html_from_problems(timeline.problems, lang))
     store = load_index_store()
     if store is not None:  # counted and cut in SQL: a click reads a dozen articles' excerpts, not thousands
         excerpts: Sequence[Excerpt] = store.excerpts_of(feature.feature_id, max_articles=MAX_ARTICLES_IN_PANEL)
@@ -629,7 +628,7 @@ def render_panel(index: MapIndex, state: UrlState) -> None:
     for excerpt in excerpts:
         by_article.setdefault(excerpt.article_id, []).append(excerpt)
     if excerpts:
-        st.caption(t(lang, "excerpt_count", n=total, a=n_articles))
+        st.caption(excerpt_count(lang, total, n_articles))
     defaults = default_layer_ids(load_map_layers())
 
     def link_for(feature_id: str) -> str:

@@ -55,7 +55,15 @@ CREATE INDEX IF NOT EXISTS reports_by_session ON reports (session, created_at);
 
 
 class ReportRefused(MapAppError):
-    """A report was not stored: too long, unknown kind, or over a rate limit."""
+    """A report was not stored: too long, unknown kind, or over a rate limit.
+
+    `reason` ("too_long", "session_limit", "total_limit", "not_taken") and `values` let the page say
+    it in the reader's language (mapapp.map.wording, "report_<reason>"); the message is for logs."""
+
+    def __init__(self, message: str, *, reason: str = "not_taken", **values: int):
+        super().__init__(message)
+        self.reason = reason
+        self.values = values
 
 
 @dataclass(frozen=True)
@@ -81,7 +89,12 @@ def clean_comment(comment: str) -> str:
     kept = "".join(ch if unicodedata.category(ch)[0] != "C" else " " for ch in comment or "")
     folded = " ".join(kept.split())
     if len(folded) > MAX_COMMENT_CHARS:
-        raise ReportRefused(f"the comment has {len(folded)} characters; expected at most {MAX_COMMENT_CHARS}")
+        raise ReportRefused(
+            f"the comment has {len(folded)} characters; expected at most {MAX_COMMENT_CHARS}",
+            reason="too_long",
+            found=len(folded),
+            limit=MAX_COMMENT_CHARS,
+        )
     return folded
 
 
@@ -142,12 +155,19 @@ class ReportBook:
             ).fetchone()
             if mine >= self.per_session:
                 raise ReportRefused(
-                    f"this session sent {mine} reports in the last hour; expected at most {self.per_session}"
+                    f"this session sent {mine} reports in the last hour; expected at most {self.per_session}",
+                    reason="session_limit",
+                    found=mine,
+                    n=mine,
+                    limit=self.per_session,
                 )
             (everyone,) = connection.execute("SELECT COUNT(*) FROM reports WHERE created_at > ?", (since,)).fetchone()
             if everyone >= self.total:
                 raise ReportRefused(
-                    f"{everyone} reports arrived in the last hour; the limit is {self.total}, try later"
+                    f"{everyone} reports arrived in the last hour; the limit is {self.total}, try later",
+                    reason="total_limit",
+                    found=everyone,
+                    limit=self.total,
                 )
             cursor = connection.execute(
                 'INSERT INTO reports (created_at, kind, feature_id, article_id, start, "end", comment, session) '

@@ -44,7 +44,7 @@ from mapapp.map.mapstyles import (
     line_style,
     point_style,
 )
-from mapapp.map.markup import approximate_note, attribution_html, feature_name, popup_html
+from mapapp.map.markup import approximate_note, feature_name, html_name, popup_html
 from mapapp.map.viewport import MAX_ZOOM, MIN_ZOOM, START_VIEW
 from mapapp.models import Excerpt, Feature
 
@@ -96,24 +96,24 @@ _CSS = """
 
 
 class _MapSetup(MacroElement):
-    """Leaflet settings that folium has no keyword for: the default icon path, data attributions."""
+    """Leaflet settings that folium has no keyword for: the default icon path, a metric-only scale.
+
+    (The credits are set by the overlay groups, in the reader's language: mapapp.map.credits.)
+    """
 
     _template = Template(
         """
         {% macro script(this, kwargs) %}
         L.Icon.Default.imagePath = {{ this.image_path|tojson }};
-        {%- if this.attribution_html %}
-        {{ this._parent.get_name() }}.attributionControl.addAttribution({{ this.attribution_html|tojson }});
-        {%- endif %}
+        L.control.scale({imperial: false}).addTo({{ this._parent.get_name() }});
         {% endmacro %}
         """
     )
 
-    def __init__(self, image_path: str, attributions: Sequence[str]):
+    def __init__(self, image_path: str):
         super().__init__()
         self._name = "MapSetup"
         self.image_path = image_path
-        self.attribution_html = attribution_html(attributions)
 
 
 # --- stable element names ----------------------------------------------------------------------
@@ -150,9 +150,7 @@ def stable_element_ids(start: int = 1) -> Iterator[None]:
         _stable_ids.counter = None
 
 
-def build_base_map(
-    *, basemap: str, leaflet: LeafletUrls, attributions: Sequence[str] = (), switch_layers: Sequence[str] | None = None
-) -> folium.Map:
+def build_base_map(*, basemap: str, leaflet: LeafletUrls, switch_layers: Sequence[str] | None = None) -> folium.Map:
     """The map with its basemap and panes; Leaflet comes from the app, nothing from a CDN.
 
     `switch_layers` (the visible layer ids) sets up the in-map layer switch (mapapp.map.layerswitch),
@@ -164,7 +162,7 @@ def build_base_map(
         tiles=None,
         min_zoom=MIN_ZOOM,
         max_zoom=MAX_ZOOM,
-        control_scale=True,
+        control_scale=False,  # _MapSetup adds a metric one (folium's shows miles too)
     )
     # folium points these at CDNs (plus jQuery, Bootstrap, awesome-markers, unused here).
     m.default_js = [("leaflet", leaflet.js)]
@@ -184,7 +182,7 @@ def build_base_map(
         (PANE_POINTS, 450, True),
     ):
         folium.map.CustomPane(name, z_index=z_index, pointer_events=interactive).add_to(m)
-    m.add_child(_MapSetup(leaflet.image_path, attributions))
+    m.add_child(_MapSetup(leaflet.image_path))
     if switch_layers is not None:
         root.header.add_child(Element(SWITCH_CSS), name="qz_switch_css")
         m.add_child(LayerSwitchSetup(switch_layers))
@@ -234,7 +232,7 @@ def _feature_dict(
     part: str,
     halo: dict[str, Any] | None = None,
 ) -> dict:
-    label = html.escape(feature_name(feature, lang))
+    label = html_name(feature, lang)
     if halo is not None:
         label += f'<br><span class="qz-tip-approx">{html.escape(approximate_note(feature, lang))}</span>'
     properties: dict[str, Any] = {
@@ -320,9 +318,7 @@ def build_layer_group(
     for feature in labels:
         folium.Marker(
             latlng_from_lonlat(*shapes.anchor_lonlat[feature.feature_id]),
-            icon=folium.DivIcon(
-                html=f'<div class="qz-label">{html.escape(feature_name(feature, lang))}</div>', icon_size=(0, 0)
-            ),
+            icon=folium.DivIcon(html=html_name(feature, lang, tag="div", css="qz-label"), icon_size=(0, 0)),
             interactive=False,
             keyboard=False,
             pane=PANE_LABELS,
