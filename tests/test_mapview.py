@@ -228,8 +228,28 @@ def test_popup_and_tooltip_are_escaped_html():
 
 def test_styles_dash_under_construction_and_schematic_lines():
     _, page = render(build())
-    assert '"dashArray": "10 6"' in page  # 杭衢高铁 under construction
-    assert '"dashArray": "2 7"' in page  # schematic container route
+    assert '"dashArray": "9 6"' in page  # 杭衢高铁 under construction
+    assert '"opacity": 0.45' in page  # the schematic container route is see-through, not dotted
+
+
+@pytest.mark.parametrize(
+    ("status", "dash", "fill"),
+    [("operating", None, 0.15), ("under_construction", "9 6", 0.06), ("planned", "1 6", 0.0)],
+)
+def test_each_status_is_drawn_as_the_as_of_map_draws_that_stage(status, dash, fill):
+    from dataclasses import replace
+
+    stage = mapstyles.STAGE_OF_STATUS[status]
+    line = replace(STATION, status=status, geometry={"type": "LineString", "coordinates": [[0, 0], [1, 1]]})
+    style = mapstyles.line_style(line, {"color": "#123456"})
+    assert (style["dashArray"], style["fillOpacity"], style["opacity"]) == (dash, fill, 0.9)
+    assert {k: style[k] for k in mapstyles.STAGE_PATH_STYLES[stage]} == mapstyles.STAGE_PATH_STYLES[stage]
+    schematic = mapstyles.line_style(replace(line, location_basis="schematic"), {"color": "#123456"})
+    assert schematic["opacity"] == 0.45 and schematic["dashArray"] == dash  # see-through; the stage still shows
+    point = mapstyles.point_style(replace(STATION, status=status), {"color": "#123456"}, (0, 0), approximate=False)
+    assert point["className"] == f"qz-point qz-stage-{stage}"  # the same class the as-of map and legend use
+    dashes = {"operating": "solid", "under_construction": "dashed", "planned": "dotted"}[status]
+    assert f"border:3px {dashes} #123456" in point["html"]  # a station: a ring
 
 
 def test_approximate_points_are_hollow_dots_whose_halo_shows_on_hover_only():

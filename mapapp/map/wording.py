@@ -51,7 +51,8 @@ TEXT: dict[str, dict[str, Text]] = {
         "selected_hidden": "已打开“{layer}”图层以显示所选地点。",
         "legend": (
             "● 实心点：位置确切；◌ 虚线空心圈：位置约略（悬停或选中时显示误差范围）。"
-            "线与面：实线为已运营，虚线为在建，点线为规划；半透明线为示意走向。"
+            "按阶段：实线、实心面、无外圈的点为已运营；虚线、橙色虚线外圈为在建；点线、空心面、点状外圈为规划。"
+            "半透明的线为示意走向。"
         ),
         "popup_more": "另有 {n} 条摘录，见地点详情",
         "popup_none": "文章未提及这个地方",
@@ -102,8 +103,9 @@ TEXT: dict[str, dict[str, Text]] = {
         "selected_hidden": "Turned on the layer “{layer}” to show the selected place.",
         "legend": (
             "● filled dot: exact position; ◌ hollow dashed ring: approximate (hover or select it to see how far "
-            "off it may be). Lines and areas: solid = open, dashed = under construction, dotted = planned; "
-            "a see-through line is schematic."
+            "off it may be). By stage: solid lines, filled areas and plain points = open; dashed, with an orange "
+            "dashed ring = under construction; dotted, unfilled, with a dotted ring = planned. A see-through line "
+            "is schematic."
         ),
         "popup_more": ("{n} more excerpt: see the place's details", "{n} more excerpts: see the place's details"),
         "popup_none": "The articles do not name this place",
