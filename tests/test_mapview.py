@@ -435,3 +435,24 @@ def test_display_shapes_are_worked_out_once_and_give_the_same_map():
     _, without = render(mapview.build_overlay_groups(LAYERS, FEATURES, **kwargs))
     strip_ids = lambda text: re.sub(r"_[0-9a-f]{32}", "_ID", text)  # noqa: E731 - folium's random element ids
     assert strip_ids(with_shapes) == strip_ids(without)
+
+
+def _gym_excerpt(kind: str, text: str) -> Excerpt:
+    start = text.index("衢江区体育馆")
+    return Excerpt("qujiang-gym", "003.txt", "标题", "2025-11-20", kind, text, ((start, start + 6),), 1, 0, len(text))
+
+
+def test_a_popup_leads_with_a_sentence_that_names_the_place_not_a_caption_or_a_heading():
+    gym = next(f for f in FEATURES if f.feature_id == "qujiang-gym")
+    caption = _gym_excerpt("caption", "衢江区体育馆外景")
+    heading = _gym_excerpt("heading", "衢江区体育馆迎来新赛季")
+    sentence = _gym_excerpt("body", "本赛季的揭幕战在衢江区体育馆打响。")
+    assert markup.lead_excerpt([caption, heading, sentence]) == sentence
+    popup = markup.popup_html(gym, [caption, heading, sentence], "en")
+    assert "<mark>衢江区体育馆</mark>打响。" in popup and "外景" not in popup
+    assert "2 more excerpts" in popup
+    # only a caption names it: the popup shows it, said to be a photo caption
+    only = markup.popup_html(gym, [caption], "en")
+    assert '<span class="qz-popup-kind">photo caption</span>' in only and "<mark>衢江区体育馆</mark>外景" in only
+    assert "图片说明" in markup.popup_html(gym, [caption], "zh")
+    assert "more excerpt" not in only

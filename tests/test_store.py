@@ -135,9 +135,16 @@ def test_search_runs_in_sqlite_and_finds_what_the_app_search_finds(tiny, tmp_pat
     build_store(tiny, path, processes=1)
     store = IndexStore(path)
     index = build_map_index(tiny.seeds_dir, tiny.geodata_dir, tiny.layers_dir)
-    for query in ("衢江", "体育馆", "衢江港区", "ＱＵ", "qu jiang", "集装箱装上货船", "没有这个词"):
+    for query in ("衢江", "体育馆", "衢江港区", "集装箱装上货船", "没有这个词"):
         expected = {hit.feature_id for hit in search_features(query, index.features, index.excerpts, limit=1000)}
         assert store.search_feature_ids(query) == expected, query
+    # Latin letters: the file finds every text that holds them; the app keeps whole words only
+    for query in ("ＱＵ", "qu jiang", "qujiang"):
+        expected = {hit.feature_id for hit in search_features(query, index.features, index.excerpts, limit=1000)}
+        assert store.search_feature_ids(query) >= expected, query
+    assert len(store.search_feature_ids("ＱＵ")) > 1
+    # only "Qu River" has "qu" as a whole word ("Qujiang ..." does not)
+    assert [hit.feature_id for hit in search_features("ＱＵ", index.features, index.excerpts)] == ["qujiang-river"]
     assert store.search_feature_ids("%") == set() and store.search_feature_ids("  ") == set()
 
 

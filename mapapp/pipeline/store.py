@@ -690,7 +690,10 @@ class IndexStore:
 
     def search_feature_ids(self, query: str) -> set[str]:
         """Features whose name, alias or an excerpt sentence contains `query` (case-, width-,
-        space-insensitive), found by the FTS5 trigram index (LIKE; short queries scan the table)."""
+        space-insensitive), found by the FTS5 trigram index (LIKE; short queries scan the table).
+
+        For Latin letters this is every text that holds them anywhere; the app's search
+        (mapapp.app.selection) keeps those where they are whole words."""
         needle = search_form(query)
         if not needle:
             return set()
