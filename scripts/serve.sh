@@ -154,6 +154,24 @@ if [ -f "$NGINX_MODULES/ngx_http_brotli_filter_module.so" ]; then
   BROTLI="brotli on; brotli_comp_level 5; brotli_min_length 1000; brotli_types $COMPRESS_TYPES;"
 fi
 
+# The map's own files, which the page asks for only once its map component is drawn, one after
+# another (the component's script, then Leaflet's script and style): the page's response names them
+# in a Link header, so a browser fetches them at once, in parallel with Streamlit's bundle, and finds
+# them in its cache when the map asks (they are immutable, see $qz_immutable).
+PRELOAD=$("$PYTHON" - <<'PY'
+import json, pathlib, streamlit_folium
+from mapapp.map.assets import leaflet_urls
+build = pathlib.Path(streamlit_folium.__file__).parent / "frontend" / "build"
+script = json.loads((build / "asset-manifest.json").read_text())["files"]["main.js"].removeprefix("./")
+leaflet = leaflet_urls()
+print(", ".join([
+    f"</component/streamlit_folium.st_folium/{script}>; rel=preload; as=script",
+    f"<{'/' + leaflet.js.removeprefix('../../')}>; rel=preload; as=script",
+    f"<{'/' + leaflet.css.removeprefix('../../')}>; rel=preload; as=style",
+]))
+PY
+)
+
 UPSTREAM=""
 for port in "${REPLICA_PORTS[@]}"; do
   UPSTREAM+="    server 127.0.0.1:$port max_fails=1 fail_timeout=5s;"$'\n'
@@ -191,6 +209,7 @@ http {
     "~^/app/static/vendor/[^/]+-[0-9][^/]*/" "public, max-age=31536000, immutable";
   }
   # A reader is who their cookie says; a first request gets a new random id (the request's own).
+  map \$uri \$qz_preload { default ""; "/" "$PRELOAD"; }
   map \$cookie_qz_reader \$qz_reader { '' \$request_id; default \$cookie_qz_reader; }
   map \$cookie_qz_reader \$qz_set_reader { '' "qz_reader=\$request_id; Path=/; HttpOnly; SameSite=Lax"; default ''; }
   upstream qz_replicas {
@@ -214,6 +233,7 @@ $UPSTREAM  }
     add_header Set-Cookie \$qz_set_reader always;
     add_header X-Qz-Replica \$upstream_addr always;  # which replica answered (tests, debugging)
     add_header Cache-Control \$qz_immutable;  # nothing when empty (Streamlit's own header stays)
+    add_header Link \$qz_preload;  # the page only
     location / {
       proxy_pass http://qz_replicas;
       proxy_next_upstream error timeout http_502 http_503;

@@ -130,6 +130,11 @@ def test_nginx_compresses_the_page_and_lets_browsers_keep_hashed_files(cluster):
     assert "max-age=31536000, immutable" in headers["cache-control"]  # a file named by its hash
     headers, _ = _fetch(cluster.url + COMPONENT_PAGE, "gzip")
     assert "immutable" not in headers.get("cache-control", "")  # its page is asked again each time
+    # the page names the map's own files, so browsers fetch them with Streamlit's bundle
+    link = _fetch(cluster.url, "gzip")[0]["link"]
+    assert f"</component/streamlit_folium.st_folium/{script}>; rel=preload; as=script" in link
+    assert f"</{leaflet_urls().js.removeprefix('../../')}>; rel=preload; as=script" in link
+    assert "link" not in _fetch(cluster.url + bundle, "gzip")[0]
 
 
 def test_each_replica_ran_the_page_before_nginx_let_readers_in(cluster):

@@ -81,6 +81,7 @@ _CSS = """
 .qz-popup-excerpt { margin: 6px 0; padding-left: 8px; border-left: 3px solid #ccc; }
 .qz-popup-excerpt mark { background: #ffe066; }
 .qz-popup-source, .qz-popup-more { color: #666; font-size: 11px; }
+.qz-popup-kind { font-size: 11px; color: #555; border: 1px solid #bbb; border-radius: 3px; padding: 0 3px; }
 .leaflet-control-attribution details.qz-sources { display: inline; }
 .qz-sources[open] ul { max-height: 220px; overflow-y: auto; margin: 4px 0; padding-left: 16px; text-align: left; }
 .qz-sources summary { cursor: pointer; display: inline; }
