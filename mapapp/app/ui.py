@@ -451,6 +451,8 @@ def main() -> None:
     state = _state()
     lang = state.lang
     st.html(PANEL_CSS)
+    if lang == "zh":  # Streamlit's own hint under a text box ("Press Enter to apply") is in English only
+        st.html("<style>[data-testid='InputInstructions'] { display: none; }</style>")
 
     with st.sidebar:
         render_controls(index, layers, lang)
