@@ -60,7 +60,7 @@ def test_excerpt_group_shows_headline_date_count_and_badges():
         Excerpt("gym", "003.txt", "标题<x>", "2025-11", "body", "主场设在衢江区体育馆。", ((4, 10),), 1, 10, 21),
     ]
     html = panel.html_from_article_excerpts(excerpts, "zh")
-    assert '<b lang="zh">标题&lt;x&gt;</b>' in html and "2025-11 · 出现 4 次" in html
+    assert "<b lang='zh'>标题&lt;x&gt;</b>" in html and "2025-11 · 出现 4 次" in html
     assert "图片说明" in html and "×3" in html and "主场设在<mark>衢江区体育馆</mark>。" in html
 
 

@@ -20,6 +20,7 @@ from mapapp.map.wording import (
     CATEGORY_TITLES,
     NOTICE_REASONS,
     STATUS_TITLES,
+    TEXT,
     distance_text,
     t,
     title_in,
@@ -148,20 +149,31 @@ def html_from_sources(feature: Feature, lang: str) -> str:
 
 
 def html_from_excerpt_block(excerpt: Excerpt, lang: str) -> str:
+    """One excerpt, as printed in its article's language (marked with `lang`, so an English sentence in
+    the Chinese interface is read and hyphenated as English)."""
     badges = ""
     if excerpt.kind in ("caption", "heading"):
         badges += f"<span class='qz-badge'>{html.escape(t(lang, excerpt.kind))}</span>"
     if excerpt.count > 1:
         badges += f"<span class='qz-badge'>×{excerpt.count}</span>"
-    return f"<div class='qz-excerpt'>{badges}<span lang='{lang_of(excerpt.text)}'>{html_from_excerpt(excerpt)}</span></div>"
+    # the sentence is marked with its article's language; the badges are the interface's words
+    text_lang = html.escape(excerpt.lang, quote=True)
+    return f"<div class='qz-excerpt'>{badges}<span lang='{text_lang}'>{html_from_excerpt(excerpt)}</span></div>"
 
 
 def html_from_article_excerpts(excerpts: Sequence[Excerpt], lang: str) -> str:
-    """One article's excerpts under its headline, date and how often the place occurs in it."""
+    """One article's excerpts under its headline, date and how often the place occurs in it; an
+    article written in another language than the interface's says which ("英文" for an English
+    article in the Chinese interface, "Chinese" for a Chinese one in the English interface)."""
     first = excerpts[0]
+    language = ""
+    if first.lang != lang:
+        label = t(lang, f"lang_{first.lang}") if f"lang_{first.lang}" in TEXT[lang] else first.lang
+        language = f"<span class='qz-lang'>{html.escape(label)}</span> · "
     return (
-        f"<div class='qz-headline'>{html_quoted(first.headline, tag='b')}<br><span class='qz-meta'>"
-        f"{html.escape(first.date)} · {html.escape(t(lang, 'times', n=sum(e.count for e in excerpts)))}</span></div>"
+        f"<div class='qz-headline'><b lang='{html.escape(first.lang, quote=True)}'>{html.escape(first.headline)}</b>"
+        f"<br><span class='qz-meta'>{html.escape(first.date)} · {language}"
+        f"{html.escape(t(lang, 'times', n=sum(e.count for e in excerpts)))}</span></div>"
         + "".join(html_from_excerpt_block(e, lang) for e in excerpts)
     )
 
@@ -187,7 +199,7 @@ def html_from_article(
         )
         position = mention.end
     out.append(html.escape(article.text[position:]))
-    return f'<div class="qz-article" lang="{lang_of(article.text)}">{"".join(out).strip()}</div>'
+    return f'<div class="qz-article" lang="{html.escape(article.lang, quote=True)}">{"".join(out).strip()}</div>'
 
 
 def html_from_problems(problems: Iterable[object], lang: str) -> str:

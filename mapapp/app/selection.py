@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Any, Literal
 
@@ -119,6 +119,7 @@ class _Matcher:
     """
 
     def __init__(self, query: str):
+        self.query = query
         self.chinese = bool(_HAN.search(query))
         self.needle = normalize_for_search(query) if self.chinese else "".join(latin_words(query))
         self.first_word = next(iter(latin_words(query)), "")
@@ -165,6 +166,7 @@ def search_features(
     excerpts: Mapping[str, Sequence[Excerpt]],
     *,
     limit: int = 12,
+    word_matched: Collection[str] = (),
 ) -> list[SearchHit]:
     """Features whose names, aliases (zh/en) or excerpt sentences contain the query, best first.
 
@@ -172,13 +174,18 @@ def search_features(
     query, then one that contains it); then places found only in article text, those whose
     mention takes in the query (衢州港 in 衢州港衢江港区), then those whose sentences are most about
     the query (the share of their excerpts that match: a venue named in two sentences that both say
-    体育 before a district named in fifty), then those whose mention stands nearest to the query."""
+    体育 before a district named in fifty), then those whose mention stands nearest to the query.
+
+    An English query also finds English excerpts that have all its words in any order ("hall
+    customs"), each whole or plainly inflected ("hall" finds "halls"); and `word_matched` are
+    features the index file's English word search found by stem ("opening" finds "opened"), kept
+    after every other hit."""
     matcher = _Matcher(query)
     if not matcher.needle:
         return []
     hits: list[SearchHit] = []
     for feature_id, feature in features.items():
-        hit = _best_hit(matcher, feature, excerpts.get(feature_id, ()))
+        hit = _best_hit(matcher, feature, excerpts.get(feature_id, ()), word_matched=feature_id in word_matched)
         if hit is not None:
             hits.append(hit)
     hits.sort(
@@ -194,8 +201,24 @@ def search_features(
     return hits[:limit]
 
 
-def _best_hit(matcher: _Matcher, feature: Feature, feature_excerpts: Sequence[Excerpt]) -> SearchHit | None:
-    names = [(feature.name_zh, "name"), (feature.name_en, "name"), *((alias, "alias") for alias in feature.aliases)]
+_INFLECTIONS = ("", "s", "es", "d", "ed", "ing", "'s", "’s")
+
+
+def _has_words(text: str, words: Sequence[str]) -> bool:
+    """Every one of `words` is a word of `text`, whole or plainly inflected ("hall": "halls")."""
+    present = set(latin_words(text))
+    return all(any(word + ending in present for ending in _INFLECTIONS) for word in words)
+
+
+def _best_hit(
+    matcher: _Matcher, feature: Feature, feature_excerpts: Sequence[Excerpt], *, word_matched: bool = False
+) -> SearchHit | None:
+    aliases_en = [a for a in feature.properties.get("aliases_en") or [] if isinstance(a, str)]
+    names = [
+        (feature.name_zh, "name"),
+        (feature.name_en, "name"),
+        *((alias, "alias") for alias in (*feature.aliases, *aliases_en)),
+    ]
     best: SearchHit | None = None
     for text, kind in names:
         found = matcher.position(text) if text else None
@@ -208,8 +231,17 @@ def _best_hit(matcher: _Matcher, feature: Feature, feature_excerpts: Sequence[Ex
             best = SearchHit(feature.feature_id, kind, text, score)  # type: ignore[arg-type]
     if best is not None:
         return best
-    matched = [excerpt for excerpt in feature_excerpts if matcher.position(excerpt.text) is not None]
+    words = [] if matcher.chinese else latin_words(matcher.query)
+    matched = [
+        excerpt
+        for excerpt in feature_excerpts
+        if matcher.position(excerpt.text) is not None
+        or (len(words) > 1 and excerpt.lang == "en" and _has_words(excerpt.text, words))
+    ]
     if not matched:
+        english = next((e for e in feature_excerpts if e.lang == "en"), None)
+        if word_matched and english is not None:  # found by stem in the index file's word table
+            return SearchHit(feature.feature_id, "excerpt", english.text, 11, share=0.0, distance=len(english.text))
         return None
     nearest = min(matched, key=matcher.distance_to_mention)
     return SearchHit(
