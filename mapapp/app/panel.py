@@ -1,9 +1,10 @@
-"""The side panel's HTML: the feature card, its sources, excerpts grouped by article, the reader.
+"""Text and HTML the Streamlit page shows itself: an article's whole text (the dialog the place panel
+opens), notices, search result labels, and the small helpers the place data shares.
 
-Pure functions, no Streamlit. Everything that came from the data (names, descriptions, sources,
-article text and metadata) is escaped here; ui.py shows the result with st.html. Text that ui.py
-hands to Streamlit's markdown-rendering widgets (headers, buttons, labels) goes through
-`escape_markdown` instead.
+Pure functions, no Streamlit. Everything that came from the data (names, article text) is escaped
+here; ui.py shows the HTML with st.html. Text that ui.py hands to Streamlit's markdown-rendering
+widgets (headers, buttons, labels) goes through `escape_markdown` instead. The place panel itself is
+rendered in the browser from plain data (mapapp.app.placedata).
 """
 
 from __future__ import annotations
@@ -14,31 +15,21 @@ from collections.abc import Callable, Iterable, Sequence
 
 from mapapp.app.selection import SearchHit
 from mapapp.app.urlstate import UrlNotice
-from mapapp.map.markup import feature_name, html_from_excerpt, html_marking_quotes, html_quoted, lang_of
+from mapapp.map.markup import feature_name, lang_of
 from mapapp.map.wording import (
-    BASIS_TITLES,
-    CATEGORY_TITLES,
     NOTICE_REASONS,
-    STATUS_TITLES,
-    TEXT,
     distance_text,
     t,
-    title_in,
 )
-from mapapp.models import Article, Excerpt, Feature, Mention
+from mapapp.models import Article, Feature, Mention
 
 PANEL_CSS = """
 <style>
-.qz-excerpt { margin: .3rem 0 .6rem 0; padding: .2rem .6rem; border-left: 3px solid #d0d0d0; }
-.qz-excerpt mark, .qz-article mark { background: #ffe066; padding: 0 1px; }
+.qz-article mark { background: #ffe066; padding: 0 1px; }
 .qz-article { white-space: pre-wrap; line-height: 1.7; font-size: .95rem; max-height: 32rem; overflow-y: auto; }
 .qz-article a.qz-mention { color: inherit; text-decoration: none; }
 .qz-article a.qz-mention mark { background: #e8eefc; border-bottom: 1px solid #5b7bd5; }
 .qz-article a.qz-mention mark.qz-selected { background: #ffe066; border-bottom: 2px solid #c49a00; }
-.qz-badge { font-size: .75rem; color: #555; border: 1px solid #bbb; border-radius: 3px; padding: 0 .3rem; margin-right: .3rem; }
-.qz-meta { color: #666; font-size: .85rem; }
-.qz-share { user-select: all; -webkit-user-select: all; overflow-wrap: anywhere; font-size: .8rem; line-height: 1.4;
-  background: #f6f6f8; border: 1px solid #ddd; border-radius: 4px; padding: .4rem .5rem; }
 </style>
 """
 
@@ -56,31 +47,8 @@ def markdown_list(lines: Iterable[str]) -> str:
 
 
 def metres_text(value: int, lang: str = "en") -> str:
+    """A precision in the reader's language: "2.5 km" / "2.5 公里"."""
     return distance_text(value, lang)
-
-
-def html_from_feature_card(feature: Feature, lang: str) -> str:
-    """Category, status, precision and location basis, and the description."""
-    rows = [
-        (
-            t(lang, "category"),
-            title_in(CATEGORY_TITLES.get(feature.category, (feature.category, feature.category)), lang),
-        ),
-        (t(lang, "status"), title_in(STATUS_TITLES.get(feature.status, (feature.status, feature.status)), lang)),
-        (
-            t(lang, "precision"),
-            f"±{metres_text(feature.precision_m, lang)} · "
-            + title_in(
-                BASIS_TITLES.get(feature.location_basis, (feature.location_basis, feature.location_basis)), lang
-            ),
-        ),
-    ]
-    separator = html.escape(t(lang, "field_separator"))
-    card = "<br>".join(f"<span class='qz-meta'>{html.escape(k)}</span>{separator}{html.escape(v)}" for k, v in rows)
-    description, written_in = description_and_language(feature, lang)
-    if description:
-        card += f"<p>{html_marking_quotes(description, lang, written_in=written_in)}</p>"
-    return f"<div class='qz-card'>{card}</div>"
 
 
 def description_in(feature: Feature, lang: str) -> str:
@@ -121,61 +89,11 @@ def position_note_and_language(feature: Feature, lang: str) -> tuple[str, str]:
     return "", lang
 
 
-def html_from_sources(feature: Feature, lang: str) -> str:
-    """The feature's sources as a collapsed list; a web reference becomes a link, nothing else does.
-
-    Titles and quotes are shown as the sources give them (marked with their language); how the
-    position was found is in the reader's language."""
-    if not feature.sources:
-        return ""
-    items = []
-    for source in feature.sources:
-        title = html_quoted(source.title or source.ref)
-        if source.ref.startswith(("https://", "http://")):
-            title = (
-                f'<a href="{html.escape(source.ref, quote=True)}" target="_blank" rel="noopener noreferrer">{title}</a>'
-            )
-        elif source.ref:
-            title += f" <code>{html.escape(source.ref)}</code>"
-        quote = f"<br><span class='qz-meta'>“{html_quoted(source.quote)}”</span>" if source.quote else ""
-        items.append(f"<li>{title}{quote}</li>")
-    note, written_in = position_note_and_language(feature, lang)
-    how = (
-        f"<p class='qz-meta qz-position-note'>{html_marking_quotes(note, lang, written_in=written_in)}</p>"
-        if note
-        else ""
-    )
-    return f"<details><summary>{html.escape(t(lang, 'sources'))} ({len(items)})</summary>{how}<ul>{''.join(items)}</ul></details>"
-
-
-def html_from_excerpt_block(excerpt: Excerpt, lang: str) -> str:
-    """One excerpt, as printed in its article's language (marked with `lang`, so an English sentence in
-    the Chinese interface is read and hyphenated as English)."""
-    badges = ""
-    if excerpt.kind in ("caption", "heading"):
-        badges += f"<span class='qz-badge'>{html.escape(t(lang, excerpt.kind))}</span>"
-    if excerpt.count > 1:
-        badges += f"<span class='qz-badge'>×{excerpt.count}</span>"
-    # the sentence is marked with its article's language; the badges are the interface's words
-    text_lang = html.escape(excerpt.lang, quote=True)
-    return f"<div class='qz-excerpt'>{badges}<span lang='{text_lang}'>{html_from_excerpt(excerpt)}</span></div>"
-
-
-def html_from_article_excerpts(excerpts: Sequence[Excerpt], lang: str) -> str:
-    """One article's excerpts under its headline, date and how often the place occurs in it; an
-    article written in another language than the interface's says which ("英文" for an English
-    article in the Chinese interface, "Chinese" for a Chinese one in the English interface)."""
-    first = excerpts[0]
-    language = ""
-    if first.lang != lang:
-        label = t(lang, f"lang_{first.lang}") if f"lang_{first.lang}" in TEXT[lang] else first.lang
-        language = f"<span class='qz-lang'>{html.escape(label)}</span> · "
-    return (
-        f"<div class='qz-headline'><b lang='{html.escape(first.lang, quote=True)}'>{html.escape(first.headline)}</b>"
-        f"<br><span class='qz-meta'>{html.escape(first.date)} · {language}"
-        f"{html.escape(t(lang, 'times', n=sum(e.count for e in excerpts)))}</span></div>"
-        + "".join(html_from_excerpt_block(e, lang) for e in excerpts)
-    )
+def html_from_problems(problems: Iterable[object], lang: str) -> str:
+    """The data checks' lines (file, feature, field, found, expected), as the validator writes them:
+    in English, for curators, so marked as such and introduced in the reader's language."""
+    items = "".join(f"<li>{html.escape(str(problem))}</li>" for problem in problems)
+    return f"<div class='qz-problems'><p>{html.escape(t(lang, 'problems_lines'))}</p><ul lang='en'>{items}</ul></div>"
 
 
 def html_from_article(
@@ -200,18 +118,6 @@ def html_from_article(
         position = mention.end
     out.append(html.escape(article.text[position:]))
     return f'<div class="qz-article" lang="{html.escape(article.lang, quote=True)}">{"".join(out).strip()}</div>'
-
-
-def html_from_problems(problems: Iterable[object], lang: str) -> str:
-    """The data checks' lines (file, feature, field, found, expected), as the validator writes them:
-    in English, for curators, so marked as such and introduced in the reader's language."""
-    items = "".join(f"<li>{html.escape(str(problem))}</li>" for problem in problems)
-    return f"<div class='qz-problems'><p>{html.escape(t(lang, 'problems_lines'))}</p><ul lang='en'>{items}</ul></div>"
-
-
-def html_from_share_link(url: str) -> str:
-    """The link to share, as text that one tap or click selects whole (escaped; not a link to follow)."""
-    return f'<div class="qz-share" lang="en" translate="no">{html.escape(url)}</div>'
 
 
 def snippet(text: str, query: str, width: int = 28) -> str:

@@ -41,14 +41,14 @@ def html_quoted(text: str, *, tag: str = "span", css: str = "") -> str:
     """Data shown as it is written (a headline, a source title or quote, a credit line): escaped and
     marked with the language it is (mostly) written in."""
     attributes = f' class="{css}"' if css else ""
-    return f'<{tag}{attributes} lang="{lang_of(text)}">{html.escape(text)}</{tag}>'
+    return f'<{tag}{attributes} lang="{lang_of(text)}" translate="no">{html.escape(text)}</{tag}>'
 
 
 def html_name(feature: Feature, lang: str, *, tag: str = "span", css: str = "") -> str:
     """The feature's name in `lang` (its Chinese name when it has no English one), marked with its language."""
     name = feature_name(feature, lang)
     attributes = f' class="{css}"' if css else ""
-    return f'<{tag}{attributes} lang="{lang_of(name)}">{html.escape(name)}</{tag}>'
+    return f'<{tag}{attributes} lang="{lang_of(name)}" translate="no">{html.escape(name)}</{tag}>'
 
 
 def html_marking_quotes(text: str, lang: str, *, written_in: str | None = None) -> str:
@@ -59,13 +59,13 @@ def html_marking_quotes(text: str, lang: str, *, written_in: str | None = None) 
     note nobody has translated yet) is marked whole, as the quoted text it then is."""
     written_in = written_in or lang_of(text)
     if written_in != lang:
-        return f'<span lang="{written_in}">{html.escape(text)}</span>'
+        return f'<span lang="{written_in}" translate="no">{html.escape(text)}</span>'
     other = "zh" if lang == "en" else "en"
     out: list[str] = []
     position = 0
     for match in _OTHER_RUN[lang].finditer(text):
         out.append(html.escape(text[position : match.start()]))
-        out.append(f'<span lang="{other}">{html.escape(match.group())}</span>')
+        out.append(f'<span lang="{other}" translate="no">{html.escape(match.group())}</span>')
         position = match.end()
     out.append(html.escape(text[position:]))
     return "".join(out)
@@ -113,13 +113,13 @@ def popup_html(feature: Feature, excerpts: Sequence[Excerpt], lang: str) -> str:
     other = feature.name_zh if lang == "en" else feature.name_en
     parts = [f'<div class="qz-popup">{html_name(feature, lang, tag="b")}']
     if other and other != name:
-        parts.append(f'<div class="qz-popup-sub" lang="{lang_of(other)}">{html.escape(other)}</div>')
+        parts.append(f'<div class="qz-popup-sub" lang="{lang_of(other)}" translate="no">{html.escape(other)}</div>')
     lead = lead_excerpt(excerpts)
     if lead is not None:
         quoted = lang_of(lead.text)
         badge = f'<span class="qz-popup-kind">{html.escape(t(lang, lead.kind))}</span> ' if lead.kind != "body" else ""
         parts.append(
-            f'<blockquote class="qz-popup-excerpt">{badge}<span lang="{quoted}">'
+            f'<blockquote class="qz-popup-excerpt">{badge}<span lang="{quoted}" translate="no">'
             f"{html_from_excerpt(lead, max_chars=140)}</span></blockquote>"
         )
         parts.append(f'<div class="qz-popup-source">{html_quoted(lead.headline)} · {html.escape(lead.date)}</div>')
