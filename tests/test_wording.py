@@ -15,7 +15,7 @@ from mapapp.app.placefiles import write_version
 from mapapp.curation.reports import ReportBook, ReportRefused
 from mapapp.map import asofcontrol, mapview, markup, wording
 from mapapp.map.maplayers import map_layers_from_specs
-from mapapp.map.wording import excerpt_count, figure_text, t
+from mapapp.map.wording import excerpt_count, figure_text, report_refusal_text, t
 from mapapp.pipeline.timeline import build_timeline_index
 from tests.wordcheck import DATA, strays, text_runs_from_html
 
@@ -163,23 +163,25 @@ def test_figures_read_in_english_units():
 
 @pytest.mark.parametrize("lang", LANGS)
 def test_a_refused_report_is_explained_in_the_readers_language(tmp_path, lang):
-    book = ReportBook(tmp_path / "reports.sqlite", per_session=1)
+    book = ReportBook(tmp_path / "reports.sqlite", per_client=1)
     refusals = []
     with pytest.raises(ReportRefused) as too_long:
-        book.add(kind="position", feature_id="x", comment="长" * 5000, session_key="s")
+        book.add(kind="position", feature_id="x", comment="长" * 5000, client_key="s")
     refusals.append(too_long.value)
-    book.add(kind="position", feature_id="x", comment="", session_key="s")
+    book.add(kind="position", feature_id="x", comment="", client_key="s")
     with pytest.raises(ReportRefused) as too_many:
-        book.add(kind="position", feature_id="x", comment="", session_key="s")
+        book.add(kind="position", feature_id="x", comment="", client_key="s")
     refusals.append(too_many.value)
     with pytest.raises(ReportRefused) as unknown:
-        book.add(kind="nonsense", feature_id="x", comment="", session_key="t")
+        book.add(kind="nonsense", feature_id="x", comment="", client_key="t")
     refusals.append(unknown.value)
-    assert [r.reason for r in refusals] == ["too_long", "session_limit", "not_taken"]
-    for refusal in refusals:
-        said = t(lang, f"report_{refusal.reason}", **refusal.values)
-        assert said and not _plain(said, lang), said
-    assert "5000" in t(lang, "report_too_long", **refusals[0].values)
+    assert [r.reason for r in refusals] == ["too-long", "client-limit", "kind"]
+    said = [report_refusal_text(r.reason, lang, count=r.count, limit=r.limit) for r in refusals]
+    for text in said:
+        assert text and not _plain(text, lang), text
+    assert "5000" in said[0] and said[2] == t(lang, "report_not_taken")
+    if lang == "en":
+        assert said[1].startswith("This address sent 1 report in")  # singular
 
 
 @pytest.mark.parametrize("lang", LANGS)

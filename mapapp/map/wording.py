@@ -74,9 +74,10 @@ TEXT: dict[str, dict[str, Text]] = {
         "approximate": "位置约略（±{radius}）",
         "sources_summary": "数据来源（{n}）",
         "field_separator": "：",
-        "report_too_long": "说明太长：{found} 个字，最多 {limit} 个字。",
-        "report_session_limit": "一小时内已发送 {found} 条报告，每小时最多 {limit} 条，请稍后再试。",
-        "report_total_limit": "一小时内收到的报告已达上限（{limit} 条），请稍后再试。",
+        # a refused report, by mapapp.curation.reports.ReportRefused.reason
+        "report_too-long": "说明太长：{n} 个字，最多 {limit} 个字。",
+        "report_client-limit": "这个网络地址一小时内已发送 {n} 条报告，每小时最多 {limit} 条，请稍后再试。",
+        "report_total-limit": "一小时内收到的报告已达上限（{limit} 条），请稍后再试。",
         "report_not_taken": "这条报告未能保存，请稍后再试。",
     },
     "en": {
@@ -142,12 +143,12 @@ TEXT: dict[str, dict[str, Text]] = {
         "approximate": "approximate location (±{radius})",
         "sources_summary": "Data sources ({n})",
         "field_separator": ": ",
-        "report_too_long": "The comment is too long: {found} characters; at most {limit}.",
-        "report_session_limit": (
-            "You sent {found} report in the last hour; at most {limit} an hour. Please try later.",
-            "You sent {found} reports in the last hour; at most {limit} an hour. Please try later.",
+        "report_too-long": "The comment is too long: {n} characters; at most {limit}.",
+        "report_client-limit": (
+            "This address sent {n} report in the last hour; at most {limit} an hour. Please try later.",
+            "This address sent {n} reports in the last hour; at most {limit} an hour. Please try later.",
         ),
-        "report_total_limit": "Too many reports arrived in the last hour (the limit is {limit}); please try later.",
+        "report_total-limit": "Too many reports arrived in the last hour (the limit is {limit}); please try later.",
         "report_not_taken": "This report could not be stored; please try later.",
     },
 }
@@ -245,6 +246,12 @@ def t(lang: str, key: str, **values: object) -> str:
     if isinstance(entry, tuple):
         entry = entry[0] if values.get("n") == 1 else entry[1]
     return entry.format(**values)
+
+
+def report_refusal_text(reason: str, lang: str, *, count: int = 0, limit: int = 0) -> str:
+    """Why a reader's report was not stored (mapapp.curation.reports.ReportRefused), in `lang`."""
+    key = f"report_{reason}"
+    return t(lang, key if key in TEXT[lang] else "report_not_taken", n=count, limit=limit)
 
 
 def excerpt_count(lang: str, excerpts: int, articles: int) -> str:
