@@ -2,9 +2,13 @@
 laptop (1366×768) profile, in headless Chromium.
 
 No stray language: the page is opened in each language on the place with the most timeline and
-figures (and its popup open), and every text node of the page and of the map, and every popup and
-tooltip the map holds, is checked with tests/wordcheck.py: no Chinese in English mode but place
-names and quoted text, no English in Chinese mode but those and a few proper names.
+figures, its place panel open (drawn in the map's frame by reader.js) and its popup open, and every
+text node of the page, of the map and of its panel, and every popup and tooltip the map holds, is
+checked with tests/wordcheck.py: no Chinese in English mode but place names and quoted text, no
+English in Chinese mode but those and a few proper names. What the check lets pass is only what the
+app marks as data (translate="no", with its language); so that marking cannot hide the interface's
+own words, every marked run must be found in the data itself: an article's text, headline or outlet,
+a place's names, sources, description or note, or a credit.
 
 As-of styles: on a month the pipeline gives the most different stages, every drawn line and area is
 dashed like its stage's sample in the control's legend, every point carries the ring of its stage's
@@ -16,13 +20,15 @@ from __future__ import annotations
 from urllib.parse import urlsplit
 
 import pytest
-from mapdriver import map_frame, open_app, wait_until_idle
+from mapdriver import map_frame, open_app, wait_for_panel, wait_until_idle
 
 from bench.pageload import LAPTOP, PHONE
+from mapapp.map.attributions import load_source_attributions
 from mapapp.map.mapview import TILE_HOSTS
 from mapapp.map.wording import TEXT, TIMELINE_WORDS
+from mapapp.paths import GEODATA_DIR
 from mapapp.pipeline.timeline import build_timeline_index
-from tests.wordcheck import CHROME_JS_SELECTOR, RUNS_JS, strays
+from tests.wordcheck import CHROME_JS_SELECTOR, DATA, RUNS_JS, strays
 
 PROFILES = {"phone": PHONE, "laptop": LAPTOP}
 # Every popup and tooltip the map holds (their HTML, from the drawn features' properties)
@@ -49,6 +55,7 @@ def device(request, browser):
     context.route("**/*", route)
     page = context.new_page()
     page.set_default_timeout(30_000)
+    page.profile = request.param
     yield page
     context.close()
 
@@ -69,27 +76,58 @@ def _richest_place(index, timeline) -> str:
     )
 
 
+def _squeezed(text: str) -> str:
+    return "".join(text.split())
+
+
+def _data_text(index) -> str:
+    """Everything the app may show as data, whitespace taken out (excerpts join hard-wrapped lines)."""
+    pieces = list(load_source_attributions(GEODATA_DIR / "sources"))
+    for article in index.articles.values():
+        pieces += [article.text, article.headline, article.outlet]
+    for feature in index.features.values():
+        pieces += [feature.name_zh, feature.name_en, *feature.aliases, feature.description]
+        pieces += [value for key, value in feature.properties.items() if isinstance(value, str) and key != "id"]
+        for source in feature.sources:
+            pieces += [source.title, source.ref, source.quote]
+    return "\x00".join(_squeezed(piece or "") for piece in pieces)
+
+
 @pytest.mark.parametrize("lang", ["en", "zh"])
-def test_no_words_of_the_other_language_in_the_page_the_map_and_its_popups(device, app_url, index, timeline, lang):
+def test_no_words_of_the_other_language_in_the_page_the_map_the_panel_and_its_popups(
+    device, app_url, index, timeline, lang
+):
     place = _richest_place(index, timeline)
-    frame = open_app(device, f"{app_url}?lang={lang}&feature={place}&asof=2025-06")
-    frame.wait_for_function(
-        "() => document.querySelector('.leaflet-popup .qz-popup') && document.querySelector('.qz-asof')"
-    )
-    device.locator(".qz-timeline-block").wait_for()
+    device.goto(f"{app_url}?lang={lang}&feature={place}&asof=2025-06")
+    frame = map_frame(device)
+    wait_for_panel(device, place, timeout_s=60)
+    frame.wait_for_function("() => document.querySelector('.qz-asof')")
+    if device.profile == "laptop":  # (a phone shows the bottom sheet instead of the popup)
+        frame.wait_for_function("() => document.querySelector('.leaflet-popup .qz-popup')")
     wait_until_idle(device)
+    frame = map_frame(device)
     args = {"chrome": CHROME_JS_SELECTOR}
-    runs = device.evaluate(RUNS_JS, {**args, "fragments": []})
-    runs += map_frame(device).evaluate(RUNS_JS, {**args, "fragments": frame.evaluate(FRAGMENTS_JS)})
+    page_runs = device.evaluate(RUNS_JS, {**args, "fragments": []})
+    map_runs = frame.evaluate(RUNS_JS, {**args, "fragments": frame.evaluate(FRAGMENTS_JS)})
+    runs = [tuple(run) for run in page_runs + map_runs]
     texts = "".join(text for text, _ in runs)
-    # what must be there: the panel's timeline and figures, the credits, the excerpts
+    # what must be there: the panel's timeline and figures, its excerpts, the credits
+    panel = frame.locator(".qz-panel .qz-place")
+    assert panel.locator(".qz-timeline").count() == 1 and panel.locator(".qz-excerpt").count() > 0
     for key in ("timeline", "figures"):
         assert TIMELINE_WORDS[lang][key] in texts
     assert ("数据来源" if lang == "zh" else "Data sources") in texts
     assert TEXT[lang]["excerpts"] in texts
     names = [n for f in index.features.values() for n in (f.name_zh, f.name_en, *f.aliases) if n]
-    found = strays([tuple(run) for run in runs], lang, names)
+    found = strays(runs, lang, names)
     assert not found, sorted({(s.found, s.text[:80]) for s in found})
+    # only data passes unchecked: every run marked as data is in the data (never the interface's words)
+    data = _data_text(index)
+    # (a popup's or a headline's shortened text is pieces of the data with "…" between)
+    marked = {piece for text, marker in runs if marker == DATA for piece in _squeezed(text).split("…")} - {""}
+    assert marked, "nothing marked as data: the check would have nothing to let pass"
+    not_data = sorted(text for text in marked if text.strip("“”\"'()（）·,，.。:：") not in data)
+    assert not not_data, not_data
 
 
 def _stage_on(changes, month: str) -> str | None:
