@@ -3,7 +3,7 @@ each step in the page (INIT_JS) with the bytes it moved."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -62,20 +62,35 @@ class HttpLog:
     def __init__(self, page, app_url: str):
         self.app_url = app_url
         self.urls: dict[str, str] = {}
+        self.types: dict[str, str] = {}  # DevTools' resource type of each request: Document, Script, Font ...
         self.finished: list[tuple[str, int]] = []
+        self.finished_types: list[str] = []
         self.failed: list[str] = []
         cdp = page.context.new_cdp_session(page)
-        cdp.on("Network.requestWillBeSent", lambda e: self.urls.__setitem__(e["requestId"], e["request"]["url"]))
-        cdp.on(
-            "Network.loadingFinished",
-            lambda e: self.finished.append((self.urls.get(e["requestId"], ""), int(e["encodedDataLength"]))),
-        )
+
+        def sent(e: dict[str, Any]) -> None:
+            self.urls[e["requestId"]] = e["request"]["url"]
+            self.types[e["requestId"]] = e.get("type", "Other")
+
+        def finished(e: dict[str, Any]) -> None:
+            self.finished.append((self.urls.get(e["requestId"], ""), int(e["encodedDataLength"])))
+            self.finished_types.append(self.types.get(e["requestId"], "Other"))
+
+        cdp.on("Network.requestWillBeSent", sent)
+        cdp.on("Network.loadingFinished", finished)
         cdp.on("Network.loadingFailed", lambda e: self.failed.append(self.urls.get(e["requestId"], "")))
         cdp.send("Network.enable")
         self.cdp = cdp  # keep the DevTools session (and its listeners) alive with the page
 
     def mark(self) -> int:
         return len(self.finished)
+
+    def by_type(self, since: int = 0) -> dict[str, int]:
+        """Bytes on the wire per DevTools resource type (Document, Script, Stylesheet, Font, Image, Fetch ...)."""
+        totals: dict[str, int] = {}
+        for (_, size), kind in zip(self.finished[since:], self.finished_types[since:], strict=True):
+            totals[kind] = totals.get(kind, 0) + size
+        return totals
 
     def by_category(self, since: int = 0) -> dict[str, int]:
         totals: dict[str, int] = {}
@@ -88,11 +103,19 @@ class HttpLog:
 class Session:
     """One reader: a browser context and page on the app, with the helpers the measurements need."""
 
-    def __init__(self, browser, app_url: str, profile: str | None = None):
+    def __init__(
+        self, browser, app_url: str, profile: str | None = None, *, context_options: Mapping[str, Any] | None = None
+    ):
+        """`profile` ("phone", "laptop") or `context_options` (Playwright's new_context keywords, which
+        win) set the viewport and device; the default is the benchmark's wide desktop."""
         self.app_url = app_url
         self.touch = profile == "phone"
-        options = PROFILES[profile] if profile else {"viewport": VIEWPORT}
-        self.context = browser.new_context(locale="zh-CN", **options)
+        options = {
+            "locale": "zh-CN",
+            **(PROFILES[profile] if profile else {"viewport": VIEWPORT}),
+            **(context_options or {}),
+        }
+        self.context = browser.new_context(**options)
         self.context.add_init_script(INIT_JS)
         self.page = self.context.new_page()
         self.page.set_default_timeout(60_000)

@@ -129,7 +129,8 @@ def test_the_timeline_keeps_the_text_as_text_and_marks_the_evidence():
     # text stays text (the browser's panel sets it with textContent); the evidence is marked by range
     dated, undated_item = out["events"]
     assert dated["passage"] == sentence and dated["marks"] == [[start - 5, start], [start, start + 4]]
-    assert dated["source"] == "<script>h</script> · 2025-09"
+    assert (dated["source_headline"], dated["source_date"]) == ("<script>h</script>", "2025-09")
+    assert dated["summary"] == "原文" and dated["passage_lang"] == "zh"  # the word, then the evidence as data
     # the dated event first; the undated one at its article's date, said so
     assert dated["date"] == "2025" and undated_item["date"] == "日期未载 · 见报 2025-09"
     assert out["figures"][0]["value"] == "约12.5亿元" and out["figures"][0]["sentence"] == "<i>约12.5亿元</i>"

@@ -47,6 +47,14 @@ def test_the_position_note_is_with_the_sources_not_in_the_description():
     place = record(feature, "zh")
     assert "Position" not in place["description"]
     assert place["position_note"] == "Position: centre of <樟潭街道>; halo 50 km."
+    translated = with_props(position_note="Position: centre of 樟潭街道.", position_note_zh="位置：樟潭街道的中心。")
+    assert (record(translated, "zh")["position_note"], record(translated, "zh")["position_note_lang"]) == (
+        "位置：樟潭街道的中心。",
+        "zh",
+    )
+    assert record(translated, "en")["position_note"] == "Position: centre of 樟潭街道."
+    assert record(feature, "en")["position_note_lang"] == "en"
+    assert record(feature, "zh")["position_note_lang"] == "en"  # not translated: the panel marks it whole
 
 
 def test_every_real_feature_has_both_descriptions_and_keeps_its_position_note_apart():

@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from mapapp.map import displayshapes, maplayers, mapstyles, mapview, markup, viewport
+from mapapp.map import displayshapes, maplayers, mapstyles, mapview, markup, viewport, wording
 from mapapp.map.assets import LeafletUrls
 from mapapp.models import Excerpt, Feature, LayerSpec, Source
 
@@ -149,7 +149,7 @@ EXCERPTS = {
 
 
 def render(groups, basemap="osm"):
-    m = mapview.build_base_map(basemap=basemap, leaflet=LEAFLET, attributions=["数据来源 <b>x</b>"])
+    m = mapview.build_base_map(basemap=basemap, leaflet=LEAFLET)
     for group in groups:
         group.add_to(m)
     return m, m.get_root().render()
@@ -215,19 +215,41 @@ def test_popup_and_tooltip_are_escaped_html():
     _, page = render(build())
     gym = [f for f in all_features(page) if f["properties"]["id"] == "qujiang-gym"]
     assert [f["properties"]["part"] for f in gym] == ["dot"]
-    assert gym[0]["properties"]["label_html"].endswith('<span class="qz-tip-approx">位置约略（±300 m）</span>')
+    assert gym[0]["properties"]["label_html"] == (
+        '<span lang="zh" translate="no">衢江区体育馆</span><br><span class="qz-tip-approx">位置约略（±300 米）</span>'
+    )
     popup = gym[0]["properties"]["popup_html"]
     assert "<script>" not in popup and "<img" not in popup
     assert "&lt;script&gt;window.qzPwned = 1&lt;/script&gt;" in popup
     assert "<mark>衢江区体育馆</mark>" in popup
-    assert "+1" in popup  # a second excerpt waits in the side panel
+    assert "另有 1 条摘录" in popup  # a second excerpt waits in the side panel
     assert "<script>window.qzPwned" not in page
 
 
 def test_styles_dash_under_construction_and_schematic_lines():
     _, page = render(build())
-    assert '"dashArray": "10 6"' in page  # 杭衢高铁 under construction
-    assert '"dashArray": "2 7"' in page  # schematic container route
+    assert '"dashArray": "9 6"' in page  # 杭衢高铁 under construction
+    assert '"opacity": 0.45' in page  # the schematic container route is see-through, not dotted
+
+
+@pytest.mark.parametrize(
+    ("status", "dash", "fill"),
+    [("operating", None, 0.15), ("under_construction", "9 6", 0.06), ("planned", "1 6", 0.0)],
+)
+def test_each_status_is_drawn_as_the_as_of_map_draws_that_stage(status, dash, fill):
+    from dataclasses import replace
+
+    stage = mapstyles.STAGE_OF_STATUS[status]
+    line = replace(STATION, status=status, geometry={"type": "LineString", "coordinates": [[0, 0], [1, 1]]})
+    style = mapstyles.line_style(line, {"color": "#123456"})
+    assert (style["dashArray"], style["fillOpacity"], style["opacity"]) == (dash, fill, 0.9)
+    assert {k: style[k] for k in mapstyles.STAGE_PATH_STYLES[stage]} == mapstyles.STAGE_PATH_STYLES[stage]
+    schematic = mapstyles.line_style(replace(line, location_basis="schematic"), {"color": "#123456"})
+    assert schematic["opacity"] == 0.45 and schematic["dashArray"] == dash  # see-through; the stage still shows
+    point = mapstyles.point_style(replace(STATION, status=status), {"color": "#123456"}, (0, 0), approximate=False)
+    assert point["className"] == f"qz-point qz-stage-{stage}"  # the same class the as-of map and legend use
+    dashes = {"operating": "solid", "under_construction": "dashed", "planned": "dotted"}[status]
+    assert f"border:3px {dashes} #123456" in point["html"]  # a station: a ring
 
 
 def test_approximate_points_are_hollow_dots_whose_halo_shows_on_hover_only():
@@ -309,7 +331,10 @@ def test_district_labels_only_innermost_and_escaped():
     _, page = render(groups)
     icons = [json.loads(raw) for raw in re.findall(r'"html": ("(?:[^"\\]|\\.)*")', page)]
     assert sorted(icons) == sorted(
-        ['<div class="qz-label">衢江区</div>', '<div class="qz-label">&lt;b&gt;区&lt;/b&gt;</div>']
+        [
+            '<div class="qz-label" lang="zh" translate="no">衢江区</div>',
+            '<div class="qz-label" lang="zh" translate="no">&lt;b&gt;区&lt;/b&gt;</div>',
+        ]
     )
 
 
@@ -338,9 +363,18 @@ def _walk(element):
 
 @pytest.mark.parametrize(("basemap", "host"), [("osm", "tile.openstreetmap.org"), ("gaode", "is.autonavi.com")])
 def test_basemaps_and_attributions(basemap, host):
-    _, page = render([], basemap=basemap)
-    assert host in page
-    assert "\\u003cli\\u003e\\u6570\\u636e\\u6765\\u6e90 \\u0026lt;b\\u0026gt;x" in page  # data attribution, escaped
+    from mapapp.map.credits import credits_group
+
+    tile_attr = mapview.TILES[basemap]["attr"]
+    for lang, summary in (("zh", "数据来源（1）"), ("en", "Data sources (1)")):
+        _, page = render([credits_group(basemap, tile_attr, ["数据来源 <b>x</b>"], lang)], basemap=basemap)
+        assert host in page
+        replaced, credits = json.loads("[" + re.search(r"\.attributionControl, (.*)\);\n", page).group(1) + "]")
+        assert replaced == tile_attr  # the tile layer's own credit gives way to the reader's-language one
+        assert summary in credits[1]
+        # a credit is data: escaped, marked
+        assert '<li lang="zh" translate="no">数据来源 &lt;b&gt;x&lt;/b&gt;</li>' in credits[1]
+        assert credits[0] == wording.title_in(wording.TILE_CREDITS[basemap], lang)
 
 
 def test_no_basemap_has_no_tiles():
@@ -397,3 +431,24 @@ def test_display_shapes_are_worked_out_once_and_give_the_same_map():
     _, without = render(mapview.build_overlay_groups(LAYERS, FEATURES, **kwargs))
     strip_ids = lambda text: re.sub(r"_[0-9a-f]{32}", "_ID", text)  # noqa: E731 - folium's random element ids
     assert strip_ids(with_shapes) == strip_ids(without)
+
+
+def _gym_excerpt(kind: str, text: str) -> Excerpt:
+    start = text.index("衢江区体育馆")
+    return Excerpt("qujiang-gym", "003.txt", "标题", "2025-11-20", kind, text, ((start, start + 6),), 1, 0, len(text))
+
+
+def test_a_popup_leads_with_a_sentence_that_names_the_place_not_a_caption_or_a_heading():
+    gym = next(f for f in FEATURES if f.feature_id == "qujiang-gym")
+    caption = _gym_excerpt("caption", "衢江区体育馆外景")
+    heading = _gym_excerpt("heading", "衢江区体育馆迎来新赛季")
+    sentence = _gym_excerpt("body", "本赛季的揭幕战在衢江区体育馆打响。")
+    assert markup.lead_excerpt([caption, heading, sentence]) == sentence
+    popup = markup.popup_html(gym, [caption, heading, sentence], "en")
+    assert "<mark>衢江区体育馆</mark>打响。" in popup and "外景" not in popup
+    assert "2 more excerpts" in popup
+    # only a caption names it: the popup shows it, said to be a photo caption
+    only = markup.popup_html(gym, [caption], "en")
+    assert '<span class="qz-popup-kind">photo caption</span>' in only and "<mark>衢江区体育馆</mark>外景" in only
+    assert "图片说明" in markup.popup_html(gym, [caption], "zh")
+    assert "more excerpt" not in only

@@ -41,7 +41,7 @@ def test_reader_links_every_mention_and_marks_the_selected_place():
 def test_notices_and_search_labels_are_escaped_markdown():
     notice = UrlNotice("feature", "[x](javascript:1)", "unknown_feature")
     assert panel.notice_markdown(notice, "en") == (
-        "The link parameter feature was not used (\\[x\\]\\(javascript\\:1\\)): no such place. The map opened with defaults."
+        "The link parameter `feature` was not used (\\[x\\]\\(javascript\\:1\\)): no such place. The map opened with defaults."
     )
     alias = SearchHit("gym", "alias", "衢江主场", 1)
     assert panel.search_result_label(alias, GYM, "主场", "zh") == "衢江区体育馆 \\(衢江主场\\)"

@@ -39,7 +39,7 @@ def excerpt(text: str, start: int, end: int, *, article: str = "003.txt", kind: 
 def test_facts_and_description_in_the_readers_language():
     zh = placedata.feature_facts(GYM, "zh")
     assert [label for label, _ in zh] == ["类别", "状态", "位置精度"]
-    assert zh[0][1] == "体育场馆" and zh[1][1] == "运营中" and zh[2][1].startswith("±10 km · 只知所在区域")
+    assert zh[0][1] == "体育场馆" and zh[1][1] == "运营中" and zh[2][1].startswith("±10 公里 · 只知所在区域")
     en = placedata.feature_facts(GYM, "en")
     assert en[0] == ["Category", "sports venue"]
     record = place_record(
@@ -66,6 +66,8 @@ def test_sources_link_only_web_references():
         "url": "https://example.org/?a=1&b=2",
         "ref": sources[0]["ref"],
         "quote": "引文 <i>",
+        "title_lang": "zh",
+        "quote_lang": "zh",
     }
     assert sources[1]["url"] is None and sources[1]["ref"] == "seeds/003.txt"
     assert placedata.web_url("javascript:alert(1)") is None and placedata.web_url("seeds/x") is None
@@ -141,7 +143,8 @@ def test_timeline_record_orders_events_and_words_figures():
     assert [e["date"] for e in record["events"]] == ["2024-05", "日期未载 · 见报 2025-11", "2026"]
     assert record["events"][0]["badges"] == [{"text": "≈", "title": "据文章日期推算"}]
     assert record["events"][2]["expected"] and record["events"][2]["badges"][0]["text"] == "预计"
-    assert record["events"][0]["source"] == "标题 · 2025-11" and record["events"][0]["marks"] == [[3, 10]]
+    assert (record["events"][0]["source_headline"], record["events"][0]["source_date"]) == ("标题", "2025-11")
+    assert record["events"][0]["marks"] == [[3, 10]]
     assert record["figures"] == [
         {"quantity": "面积", "value": "约3.5万平方米", "period": "2025", "sentence": "占地约3.5万平方米。"}
     ]

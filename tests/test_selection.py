@@ -242,6 +242,82 @@ def test_search_ranks_exact_names_first_and_ignores_blank():
     assert search_features("   ", FEATURES, EXCERPTS) == []
 
 
+def _excerpt(feature_id: str, text: str, mention: str, kind: str = "body") -> Excerpt:
+    start = text.index(mention)
+    return Excerpt(feature_id, "009.txt", "h", "2026-01-01", kind, text, ((start, start + len(mention)),), 1, 0, 1)
+
+
+# Sentences written for these tests, in the shape of the articles'.
+RANKED_FEATURES = {
+    f.feature_id: f
+    for f in [
+        _feature("airport", "衢州机场", "Quzhou Airport", []),
+        _feature("sports-centre", "衢州体育中心", "Quzhou Sports Centre", []),
+        _feature("port", "衢州港", "Quzhou Port", []),
+        _feature("port-side", "临港保税区", "Lingang Port-side Bonded Zone", []),
+        _feature("district", "衢江区", "Qujiang District", []),
+        _feature("hall", "衢江文体中心", "Qujiang Culture Centre", []),
+    ]
+}
+RANKED_EXCERPTS = {
+    "district": tuple(
+        _excerpt("district", text, "衢江区")
+        for text in (
+            "衢江区新建了一座体育场。",
+            "衢江区的港口吞吐量增长。",
+            "衢江区城区人口增加。",
+            "衢江区推进老旧小区改造。",
+        )
+    ),
+    "hall": (_excerpt("hall", "衢江文体中心配备体育场和游泳馆。", "衢江文体中心"),),
+    "port": (_excerpt("port", "The port of Quzhou ships salt to Tacoma.", "port of Quzhou"),),
+}
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("port", ["port", "port-side"]),  # whole words: not the Airport, not the Sports Centre
+        ("PORT", ["port", "port-side"]),
+        ("sport", []),
+        ("sports", ["sports-centre"]),
+        ("quzhou sports", ["sports-centre"]),
+        ("quzhousports", ["sports-centre"]),  # spaces between whole words are optional
+        ("airport", ["airport"]),
+        ("salt", ["port"]),  # a whole word of an English sentence
+        ("sal", []),
+    ],
+)
+def test_latin_search_terms_match_whole_words(query, expected):
+    assert sorted(h.feature_id for h in search_features(query, RANKED_FEATURES, RANKED_EXCERPTS)) == sorted(expected)
+
+
+def test_places_named_by_the_query_come_before_places_found_in_article_text():
+    hits = search_features("体育", RANKED_FEATURES, RANKED_EXCERPTS)
+    # the venue named 体育 first; then the hall, whose only sentence is about its 体育场, before the
+    # district, named in four sentences of which one says 体育
+    assert [(h.feature_id, h.kind) for h in hits] == [
+        ("sports-centre", "name"),
+        ("hall", "excerpt"),
+        ("district", "excerpt"),
+    ]
+    assert hits[1].share == 1.0 and hits[2].share == 0.25
+    assert search_features("衢州港", RANKED_FEATURES, RANKED_EXCERPTS)[0].score == 0  # the whole name first
+
+
+def test_a_place_whose_mention_takes_in_the_query_comes_before_one_merely_near_it():
+    features = {
+        "route": _feature("route", "衢州至宁波航线", "Quzhou–Ningbo route", []),
+        "zone": _feature("zone", "衢江港区", "Qujiang Port Area", []),
+    }
+    excerpts = {
+        "route": (_excerpt("route", "衢州港的货船沿衢州至宁波航线驶向大海。", "衢州至宁波航线"),),
+        "zone": (_excerpt("zone", "衢州港衢江港区新开一条航线，货船驶向大海。", "衢江港区"),),
+    }
+    hits = search_features("衢州港", features, excerpts)
+    assert [(h.feature_id, h.distance) for h in hits] == [("zone", 0), ("route", 4)]
+
+
 # --- selecting ---------------------------------------------------------------------------------
 
 

@@ -25,6 +25,7 @@ from bench.appserver import free_port
 from bench.loadreaders import READER_COOKIE, ProtocolReader, http_session, reader_cookie
 from bench.loadreport import LoadReport, targets_from_index
 from bench.servecluster import SERVE_SCRIPT, read_replicas, serve_cluster
+from mapapp.map.assets import leaflet_urls
 from mapapp.paths import ROOT_DIR
 
 
@@ -102,6 +103,38 @@ def test_two_replicas_answer_through_one_port_and_each_reader_sticks_to_one(clus
     assert used == {r.port for r in replicas}  # readers from one address still spread over both
     # a reader that already has its cookie is not given a new one
     assert not any(c.startswith(READER_COOKIE) for c in _get(cluster.url + "_stcore/health", readers[0])[2])
+
+
+def _fetch(url: str, accept_encoding: str) -> tuple[dict[str, str], int]:
+    request = urllib.request.Request(url, headers={"Accept-Encoding": accept_encoding})
+    with urllib.request.urlopen(request, timeout=30) as response:
+        return {k.lower(): v for k, v in response.headers.items()}, len(response.read())
+
+
+def test_nginx_compresses_the_page_and_lets_browsers_keep_hashed_files(cluster):
+    page = urllib.request.urlopen(cluster.url, timeout=30).read().decode()
+    bundle = next(part.split('"')[0] for part in page.split('src="./')[1:] if part.startswith("static/js/index."))
+    brotli = Path("/usr/lib/nginx/modules/ngx_http_brotli_filter_module.so").is_file()
+    plain_headers, plain_size = _fetch(cluster.url + bundle, "identity")
+    assert "content-encoding" not in plain_headers
+    headers, size = _fetch(cluster.url + bundle, "gzip, deflate, br")
+    assert headers["content-encoding"] == ("br" if brotli else "gzip")
+    assert size < plain_size / 2  # Streamlit's own bundle, compressed by nginx (Streamlit sends it as it is)
+    assert "immutable" in headers["cache-control"]  # Streamlit's header for /static/, kept
+    headers, _ = _fetch(cluster.url + leaflet_urls().js.removeprefix("../../"), "gzip")
+    assert headers["content-encoding"] == "gzip"
+    assert headers["cache-control"] == "public, max-age=31536000, immutable"  # a folder named by its version
+    component = urllib.request.urlopen(cluster.url + COMPONENT_PAGE, timeout=30).read().decode()
+    script = next(part.split('"')[0] for part in component.split('src="./')[1:] if part.startswith("static/js/main."))
+    headers, _ = _fetch(cluster.url + "component/streamlit_folium.st_folium/" + script, "gzip")
+    assert "max-age=31536000, immutable" in headers["cache-control"]  # a file named by its hash
+    headers, _ = _fetch(cluster.url + COMPONENT_PAGE, "gzip")
+    assert "immutable" not in headers.get("cache-control", "")  # its page is asked again each time
+    # the page names the map's own files, so browsers fetch them with Streamlit's bundle
+    link = _fetch(cluster.url, "gzip")[0]["link"]
+    assert f"</component/streamlit_folium.st_folium/{script}>; rel=preload; as=script" in link
+    assert f"</{leaflet_urls().js.removeprefix('../../')}>; rel=preload; as=script" in link
+    assert "link" not in _fetch(cluster.url + bundle, "gzip")[0]
 
 
 def test_each_replica_ran_the_page_before_nginx_let_readers_in(cluster):

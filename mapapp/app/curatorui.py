@@ -71,7 +71,7 @@ from mapapp.datadirs import DataDirs
 from mapapp.errors import CurationError
 from mapapp.map.assets import LeafletDrawUrls, leaflet_draw_urls
 from mapapp.map.draftshape import build_draft_group
-from mapapp.map.wording import CATEGORY_TITLES, STATUS_TITLES, title_in
+from mapapp.map.wording import CATEGORY_TITLES, STATUS_TITLES, report_refusal_text, title_in
 from mapapp.models import CATEGORIES, LOCATION_BASES, STATUSES, Excerpt, Feature, Mention, Source
 from mapapp.pipeline.candidates import Candidate, find_candidates
 from mapapp.pipeline.index import MapIndex
@@ -139,7 +139,7 @@ def render_sign_in(lang: str) -> None:
             _w(
                 lang,
                 "编辑模式未开启。要开启：用 `python -m mapapp curate hash-password` 生成口令散列，设为环境变量 "
-                "`QZ_CURATOR_PASSWORD_HASH`（或 secrets 中的 `curator_password_hash`），然后重启（见 README）。",
+                "`QZ_CURATOR_PASSWORD_HASH`（或 `.streamlit/secrets.toml` 中的 `curator_password_hash`），然后重启（见 `README.md`）。",
                 "Curator mode is off. To turn it on, make a password hash with `python -m mapapp curate "
                 "hash-password`, set it as the environment variable `QZ_CURATOR_PASSWORD_HASH` (or "
                 "`curator_password_hash` in the app's secrets) and restart (see the README).",
@@ -779,24 +779,6 @@ def report_book() -> ReportBook:
     return _report_book(str(state_dir_from_env(os.environ)))
 
 
-def _refusal_words(error: ReportRefused, lang: str) -> str:
-    if error.reason == "too-long":
-        return _w(
-            lang,
-            f"说明有 {error.count} 个字，最多 {error.limit} 个：请删短。",
-            f"The comment has {error.count} characters; at most {error.limit}: please shorten it.",
-        )
-    if error.reason == "client-limit":
-        return _w(
-            lang,
-            f"这个网络地址一小时内已发送 {error.count} 条报告（上限 {error.limit}），请稍后再试。",
-            f"This address sent {error.count} reports in the last hour (the limit is {error.limit}); try later.",
-        )
-    if error.reason == "total-limit":
-        return _w(lang, "这一小时收到的报告太多，请稍后再试。", "Too many reports arrived this hour; try later.")
-    return _w(lang, "这条报告无法保存。", "This report could not be stored.")
-
-
 def render_report_form(feature: Feature, excerpts: Sequence[Excerpt], lang: str, *, expanded: bool = False) -> None:
     """ "Something is wrong here": the reader's only view of reports is their own confirmation."""
     with st.expander(_w(lang, "报告问题", "Report a problem"), expanded=expanded):
@@ -840,7 +822,7 @@ def render_report_form(feature: Feature, excerpts: Sequence[Excerpt], lang: str,
                 start=excerpt.source_start if excerpt else None,
                 end=excerpt.source_end if excerpt else None,
             )
-        except ReportRefused as error:
-            st.warning(escape_markdown(_refusal_words(error, lang)))
+        except ReportRefused as error:  # said in the reader's language (the message is for logs)
+            st.warning(escape_markdown(report_refusal_text(error.reason, lang, count=error.count, limit=error.limit)))
             return
         st.success(_w(lang, "谢谢，编辑会查看。", "Thank you; a curator will look at it."))

@@ -15,9 +15,10 @@ from collections.abc import Callable, Iterable, Sequence
 
 from mapapp.app.selection import SearchHit
 from mapapp.app.urlstate import UrlNotice
-from mapapp.map.markup import feature_name
+from mapapp.map.markup import feature_name, lang_of
 from mapapp.map.wording import (
     NOTICE_REASONS,
+    distance_text,
     t,
 )
 from mapapp.models import Article, Feature, Mention
@@ -45,18 +46,54 @@ def markdown_list(lines: Iterable[str]) -> str:
     return "\n".join(f"- {escape_markdown(line)}" for line in lines)
 
 
-def metres_text(value: int) -> str:
-    return f"{value / 1000:g} km" if value >= 1000 else f"{value} m"
+def metres_text(value: int, lang: str = "en") -> str:
+    """A precision in the reader's language: "2.5 km" / "2.5 公里"."""
+    return distance_text(value, lang)
 
 
 def description_in(feature: Feature, lang: str) -> str:
     """The reader's description in `lang` (description_zh / description_en), else the other, else the old one."""
+    return description_and_language(feature, lang)[0]
+
+
+def description_and_language(feature: Feature, lang: str) -> tuple[str, str]:
+    """description_in and the language it is written in ("" and `lang` if there is none)."""
     props = feature.properties
-    preferred, other = ("description_zh", "description_en") if lang == "zh" else ("description_en", "description_zh")
-    for value in (props.get(preferred), props.get(other), feature.description):
+    mine, other = ("zh", "en") if lang == "zh" else ("en", "zh")
+    for value, written_in in (
+        (props.get(f"description_{mine}"), mine),
+        (props.get(f"description_{other}"), other),
+        (feature.description, None),
+    ):
         if isinstance(value, str) and value.strip():
-            return value.strip()
-    return ""
+            return value.strip(), written_in or lang_of(value)
+    return "", lang
+
+
+def position_note_in(feature: Feature, lang: str) -> str:
+    """How the position was found, in `lang` (position_note_zh / position_note_en), else the note in
+    whatever language it was written (position_note, as a curator's placement writes it)."""
+    return position_note_and_language(feature, lang)[0]
+
+
+def position_note_and_language(feature: Feature, lang: str) -> tuple[str, str]:
+    """position_note_in and the language it is written in."""
+    props = feature.properties
+    mine = "en" if lang == "en" else "zh"
+    translated = props.get(f"position_note_{mine}")
+    if isinstance(translated, str) and translated.strip():
+        return translated.strip(), mine
+    note = props.get("position_note")
+    if isinstance(note, str) and note.strip():
+        return note.strip(), lang_of(note)
+    return "", lang
+
+
+def html_from_problems(problems: Iterable[object], lang: str) -> str:
+    """The data checks' lines (file, feature, field, found, expected), as the validator writes them:
+    in English, for curators, so marked as such and introduced in the reader's language."""
+    items = "".join(f"<li>{html.escape(str(problem))}</li>" for problem in problems)
+    return f"<div class='qz-problems'><p>{html.escape(t(lang, 'problems_lines'))}</p><ul lang='en'>{items}</ul></div>"
 
 
 def html_from_article(
@@ -90,13 +127,19 @@ def snippet(text: str, query: str, width: int = 28) -> str:
     return ("…" if start else "") + text[start : start + width] + ("…" if start + width < len(text) else "")
 
 
+def markdown_code(text: str) -> str:
+    """`text` as inline code (a URL parameter, its allowed values: the same in either language),
+    or escaped plain text if it holds a backtick."""
+    return f"`{text}`" if text and "`" not in text else escape_markdown(text)
+
+
 def notice_markdown(notice: UrlNotice, lang: str) -> str:
     """The warning for a link parameter that was not used, its value shown literally."""
-    expected = f" ({escape_markdown(notice.expected)})" if notice.expected else ""
+    expected = f" ({markdown_code(notice.expected)})" if notice.expected else ""
     return t(
         lang,
         "url_notice",
-        param=escape_markdown(notice.param),
+        param=markdown_code(notice.param),
         value=escape_markdown(notice.value) or "—",
         reason=NOTICE_REASONS[lang][notice.reason] + expected,
     )

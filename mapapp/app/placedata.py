@@ -15,11 +15,11 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from mapapp.app.panel import description_in, metres_text
+from mapapp.app.panel import description_and_language, metres_text, position_note_and_language
 from mapapp.app.textspans import utf16_spans
 from mapapp.app.timelinepanel import timeline_record
-from mapapp.map.markup import feature_name
-from mapapp.map.wording import BASIS_TITLES, CATEGORY_TITLES, STATUS_TITLES, TEXT, t, title_in
+from mapapp.map.markup import feature_name, lang_of
+from mapapp.map.wording import BASIS_TITLES, CATEGORY_TITLES, STATUS_TITLES, TEXT, excerpt_count, t, title_in
 from mapapp.models import Excerpt, Feature
 from mapapp.pipeline.events import Event
 from mapapp.pipeline.figures import Figure
@@ -57,14 +57,22 @@ def feature_facts(feature: Feature, lang: str) -> list[list[str]]:
         [t(lang, "status"), titled(STATUS_TITLES, feature.status)],
         [
             t(lang, "precision"),
-            f"±{metres_text(feature.precision_m)} · {titled(BASIS_TITLES, feature.location_basis)}",
+            f"±{metres_text(feature.precision_m, lang)} · {titled(BASIS_TITLES, feature.location_basis)}",
         ],
     ]
 
 
 def sources_record(feature: Feature) -> list[dict[str, Any]]:
+    """Titles and quotes as the sources give them, each with the language it is written in."""
     return [
-        {"title": source.title or source.ref, "url": web_url(source.ref), "ref": source.ref, "quote": source.quote}
+        {
+            "title": source.title or source.ref,
+            "title_lang": lang_of(source.title or source.ref),
+            "url": web_url(source.ref),
+            "ref": source.ref,
+            "quote": source.quote,
+            "quote_lang": lang_of(source.quote),
+        }
         for source in feature.sources
     ]
 
@@ -143,7 +151,7 @@ def excerpts_record(
     shown = min(n_articles, MAX_PAGES * PAGE_ARTICLES)
     return {
         "page": page,
-        "summary": t(lang, "excerpt_count", n=total, a=n_articles) if total else "",
+        "summary": excerpt_count(lang, total, n_articles) if total else "",
         "total": total,
         "articles": n_articles,
         "groups": excerpt_groups(excerpts, lang, articles),
@@ -157,7 +165,12 @@ def related_record(
     feature_id: str, related: Mapping[str, Sequence[tuple[str, int]]], features: Mapping[str, Feature], lang: str
 ) -> list[dict[str, Any]]:
     return [
-        {"id": other_id, "name": feature_name(features[other_id], lang), "count": count}
+        {
+            "id": other_id,
+            "name": feature_name(features[other_id], lang),
+            "name_lang": lang_of(feature_name(features[other_id], lang)),
+            "count": count,
+        }
         for other_id, count in related.get(feature_id, ())
         if other_id in features
     ][:MAX_RELATED]
@@ -178,18 +191,24 @@ def place_record(
 ) -> dict[str, Any]:
     """Everything the panel shows for `feature` in `lang`; `excerpts` is its first page."""
     other = feature.name_en if lang == "zh" else feature.name_zh
-    # the note in the interface's language where the place has one (position_note_en), else as written
-    note = (lang == "en" and feature.properties.get("position_note_en")) or feature.properties.get("position_note")
+    # the note and the description in the interface's language where the place has them, else as
+    # written; the panel marks the names they give in the other script (and a whole untranslated one)
+    note, note_lang = position_note_and_language(feature, lang)
+    description, description_lang = description_and_language(feature, lang)
     return {
         "v": RECORD_VERSION,
         "id": feature.feature_id,
         "lang": lang,
         "layer": layer_id,
         "name": feature_name(feature, lang),
+        "name_lang": lang_of(feature_name(feature, lang)),
         "other_name": other if other and other != feature_name(feature, lang) else "",
+        "other_name_lang": lang_of(other or ""),
         "facts": feature_facts(feature, lang),
-        "description": description_in(feature, lang),
-        "position_note": note if isinstance(note, str) else "",
+        "description": description,
+        "description_lang": description_lang,
+        "position_note": note,
+        "position_note_lang": note_lang,
         "sources": sources_record(feature),
         "excerpts": excerpts,
         "timeline": timeline_record(

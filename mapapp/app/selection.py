@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Collection, Iterable, Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Any, Literal
 
@@ -110,7 +110,8 @@ def view_from_map_value(value: Mapping[str, Any] | None) -> View | None:
 # --- search --------------------------------------------------------------------------------
 
 MatchKind = Literal["name", "alias", "excerpt"]
-_LATIN_WORD = re.compile(r"[A-Za-z0-9]+")
+_HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+_LATIN_WORD = re.compile(r"[0-9a-z\u00c0-\u024f]+")
 
 
 @dataclass(frozen=True)
@@ -119,12 +120,70 @@ class SearchHit:
     kind: MatchKind
     matched: str  # the name, alias or excerpt sentence that matched
     score: int  # lower is better
+    share: float = 1.0  # of the place's excerpts, the part that matched (excerpt hits)
+    distance: int = 0  # characters between the query and the place's own mention (excerpt hits)
 
 
 def normalize_for_search(text: str) -> str:
     """Case-, width-, space- and script-insensitive form: 'ＣＢＤ ' and 'cbd' compare equal, and so do
     '衢江港區' and '衢江港区' (a reprint in traditional characters is found by a simplified query)."""
     return "".join(simplified(unicodedata.normalize("NFKC", text)).casefold().split())
+
+
+def latin_words(text: str) -> list[str]:
+    """The Latin words (letters and digits) of `text`, case- and width-folded: "Quzhou West Station"
+    -> ["quzhou", "west", "station"]; Chinese characters and punctuation separate words."""
+    return _LATIN_WORD.findall(unicodedata.normalize("NFKC", text).casefold())
+
+
+class _Matcher:
+    """Where a query is found in a text, and how well.
+
+    A query with Chinese characters is found anywhere (Chinese has no spaces between words); a
+    query in Latin letters only matches whole words ("port" finds "Quzhou Port" and "port-side", not
+    "airport" or "sports centre"), with spaces optional between them ("daluzhang" finds "Dalu Zhang").
+    """
+
+    def __init__(self, query: str):
+        self.query = query
+        self.chinese = bool(_HAN.search(query))
+        self.needle = normalize_for_search(query) if self.chinese else "".join(latin_words(query))
+        self.first_word = next(iter(latin_words(query)), "")
+
+    def position(self, text: str) -> tuple[int, int] | None:
+        """(where the match starts, how much of the text is left around it), or None if no match."""
+        if not self.needle:
+            return None
+        if self.chinese:
+            form = normalize_for_search(text)
+            at = form.find(self.needle)
+            return None if at < 0 else (at, len(form) - len(self.needle))
+        words = latin_words(text)
+        starts, offset = [], 0
+        for word in words:
+            starts.append(offset)
+            offset += len(word)
+        compact, bounds = "".join(words), {*starts, offset}
+        at = compact.find(self.needle)
+        while at >= 0:
+            if at in bounds and at + len(self.needle) in bounds:
+                return at, len(compact) - len(self.needle)
+            at = compact.find(self.needle, at + 1)
+        return None
+
+    def distance_to_mention(self, excerpt: Excerpt) -> int:
+        """Characters between the query in the excerpt and the nearest mention of its place (the
+        sentence's length if the query cannot be placed in the text as printed)."""
+        text = simplified(unicodedata.normalize("NFKC", excerpt.text)).casefold()
+        words = self.needle if self.chinese else None
+        at = text.find(words) if words else -1
+        if at < 0 and not self.chinese:  # the first query word, as a whole word
+            first = re.search(r"(?<![0-9a-z])" + re.escape(self.first_word) + r"(?![0-9a-z])", text)
+            at = first.start() if first else -1
+        if at < 0 or not excerpt.highlights:
+            return len(excerpt.text)
+        end = at + max(1, len(self.needle))
+        return min(max(0, start - end, at - stop) for start, stop in excerpt.highlights)
 
 
 def search_features(
@@ -135,28 +194,50 @@ def search_features(
     limit: int = 12,
     word_matched: Collection[str] = (),
 ) -> list[SearchHit]:
-    """Features whose names, aliases (zh/en) or excerpt sentences contain the query, best first; an
-    English query also finds excerpts that have all its words, in any order ("railway opened"), and
-    `word_matched` are features the index file's word search found (by stem: "opening"/"opened")."""
-    needle = normalize_for_search(query)
-    if not needle:
+    """Features whose names, aliases (zh/en) or excerpt sentences contain the query, best first.
+
+    Places whose name or alias matches come first (the whole name, then one that starts with the
+    query, then one that contains it); then places found only in article text, those whose
+    mention takes in the query (衢州港 in 衢州港衢江港区), then those whose sentences are most about
+    the query (the share of their excerpts that match: a venue named in two sentences that both say
+    体育 before a district named in fifty), then those whose mention stands nearest to the query.
+
+    An English query also finds English excerpts that have all its words in any order ("hall
+    customs"), each whole or plainly inflected ("hall" finds "halls"); and `word_matched` are
+    features the index file's English word search found by stem ("opening" finds "opened"), kept
+    after every other hit."""
+    matcher = _Matcher(query)
+    if not matcher.needle:
         return []
-    words = [w.casefold() for w in _LATIN_WORD.findall(query)]
     hits: list[SearchHit] = []
     for feature_id, feature in features.items():
-        hit = _best_hit(needle, feature, excerpts.get(feature_id, ()), words, feature_id in word_matched)
+        hit = _best_hit(matcher, feature, excerpts.get(feature_id, ()), word_matched=feature_id in word_matched)
         if hit is not None:
             hits.append(hit)
-    hits.sort(key=lambda h: (h.score, -len(excerpts.get(h.feature_id, ())), h.feature_id))
+    hits.sort(
+        key=lambda h: (
+            h.score,
+            h.distance > 0,
+            -h.share,
+            h.distance,
+            -len(excerpts.get(h.feature_id, ())),
+            h.feature_id,
+        )
+    )
     return hits[:limit]
 
 
+_INFLECTIONS = ("", "s", "es", "d", "ed", "ing", "'s", "’s")
+
+
+def _has_words(text: str, words: Sequence[str]) -> bool:
+    """Every one of `words` is a word of `text`, whole or plainly inflected ("hall": "halls")."""
+    present = set(latin_words(text))
+    return all(any(word + ending in present for ending in _INFLECTIONS) for word in words)
+
+
 def _best_hit(
-    needle: str,
-    feature: Feature,
-    feature_excerpts: Iterable[Excerpt],
-    words: Sequence[str] = (),
-    word_matched: bool = False,
+    matcher: _Matcher, feature: Feature, feature_excerpts: Sequence[Excerpt], *, word_matched: bool = False
 ) -> SearchHit | None:
     aliases_en = [a for a in feature.properties.get("aliases_en") or [] if isinstance(a, str)]
     names = [
@@ -166,27 +247,37 @@ def _best_hit(
     ]
     best: SearchHit | None = None
     for text, kind in names:
-        form = normalize_for_search(text)
-        if not form or needle not in form:
+        found = matcher.position(text) if text else None
+        if found is None:
             continue
-        score = 0 if form == needle else 1 if form.startswith(needle) else 2
+        at, rest = found
+        score = 0 if rest == 0 else 1 if at == 0 else 2
         score += 0 if kind == "name" else 1
         if best is None or score < best.score:
             best = SearchHit(feature.feature_id, kind, text, score)  # type: ignore[arg-type]
     if best is not None:
         return best
-    first_english: Excerpt | None = None
-    for excerpt in feature_excerpts:
-        if needle in normalize_for_search(excerpt.text):
-            return SearchHit(feature.feature_id, "excerpt", excerpt.text, 10)
-        if words and excerpt.lang == "en":
-            first_english = first_english or excerpt
-            present = [w.casefold() for w in _LATIN_WORD.findall(excerpt.text)]
-            if all(any(p.startswith(w) for p in present) for w in words):
-                return SearchHit(feature.feature_id, "excerpt", excerpt.text, 10)
-    if word_matched and first_english is not None:
-        return SearchHit(feature.feature_id, "excerpt", first_english.text, 11)
-    return None
+    words = [] if matcher.chinese else latin_words(matcher.query)
+    matched = [
+        excerpt
+        for excerpt in feature_excerpts
+        if matcher.position(excerpt.text) is not None
+        or (len(words) > 1 and excerpt.lang == "en" and _has_words(excerpt.text, words))
+    ]
+    if not matched:
+        english = next((e for e in feature_excerpts if e.lang == "en"), None)
+        if word_matched and english is not None:  # found by stem in the index file's word table
+            return SearchHit(feature.feature_id, "excerpt", english.text, 11, share=0.0, distance=len(english.text))
+        return None
+    nearest = min(matched, key=matcher.distance_to_mention)
+    return SearchHit(
+        feature.feature_id,
+        "excerpt",
+        nearest.text,
+        10,
+        share=len(matched) / len(feature_excerpts),
+        distance=matcher.distance_to_mention(nearest),
+    )
 
 
 # --- selecting ---------------------------------------------------------------------------------

@@ -5,10 +5,12 @@ the words that gave it) and its figures, in the reader's language. Pure function
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from mapapp.app.textspans import utf16_spans
+from mapapp.map.markup import lang_of
+from mapapp.map.wording import figure_text, timeline_text
 from mapapp.pipeline.events import Event
 from mapapp.pipeline.figures import Figure
 from mapapp.pipeline.timeline import event_cut_key, figure_cut_key
@@ -18,60 +20,10 @@ from mapapp.pipeline.timeline import event_cut_key, figure_cut_key
 MAX_EVENTS = 40
 MAX_FIGURES = 24
 
-WORDS: dict[str, dict[str, str]] = {
-    "zh": {
-        "timeline": "时间线",
-        "figures": "数据",
-        "no_date": "日期未载",
-        "reported": "见报",
-        "relative": "据文章日期推算",
-        "expected": "预计",
-        "passage": "原文",
-        "planned": "规划",
-        "approved": "获批/验收",
-        "construction_started": "开工",
-        "completed": "建成",
-        "opened": "开通/投用",
-        "milestone": "节点",
-        "throughput": "吞吐量",
-        "routes": "航线",
-        "area": "面积",
-        "investment": "投资",
-        "berths": "泊位",
-        "travel_time": "通行时间",
-        "from": "由",
-        "no_period": "时期未载",
-        "more": "另有 {n} 条未列出（见下方摘录）",
-    },
-    "en": {
-        "timeline": "Timeline",
-        "figures": "Figures",
-        "no_date": "date not given",
-        "reported": "reported",
-        "relative": "resolved from the article's date",
-        "expected": "expected",
-        "passage": "passage",
-        "planned": "planned",
-        "approved": "approved",
-        "construction_started": "construction started",
-        "completed": "completed",
-        "opened": "opened",
-        "milestone": "milestone",
-        "throughput": "throughput",
-        "routes": "routes",
-        "area": "area",
-        "investment": "investment",
-        "berths": "berths",
-        "travel_time": "travel time",
-        "from": "from",
-        "no_period": "period not given",
-        "more": "{n} more not listed (see the excerpts below)",
-    },
-}
 
-
-def _words(lang: str) -> dict[str, str]:
-    return WORDS["en" if lang == "en" else "zh"]
+def _words(lang: str) -> Callable[..., str]:
+    """The timeline's words in `lang` (mapapp.map.wording.TIMELINE_WORDS), values filled in."""
+    return lambda key, **values: timeline_text(lang, key, **values)
 
 
 ArticleDates = Mapping[str, tuple[str, str]]  # article id -> (headline, date)
@@ -106,56 +58,57 @@ def timeline_record(
     all_figures = len(figures) if total_figures is None else total_figures
     hidden = all_events - len(shown) + all_figures - len(shown_figures)
     return {
-        "title": words["timeline"],
-        "figures_title": words["figures"],
+        "title": words("timeline"),
+        "figures_title": words("figures"),
         "events": [_event_item(e, articles, words) for e in sorted(shown, key=lambda e: _event_order(e, articles))],
-        "figures": [_figure_item(f, words) for f in shown_figures],
-        "more": words["more"].format(n=hidden) if hidden else None,
+        "figures": [_figure_item(f, words, lang) for f in shown_figures],
+        "more": words("more", n=hidden) if hidden else None,
     }
 
 
-def _event_item(event: Event, articles: ArticleDates, words: dict[str, str]) -> dict[str, Any]:
+def _event_item(event: Event, articles: ArticleDates, words: Callable[..., str]) -> dict[str, Any]:
     headline, written = articles.get(event.article_id, ("", ""))
-    date = event.date or words["no_date"]
+    date = event.date or words("no_date")
     if event.date and event.date_end:
         date += f" – {event.date_end}"
     if not event.date and written:
-        date += f" · {words['reported']} {written}"
+        date += f" · {words('reported')} {written}"
     badges = []
     if event.relative:
-        badges.append({"text": "≈", "title": words["relative"]})
+        badges.append({"text": "≈", "title": words("relative")})
     if event.expected:
-        badges.append({"text": words["expected"], "title": ""})
+        badges.append({"text": words("expected"), "title": ""})
     return {
         "date": date,
-        "kind": words.get(event.kind, event.kind),
+        "kind": words(event.kind),
         "kind_id": event.kind,
         "expected": event.expected,
         "badges": badges,
-        "summary": f"{words['passage']}: {event.evidence}",
+        # the interface's word, then the article's words as printed (the panel marks their language)
+        "summary": words("passage"),
+        "evidence": event.evidence,
         "passage": event.sentence,
+        "passage_lang": lang_of(event.sentence),
         "marks": utf16_spans(event.sentence, event.evidence_spans),
-        "source": f"{headline} · {written}" if headline or written else "",
+        "source_headline": headline,
+        "source_date": written,
     }
 
 
-def _figure_item(figure: Figure, words: dict[str, str]) -> dict[str, str]:
-    value = f"{figure.value:g}"
-    if figure.approximate:
-        value = (
-            f"{figure.approximate}{value}"
-            if figure.approximate in ("约", "超", "近", "超过", "逾")
-            else f"{value}{figure.approximate}"
-        )
-    value += figure.unit
-    period = figure.period or words["no_period"]
+def _figure_item(figure: Figure, words: Callable[..., str], lang: str) -> dict[str, str]:
+    value = figure_text(figure.value, figure.unit, figure.approximate, lang)
+    period = figure.period or words("no_period")
     if figure.period and figure.period_end:
         period += f" – {figure.period_end}"
     if figure.relative:
         period += " ≈"
-    was = f" ({words['from']} {figure.from_value:g})" if figure.from_value is not None else ""
+    was = (
+        f" ({words('from')} {figure_text(figure.from_value, figure.unit, '', lang)})"
+        if figure.from_value is not None
+        else ""
+    )
     return {
-        "quantity": words.get(figure.quantity, figure.quantity),
+        "quantity": words(figure.quantity),
         "value": value + was,
         "period": period,
         "sentence": figure.sentence,

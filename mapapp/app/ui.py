@@ -33,7 +33,7 @@ from mapapp.app.panel import (
     PANEL_CSS,
     escape_markdown,
     html_from_article,
-    markdown_list,
+    html_from_problems,
     notice_markdown,
     search_result_label,
 )
@@ -59,7 +59,7 @@ from mapapp.app.urlstate import (
 )
 from mapapp.datadirs import DataDirs, data_dirs_from_env
 from mapapp.errors import MapAppError
-from mapapp.map import asofcontrol, attributions, displayshapes, maplayers, mapview, viewport
+from mapapp.map import asofcontrol, attributions, credits, displayshapes, maplayers, mapview, viewport
 from mapapp.map.assets import (
     STATIC_URL_FROM_COMPONENT,
     LeafletUrls,
@@ -72,12 +72,13 @@ from mapapp.map.readerpanel import ReaderOptions, reader_group
 from mapapp.map.viewport import View
 from mapapp.map.wording import BASEMAP_TITLES, t, title_in
 from mapapp.models import Excerpt, Feature, Mention
-from mapapp.paths import GEODATA_DIR, LAYERS_DIR, SEEDS_DIR
+from mapapp.paths import DEFAULT_INDEX_PATH, GEODATA_DIR, LAYERS_DIR, SEEDS_DIR
 from mapapp.pipeline.datawatch import DATA_WATCH
 from mapapp.pipeline.index import MapIndex, build_map_index
 from mapapp.pipeline.store import IndexStore, ensure_store, open_map_index
 from mapapp.pipeline.timeline import TimelineIndex, build_timeline_index
 
+FAVICON = Path(__file__).with_name("favicon.svg")
 MAP_KEY = "map"
 STATE_KEY = "qz_state"
 VIEW_REQUEST_KEY = "qz_view_request"
@@ -91,7 +92,7 @@ ASOF_START_KEY = "qz_asof_start"  # the date the in-map as-of control started fr
 MAX_ARTICLES_IN_PANEL = 12
 NOTICES_KEY = "qz_url_notices"
 DATA_KEY = "qz_data_key"  # the folders and data digest this session's current run reads
-INDEX_PATH_ENV = "QZ_INDEX_PATH"  # an index file (python -m mapapp index build); unset: build in memory
+INDEX_PATH_ENV = "QZ_INDEX_PATH"  # an index file (python -m mapapp index build); unset: the default one, if any
 
 # --- cached pipeline -----------------------------------------------------------------------
 
@@ -103,9 +104,18 @@ def data_dirs() -> DataDirs:
 
 
 def index_path() -> Path | None:
-    """The index file named by QZ_INDEX_PATH (python -m mapapp index build), or None: build in memory."""
+    """The index file named by QZ_INDEX_PATH (python -m mapapp index build); else, for the bundled
+    data, the one scripts/setup.sh built (DEFAULT_INDEX_PATH) if it is there; else None: build in memory.
+
+    Either file is brought up to date when the data (or the pipeline's code) changed, see
+    _cached_index_store; the default one is not made here, so a host that never ran setup.sh
+    (Streamlit Community Cloud) builds in memory as before.
+    """
     value = os.environ.get(INDEX_PATH_ENV, "").strip()
-    return Path(value).expanduser().resolve() if value else None
+    if value:
+        return Path(value).expanduser().resolve()
+    bundled = data_dirs() == DataDirs(SEEDS_DIR, GEODATA_DIR, LAYERS_DIR)
+    return DEFAULT_INDEX_PATH if bundled and DEFAULT_INDEX_PATH.is_file() else None
 
 
 # Cached on the folders' paths (as strings), so an app pointed at other data gets its own index, and
@@ -203,7 +213,6 @@ def _cached_rendered_map(
         base_map = mapview.build_base_map(
             basemap=basemap,
             leaflet=load_leaflet(),
-            attributions=load_attributions(),
             switch_layers=switch_layers,
             reader=reader,
         )
@@ -236,13 +245,14 @@ def _cached_layer_groups_js(digest: str, basemap: str, lang: str) -> tuple[str, 
 
 @st.cache_resource(show_spinner=False, max_entries=16)
 def _cached_tail_groups_js(digest: str, basemap: str, lang: str) -> tuple[str, int]:
-    """The groups after the layers': the switch, the as-of control's data, then the reader's
+    """The groups after the layers': the switch, the as-of control's data, the credits, then the reader's
     language and words (last: the reader's script then finds every feature); as script, and the index
     the next group takes."""
     _, first = _cached_layer_groups_js(digest, basemap, lang)
     groups = [
         *_overlay_groups(basemap, lang)[first:],
         asofcontrol.asof_group(asofcontrol.asof_spec(load_timeline_index().stages, lang)),
+        credits.credits_group(basemap, mapview.TILES.get(basemap, {}).get("attr", ""), load_attributions(), lang),
         reader_group(lang, panel_words(lang), load_place_files().version),
     ]
     return render_groups_js(lambda: groups, first_index=first), first + len(groups)
@@ -505,7 +515,9 @@ def _on_lang_change() -> None:
 
 
 def main() -> None:
-    st.set_page_config(page_title="衢州新闻地图 · Quzhou news map", page_icon="🗺️", layout="wide")
+    # The icon is a file, not an emoji: Streamlit checks an emoji string against every emoji there is,
+    # one regex compiled in the first reader's run (0.2-0.5 s of it, BENCHMARKS.md).
+    st.set_page_config(page_title="衢州新闻地图 · Quzhou news map", page_icon=FAVICON, layout="wide")
     _refresh_data_key()  # a changed data file is served from this run on
     try:
         load_leaflet()  # Leaflet's and the reader's files in static/ (a failure is said here, not in the map)
@@ -524,6 +536,8 @@ def main() -> None:
         render_controls(index, layers, _state())
     lang = _state().lang
     st.html(page_css(lang))
+    if lang == "zh":  # Streamlit's own hint under a text box ("Press Enter to apply") is in English only
+        st.html("<style>[data-testid='InputInstructions'] { display: none; }</style>")
     with st.sidebar:
         curatorui.render_sign_in(lang)
     state = _state()
@@ -595,7 +609,8 @@ def render_search(index: MapIndex, lang: str) -> None:
     if store is not None:  # the database narrows the search to the features that contain the text
         features = {fid: index.features[fid] for fid in store.search_feature_ids(query) if fid in index.features}
     # features the index found by word (English excerpts, by stem) count as matches
-    hits = search_features(query, features, index.excerpts, limit=8, word_matched=features if store else ())
+    word_matched = store.word_feature_ids(query) if store is not None else ()
+    hits = search_features(query, features, index.excerpts, limit=8, word_matched=word_matched)
     if not hits:
         st.caption(t(lang, "no_results"))
     for hit in hits:
@@ -620,13 +635,13 @@ def render_notices(index: MapIndex, lang: str) -> None:
         # Shown, not folded away: a curator must see at once what the map is missing.
         st.warning(t(lang, "problems", n=len(errors)), icon="⚠️")
         with st.expander(t(lang, "problems_details"), expanded=len(errors) <= 5):
-            st.markdown(markdown_list(str(problem) for problem in errors))
+            st.html(html_from_problems(errors, lang))
     if warnings:
         with st.expander(t(lang, "data_warnings", n=len(warnings)), icon="ℹ️"):
-            st.markdown(markdown_list(str(problem) for problem in warnings))
+            st.html(html_from_problems(warnings, lang))
     timeline = load_timeline_index()
     if timeline.problems:  # no timeline in the panels: say why, keep the rest
-        st.warning(markdown_list(str(problem) for problem in timeline.problems))
+        st.html(html_from_problems(timeline.problems, lang))
 
 
 def render_map(state: UrlState) -> None:

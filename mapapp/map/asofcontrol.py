@@ -23,6 +23,7 @@ from branca.element import Element, Figure, MacroElement
 from folium.template import Template
 
 from mapapp.map.layerswitch import report_from_map_value
+from mapapp.map.mapstyles import STAGE_PATH_STYLES, STAGE_POINT_CSS
 from mapapp.pipeline.timeline import StageChange
 
 ASOF_TAG = "qz-asof"  # the `url` of the selected_layers entry that carries the chosen date
@@ -58,17 +59,18 @@ CSS = """
 .qz-asof input[type=range] { width: 100%; margin: 4px 0 0; }
 .qz-asof-value { font-variant-numeric: tabular-nums; font-weight: 600; }
 .qz-asof.qz-asof-off .qz-asof-body { opacity: .45; }
-.qz-asof-legend { display: flex; flex-wrap: wrap; gap: 2px 10px; margin-top: 3px; color: #444; }
-.qz-asof-legend span::before { content: ""; display: inline-block; width: 14px; height: 0; margin-right: 4px;
-  vertical-align: middle; border-top: 3px solid #1f6fb2; }
-.qz-asof-legend .qz-leg-planned::before { border-top-style: dotted; }
-.qz-asof-legend .qz-leg-under_construction::before { border-top-style: dashed; }
-.qz-asof-legend .qz-leg-not_yet::before { border-top-color: #ccc; }
-.qz-asof-stage-not_yet { opacity: .15 !important; filter: grayscale(1); }
-.qz-asof-stage-planned { opacity: .75; outline: 2px dotted #555; outline-offset: 1px; border-radius: 50%; }
-.qz-asof-stage-under_construction { outline: 2px dashed #d9822b; outline-offset: 1px; border-radius: 50%; }
+.qz-asof-legend { display: grid; grid-template-columns: auto auto 1fr; gap: 3px 6px; align-items: center;
+  margin-top: 4px; color: #333; }
+.qz-leg-line { display: block; }
+.qz-leg-point { display: inline-block; width: 12px; height: 12px; margin: 3px; }
+.qz-leg-point .qz-dot { width: 12px; height: 12px; box-sizing: border-box; border-radius: 50%;
+  background: #1f6fb2; border: 2px solid #fff; box-shadow: 0 0 2px rgba(0,0,0,.6); }
 </style>
 """
+# The samples in the control's legend are drawn like the map: the line with STAGE_PATH_STYLES, the
+# point with the same stage class as the map's markers (mapstyles.STAGE_POINT_CSS).
+LEGEND_STAGES = ("not_yet", "planned", "under_construction", "open")
+LEGEND_COLOR = "#1f6fb2"
 
 
 class AsOfSetup(MacroElement):
@@ -77,12 +79,8 @@ class AsOfSetup(MacroElement):
     _template = Template(
         """
         {% macro script(this, kwargs) %}
-        (function (map, initial, tag) {
-            var PATH_STYLE = {
-                not_yet: {opacity: 0.12, fillOpacity: 0.03, dashArray: null},
-                planned: {dashArray: "1 7"},
-                under_construction: {dashArray: "9 7"}
-            };
+        (function (map, initial, tag, PATH_STYLE, LEGEND) {
+            var STAGES = ["not_yet", "mentioned", "planned", "under_construction", "open"];
             var state = {asof: initial || "", timelines: {}, control: null, words: null, months: []};
             function lastDay(asof) {
                 // "2025" -> "2025-12-31", "2025-06" -> "2025-06-31" (compared as text, so any day counts)
@@ -116,11 +114,17 @@ class AsOfSetup(MacroElement):
                 }
                 var el = element(layer);
                 if (!el) { return; }
-                ["not_yet", "mentioned", "planned", "under_construction", "open"].forEach(function (s) {
-                    el.classList.remove("qz-asof-stage-" + s);
-                });
+                if (layer._icon) {
+                    // a marker's stage class: the chosen month's, else the one its status gave it
+                    if (layer._qzBaseStage === undefined) {
+                        var own = (layer._icon.className.match(/qz-stage-([a-z_]+)/) || [])[1];
+                        layer._qzBaseStage = own || null;
+                    }
+                    STAGES.forEach(function (s) { el.classList.remove("qz-stage-" + s); });
+                    var shown = stage && stage !== "mentioned" ? stage : layer._qzBaseStage;
+                    if (shown) { el.classList.add("qz-stage-" + shown); }
+                }
                 if (stage) {
-                    el.classList.add("qz-asof-stage-" + stage);
                     el.setAttribute("data-qz-stage", stage);
                 } else {
                     el.removeAttribute("data-qz-stage");
@@ -173,7 +177,24 @@ class AsOfSetup(MacroElement):
                     range.step = "1";
                     range.setAttribute("aria-label", words.title);
                     var legend = L.DomUtil.create("div", "qz-asof-legend", body);
-                    ["not_yet", "planned", "under_construction", "open"].forEach(function (s) {
+                    var SVG = "http://www.w3.org/2000/svg";
+                    LEGEND.stages.forEach(function (s) {
+                        var style = PATH_STYLE[s] || {};
+                        var svg = document.createElementNS(SVG, "svg");
+                        svg.setAttribute("class", "qz-leg-line qz-leg-line-" + s);
+                        svg.setAttribute("width", "26");
+                        svg.setAttribute("height", "8");
+                        var line = document.createElementNS(SVG, "line");
+                        [["x1", "2"], ["y1", "4"], ["x2", "24"], ["y2", "4"], ["stroke", LEGEND.color],
+                         ["stroke-width", "3"], ["stroke-linecap", "round"]].forEach(function (a) {
+                            line.setAttribute(a[0], a[1]);
+                        });
+                        if (style.dashArray) { line.setAttribute("stroke-dasharray", style.dashArray); }
+                        if (style.opacity !== undefined) { line.setAttribute("stroke-opacity", String(style.opacity)); }
+                        svg.appendChild(line);
+                        legend.appendChild(svg);
+                        var point = L.DomUtil.create("span", "qz-leg-point qz-stage-" + s, legend);
+                        L.DomUtil.create("span", "qz-dot", point);
                         L.DomUtil.create("span", "qz-leg-" + s, legend).textContent = words[s];
                     });
                     function show() {
@@ -219,7 +240,8 @@ class AsOfSetup(MacroElement):
                 data.selected_layers = data.selected_layers || {};
                 data.selected_layers.qzAsOf = {name: state.asof, url: tag};
             }
-        })({{ this._parent.get_name() }}, {{ this.initial|tojson }}, {{ this.tag|tojson }});
+        })({{ this._parent.get_name() }}, {{ this.initial|tojson }}, {{ this.tag|tojson }},
+           {{ this.path_styles|tojson }}, {{ this.legend|tojson }});
         {% endmacro %}
         """
     )
@@ -229,6 +251,8 @@ class AsOfSetup(MacroElement):
         self._name = "AsOfSetup"
         self.initial = initial or ""
         self.tag = ASOF_TAG
+        self.path_styles = STAGE_PATH_STYLES
+        self.legend = {"stages": list(LEGEND_STAGES), "color": LEGEND_COLOR}
 
 
 class _AsOfData(MacroElement):
@@ -251,6 +275,7 @@ def add_asof_setup(base_map: folium.Map, initial: str | None) -> None:
     root = base_map.get_root()
     if isinstance(root, Figure):
         root.header.add_child(Element(CSS), name="qz_asof_css")
+        root.header.add_child(Element(f"<style>{STAGE_POINT_CSS}</style>"), name="qz_stage_css")
     base_map.add_child(AsOfSetup(initial))
 
 

@@ -197,6 +197,7 @@ def install_leaflet_draw(static_dir: Path = STATIC_DIR, package_dir: Path = LEAF
         )
     target_dir.parent.mkdir(parents=True, exist_ok=True)
     staging_dir = Path(tempfile.mkdtemp(prefix=".leaflet-draw-", dir=target_dir.parent))
+    staging_dir.chmod(0o755)  # mkdtemp makes it 0700: serve.sh's nginx reads the folder too (as for Leaflet)
     for name in LEAFLET_DRAW_FILES:
         (staging_dir / name).parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(source_dir / name, staging_dir / name)

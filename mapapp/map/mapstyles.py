@@ -27,8 +27,34 @@ KIND_COLORS: dict[str, str] = {
     "flight_route": "#8e44ad",
     "shipping_route": "#16a085",
 }
-DASH_UNDER_CONSTRUCTION = "10 6"
-DASH_SCHEMATIC = "2 7"
+# How a facility's stage is drawn, on the map as it is now (by its status) and on the "as of" map (by
+# the stage the articles give for the chosen month; mapapp.map.asofcontrol sends these to the
+# browser and its legend draws its samples with them): lines and area outlines solid when open,
+# dashed under construction, dotted when planned (areas then unfilled), faded when not yet in the
+# news. Points: see STAGE_POINT_CSS.
+DASH_UNDER_CONSTRUCTION = "9 6"
+DASH_PLANNED = "1 6"
+STAGE_PATH_STYLES: dict[str, dict[str, Any]] = {
+    "not_yet": {"opacity": 0.12, "fillOpacity": 0.03, "dashArray": None},
+    "planned": {"dashArray": DASH_PLANNED, "fillOpacity": 0.0},
+    "under_construction": {"dashArray": DASH_UNDER_CONSTRUCTION, "fillOpacity": 0.06},
+    "open": {"dashArray": None},
+}
+STAGE_OF_STATUS = {"planned": "planned", "under_construction": "under_construction", "operating": "open"}
+# A schematic line (drawn through sourced points, not surveyed) is see-through, whatever its stage.
+SCHEMATIC_OPACITY = 0.5
+# Points by stage: a class on the marker's element (qz-stage-<stage>), the same on the map as it is
+# now, on the "as of" map and in its legend. Open: as drawn; under construction: a dashed orange
+# ring, the dot's border dashed; planned: a dotted ring around a hollow dot; not yet: faded.
+STAGE_POINT_CSS = """
+.qz-stage-not_yet { opacity: .15 !important; filter: grayscale(1); }
+.qz-stage-planned, .qz-stage-under_construction { border-radius: 50%; outline-offset: 2px; }
+.qz-stage-planned { outline: 2px dotted #333; }
+.qz-stage-planned .qz-dot { background: #fff !important; border-style: dotted !important; }
+.qz-stage-under_construction { outline: 2px dashed #d9822b; }
+.qz-stage-under_construction .qz-dot { border-style: dashed !important; }
+.qz-stage-open .qz-dot { border-style: solid !important; }
+"""
 HALO_BASES = ("address", "area")  # location bases drawn as approximate, with a halo of precision_m
 SELECTION_COLOR = "#ffd400"
 DEFAULT_COLOR = "#333333"
@@ -45,20 +71,23 @@ def css_color(value: Any) -> str:
 
 
 def line_style(feature: Feature, style: Mapping[str, Any]) -> dict[str, Any]:
+    """A line's or area's Leaflet style: its kind's (or layer's) colour, dashed by its status as the
+    "as of" map dashes stages (STAGE_PATH_STYLES), see-through when schematic."""
     color = KIND_COLORS.get(feature.category, css_color(style.get("color")))
-    dash = style.get("dash")
-    if feature.status in ("under_construction", "planned"):
-        dash = DASH_UNDER_CONSTRUCTION
-    if feature.location_basis == "schematic":
-        dash = DASH_SCHEMATIC
-    return {
+    drawn: dict[str, Any] = {
         "color": color,
         "weight": style.get("weight", 3),
         "opacity": style.get("opacity", 0.9),
-        "dashArray": dash,
+        "dashArray": style.get("dash"),
         "fillColor": color,
         "fillOpacity": style.get("fill_opacity", 0.15),
     }
+    stage = STAGE_OF_STATUS.get(feature.status)
+    if stage in ("planned", "under_construction"):
+        drawn.update(STAGE_PATH_STYLES[stage])
+    if feature.location_basis == "schematic":
+        drawn["opacity"] = round(drawn["opacity"] * SCHEMATIC_OPACITY, 3)
+    return drawn
 
 
 def point_style(
@@ -67,7 +96,7 @@ def point_style(
     """DivIcon options for a point, fanned out by offset_px.
 
     Exact: a filled dot (a ring for stations, ports, airports), its border dashed while under
-    construction. Approximate (known by address or area): a hollow dot with a dashed outline; its
+    construction, a dotted hollow ring while planned. Approximate (known by address or area): a hollow dot with a dashed outline; its
     halo shows only on hover and when selected, so that dozens of wide halos do not grey out the map.
     """
     color = css_color(style.get("color"))
@@ -85,13 +114,16 @@ def point_style(
             css = f"background:#fff;border:3px solid {color};"
         else:
             css = f"background:{color};border:2px solid #fff;"
-        if feature.status in ("under_construction", "planned"):
+        if feature.status == "under_construction":
             css = css.replace("solid", "dashed")
+        elif feature.status == "planned":
+            css = f"background:#fff;border:3px dotted {color};"
         icon = f'<div class="qz-dot" style="{css}width:{diameter}px;height:{diameter}px"></div>'
     dx, dy = offset_px
+    stage = STAGE_OF_STATUS.get(feature.status)
     return {
         "html": icon,
-        "className": "qz-point",
+        "className": f"qz-point qz-stage-{stage}" if stage else "qz-point",
         "iconSize": [diameter, diameter],
         "iconAnchor": [round(diameter / 2 - dx, 1), round(diameter / 2 - dy, 1)],
     }

@@ -42,7 +42,7 @@ from mapapp.map.mapstyles import (
     line_style,
     point_style,
 )
-from mapapp.map.markup import approximate_note, attribution_html, feature_name, popup_html
+from mapapp.map.markup import approximate_note, feature_name, html_name, popup_html
 from mapapp.map.readerpanel import READER_CSS, ReaderOptions, ReaderSetup
 from mapapp.map.viewport import MAX_ZOOM, MIN_ZOOM, START_VIEW
 from mapapp.models import Excerpt, Feature
@@ -80,6 +80,7 @@ _CSS = """
 .qz-popup-excerpt { margin: 6px 0; padding-left: 8px; border-left: 3px solid #ccc; }
 .qz-popup-excerpt mark { background: #ffe066; }
 .qz-popup-source, .qz-popup-more { color: #666; font-size: 11px; }
+.qz-popup-kind { font-size: 11px; color: #555; border: 1px solid #bbb; border-radius: 3px; padding: 0 3px; }
 .leaflet-control-attribution details.qz-sources { display: inline; }
 .qz-sources[open] ul { max-height: 220px; overflow-y: auto; margin: 4px 0; padding-left: 16px; text-align: left; }
 .qz-sources summary { cursor: pointer; display: inline; }
@@ -95,24 +96,24 @@ _CSS = """
 
 
 class _MapSetup(MacroElement):
-    """Leaflet settings that folium has no keyword for: the default icon path, data attributions."""
+    """Leaflet settings that folium has no keyword for: the default icon path, a metric-only scale.
+
+    (The credits are set by the overlay groups, in the reader's language: mapapp.map.credits.)
+    """
 
     _template = Template(
         """
         {% macro script(this, kwargs) %}
         L.Icon.Default.imagePath = {{ this.image_path|tojson }};
-        {%- if this.attribution_html %}
-        {{ this._parent.get_name() }}.attributionControl.addAttribution({{ this.attribution_html|tojson }});
-        {%- endif %}
+        L.control.scale({imperial: false}).addTo({{ this._parent.get_name() }});
         {% endmacro %}
         """
     )
 
-    def __init__(self, image_path: str, attributions: Sequence[str]):
+    def __init__(self, image_path: str):
         super().__init__()
         self._name = "MapSetup"
         self.image_path = image_path
-        self.attribution_html = attribution_html(attributions)
 
 
 # --- stable element names ----------------------------------------------------------------------
@@ -153,7 +154,6 @@ def build_base_map(
     *,
     basemap: str,
     leaflet: LeafletUrls,
-    attributions: Sequence[str] = (),
     switch_layers: Sequence[str] | None = None,
     reader: ReaderOptions | None = None,
 ) -> folium.Map:
@@ -169,7 +169,7 @@ def build_base_map(
         tiles=None,
         min_zoom=MIN_ZOOM,
         max_zoom=MAX_ZOOM,
-        control_scale=True,
+        control_scale=False,  # _MapSetup adds a metric one (folium's shows miles too)
     )
     # folium points these at CDNs (plus jQuery, Bootstrap, awesome-markers, unused here).
     m.default_js = [("leaflet", leaflet.js)]
@@ -191,7 +191,7 @@ def build_base_map(
         (PANE_POINTS, 450, True),
     ):
         folium.map.CustomPane(name, z_index=z_index, pointer_events=interactive).add_to(m)
-    m.add_child(_MapSetup(leaflet.image_path, attributions))
+    m.add_child(_MapSetup(leaflet.image_path))
     if switch_layers is not None:
         root.header.add_child(Element(SWITCH_CSS), name="qz_switch_css")
         m.add_child(LayerSwitchSetup(switch_layers))
@@ -239,7 +239,7 @@ def _feature_dict(
     part: str,
     halo: dict[str, Any] | None = None,
 ) -> dict:
-    label = html.escape(feature_name(feature, lang))
+    label = html_name(feature, lang)
     if halo is not None:
         label += f'<br><span class="qz-tip-approx">{html.escape(approximate_note(feature, lang))}</span>'
     properties: dict[str, Any] = {
@@ -325,9 +325,7 @@ def build_layer_group(
     for feature in labels:
         folium.Marker(
             latlng_from_lonlat(*shapes.anchor_lonlat[feature.feature_id]),
-            icon=folium.DivIcon(
-                html=f'<div class="qz-label">{html.escape(feature_name(feature, lang))}</div>', icon_size=(0, 0)
-            ),
+            icon=folium.DivIcon(html=html_name(feature, lang, tag="div", css="qz-label"), icon_size=(0, 0)),
             interactive=False,
             keyboard=False,
             pane=PANE_LABELS,

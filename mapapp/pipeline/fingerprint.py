@@ -9,6 +9,7 @@ rebuild can be incremental.
 from __future__ import annotations
 
 import fnmatch
+import functools
 import hashlib
 import os
 from collections.abc import Iterator
@@ -79,3 +80,24 @@ def _stamps(role: str, folder: Path) -> Iterator[FileStamp]:
                 continue
             seen.add(relative)
             yield FileStamp(f"{role}/{relative}", st.st_size, st.st_mtime_ns)
+
+
+# The code an index file's contents depend on: the pipeline and the records it makes.
+CODE_PATHS: tuple[str, ...] = ("pipeline", "models.py", "coords.py", "errors.py")
+
+
+@functools.cache
+def code_digest() -> str:
+    """A short hash of the pipeline's source files (mapapp/pipeline/**/*.py and the records it uses).
+
+    An index file keeps it, so a file built by other code (an older checkout's, before a `git pull`)
+    is rebuilt rather than served with the old code's mentions and events.
+    """
+    package = Path(__file__).resolve().parent.parent
+    h = hashlib.sha256()
+    for name in CODE_PATHS:
+        path = package / name
+        files = sorted(path.rglob("*.py")) if path.is_dir() else [path]
+        for file in files:
+            h.update(file.relative_to(package).as_posix().encode() + b"\0" + file.read_bytes() + b"\0")
+    return h.hexdigest()[:16]

@@ -56,7 +56,7 @@ from mapapp.pipeline.excerpts import (
     excerpt_fields_in_article,
     related_in_article,
 )
-from mapapp.pipeline.fingerprint import DataFingerprint, FileStamp, fingerprint_data
+from mapapp.pipeline.fingerprint import DataFingerprint, FileStamp, code_digest, fingerprint_data
 from mapapp.pipeline.gazetteer import load_gazetteer
 from mapapp.pipeline.index import MapIndex
 from mapapp.pipeline.layers import load_layers
@@ -551,6 +551,7 @@ def _write_meta(
         "stamps": json.dumps([asdict(s) for s in fingerprint.stamps]),
         "problems": json.dumps([asdict(p) for p in problems], ensure_ascii=False),
         "words": words_digest(),
+        "code": code_digest(),
         "timeline_problems": json.dumps([asdict(p) for p in words_problems()], ensure_ascii=False),
     }
     db.executemany("INSERT INTO meta VALUES (?, ?)", meta.items())
@@ -707,8 +708,12 @@ def _previous_articles(path: Path, fingerprint: DataFingerprint) -> dict[str, tu
     try:
         with contextlib.closing(sqlite3.connect(f"file:{path}?mode=ro", uri=True)) as db:
             meta = dict(db.execute("SELECT key, value FROM meta"))
-            if meta.get("schema") != SCHEMA_VERSION or meta.get("words") != words_digest():
-                return None  # another format, or events found with other words: match everything
+            if (
+                meta.get("schema") != SCHEMA_VERSION
+                or meta.get("words") != words_digest()
+                or meta.get("code") != code_digest()
+            ):
+                return None  # another format, events found with other words, or other code: match everything
             old = DataFingerprint(tuple(FileStamp(**s) for s in json.loads(meta["stamps"])))
             if any(not p.startswith("seeds/") for p in fingerprint.changed_paths(old)):
                 return None
@@ -775,7 +780,11 @@ def stored_digest(path: Path) -> str | None:
             meta = dict(db.execute("SELECT key, value FROM meta"))
     except sqlite3.Error:
         return None
-    current = meta.get("schema") == SCHEMA_VERSION and meta.get("words") == words_digest()
+    current = (
+        meta.get("schema") == SCHEMA_VERSION
+        and meta.get("words") == words_digest()
+        and meta.get("code") == code_digest()
+    )
     return meta.get("digest") if current else None
 
 
@@ -930,8 +939,8 @@ class IndexStore:
     def search_feature_ids(self, query: str) -> set[str]:
         """Features whose name, alias or an excerpt sentence contains `query` (case-, width-,
         space-insensitive), found by the FTS5 trigram index (LIKE; short queries scan the table);
-        and, for a query in Latin letters, those whose English excerpts or names have all its words
-        in any order, by stem ("railway opened" finds "the opening of the railway")."""
+        and those `word_feature_ids` finds. For Latin letters this is every text that holds them
+        anywhere; the app's search (mapapp.app.selection) keeps those where they are whole words."""
         needle = search_form(query)
         if not needle:
             return set()
@@ -939,12 +948,17 @@ class IndexStore:
         found = {
             r[0] for r in self.query("SELECT DISTINCT feature_id FROM search WHERE form LIKE ? ESCAPE '\\'", (pattern,))
         }
+        return found | self.word_feature_ids(query)
+
+    def word_feature_ids(self, query: str) -> set[str]:
+        """For a query in Latin letters, the features whose English excerpts or names have all its
+        words in any order, by stem ("railway opened" finds "the opening of the railway")."""
         words = [w for w in _SEARCH_WORD.findall(query) if w.isascii()]
-        if words:
-            # each word quoted (no FTS5 syntax from a reader's query); the last one as a prefix (typing)
-            match = " ".join(f'"{w}"' for w in words[:-1]) + f' "{words[-1]}"*'
-            found |= {r[0] for r in self.query("SELECT DISTINCT feature_id FROM words WHERE words MATCH ?", (match,))}
-        return found
+        if not words:
+            return set()
+        # each word quoted (no FTS5 syntax from a reader's query); the last one as a prefix (typing)
+        match = " ".join(f'"{w}"' for w in words[:-1]) + f' "{words[-1]}"*'
+        return {r[0] for r in self.query("SELECT DISTINCT feature_id FROM words WHERE words MATCH ?", (match,))}
 
 
 class StoredArticles(Mapping[str, Article]):

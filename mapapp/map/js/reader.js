@@ -285,6 +285,36 @@
     return e;
   }
 
+  // Data shown as written (a name, quoted article text, a source's title): marked with its language and
+  // as not to be translated; the interface's own words never are (tests/wordcheck.py relies on it).
+  function quoted(tag, className, text, lang) {
+    var e = el(tag, className, text);
+    if (lang) { e.lang = lang; }
+    e.setAttribute("translate", "no");
+    return e;
+  }
+
+  // Prose in the reader's language (a description, a note on the position) with the names it gives in
+  // the other script marked as such; prose written in the other language (`writtenIn`) marked whole.
+  // As mapapp.map.markup.html_marking_quotes.
+  var OTHER_RUN = {
+    en: "[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff][\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef\u00b7]*",
+    zh: "[A-Za-z][A-Za-z0-9.'\u2019&/-]*(?:[ -][A-Za-z0-9][A-Za-z0-9.'\u2019&/-]*)*"
+  };
+  function prose(tag, className, text, writtenIn) {
+    var e = el(tag, className);
+    var lang = S.lang === "en" ? "en" : "zh", other = lang === "en" ? "zh" : "en";
+    if (writtenIn && writtenIn !== lang) { e.appendChild(quoted("span", "", text, writtenIn)); return e; }
+    var re = new RegExp(OTHER_RUN[lang], "g"), position = 0, m;
+    while ((m = re.exec(text)) !== null) {
+      e.appendChild(document.createTextNode(text.slice(position, m.index)));
+      e.appendChild(quoted("span", "", m[0], other));
+      position = m.index + m[0].length;
+    }
+    e.appendChild(document.createTextNode(text.slice(position)));
+    return e;
+  }
+
   // `text` with the [start, end) UTF-16 ranges in `marks` wrapped in <mark>, as text nodes.
   function marked(parent, text, marks) {
     var position = 0;
@@ -354,8 +384,8 @@
 
   function renderHead(record, fallbackName) {
     var head = el("header", "qz-head");
-    head.appendChild(el("h2", "qz-name", record ? record.name : fallbackName));
-    if (record && record.other_name) { head.appendChild(el("div", "qz-other", record.other_name)); }
+    head.appendChild(quoted("h2", "qz-name", record ? record.name : fallbackName, record ? record.name_lang : ""));
+    if (record && record.other_name) { head.appendChild(quoted("div", "qz-other", record.other_name, record.other_name_lang)); }
     if (record) {
       head.appendChild(el("div", "qz-meta", record.facts.slice(0, 2).map(function (f) { return f[1]; }).join(" · ")));
     }
@@ -368,10 +398,13 @@
       box.setAttribute("data-article", group.article);
       var headline = el("div", "qz-headline", group.headline);
       headline.lang = group.lang || "";
+      headline.setAttribute("translate", "no");
       box.appendChild(headline);
       var meta = el("div", "qz-meta");
       if (group.language) { meta.appendChild(el("span", "qz-lang", group.language)); meta.appendChild(document.createTextNode(" · ")); }
-      meta.appendChild(document.createTextNode([group.date, group.outlet, group.times].filter(Boolean).join(" · ")));
+      if (group.date) { meta.appendChild(document.createTextNode(group.date + " · ")); }
+      if (group.outlet) { meta.appendChild(quoted("span", "qz-outlet", group.outlet, group.lang)); meta.appendChild(document.createTextNode(" · ")); }
+      meta.appendChild(document.createTextNode(group.times));
       if (group.url) {
         meta.appendChild(document.createTextNode(" · "));
         meta.appendChild(webLink(group.url, S.words.place_source_link));
@@ -379,9 +412,11 @@
       box.appendChild(meta);
       group.excerpts.forEach(function (excerpt) {
         var quote = el("blockquote", "qz-excerpt");
-        quote.lang = excerpt.lang || group.lang || "";  // as printed: an English sentence is read as English
         excerpt.badges.forEach(function (badge) { quote.appendChild(el("span", "qz-badge", badge)); });
-        marked(quote, excerpt.text, excerpt.marks);
+        // as printed: an English sentence is read as English (the badges are the interface's words)
+        var sentence = quoted("span", "qz-excerpt-text", null, excerpt.lang || group.lang || "");
+        marked(sentence, excerpt.text, excerpt.marks);
+        quote.appendChild(sentence);
         box.appendChild(quote);
       });
       box.appendChild(button("qz-read", S.words.place_read, function () {
@@ -421,9 +456,16 @@
           item.appendChild(b);
         });
         var details = el("details");
-        details.appendChild(el("summary", "", event.summary));
-        details.appendChild(marked(el("blockquote", "qz-passage"), event.passage, event.marks));
-        if (event.source) { details.appendChild(el("div", "qz-meta", event.source)); }
+        var summary = el("summary", "", event.summary + (event.evidence ? ": " : ""));
+        if (event.evidence) { summary.appendChild(quoted("span", "", event.evidence, event.passage_lang)); }
+        details.appendChild(summary);
+        details.appendChild(marked(quoted("blockquote", "qz-passage", null, event.passage_lang), event.passage, event.marks));
+        if (event.source_headline || event.source_date) {
+          var source = el("div", "qz-meta");
+          source.appendChild(quoted("span", "", event.source_headline, ""));
+          source.appendChild(document.createTextNode(event.source_date ? " · " + event.source_date : ""));
+          details.appendChild(source);
+        }
         item.appendChild(details);
         list.appendChild(item);
       });
@@ -452,17 +494,27 @@
     var facts = el("dl", "qz-facts");
     record.facts.forEach(function (f) { facts.appendChild(el("dt", "", f[0])); facts.appendChild(el("dd", "", f[1])); });
     section.appendChild(facts);
-    if (record.description) { section.appendChild(el("p", "qz-description", record.description)); }
+    if (record.description) { section.appendChild(prose("p", "qz-description", record.description, record.description_lang)); }
     if (record.sources.length || record.position_note) {
       var details = el("details", "qz-sources");
       details.appendChild(el("summary", "", S.words.sources + " (" + record.sources.length + ")"));
-      if (record.position_note) { details.appendChild(el("p", "qz-meta qz-position-note", record.position_note)); }
+      if (record.position_note) {
+        details.appendChild(prose("p", "qz-meta qz-position-note", record.position_note, record.position_note_lang));
+      }
       var list = el("ul");
       record.sources.forEach(function (source) {
         var item = el("li");
-        item.appendChild(source.url ? webLink(source.url, source.title) : el("span", "", source.title));
+        var title = source.url ? webLink(source.url, source.title) : el("span", "", source.title);
+        if (source.title_lang) { title.lang = source.title_lang; }
+        title.setAttribute("translate", "no");
+        item.appendChild(title);
         if (!source.url && source.ref && source.ref !== source.title) { item.appendChild(el("code", "", " " + source.ref)); }
-        if (source.quote) { item.appendChild(el("div", "qz-meta", "“" + source.quote + "”")); }
+        if (source.quote) {
+          var said = el("div", "qz-meta", "“");
+          said.appendChild(quoted("span", "", source.quote, source.quote_lang));
+          said.appendChild(document.createTextNode("”"));
+          item.appendChild(said);
+        }
         list.appendChild(item);
       });
       details.appendChild(list);
@@ -476,7 +528,9 @@
     section.appendChild(el("h3", "", S.words.related));
     var list = el("div", "qz-related-list");
     record.related.forEach(function (other) {
-      var b = button("qz-related-place", other.name + " · " + other.count, function () { select(other.id, "link"); });
+      var b = button("qz-related-place", "", function () { select(other.id, "link"); });
+      b.appendChild(quoted("span", "", other.name, other.name_lang));
+      b.appendChild(document.createTextNode(" · " + other.count));
       b.setAttribute("data-feature", other.id);
       list.appendChild(b);
     });
