@@ -95,8 +95,8 @@ def test_synthetic_corpus_repeats_the_seeds_under_new_ids(tmp_path):
     assert len(ids) == 12 and len(set(ids)) == 12
     assert (out / "syn11-b.txt").read_bytes() == (seeds / "b.txt").read_bytes()
     meta = tomllib.loads((out / "articles.toml").read_text(encoding="utf-8"))
-    assert meta["syn02-a.txt"] == {"headline": "[synthetic 2] 港口", "date": "2025-01"}
-    assert meta["syn01-b.txt"] == {"headline": "[synthetic 1] b"}
+    assert meta["syn02-a.txt"] == {"headline": "[synthetic 2] 港口", "date": "2025-01", "reprint_check": "off"}
+    assert meta["syn01-b.txt"] == {"headline": "[synthetic 1] b", "reprint_check": "off"}
     corpus = load_corpus(out)
     assert [a.article_id for a in corpus.articles] == ids
     assert corpus.problems == ()

@@ -61,6 +61,8 @@ WORDS: dict[str, dict[str, str]] = {
         "from": "由",
         "no_period": "时期未载",
         "more": "另有 {n} 条未列出（见下方摘录）",
+        "reports": "{n} 处报道",
+        "more_reports": "另有 {n} 处报道未列出",
     },
     "en": {
         "timeline": "Timeline",
@@ -85,6 +87,8 @@ WORDS: dict[str, dict[str, str]] = {
         "from": "from",
         "no_period": "period not given",
         "more": "{n} more not listed (see the excerpts below)",
+        "reports": "reported in {n} passages",
+        "more_reports": "{n} more reports not listed",
     },
 }
 
@@ -147,18 +151,32 @@ def _event_item(event: Event, articles: Mapping[str, Article], words: dict[str, 
         notes.append(f"<span class='qz-badge' title='{html.escape(words['relative'], quote=True)}'>≈</span>")
     if event.expected:
         notes.append(f"<span class='qz-badge'>{html.escape(words['expected'])}</span>")
-    source = (
-        f"<div class='qz-meta'>{html.escape(article.headline)} · {html.escape(article.date)}</div>" if article else ""
-    )
-    passage = html_from_text_with_highlights(event.sentence, event.evidence_spans)
+    if event.reports > 1:
+        notes.append(
+            f"<span class='qz-badge qz-tl-reports'>{html.escape(words['reports'].format(n=event.reports))}</span>"
+        )
+    # the event once, with every passage that reports it (mapapp.pipeline.eventreports)
+    passages = [_passage(event.sentence, event.evidence_spans, article)]
+    passages.extend(_passage(r.sentence, r.evidence_spans, articles.get(r.article_id)) for r in event.also)
+    hidden = event.reports - 1 - len(event.also)
+    if hidden > 0:
+        passages.append(f"<div class='qz-meta'>{html.escape(words['more_reports'].format(n=hidden))}</div>")
     css = "qz-tl-item qz-tl-expected" if event.expected else "qz-tl-item"
     return (
         f"<li class='{css}' data-kind='{html.escape(event.kind, quote=True)}'>"
         f"<span class='qz-tl-date'>{html.escape(date)}</span>"
         f"<span class='qz-tl-kind'>{html.escape(words.get(event.kind, event.kind))}</span>{''.join(notes)}"
         f"<details><summary>{html.escape(words['passage'])}: {html.escape(event.evidence)}</summary>"
-        f"<blockquote>{passage}</blockquote>{source}</details></li>"
+        f"{''.join(passages)}</details></li>"
     )
+
+
+def _passage(sentence: str, spans: Sequence[tuple[int, int]], article: Article | None) -> str:
+    """One passage that reports an event, its evidence marked, and the article it is from."""
+    source = (
+        f"<div class='qz-meta'>{html.escape(article.headline)} · {html.escape(article.date)}</div>" if article else ""
+    )
+    return f"<blockquote>{html_from_text_with_highlights(sentence, spans)}</blockquote>{source}"
 
 
 def _figures_table(figures: Sequence[Figure], words: dict[str, str]) -> str:

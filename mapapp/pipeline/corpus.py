@@ -21,6 +21,7 @@ from mapapp.models import Article, Mention, Sentence, SentenceKind, Span
 from mapapp.paths import ARTICLES_TOML
 from mapapp.pipeline.articlemeta import is_dateline_or_source, metadata_from_text
 from mapapp.pipeline.normalise import normalise_with_offsets
+from mapapp.pipeline.reprints import REPRINT_CHECK_KEY, REPRINT_CHECK_VALUES, checks_reprints, fold_reprints
 
 MAX_SEED_BYTES = 2_000_000
 # Sentence-final punctuation, optionally followed by closing quotes or brackets.
@@ -95,7 +96,9 @@ def read_seed_text(path: Path) -> tuple[str | None, list[Problem]]:
 
 
 ARTICLE_LANGS = ("zh", "en")
-LIST_KEYS = ("source_urls",)  # articles.toml keys whose value is a list of strings; every other is a string
+# articles.toml keys whose value is a list of strings (every other is a string): the pages the text is
+# known from, and saved pages it was taken from that name no URL (file names, written by `ingest`)
+LIST_KEYS = ("source_urls", "source_files")
 
 
 def load_article_metadata(seeds_dir: Path) -> tuple[dict[str, dict[str, Any]], list[Problem]]:
@@ -133,13 +136,24 @@ def load_article_metadata(seeds_dir: Path) -> tuple[dict[str, dict[str, Any]], l
                     Problem(ARTICLES_TOML, article_id, key, f"is {value!r}; expected one of {', '.join(ARTICLE_LANGS)}")
                 )
                 continue
+            elif key == REPRINT_CHECK_KEY and value not in REPRINT_CHECK_VALUES:
+                problems.append(
+                    Problem(
+                        ARTICLES_TOML,
+                        article_id,
+                        key,
+                        f"is {value!r}; expected one of {', '.join(REPRINT_CHECK_VALUES)}",
+                    )
+                )
+                continue
             entry[key] = value
         metadata[article_id] = entry
     return metadata, problems
 
 
 def load_corpus(seeds_dir: Path) -> Corpus:
-    """Read every seeds/*.txt; bad files are reported as problems and skipped."""
+    """Read every seeds/*.txt; bad files are reported as problems and skipped. A file that reprints
+    an earlier one (mapapp.pipeline.reprints) is not an article of its own: its URLs join that one's."""
     problems: list[Problem] = []
     if not seeds_dir.is_dir():
         return Corpus(
@@ -175,7 +189,8 @@ def load_corpus(seeds_dir: Path) -> Corpus:
             problems.append(
                 Problem(ARTICLES_TOML, article_id, "", "has metadata but no such .txt file in seeds/", "warning")
             )
-    return Corpus(tuple(articles), tuple(problems))
+    stories, reprint_problems = fold_reprints(articles, lambda aid: checks_reprints(metadata.get(aid, {})))
+    return Corpus(stories, (*problems, *reprint_problems))
 
 
 def article_from_text(article_id: str, text: str, meta: dict[str, Any]) -> Article:
