@@ -65,6 +65,16 @@ def read_seed_text(path: Path) -> tuple[str | None, list[Problem]]:
         return None, [
             Problem(name, "", "file", f"cannot be read ({exc.strerror}); expected a readable UTF-8 text file")
         ]
+    return text_from_seed_bytes(name, raw)
+
+
+def problems_of_seed_text(name: str, raw: bytes) -> list[Problem]:
+    """Why these bytes would not be read as an article file (as read_seed_text reads one), or []."""
+    return text_from_seed_bytes(name, raw)[1]
+
+
+def text_from_seed_bytes(name: str, raw: bytes) -> tuple[str | None, list[Problem]]:
+    """The text of a seed file's bytes, or None with the problems that make it unusable."""
     if len(raw) > MAX_SEED_BYTES:
         return None, [
             Problem(
