@@ -17,6 +17,7 @@ from typing import Any
 import folium
 import streamlit as st
 
+from mapapp.app.articleform import render_add_article
 from mapapp.app.curator import (
     SHAPES,
     Draft,
@@ -198,7 +199,7 @@ def render_curator_panel(
     flash = st.session_state.pop(FLASH_KEY, None)
     if flash:
         st.success(escape_markdown(flash))
-    store = DataStore(dirs.geodata_dir, layers_dir=dirs.layers_dir)
+    store = DataStore(dirs.geodata_dir, layers_dir=dirs.layers_dir, seeds_dir=dirs.seeds_dir)
     with st.expander(_w(lang, "编辑工作台", "Curator desk"), expanded=True):
         task = st.session_state.get(TASK_KEY)
         if task is not None:
@@ -208,9 +209,13 @@ def render_curator_panel(
         feature = index.features.get(feature_id) if feature_id else None
         if feature is not None and task is None:
             _render_feature_actions(feature, store, lang=lang, on_data_changed=on_data_changed, select=select)
-        work, log = st.tabs([_w(lang, "待办", "Work list"), _w(lang, "记录", "Log")])
+        work, add, log = st.tabs(
+            [_w(lang, "待办", "Work list"), _w(lang, "添加文章", "Add an article"), _w(lang, "记录", "Log")]
+        )
         with work:
             _render_work_list(index, store, lang=lang, on_data_changed=on_data_changed, select=select)
+        with add:  # articles from the web (mapapp/app/articleform.py)
+            render_add_article(index, store, name, lang=lang, on_data_changed=on_data_changed, select=select)
         with log:
             _render_log(store, lang=lang, on_data_changed=on_data_changed)
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import html
 import re
 from collections.abc import Callable, Iterable, Sequence
+from urllib.parse import urlsplit
 
 from mapapp.app.selection import SearchHit
 from mapapp.app.urlstate import UrlNotice
@@ -117,14 +118,34 @@ def html_from_excerpt_block(excerpt: Excerpt, lang: str) -> str:
     return f"<div class='qz-excerpt'>{badges}{html_from_excerpt(excerpt)}</div>"
 
 
-def html_from_article_excerpts(excerpts: Sequence[Excerpt], lang: str) -> str:
-    """One article's excerpts under its headline, date and how often the place occurs in it."""
+def html_from_article_excerpts(
+    excerpts: Sequence[Excerpt], lang: str, *, outlet: str = "", source_urls: Sequence[str] = ()
+) -> str:
+    """One article's excerpts under its headline, outlet, date, how often the place occurs in it and
+    a link to its source (and to the pages that reprint it)."""
     first = excerpts[0]
+    meta = [first.date, t(lang, "times", n=sum(e.count for e in excerpts))]
+    if outlet:
+        meta.insert(0, outlet)
     return (
         f"<div class='qz-headline'><b>{html.escape(first.headline)}</b><br><span class='qz-meta'>"
-        f"{html.escape(first.date)} · {html.escape(t(lang, 'times', n=sum(e.count for e in excerpts)))}</span></div>"
+        f"{html.escape(' · '.join(m for m in meta if m))}</span>{html_from_source_links(source_urls, lang)}</div>"
         + "".join(html_from_excerpt_block(e, lang) for e in excerpts)
     )
+
+
+def html_from_source_links(source_urls: Sequence[str], lang: str) -> str:
+    """A link to the page an article was taken from, then to each page that reprints it, each
+    labelled with its site's host; only http(s) addresses become links."""
+    links = []
+    for n, url in enumerate(u for u in source_urls if u.startswith(("https://", "http://"))):
+        host = urlsplit(url).hostname or url
+        label = t(lang, "article_source" if n == 0 else "article_reprint")
+        links.append(
+            f"{html.escape(label)} <a class='qz-source-link' href=\"{html.escape(url, quote=True)}\" target='_blank'"
+            f" rel='noopener noreferrer nofollow'>{html.escape(host)} ↗</a>"
+        )
+    return f"<br><span class='qz-meta qz-sources'>{' · '.join(links)}</span>" if links else ""
 
 
 def html_from_article(

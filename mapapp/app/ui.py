@@ -625,9 +625,12 @@ def render_panel(index: MapIndex, state: UrlState) -> None:
     # (and each article's reader view) is capped, so a click costs the same for 5 or 5,000 articles.
     if n_articles > MAX_ARTICLES_IN_PANEL:
         st.caption(t(lang, "articles_shown", shown=MAX_ARTICLES_IN_PANEL))
-    for article_id, article_excerpts in list(by_article.items())[:MAX_ARTICLES_IN_PANEL]:
+    shown = list(by_article.items())[:MAX_ARTICLES_IN_PANEL]
+    sources = article_sources(index, store, [article_id for article_id, _ in shown])
+    for article_id, article_excerpts in shown:
+        outlet, source_urls = sources.get(article_id, ("", ()))
         # st.html, not st.markdown: article text must not be read as markdown.
-        st.html(html_from_article_excerpts(article_excerpts, lang))
+        st.html(html_from_article_excerpts(article_excerpts, lang, outlet=outlet, source_urls=source_urls))
         if article_id in index.articles:
             # Lazy: the article's full text is rendered and sent only while its reader is open.
             reader = st.expander(t(lang, "reader"), key=f"w_reader_{article_id}", on_change="rerun")
@@ -643,6 +646,19 @@ def render_panel(index: MapIndex, state: UrlState) -> None:
                         )
                     )
     render_related(index, feature, lang)
+
+
+def article_sources(
+    index: MapIndex, store: IndexStore | None, article_ids: Sequence[str]
+) -> dict[str, tuple[str, tuple[str, ...]]]:
+    """Each article's outlet and source URLs (from the index file without reading its text)."""
+    if store is not None:
+        return store.article_sources(article_ids)
+    return {
+        aid: (index.articles[aid].outlet, index.articles[aid].source_urls)
+        for aid in article_ids
+        if aid in index.articles
+    }
 
 
 def render_feature_card(feature: Feature, lang: str) -> None:

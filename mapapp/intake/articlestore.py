@@ -67,22 +67,13 @@ def store_page(store: DataStore, who: str, taken: TakenPage, *, cache: Signature
         toml_bytes = snapshot.read(TOML_NAME)
         catalog = load_catalog(seeds_dir, toml_bytes, cache=cache)
         document = tomlkit.parse(toml_bytes.decode("utf-8")) if toml_bytes else tomlkit.document()
-        signature = signature_from_text(taken.page.text)
-        known_id = catalog.article_of_source(taken.sources)
-        if known_id is not None:
+        status, known_id = decide(catalog, taken)
+        if status == "unchanged" and known_id is not None:
             known = catalog.articles[known_id]
-            if signature is not None and known.signature is not None:
-                alike = likeness(signature, known.signature)
-                if not alike.same_story:
-                    raise SourceRefused(
-                        f"{taken.source}: already a source of {known_id}, but it now gives another story"
-                        f" (similarity {alike.jaccard:.2f}); not taken (remove {known_id} to take the new one)"
-                    )
             decided.append(Stored("unchanged", known_id, known.sources, dict(known.meta)))
             return Edit("add-source", known_id, None, None, {})
-        story = catalog.story_of(signature)
-        if story is not None:
-            return _add_source(catalog.articles[story[0]], document, decided)
+        if status == "reprint" and known_id is not None:
+            return _add_source(catalog.articles[known_id], document, decided)
         return _add_article(catalog, document, decided)
 
     def _add_source(known: KnownArticle, document: Any, found: list[Stored]) -> Edit:
@@ -145,6 +136,28 @@ def store_page(store: DataStore, who: str, taken: TakenPage, *, cache: Signature
         if not decided or decided[-1].status != "unchanged":
             raise
     return decided[-1]
+
+
+def decide(catalog: Catalog, taken: TakenPage) -> tuple[Status, str | None]:
+    """What storing the page would do, and to which article: "unchanged" (a source we have),
+    "reprint" (another page of a story we have) or "added" (None); SourceRefused if a source we
+    have now gives another story."""
+    signature = signature_from_text(taken.page.text)
+    known_id = catalog.article_of_source(taken.sources)
+    if known_id is not None:
+        known = catalog.articles[known_id]
+        if signature is not None and known.signature is not None:
+            alike = likeness(signature, known.signature)
+            if not alike.same_story:
+                raise SourceRefused(
+                    f"{taken.source}: already a source of {known_id}, but it now gives another story"
+                    f" (similarity {alike.jaccard:.2f}); not taken (remove {known_id} to take the new one)"
+                )
+        return "unchanged", known_id
+    story = catalog.story_of(signature)
+    if story is not None:
+        return "reprint", story[0]
+    return "added", None
 
 
 def _new_article_id(catalog: Catalog, document: Any, taken: TakenPage, seeds_dir: Path) -> str:

@@ -5,6 +5,7 @@ why, in one line. The CLI prints them; the app's "add an article" previews a pag
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
@@ -15,11 +16,15 @@ import lxml.etree
 
 from mapapp.curation.store import DataStore
 from mapapp.errors import CurationError, SourceRefused
-from mapapp.intake.articlestore import Stored, TakenPage, store_page
-from mapapp.intake.catalog import SignatureCache
+from mapapp.intake.articlestore import Stored, TakenPage, decide, store_page
+from mapapp.intake.catalog import SignatureCache, load_catalog
 from mapapp.intake.feeds import entry_links, looks_like_feed
 from mapapp.intake.pagetext import article_from_page, html_from_bytes
 from mapapp.intake.webfetch import Download, fetch_url, has_other_scheme, host_of, is_url, read_named_file
+from mapapp.paths import ARTICLES_TOML
+from mapapp.pipeline.corpus import article_from_text
+from mapapp.pipeline.gazetteer import Gazetteer
+from mapapp.pipeline.mentions import MentionFinder
 
 Status = Literal["added", "reprint", "unchanged", "refused"]
 JSON_KEYS = ("source", "status", "article", "title", "date", "date_basis", "outlet", "url", "sources")
@@ -68,13 +73,19 @@ class Intake:
     """Takes sources into one seeds folder through `store` (which names it) as `who`."""
 
     def __init__(
-        self, store: DataStore, who: str, *, fetch: Fetch = fetch_url, clock: Callable[[], datetime] | None = None
+        self,
+        store: DataStore,
+        who: str,
+        *,
+        fetch: Fetch = fetch_url,
+        clock: Callable[[], datetime] | None = None,
+        cache: SignatureCache | None = None,
     ):
         self.store = store
         self.who = who
         self.fetch = fetch
         self.clock = clock or (lambda: datetime.now(UTC))
-        self.cache = SignatureCache()
+        self.cache = cache or SignatureCache()
 
     def take(self, source: str) -> list[Outcome]:
         """Every outcome of one source: one for a page, one per entry for a feed."""
@@ -152,6 +163,23 @@ class Intake:
         except SourceRefused as error:
             return refused(download.source, error)
         return self.save(taken)
+
+    def would_do(self, taken: TakenPage) -> tuple[str, str | None]:
+        """What save() would do now (it decides again under the lock): added, reprint or
+        unchanged, and the article; SourceRefused if it would be refused."""
+        seeds_dir = self.store.seeds_dir
+        if seeds_dir is None:
+            raise SourceRefused(f"{taken.source}: no seeds folder to store articles in")
+        toml = seeds_dir / ARTICLES_TOML
+        catalog = load_catalog(seeds_dir, toml.read_bytes() if toml.exists() else None, cache=self.cache)
+        return decide(catalog, taken)
+
+
+def places_named(text: str, gazetteer: Gazetteer) -> list[tuple[str, int]]:
+    """The features a text names (as `mentions` would find them in it), most named first: (feature id, times)."""
+    article = article_from_text("preview.txt", text, {"headline": text.split("\n", 1)[0]})
+    counts = Counter(m.feature_id for m in MentionFinder(gazetteer).find(article))
+    return sorted(counts.items(), key=lambda item: (-item[1], item[0]))
 
 
 def outcome_of(taken: TakenPage, stored: Stored) -> Outcome:

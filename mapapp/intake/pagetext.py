@@ -8,7 +8,7 @@ how it was found), outlet and canonical URL.
 - Text: trafilatura (comments, tables and links left out), after pruning the boxes chrome.toml names
   (comment threads, related links, rankings); paragraphs one per block, the headline first.
 - Date: the page's metadata (htmldate, publication date), else a labelled date line on the page
-  ("发布日期：2025年05月18日"), else the URL (htmldate), else the article text
+  ("发布日期：2025年05月18日"), else the URL (htmldate, and the CMS shapes chrome.toml lists), else the article text
   (mapapp.pipeline.articlemeta); `date_basis` says which and quotes it.
 - Outlet: the site's name (og:site_name, else what follows the headline in <title>, else the host).
 - Not an article (an index of links, a login wall, an empty page): SourceRefused, with why.
@@ -253,6 +253,12 @@ def _date(tree: Any, url: str | None, text: str, rules: dict[str, Any]) -> tuple
         found = htmldate.find_date(empty, extensive_search=False, original_date=True, url=url, max_date=latest)
         if found:
             return found, f"the page's URL ({url}, read by htmldate)"
+        path = urlsplit(url).path
+        for pattern in rules["url_date_patterns"]:
+            match = re.search(pattern, path)
+            day = _valid(match["y"], match["m"], match["d"]) if match else ""
+            if day and day <= latest:
+                return day, f"the page's URL ({url})"
     day, basis = date_from_text(text)
     return day, f"the article text: {basis}" if day else "no date on the page, in its URL or in its text"
 

@@ -677,6 +677,15 @@ class IndexStore:
             source_urls=tuple(dict.fromkeys((*json.loads(source_urls), *self.reprint_urls.get(aid, ())))),
         )
 
+    def article_sources(self, article_ids: Sequence[str]) -> dict[str, tuple[str, tuple[str, ...]]]:
+        """(outlet, source URLs with its reprints') of each of these articles, without their text."""
+        found: dict[str, tuple[str, tuple[str, ...]]] = {}
+        for aid in dict.fromkeys(article_ids):
+            for outlet, urls in self.query("SELECT outlet, source_urls FROM articles WHERE article_id = ?", (aid,)):
+                merged = tuple(dict.fromkeys((*json.loads(urls), *self.reprint_urls.get(aid, ()))))
+                found[aid] = (outlet, merged)
+        return found
+
     def mentions_of(self, article_id: str) -> tuple[Mention, ...]:
         rows = self.query("SELECT rows FROM mentions WHERE article_id = ?", (article_id,))
         return tuple(Mention(article_id, *row) for row in json.loads(rows[0][0])) if rows else ()
