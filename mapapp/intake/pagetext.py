@@ -255,8 +255,8 @@ def _date(tree: Any, url: str | None, text: str, rules: dict[str, Any]) -> tuple
             return found, f"the page's URL ({url}, read by htmldate)"
         path = urlsplit(url).path
         for pattern in rules["url_date_patterns"]:
-            match = re.search(pattern, path)
-            day = _valid(match["y"], match["m"], match["d"]) if match else ""
+            in_path = re.search(pattern, path)
+            day = _valid(in_path["y"], in_path["m"], in_path["d"]) if in_path else ""
             if day and day <= latest:
                 return day, f"the page's URL ({url})"
     day, basis = date_from_text(text)
