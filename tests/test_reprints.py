@@ -168,3 +168,11 @@ def test_a_bad_reprint_check_value_is_reported(seeds_with_a_reprint):
     (seeds / "articles.toml").write_text('["b_gym.txt"]\nheadline = "x"\nreprint_check = "never"\n', encoding="utf-8")
     problems = [str(p) for p in load_corpus(seeds).problems]
     assert "articles.toml: 'b_gym.txt': reprint_check: is 'never'; expected one of on, off" in problems
+
+
+def test_a_mirror_in_traditional_characters_is_the_same_story():
+    import opencc
+
+    traditional = opencc.OpenCC("s2t").convert(PORT)
+    assert traditional != PORT
+    assert likeness(signature(PORT), signature(traditional)).jaccard > 0.95
