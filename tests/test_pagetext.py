@@ -59,11 +59,19 @@ def test_a_date_in_the_url_is_used_when_the_page_gives_none(url):
     assert article.date == "2025-05-18" and "URL" in article.date_basis
 
 
-def test_without_metadata_date_line_or_url_the_text_dates_it_and_says_so():
-    told = Story(GYM.headline, ("5月18日上午，" + GYM.paragraphs[0].split("，", 1)[1], *GYM.paragraphs[1:]))
+def test_without_metadata_date_line_or_url_a_whole_date_in_the_text_dates_it_and_says_so():
+    told = Story(GYM.headline, ("2025年5月18日，" + GYM.paragraphs[0].split("，", 1)[1], *GYM.paragraphs[1:]))
     html = page("sports_site_gbk.html", told, date_zh="不详")
     article = article_from_page(html, page_url="http://sports.example/show.asp?id=812", source="x")
     assert article.date == "2025-05-18" and article.date_basis.startswith("the article text:")
+
+
+def test_a_day_without_its_year_is_not_guessed():
+    # "5月18日上午" and a year the text mentions for something else ("2010年") would guess 2010-05-18
+    told = Story(GYM.headline, ("5月18日上午，场馆自2010年起承办比赛。", *GYM.paragraphs[1:]))
+    html = page("sports_site_gbk.html", told, date_zh="不详")
+    article = article_from_page(html, page_url="http://sports.example/show.asp?id=812", source="x")
+    assert article.date == "" and "not guessed" in article.date_basis
 
 
 def test_a_page_with_almost_no_text_is_refused():
@@ -107,3 +115,14 @@ def test_the_panel_shows_the_outlet_and_links_to_the_source_and_reprints_escaped
     assert "javascript:" not in out
     assert "原文 <a" in out and "转载 <a" in out and "portal.example ↗" in out
     assert "rel='noopener noreferrer nofollow'" in out
+
+
+def test_breadcrumbs_menus_and_lone_box_titles_inside_the_article_are_dropped():
+    told = Story(
+        GYM.headline,
+        ("您当前的位置: 体育新闻 > 赛事", "资讯|滚动| 上海| 社会| 国内| 国际", *GYM.paragraphs, "推荐阅读"),
+    )
+    html = page("sports_site_gbk.html", told, date_zh="2025年05月18日")
+    text = article_from_page(html, page_url=None, source="x").text
+    assert "当前的位置" not in text and "滚动" not in text and "推荐阅读" not in text
+    assert all(p in text for p in GYM.paragraphs)

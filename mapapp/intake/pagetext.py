@@ -191,17 +191,32 @@ def _headline_and_site(title: str, tree: Any, rules: dict[str, Any]) -> tuple[st
         head, found, tail = title.partition(separator)
         head, tail = head.strip(), tail.strip()
         if found and len(head) >= 4 and tail:
-            site = re.split("|".join(map(re.escape, rules["title_separators"])), tail)[0].strip()
+            # "标题_栏目_站名": the site's name comes last
+            parts = [p.strip() for p in re.split("|".join(map(re.escape, rules["title_separators"])), tail)]
+            site = next((p for p in reversed(parts) if p), "")
             return head, site if len(site) <= 24 else ""
     return title, ""
 
 
 def _paragraphs(text: str, headline: str) -> list[str]:
+    rules = chrome_rules()
     lines = [" ".join(line.replace("\u3000", " ").split()) for line in text.splitlines()]
-    lines = [line for line in lines if line]
+    lines = [
+        line
+        for line in lines
+        if line
+        and not line.startswith(tuple(rules["breadcrumb_starts"]))
+        and line not in rules["lone_lines"]
+        and not _is_menu(line)
+    ]
     while lines and headline and lines[0] == headline:
         lines.pop(0)
     return lines
+
+
+def _is_menu(line: str) -> bool:
+    items = [item.strip() for item in re.split(r"[|｜]", line)]
+    return len(items) >= 5 and all(len(item) <= 6 for item in items)
 
 
 def _check_article(lines: list[str], tree: Any, source: str) -> None:
@@ -239,11 +254,11 @@ def _canonical(tree: Any, page_url: str | None, page: str) -> str | None:
 
 def _date(tree: Any, url: str | None, text: str, rules: dict[str, Any]) -> tuple[str, str]:
     latest = (date.today() + timedelta(days=1)).isoformat()
+    shown = " ".join(tree.find("body").text_content().split()) if tree.find("body") is not None else ""
     found = htmldate.find_date(tree, extensive_search=False, original_date=True, url="", max_date=latest)
     if found:
-        return found, "the page's metadata (publication date, read by htmldate)"
+        return found, _where_dated(tree, found, shown)
     labels = "|".join(map(re.escape, rules["date_labels"]))
-    shown = " ".join(tree.find("body").text_content().split()) if tree.find("body") is not None else ""
     for match in re.finditer(rf"(?:{labels})\s*[:：]?\s*{_DATE}", shown):
         day = _valid(*match.groups())
         if day and day <= latest:
@@ -260,7 +275,28 @@ def _date(tree: Any, url: str | None, text: str, rules: dict[str, Any]) -> tuple
             if day and day <= latest:
                 return day, f"the page's URL ({url})"
     day, basis = date_from_text(text)
-    return day, f"the article text: {basis}" if day else "no date on the page, in its URL or in its text"
+    if day and basis.startswith(("dateline", "date printed")):  # a whole date; not a year guessed for a day
+        return day, f"the article text: {basis}"
+    return "", "no date on the page, in its URL or in its text (a day without its year is not guessed)"
+
+
+def _where_dated(tree: Any, day: str, shown: str) -> str:
+    """Where htmldate found the date: a meta tag (quoted), else the date as printed on the page."""
+    for meta in tree.iter("meta"):
+        content = str(meta.get("content") or "")
+        if content.startswith(day):
+            name = meta.get("property") or meta.get("name") or meta.get("itemprop") or "meta"
+            return f"the page's metadata ({name} = {content}, read by htmldate)"
+    for element in tree.xpath("//time[@datetime]"):
+        if str(element.get("datetime")).startswith(day):
+            return f"the page's <time datetime={element.get('datetime')}> (read by htmldate)"
+    labels = "|".join(map(re.escape, chrome_rules()["date_labels"]))
+    for match in re.finditer(_DATE, shown):
+        if _valid(*match.groups()) == day:
+            label = re.search(rf"(?:{labels})\s*[:：]?\s*$", shown[max(0, match.start() - 8) : match.start()])
+            quoted = (label.group(0) if label else "") + shown[match.start() : match.end() + 6].rstrip()
+            return f"the date printed on the page: '{quoted}' (read by htmldate)"
+    return "the page's date markup (read by htmldate)"
 
 
 def _valid(year: str, month: str, day: str) -> str:
