@@ -14,6 +14,8 @@ from typing import Any
 from mapapp.errors import Problem, ProblemsError
 from mapapp.paths import GEODATA_DIR, LAYERS_DIR, SEEDS_DIR
 from mapapp.pipeline.candidates import CANDIDATES_TOML, Candidate, CandidateRules, find_candidates, load_candidate_rules
+from mapapp.pipeline.encandidates import CANDIDATES_EN_TOML, EnglishCandidateRules, load_english_candidate_rules
+from mapapp.pipeline.enwords import english_words_problems
 from mapapp.pipeline.index import MapIndex, build_map_index
 from mapapp.pipeline.timelinerows import event_rows, figure_rows
 
@@ -73,7 +75,7 @@ def main(argv: list[str] | None = None) -> int:
         return run_index_build(args)
     index = build_map_index(args.seeds, args.geodata, args.layers)
     if args.command == "validate":
-        return run_validate(index, candidate_rules_problems(args.geodata))
+        return run_validate(index, [*candidate_rules_problems(args.geodata), *english_words_problems()])
     if args.command != "validate":
         for problem in index.problems:
             print(problem, file=sys.stderr)
@@ -113,7 +115,7 @@ def main(argv: list[str] | None = None) -> int:
             ],
         )
     if args.command == "candidates":
-        candidates = find_candidates(index, candidate_rules(args.geodata))
+        candidates = find_candidates(index, candidate_rules(args.geodata), english_candidate_rules(args.geodata))
         return _emit(
             [candidate_row(c) for c in candidates],
             args.json,
@@ -164,10 +166,21 @@ def candidate_rules(geodata_dir: Path) -> CandidateRules:
     return rules
 
 
+def english_candidate_rules(geodata_dir: Path) -> EnglishCandidateRules:
+    """The English candidate rules next to the geodata in use, else the bundled ones; problems to stderr."""
+    path = geodata_dir / CANDIDATES_EN_TOML
+    rules, problems = load_english_candidate_rules(path if path.exists() else GEODATA_DIR / CANDIDATES_EN_TOML)
+    for problem in problems:
+        print(problem, file=sys.stderr)
+    return rules
+
+
 def candidate_rules_problems(geodata_dir: Path) -> list[Problem]:
-    """Problems in the candidate rules next to the geodata (none when the file is absent)."""
+    """Problems in the candidate rules (Chinese and English) next to the geodata (none when absent)."""
     path = geodata_dir / CANDIDATES_TOML
-    return load_candidate_rules(path)[1] if path.exists() else []
+    problems = load_candidate_rules(path)[1] if path.exists() else []
+    english = geodata_dir / CANDIDATES_EN_TOML
+    return problems + (load_english_candidate_rules(english)[1] if english.exists() else [])
 
 
 def candidate_row(candidate: Candidate) -> dict[str, Any]:

@@ -138,6 +138,7 @@ class Excerpt:
     count: int  # how many times this same sentence occurs in the article
     source_start: int  # offsets of the (first) sentence in the article text
     source_end: int
+    lang: str = "zh"  # the article's language: an English excerpt is shown as printed in both interfaces
 
 
 @dataclass(frozen=True)

@@ -44,7 +44,7 @@ def test_reader_links_every_mention_and_marks_the_selected_place():
     html = panel.html_from_article(
         article, mentions, selected_feature_id="gym", link_for=lambda fid: f"?feature={fid}&x=<1>"
     )
-    assert html.startswith('<div class="qz-article">体育馆&lt;b&gt;在')
+    assert html.startswith('<div class="qz-article" lang="zh">体育馆&lt;b&gt;在')
     assert (
         '<a class="qz-mention" href="?feature=gym&amp;x=&lt;1&gt;" target="_self"><mark class="qz-selected">衢江区体育馆</mark></a>'
         in html

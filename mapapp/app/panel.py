@@ -21,6 +21,7 @@ from mapapp.map.wording import (
     CATEGORY_TITLES,
     NOTICE_REASONS,
     STATUS_TITLES,
+    TEXT,
     t,
     title_in,
 )
@@ -110,26 +111,35 @@ def html_from_sources(feature: Feature, lang: str) -> str:
 
 
 def html_from_excerpt_block(excerpt: Excerpt, lang: str) -> str:
+    """One excerpt, as printed in its article's language (marked with `lang`, so an English sentence in
+    the Chinese interface is read and hyphenated as English)."""
     badges = ""
     if excerpt.kind in ("caption", "heading"):
         badges += f"<span class='qz-badge'>{html.escape(t(lang, excerpt.kind))}</span>"
     if excerpt.count > 1:
         badges += f"<span class='qz-badge'>×{excerpt.count}</span>"
-    return f"<div class='qz-excerpt'>{badges}{html_from_excerpt(excerpt)}</div>"
+    text_lang = html.escape(excerpt.lang, quote=True)
+    return f"<div class='qz-excerpt' lang='{text_lang}'>{badges}{html_from_excerpt(excerpt)}</div>"
 
 
 def html_from_article_excerpts(
     excerpts: Sequence[Excerpt], lang: str, *, outlet: str = "", source_urls: Sequence[str] = ()
 ) -> str:
     """One article's excerpts under its headline, outlet, date, how often the place occurs in it and
-    a link to its source (and to the pages that reprint it)."""
+    a link to its source (and to the pages that reprint it); an article written in another language
+    than the interface's says which ("英文" for an English article in the Chinese interface,
+    "Chinese" for a Chinese one in the English interface)."""
     first = excerpts[0]
-    meta = [first.date, t(lang, "times", n=sum(e.count for e in excerpts))]
-    if outlet:
-        meta.insert(0, outlet)
+    language = ""
+    if first.lang != lang:
+        label = t(lang, f"lang_{first.lang}") if f"lang_{first.lang}" in TEXT[lang] else first.lang
+        language = f"<span class='qz-lang'>{html.escape(label)}</span> · "
+    said_by = f"{html.escape(outlet)} · " if outlet else ""
     return (
-        f"<div class='qz-headline'><b>{html.escape(first.headline)}</b><br><span class='qz-meta'>"
-        f"{html.escape(' · '.join(m for m in meta if m))}</span>{html_from_source_links(source_urls, lang)}</div>"
+        f"<div class='qz-headline' lang='{html.escape(first.lang, quote=True)}'><b>{html.escape(first.headline)}</b>"
+        f"<br><span class='qz-meta'>{said_by}{html.escape(first.date)} · {language}"
+        f"{html.escape(t(lang, 'times', n=sum(e.count for e in excerpts)))}</span>"
+        f"{html_from_source_links(source_urls, lang)}</div>"
         + "".join(html_from_excerpt_block(e, lang) for e in excerpts)
     )
 
@@ -169,7 +179,7 @@ def html_from_article(
         )
         position = mention.end
     out.append(html.escape(article.text[position:]))
-    return f'<div class="qz-article">{"".join(out).strip()}</div>'
+    return f'<div class="qz-article" lang="{html.escape(article.lang, quote=True)}">{"".join(out).strip()}</div>'
 
 
 def snippet(text: str, query: str, width: int = 28) -> str:

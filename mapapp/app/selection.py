@@ -6,8 +6,9 @@ feature, never by its tooltip text or by the point nearest to the click.
 
 from __future__ import annotations
 
+import re
 import unicodedata
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Any, Literal
 
@@ -83,6 +84,7 @@ def view_from_map_value(value: Mapping[str, Any] | None) -> View | None:
 # --- search --------------------------------------------------------------------------------
 
 MatchKind = Literal["name", "alias", "excerpt"]
+_LATIN_WORD = re.compile(r"[A-Za-z0-9]+")
 
 
 @dataclass(frozen=True)
@@ -105,22 +107,37 @@ def search_features(
     excerpts: Mapping[str, Sequence[Excerpt]],
     *,
     limit: int = 12,
+    word_matched: Collection[str] = (),
 ) -> list[SearchHit]:
-    """Features whose names, aliases (zh/en) or excerpt sentences contain the query, best first."""
+    """Features whose names, aliases (zh/en) or excerpt sentences contain the query, best first; an
+    English query also finds excerpts that have all its words, in any order ("railway opened"), and
+    `word_matched` are features the index file's word search found (by stem: "opening"/"opened")."""
     needle = normalize_for_search(query)
     if not needle:
         return []
+    words = [w.casefold() for w in _LATIN_WORD.findall(query)]
     hits: list[SearchHit] = []
     for feature_id, feature in features.items():
-        hit = _best_hit(needle, feature, excerpts.get(feature_id, ()))
+        hit = _best_hit(needle, feature, excerpts.get(feature_id, ()), words, feature_id in word_matched)
         if hit is not None:
             hits.append(hit)
     hits.sort(key=lambda h: (h.score, -len(excerpts.get(h.feature_id, ())), h.feature_id))
     return hits[:limit]
 
 
-def _best_hit(needle: str, feature: Feature, feature_excerpts: Iterable[Excerpt]) -> SearchHit | None:
-    names = [(feature.name_zh, "name"), (feature.name_en, "name"), *((alias, "alias") for alias in feature.aliases)]
+def _best_hit(
+    needle: str,
+    feature: Feature,
+    feature_excerpts: Iterable[Excerpt],
+    words: Sequence[str] = (),
+    word_matched: bool = False,
+) -> SearchHit | None:
+    aliases_en = [a for a in feature.properties.get("aliases_en") or [] if isinstance(a, str)]
+    names = [
+        (feature.name_zh, "name"),
+        (feature.name_en, "name"),
+        *((alias, "alias") for alias in (*feature.aliases, *aliases_en)),
+    ]
     best: SearchHit | None = None
     for text, kind in names:
         form = normalize_for_search(text)
@@ -132,9 +149,17 @@ def _best_hit(needle: str, feature: Feature, feature_excerpts: Iterable[Excerpt]
             best = SearchHit(feature.feature_id, kind, text, score)  # type: ignore[arg-type]
     if best is not None:
         return best
+    first_english: Excerpt | None = None
     for excerpt in feature_excerpts:
         if needle in normalize_for_search(excerpt.text):
             return SearchHit(feature.feature_id, "excerpt", excerpt.text, 10)
+        if words and excerpt.lang == "en":
+            first_english = first_english or excerpt
+            present = [w.casefold() for w in _LATIN_WORD.findall(excerpt.text)]
+            if all(any(p.startswith(w) for p in present) for w in words):
+                return SearchHit(feature.feature_id, "excerpt", excerpt.text, 10)
+    if word_matched and first_english is not None:
+        return SearchHit(feature.feature_id, "excerpt", first_english.text, 11)
     return None
 
 

@@ -502,7 +502,8 @@ def render_search(index: MapIndex, lang: str) -> None:
     features = index.features
     if store is not None:  # the database narrows the search to the features that contain the text
         features = {fid: index.features[fid] for fid in store.search_feature_ids(query) if fid in index.features}
-    hits = search_features(query, features, index.excerpts, limit=8)
+    # features the index found by word (English excerpts, by stem) count as matches
+    hits = search_features(query, features, index.excerpts, limit=8, word_matched=features if store else ())
     if not hits:
         st.caption(t(lang, "no_results"))
     for hit in hits:

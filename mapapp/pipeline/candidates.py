@@ -24,7 +24,14 @@ from mapapp.errors import Problem
 from mapapp.models import Article
 from mapapp.paths import GEODATA_DIR
 from mapapp.pipeline.corpus import display_text
+from mapapp.pipeline.encandidates import (
+    CANDIDATES_EN_TOML,
+    EnglishCandidateRules,
+    english_candidates_in_article,
+    load_english_candidate_rules,
+)
 from mapapp.pipeline.index import MapIndex
+from mapapp.pipeline.mentions import english_finder_for
 from mapapp.pipeline.normalise import normalise_with_offsets
 
 CANDIDATES_TOML = "candidates.toml"
@@ -109,8 +116,10 @@ def load_candidate_rules(path: Path) -> tuple[CandidateRules, list[Problem]]:
     return rules, problems
 
 
-def find_candidates(index: MapIndex, rules: CandidateRules | None = None) -> list[Candidate]:
-    """Every candidate in the index's articles, most frequent first."""
+def find_candidates(
+    index: MapIndex, rules: CandidateRules | None = None, english_rules: EnglishCandidateRules | None = None
+) -> list[Candidate]:
+    """Every candidate in the index's articles, most frequent first (English articles: encandidates.py)."""
     if rules is None:
         rules, _ = load_candidate_rules(GEODATA_DIR / CANDIDATES_TOML)
     covered: dict[str, list[tuple[int, int]]] = defaultdict(list)
@@ -126,10 +135,17 @@ def find_candidates(index: MapIndex, rules: CandidateRules | None = None) -> lis
         for name in feature.names
     }
     found: dict[str, list[tuple[_Found, CandidateSentence]]] = defaultdict(list)
+    english: list[Article] = []
     for article in index.articles.values():
+        if article.lang == "en":
+            english.append(article)  # read by encandidates.py, below
+            continue
         for hit, sentence in _candidates_in_article(article, covered[article.article_id], rules, place_names):
             if hit.name not in known and hit.name not in index.gazetteer.curated.not_places:
                 found[hit.name].append((hit, sentence))  # (a name a curator dismissed never returns)
+    if english:
+        for name, hits in english_candidates(index, english, english_rules).items():
+            found[name].extend(hits)
     candidates = []
     for name, hits in found.items():
         parents = Counter(hit.parent for hit, _ in hits if hit.parent)
@@ -148,6 +164,38 @@ def find_candidates(index: MapIndex, rules: CandidateRules | None = None) -> lis
             )
         )
     return sorted(candidates, key=lambda c: (-c.count, c.surface))
+
+
+def english_candidates(
+    index: MapIndex, articles: list[Article], rules: EnglishCandidateRules | None = None
+) -> dict[str, list[tuple[_Found, CandidateSentence]]]:
+    """The candidates of English articles (encandidates.py), grouped by name whatever its case,
+    each group under the first way it was printed."""
+    if rules is None:
+        rules, _ = load_english_candidate_rules(GEODATA_DIR / CANDIDATES_EN_TOML)
+    finder = english_finder_for(index.gazetteer)
+    known = frozenset(finder.names.forms)
+    admin_ids = frozenset(fid for fid, f in index.features.items() if f.category == "admin_area")
+    dismissed = {name.lower() for name in index.gazetteer.curated.not_places}
+    by_article: dict[str, list] = defaultdict(list)
+    for mention in index.mentions:
+        by_article[mention.article_id].append(mention)
+    printed: dict[str, str] = {}
+    found: dict[str, list[tuple[_Found, CandidateSentence]]] = defaultdict(list)
+    for article in articles:
+        for hit in english_candidates_in_article(
+            article, by_article[article.article_id], rules, known, finder.station_list_items, admin_ids
+        ):
+            if hit.name.lower() in dismissed:
+                continue
+            name = printed.setdefault(hit.name.lower(), hit.name)
+            found[name].append(
+                (
+                    _Found(name, hit.kind, hit.parent, hit.start, hit.end),
+                    CandidateSentence(article.article_id, hit.start, hit.end, hit.sentence),
+                )
+            )
+    return found
 
 
 def _candidates_in_article(

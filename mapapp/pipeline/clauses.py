@@ -119,6 +119,18 @@ class _ArticleDates:
         return self._found[n]
 
 
+class _EnglishDates(_ArticleDates):
+    """The dates of an English article's sentences (endates.py), each found when first asked for."""
+
+    def of(self, n: int) -> tuple[DateMention, ...]:
+        found = self._found.get(n)
+        if found is None:
+            from mapapp.pipeline.endates import find_english_dates  # dateutil: loaded for English only
+
+            found = self._found[n] = tuple(find_english_dates(self._texts[n], self._article.date))
+        return found
+
+
 @dataclass(frozen=True)
 class Words:
     """The compiled event and figure words of eventwords.toml."""
@@ -169,8 +181,9 @@ def sentence_views(
     `mentions` located in the sentences, likewise)."""
     by_sentence = (located or MentionsBySentence(article, mentions)).by_sentence
     if shown is None:
-        shown = [display_text(article.text, sentence) for sentence in article.sentences]
-    dates = _ArticleDates(article, [text for text, _ in shown])
+        shown = [display_text(article.text, sentence, lang=article.lang) for sentence in article.sentences]
+    texts = [text for text, _ in shown]
+    dates = _EnglishDates(article, texts) if article.lang == "en" else _ArticleDates(article, texts)
     for n, sentence in enumerate(article.sentences):
         text, offsets = shown[n]
         placed = []

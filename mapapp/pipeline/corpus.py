@@ -20,6 +20,7 @@ from mapapp.errors import Problem
 from mapapp.models import Article, Mention, Sentence, SentenceKind, Span
 from mapapp.paths import ARTICLES_TOML
 from mapapp.pipeline.articlemeta import is_dateline_or_source, metadata_from_text
+from mapapp.pipeline.language import article_language
 from mapapp.pipeline.normalise import normalise_with_offsets
 from mapapp.pipeline.reprints import REPRINT_CHECK_KEY, REPRINT_CHECK_VALUES, checks_reprints, fold_reprints
 
@@ -204,12 +205,21 @@ def load_corpus(seeds_dir: Path) -> Corpus:
 
 
 def article_from_text(article_id: str, text: str, meta: dict[str, Any]) -> Article:
+    # the language articles.toml declares, else the one the text is written in (language.py)
+    lang, _detected = article_language(text, meta.get("lang"))
+    read_metadata = metadata_from_text
+    if lang == "en":  # spaCy and dateutil are loaded for English articles only
+        from mapapp.pipeline.enarticlemeta import english_metadata_from_text as read_metadata
+        from mapapp.pipeline.ensentences import build_english_sentences
+
+        sentences = build_english_sentences(text)
+    else:
+        sentences = build_sentences(text)
     if not meta:  # no articles.toml entry: read the headline, date and source from the text
-        meta = metadata_from_text(text).as_entry()
+        meta = read_metadata(text).as_entry()
     elif not meta.get("date"):  # an entry without a date: the date the text prints, if any
-        found = metadata_from_text(text)
+        found = read_metadata(text)
         meta = {**meta, "date": found.date, "date_basis": found.date_basis}
-    sentences = build_sentences(text)
     first_line = next((line.strip() for line in text.splitlines() if line.strip()), article_id)
     return Article(
         article_id=article_id,
@@ -220,7 +230,7 @@ def article_from_text(article_id: str, text: str, meta: dict[str, Any]) -> Artic
         date=meta.get("date", ""),
         date_basis=meta.get("date_basis", "unknown: no metadata"),
         sentences=sentences,
-        lang=meta.get("lang", "zh"),
+        lang=lang,
         outlet=meta.get("outlet", ""),
         source_urls=tuple(meta.get("source_urls", ())),
     )
@@ -393,13 +403,14 @@ DisplayText = tuple[str, list[int]]  # a sentence as shown, and each character's
 def display_texts(article: Article) -> tuple[DisplayText, ...]:
     """display_text of each of the article's sentences, in order: for a caller that reads them
     several times (the index build hands the same ones to mentions, excerpts, events and figures)."""
-    return tuple(display_text(article.text, sentence) for sentence in article.sentences)
+    return tuple(display_text(article.text, sentence, lang=article.lang) for sentence in article.sentences)
 
 
-def display_text(text: str, sentence: Sentence) -> DisplayText:
+def display_text(text: str, sentence: Sentence, *, lang: str = "zh") -> DisplayText:
     """The sentence as a reader sees it, and for each display character its offset in `text`.
 
-    Line breaks (and the spaces around them) inside a piece are layout, not text: they are dropped.
+    Line breaks (and the spaces around them) inside a piece are layout, not text: in Chinese they are
+    dropped; in English (`lang="en"`) each is one space (shown at the offset of the break).
     """
     if len(sentence.pieces) == 1:  # most sentences: one piece, no line break in it
         (piece,) = sentence.pieces
@@ -412,6 +423,9 @@ def display_text(text: str, sentence: Sentence) -> DisplayText:
         for match in _LINE_BREAK_RUN.finditer(text, piece.start, piece.end):
             out.append(text[pos : match.start()])
             offsets.extend(range(pos, match.start()))
+            if lang == "en":
+                out.append(" ")
+                offsets.append(match.start())
             pos = match.end()
         out.append(text[pos : piece.end])
         offsets.extend(range(pos, piece.end))

@@ -154,15 +154,22 @@ def find_events(
     routes = _route_groups(features)
     events: list[Event] = []
     for article in articles:
-        events.extend(
-            _events_in_views(sentence_views(article, by_article.get(article.article_id, []), features), routes)
-        )
+        views = sentence_views(article, by_article.get(article.article_id, []), features)
+        if article.lang == "en":
+            events.extend(find_events_in_views(list(views), features))
+        else:
+            events.extend(_events_in_views(views, routes))
     return tuple(events)
 
 
 def find_events_in_views(views: Iterable[SentenceView], features: dict[str, Feature]) -> list[Event]:
     """find_events for one article whose sentence views are already built (the index build builds
-    them once for events and figures)."""
+    them once for events and figures). An English article's are read by enevents.py."""
+    views = list(views)
+    if views and views[0].article.lang == "en":
+        from mapapp.pipeline.enevents import english_events_in_views
+
+        return english_events_in_views(views, features)
     return _events_in_views(views, _route_groups(features))
 
 

@@ -105,7 +105,8 @@ def excerpts_in_article(
     is looked up by its start, so re-labelled copies of them may be among `mentions`)."""
     return {
         feature_id: [
-            Excerpt(feature_id, article.article_id, article.headline, article.date, *fields) for fields in found
+            Excerpt(feature_id, article.article_id, article.headline, article.date, *fields, lang=article.lang)
+            for fields in found
         ]
         for feature_id, found in excerpt_fields_in_article(article, mentions, located, displayed).items()
     }
@@ -135,7 +136,9 @@ def excerpt_fields_in_article(
         if n is None:
             continue
         if n not in rendered:
-            rendered[n] = displayed[n] if displayed is not None else display_text(article.text, sentences[n])
+            rendered[n] = (
+                displayed[n] if displayed is not None else display_text(article.text, sentences[n], lang=article.lang)
+            )
         shown, offsets = rendered[n]
         highlight = _display_span(offsets, mention.start, mention.end)
         key = (mention.feature_id, shown)

@@ -84,12 +84,19 @@ def find_figures(
         by_article[mention.article_id].append(mention)
     figures: list[Figure] = []
     for article in articles:
-        figures.extend(find_figures_in_views(sentence_views(article, by_article.get(article.article_id, []), features)))
+        views = sentence_views(article, by_article.get(article.article_id, []), features)
+        figures.extend(find_figures_in_views(views, features))
     return tuple(figures)
 
 
-def find_figures_in_views(views: Iterable[SentenceView]) -> list[Figure]:
-    """find_figures for one article whose sentence views are already built."""
+def find_figures_in_views(views: Iterable[SentenceView], features: dict[str, Feature] | None = None) -> list[Figure]:
+    """find_figures for one article whose sentence views are already built. An English article's
+    are read by enfigures.py (which needs the features, for what "the port" refers to)."""
+    views = list(views)
+    if views and views[0].article.lang == "en":
+        from mapapp.pipeline.enfigures import english_figures_in_views
+
+        return english_figures_in_views(views, features or {})
     figures: list[Figure] = []
     for view in views:
         if view.names_facility:  # a figure belongs to a facility named before it (_owner)

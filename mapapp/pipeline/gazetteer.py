@@ -20,9 +20,12 @@ from mapapp.errors import GazetteerError, Problem
 from mapapp.models import CATEGORIES, LOCATION_BASES, STATUSES, Feature, LayerSpec, Source
 from mapapp.paths import DISAMBIGUATION_TOML
 from mapapp.pipeline.curated import CuratedRules, load_curated_rules
+from mapapp.pipeline.ennames import ENGLISH_NAMES_TOML, EnglishNameRules, build_english_names, load_english_rules
 from mapapp.pipeline.longernames import LONGER_NAMES_TOML, LongerNameRule, load_longer_names
 
 _ID_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+_LATIN = re.compile(r"[A-Za-z]")
+_CJK = re.compile(r"[\u3400-\u9fff]")
 _GEOMETRY_TYPES = ("Point", "MultiPoint", "LineString", "MultiLineString", "Polygon", "MultiPolygon")
 PREFECTURE_ADCODE = 330800
 # How far outside the prefecture polygon a non-external feature may reach (boundary simplification,
@@ -57,6 +60,7 @@ class Gazetteer:
     problems: tuple[Problem, ...]
     curated: CuratedRules = field(default_factory=CuratedRules)  # curators' not-places and corrected mentions
     longer_names: tuple[LongerNameRule, ...] = ()  # short names that are only the front of a longer one
+    english_rules: EnglishNameRules = field(default_factory=EnglishNameRules)  # how English news writes names
 
 
 def load_gazetteer(geodata_dir: Path, layers: tuple[LayerSpec, ...], *, resolve_boundaries: bool = True) -> Gazetteer:
@@ -113,7 +117,9 @@ def load_gazetteer(geodata_dir: Path, layers: tuple[LayerSpec, ...], *, resolve_
             )
     curated = load_curated_rules(geodata_dir, features, problems)
     longer_names = load_longer_names(geodata_dir / LONGER_NAMES_TOML, problems)
-    return Gazetteer(features, surfaces, shared, tuple(problems), curated, longer_names)
+    english_rules = load_english_rules(geodata_dir / ENGLISH_NAMES_TOML, problems)
+    problems.extend(build_english_names(features, english_rules).problems)  # English names two features claim
+    return Gazetteer(features, surfaces, shared, tuple(problems), curated, longer_names, english_rules)
 
 
 def _check_references(features: dict[str, Feature], feature_files: dict[str, str], problems: list[Problem]) -> None:
@@ -226,6 +232,11 @@ def feature_from_geojson(
     if not isinstance(aliases, list) or not all(isinstance(a, str) and a.strip() for a in aliases):
         bad("aliases", f"is {aliases!r}; expected a list of non-empty strings")
         aliases = []
+    aliases_en = props.get("aliases_en", [])
+    if not isinstance(aliases_en, list) or not all(
+        isinstance(a, str) and _LATIN.search(a) and not _CJK.search(a) for a in aliases_en
+    ):
+        bad("aliases_en", f"is {aliases_en!r}; expected a list of English names (Latin letters, no Chinese characters)")
     category = props.get("category")
     if category not in CATEGORIES:
         bad("category", f"is {category!r}; expected one of {', '.join(CATEGORIES)}")

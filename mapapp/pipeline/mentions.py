@@ -32,6 +32,7 @@ from shapely.geometry import shape
 
 from mapapp.models import Article, Feature, Mention
 from mapapp.pipeline.corpus import DisplayText, display_texts
+from mapapp.pipeline.enmentions import EnglishMentionFinder
 from mapapp.pipeline.gazetteer import Gazetteer, SharedName
 from mapapp.pipeline.normalise import normalise, normalise_all
 
@@ -65,6 +66,7 @@ class MentionFinder:
         if len(self._automaton):
             self._automaton.make_automaton()
         self._shapes: dict[str, shapely.Geometry] = {}
+        self._english_finder: EnglishMentionFinder | None = None
         # the longer-name rules that can apply to each feature (a rule names its features' categories)
         self._longer_names = {
             fid: rules
@@ -74,7 +76,9 @@ class MentionFinder:
 
     def find(self, article: Article, *, shown: Sequence[DisplayText] | None = None) -> list[Mention]:
         """The article's mentions, in text order (`shown`: its sentences' display texts, if the
-        caller has them; see corpus.display_texts)."""
+        caller has them; see corpus.display_texts). An English article is read by enmentions.py."""
+        if article.lang == "en":
+            return self._corrected(self._english().find(article, shown=shown))
         mentions: list[Mention] = []
         if not len(self._automaton):
             return mentions
@@ -88,6 +92,12 @@ class MentionFinder:
                     Mention(article.article_id, start, end, article.text[start:end], hit.feature_id, hit.rule)
                 )
         return sorted(self._corrected(mentions), key=lambda m: (m.start, m.end))
+
+    def _english(self) -> EnglishMentionFinder:
+        """The English reading of the same gazetteer, made when the first English article comes."""
+        if self._english_finder is None:
+            self._english_finder = EnglishMentionFinder(self.gazetteer, self._qualifies)
+        return self._english_finder
 
     def _corrected(self, mentions: list[Mention]) -> list[Mention]:
         """Apply curators' corrections (mention_corrections.json) to the mentions they name."""
@@ -205,3 +215,8 @@ def find_mentions(article: Article, gazetteer: Gazetteer) -> list[Mention]:
 @lru_cache(maxsize=4)
 def _finder_for(gazetteer: Gazetteer) -> MentionFinder:
     return MentionFinder(gazetteer)
+
+
+def english_finder_for(gazetteer: Gazetteer) -> EnglishMentionFinder:
+    """The English mention finder of a gazetteer (made once per gazetteer, like the Chinese one)."""
+    return _finder_for(gazetteer)._english()

@@ -27,6 +27,7 @@ import itertools
 import json
 import multiprocessing
 import os
+import re
 import sqlite3
 import threading
 import unicodedata
@@ -78,8 +79,9 @@ from mapapp.pipeline.storedtimeline import (
 from mapapp.pipeline.timeline import TimelineIndex
 
 # 3: events, figures and stages; 4: per-article rows as one JSON row each, excerpts without headline;
-# 5: an article's language, outlet and source URLs; 6: reprints (an article's text signature, the reprints table)
-SCHEMA_VERSION = "6"
+# 5: an article's language, outlet and source URLs; 6: English excerpts searchable by word (words table);
+# 7: reprints (an article's text signature, the reprints table), events merged (timeline_events)
+SCHEMA_VERSION = "7"
 NO_METADATA = "has no metadata entry; using defaults (first line as headline)"  # as load_corpus says
 PARALLEL_MIN_ARTICLES = 40  # below this, starting worker processes costs more than it saves
 BUILD_CACHE_KIB = 256 * 1024  # SQLite's page cache while building (the default 2 MB thrashes on large corpora)
@@ -105,6 +107,9 @@ CREATE TABLE feature_stats (
     feature_id TEXT PRIMARY KEY, excerpts INTEGER NOT NULL, total INTEGER NOT NULL, articles INTEGER NOT NULL);
 CREATE TABLE related (feature_id TEXT NOT NULL, other_id TEXT NOT NULL, n INTEGER NOT NULL);
 CREATE VIRTUAL TABLE search USING fts5(feature_id UNINDEXED, form, tokenize = 'trigram');
+-- English excerpt sentences and names by word (Porter stems: "opened" finds "opening"); article_id
+-- "" for a name
+CREATE VIRTUAL TABLE words USING fts5(feature_id UNINDEXED, article_id UNINDEXED, text, tokenize = 'porter unicode61');
 -- county and city polygons as converted from the boundary package (mapapp.pipeline.boundaries)
 CREATE TABLE boundaries (dataset TEXT NOT NULL, adcode INTEGER NOT NULL, tolerance_deg REAL NOT NULL,
     source TEXT NOT NULL, wkb BLOB NOT NULL);
@@ -113,8 +118,9 @@ CREATE TABLE boundaries (dataset TEXT NOT NULL, adcode INTEGER NOT NULL, toleran
 
 EXCERPTS_SQL = (
     "SELECT e.feature_id, e.article_id, a.headline, a.date, e.kind, e.text, e.highlights, e.count, e.source_start,"
-    " e.source_end FROM excerpts e JOIN articles a USING (article_id) WHERE e.feature_id = ?"
+    " e.source_end, a.lang FROM excerpts e JOIN articles a USING (article_id) WHERE e.feature_id = ?"
 )
+_SEARCH_WORD = re.compile(r"[^\W_]+")
 
 
 class StoreError(MapAppError):
@@ -144,6 +150,7 @@ class ArticleRows:
     events: tuple[tuple, ...] = ()
     figures: tuple[tuple, ...] = ()
     stage_changes: tuple | None = None  # the stage_changes row
+    words: tuple[tuple, ...] = ()  # an English article's distinct excerpt sentences per feature (words table)
 
 
 _worker: dict[str, Any] = {}  # set before the worker processes fork, read in them
@@ -205,6 +212,9 @@ def _rows_for_file(position: int) -> ArticleRows:
         events=events,
         figures=figures,
         stage_changes=stage_changes,
+        words=tuple(dict.fromkeys((row[0], article.article_id, row[4]) for row in excerpt_rows))
+        if article.lang == "en"
+        else (),
     )
 
 
@@ -393,6 +403,7 @@ def build_store(dirs: DataDirs, path: Path, *, processes: int | None = None) -> 
                     db.executemany("INSERT INTO figures VALUES (?,?,?,?)", rows.figures)
                     if rows.stage_changes is not None:
                         db.execute("INSERT INTO stage_changes VALUES (?,?)", rows.stage_changes)
+                    db.executemany("INSERT INTO words (feature_id, article_id, text) VALUES (?,?,?)", rows.words)
                 known = {p.name for p in paths}
                 corpus_problems.extend(
                     Problem(ARTICLES_TOML, article_id, "", "has metadata but no such .txt file in seeds/", "warning")
@@ -503,14 +514,24 @@ class _Summaries:
 
 
 def _write_names(db: sqlite3.Connection, features: Mapping[str, Feature]) -> None:
-    """Names and aliases of every feature, in search form (the sentences follow, see _Summaries)."""
+    """Names and aliases of every feature, in search form (the sentences follow, see _Summaries),
+    and the English ones by word."""
     rows = [
         (fid, search_form(name))
         for fid, f in features.items()
-        for name in dict.fromkeys((f.name_zh, f.name_en, *f.aliases))
+        for name in dict.fromkeys((f.name_zh, f.name_en, *f.aliases, *_aliases_en(f)))
         if name
     ]
     db.executemany("INSERT INTO search (feature_id, form) VALUES (?, ?)", rows)
+    db.executemany(
+        "INSERT INTO words (feature_id, article_id, text) VALUES (?, '', ?)",
+        ((fid, name) for fid, f in features.items() for name in dict.fromkeys((f.name_en, *_aliases_en(f))) if name),
+    )
+
+
+def _aliases_en(feature: Feature) -> list[str]:
+    value = feature.properties.get("aliases_en") or []
+    return [a for a in value if isinstance(a, str)]
 
 
 def _copy_kept(db: sqlite3.Connection, previous_path: Path, keep: set[str], summaries: _Summaries) -> None:
@@ -522,6 +543,10 @@ def _copy_kept(db: sqlite3.Connection, previous_path: Path, keep: set[str], summ
             db.execute(
                 f"INSERT INTO main.{table} SELECT * FROM old.{table} WHERE article_id IN (SELECT article_id FROM kept)"
             )
+        db.execute(
+            "INSERT INTO main.words (feature_id, article_id, text) SELECT feature_id, article_id, text FROM old.words"
+            " WHERE article_id IN (SELECT article_id FROM kept)"
+        )
         # an article keeps its excerpts but may have moved (articles added or removed before it)
         db.execute(
             "INSERT INTO main.excerpts SELECT e.feature_id, e.article_id, e.seq, e.kind, e.text,"
@@ -712,8 +737,8 @@ class IndexStore:
                 (feature_id, feature_id, max_articles, -1 if limit is None else limit),
             )
         return tuple(
-            Excerpt(fid, aid, headline, date, kind, text, tuple(tuple(h) for h in json.loads(hl)), count, s, e)
-            for fid, aid, headline, date, kind, text, hl, count, s, e in rows
+            Excerpt(fid, aid, headline, date, kind, text, tuple(tuple(h) for h in json.loads(hl)), count, s, e, lang)
+            for fid, aid, headline, date, kind, text, hl, count, s, e, lang in rows
         )
 
     def excerpt_totals(self, feature_id: str) -> tuple[int, int]:
@@ -733,14 +758,22 @@ class IndexStore:
 
     def search_feature_ids(self, query: str) -> set[str]:
         """Features whose name, alias or an excerpt sentence contains `query` (case-, width-,
-        space-insensitive), found by the FTS5 trigram index (LIKE; short queries scan the table)."""
+        space-insensitive), found by the FTS5 trigram index (LIKE; short queries scan the table);
+        and, for a query in Latin letters, those whose English excerpts or names have all its words
+        in any order, by stem ("railway opened" finds "the opening of the railway")."""
         needle = search_form(query)
         if not needle:
             return set()
         pattern = "%" + needle.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-        return {
+        found = {
             r[0] for r in self.query("SELECT DISTINCT feature_id FROM search WHERE form LIKE ? ESCAPE '\\'", (pattern,))
         }
+        words = [w for w in _SEARCH_WORD.findall(query) if w.isascii()]
+        if words:
+            # each word quoted (no FTS5 syntax from a reader's query); the last one as a prefix (typing)
+            match = " ".join(f'"{w}"' for w in words[:-1]) + f' "{words[-1]}"*'
+            found |= {r[0] for r in self.query("SELECT DISTINCT feature_id FROM words WHERE words MATCH ?", (match,))}
+        return found
 
 
 class StoredArticles(Mapping[str, Article]):

@@ -26,6 +26,7 @@ from mapapp.errors import Problem, ProblemsError
 from mapapp.models import Article, Feature, Mention
 from mapapp.pipeline.clauses import sentence_views
 from mapapp.pipeline.corpus import DisplayText, MentionsBySentence
+from mapapp.pipeline.enwords import ENGLISH_WORDS_TOML, english_words_problems
 from mapapp.pipeline.eventreports import merge_event_reports
 from mapapp.pipeline.events import Event, EventReport, find_events_in_views
 from mapapp.pipeline.figures import Figure, find_figures_in_views
@@ -46,20 +47,22 @@ TABLES = ("events", "figures", "stage_changes")  # per article: copied for an ar
 
 
 def words_digest() -> str:
-    """A hash of the event words file the timeline rows are found with ("" if it cannot be read)."""
+    """A hash of the event words files (Chinese and English) the timeline rows are found with ("" if
+    one cannot be read)."""
     try:
-        return hashlib.sha256(WORDS_TOML.read_bytes()).hexdigest()[:16]
+        return hashlib.sha256(WORDS_TOML.read_bytes() + ENGLISH_WORDS_TOML.read_bytes()).hexdigest()[:16]
     except OSError:
         return ""
 
 
 def words_problems() -> tuple[Problem, ...]:
-    """Why no events or figures can be found (eventwords.toml unusable), or () if they can."""
+    """Why no events or figures can be found (eventwords.toml or englishwords.toml unusable), or ()
+    if they can."""
     try:
         load_words()
     except ProblemsError as error:
         return tuple(error.problems)
-    return ()
+    return tuple(english_words_problems())
 
 
 def timeline_rows(
@@ -78,7 +81,7 @@ def timeline_rows(
     words_problems() is empty."""
     views = list(sentence_views(article, mentions, features, shown=shown, located=located))
     events = find_events_in_views(views, features)
-    figures = find_figures_in_views(views)
+    figures = find_figures_in_views(views, features)
     day = first_day(article.date)
     changes = dict.fromkeys(
         stage_changes(features, ((fid, day) for fid in excerpt_feature_ids), ((e, day) for e in events), figures)
