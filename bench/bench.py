@@ -408,6 +408,35 @@ def run_profile_only(
     )
 
 
+def run_panel_only(browser, index, *, clicks: int, log_dir: Path) -> dict[str, Any]:
+    """Issue 23: click -> the whole place panel on a laptop and a phone profile (real clicks and taps,
+    `clicks` features each), and the app server's CPU per click (Streamlit serving the two files)."""
+    from bench.appserver import serve_app
+    from bench.loadtest import cpu_seconds_of
+
+    results: dict[str, Any] = {}
+    with serve_app(log_dir / "panel-only.log") as server:
+        first = Session(browser, server.url)
+        first.open()  # the first page builds the index and the place files
+        first.close()
+        for profile in ("laptop", "phone"):
+            session = Session(browser, server.url, profile)
+            session.open()
+            targets = choose_targets(session, index, clicks)
+            cpu_before = cpu_seconds_of(server.pid) or 0.0
+            result = run_clicks(session, targets, block=".qz-excerpt", popup=profile == "laptop")
+            cpu_after = cpu_seconds_of(server.pid) or 0.0
+            result["server_cpu_ms_per_click"] = round((cpu_after - cpu_before) * 1000 / max(1, result["n"]), 2)
+            results[profile] = result
+            say(
+                f"  {profile}: {result['n']} clicks, panel complete p50 {format_ms(result['panel_complete_ms']['p50'])}"
+                f" p95 {format_ms(result['panel_complete_ms']['p95'])}, {result['reruns_mean']} server runs per click,"
+                f" server CPU {result['server_cpu_ms_per_click']} ms per click"
+            )
+            session.close()
+    return results
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.bench", description=__doc__.splitlines()[0])
     parser.add_argument(
@@ -441,6 +470,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         help="with --profile-only: run the page once through the app's port before the first reader (as serve.sh)",
     )
     parser.add_argument(
+        "--panel-only",
+        action="store_true",
+        help="only click -> the whole place panel on a laptop and a phone profile, and server CPU per click (~1 min)",
+    )
+    parser.add_argument(
         "--self-warm-up",
         action="store_true",
         help="with --profile-only: start the app with python -m mapapp.app.serve (it runs the page itself as it starts)",
@@ -471,6 +505,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     index = build_map_index()
     if args.profile_only:
         return _main_profile_only(args, index)
+    if args.panel_only:
+        return _main_panel_only(args, index)
     sizes = {"synthetic_small": SYNTHETIC_SMALL, "synthetic": args.synthetic_articles}
     results: dict[str, Any] = {
         "date": datetime.now(UTC).isoformat(timespec="seconds"),
@@ -530,6 +566,41 @@ def main(argv: Sequence[str] | None = None) -> int:
     args.out.with_suffix(".md").write_text(report, encoding="utf-8")
     print("\n" + report)
     print(f"wrote {args.out} and {args.out.with_suffix('.md').name} in {results['wall_s']:.0f} s")
+    return 0
+
+
+def _main_panel_only(args: argparse.Namespace, index) -> int:
+    from playwright.sync_api import sync_playwright
+
+    started = time.perf_counter()
+    load_start = os.getloadavg()[0]
+    with tempfile.TemporaryDirectory(prefix="qz-bench-") as tmp_name, sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        try:
+            result = run_panel_only(browser, index, clicks=args.clicks, log_dir=Path(tmp_name))
+        finally:
+            browser.close()
+    summary = {
+        "date": datetime.now(UTC).isoformat(timespec="seconds"),
+        "code": code_version(),
+        "load_average": [round(load_start, 2), round(os.getloadavg()[0], 2)],
+        "seconds": round(time.perf_counter() - started, 1),
+        **{
+            profile: {
+                "clicks": r["n"],
+                "kinds": r["kinds"],
+                "popup_excerpt_ms": r["popup_excerpt_ms"],
+                "panel_first_ms": r["panel_first_ms"],
+                "panel_complete_ms": r["panel_complete_ms"],
+                "timeouts": r["timeouts"],
+                "server_runs_per_click": r["reruns_mean"],
+                "websocket_bytes_per_click_median": r["ws_bytes_median"],
+                "server_cpu_ms_per_click": r["server_cpu_ms_per_click"],
+            }
+            for profile, r in result.items()
+        },
+    }
+    print(json.dumps(summary, ensure_ascii=False, indent=2))
     return 0
 
 

@@ -1,30 +1,40 @@
-"""The load test's readers: each is one Streamlit session that selects places from its own pool.
+"""The load test's readers: each is one reader's page that selects places from its own pool.
 
-`ProtocolReader` speaks Streamlit's websocket protocol (bench.streamproto): it costs the machine
-almost nothing, so the server alone is measured. `BrowserReader` is a real headless-Chromium page
-that clicks the map and uses the search box, at the price of a renderer per reader.
+`ProtocolReader` sends what a real page sends (checked against Chromium with bench.pagetraffic) and
+costs the machine almost nothing, so the server alone is measured: at its first page the static files
+a browser with an empty cache fetches (bench.pagetraffic.record_page_assets, once each), the page,
+/_stcore/health and host-config, the WebSocket and a run with the URL's query string; the map's own
+requests for a place's panel (current.json, then the place's file, which it keeps); a click is only
+those two GETs (the page's script shows the panel and writes the URL itself); a search is two runs
+(the typed text, then the chosen result) and the panel's GETs; a link opened is a new page in the same
+browser (its cache holds the immutable files). Runs send the hashes of the large messages the reader
+keeps, as Streamlit's page does, so an unchanged map comes back as a reference. `BrowserReader` is a
+real headless-Chromium page, at the price of a renderer per reader.
 
-Readers act at a person's pace: a pause of `think_s` ±50% (uniform) between actions, which take
-turns: a click on the map, a search, a shared link opened (a new session on `?feature=`).
-Both check, after every action, that the side panel's heading and the URL name the place they chose,
-and before every action (browser) or in every run (protocol), that nothing else was put there: a
-place from another session's pool counts as a leak.
+Readers act at a person's pace: a pause of `think_s` ±50% (uniform) between actions, drawn from the
+action mix (`--mix`: by default 90% clicks, 5% searches, 5% links). Both check, after every action, that the panel shows the place
+they chose and the URL names it: a place from another session's pool counts as a leak.
 
-A protocol reader whose connection drops (its replica died) reconnects at once, as Streamlit's own
-client does, through the same URL and cookie, asks for a run with the URL it had, and checks that it
-sees the same place again: the time that took is recorded as `recover`; a reader that cannot get its
-view back within RECOVER_TIMEOUT_S is counted in `lost_view`.
+A protocol reader whose connection drops (its replica died) connects again at once, as Streamlit's
+page does (health check, then the WebSocket), and asks for no run until its next action, as the page
+does not; the time to reconnect is recorded as `recover`, and the first run of the new session must
+keep the reader's place (its URL). A reader that cannot reconnect within RECOVER_TIMEOUT_S, or whose
+place that run loses, is counted in `lost_view`.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import json
 import random
 import time
 import urllib.request
+from collections.abc import AsyncIterator
 from typing import Any, Literal
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import parse_qs, parse_qsl, urlencode, urljoin, urlsplit
 
+import aiohttp
 import websockets
 from playwright.async_api import Error as PlaywrightError
 from websockets.asyncio.client import ClientConnection
@@ -32,24 +42,29 @@ from websockets.typing import Origin, Subprotocol
 
 from bench.loadreport import LoadReport, Target
 from bench.mapprobe import FEATURE_POINT_JS, MAP_IFRAME
+from bench.pagetraffic import IMMUTABLE_KINDS, PageAssets, Traffic, request_kind
 from bench.streamproto import (
     SCRIPT_FINISHED_SUCCESSFULLY,
+    MessageCache,
     RunResult,
-    map_click_value,
-    map_value_after_server_selection,
+    reader_options,
     rerun_message,
-    widget_json,
     widget_string,
     widget_trigger,
 )
 
 ACTION_TIMEOUT_S = 60.0  # one action under full load; a slower answer counts as an error
 OPEN_TIMEOUT_S = 120.0
-RECOVER_TIMEOUT_S = 30.0  # a reader whose replica died must be back on its view by then
+RECOVER_TIMEOUT_S = 30.0  # a reader whose replica died must be connected again by then
 READER_COOKIE = "qz_reader"  # set by nginx in scripts/serve.sh: which replica serves this reader
+COMPONENT_PAGE = "component/streamlit_folium.st_folium/index.html"
 Action = Literal["click", "search", "link"]
 ACTIONS: tuple[Action, ...] = ("click", "search", "link")
+# A reader who came from a shared link mostly taps places; about one action in twenty is a search,
+# and one in twenty opens another link (a new page, as a new reader arriving does).
+DEFAULT_MIX: dict[str, float] = {"click": 18, "search": 1, "link": 1}
 SEARCH_KEY, HIT_KEY_PREFIX = "w_search", "w_hit_"  # ui.py's widget keys
+LANG = "zh"
 
 
 class Reader:
@@ -64,6 +79,7 @@ class Reader:
         *,
         think_s: float,
         max_actions: int | None = None,
+        mix: dict[str, float] | None = None,
     ):
         self.number = number
         self.pool = pool
@@ -71,8 +87,9 @@ class Reader:
         self.report = report
         self.think_s = think_s
         self.max_actions = max_actions
+        self.mix = mix or DEFAULT_MIX
         self.current: Target | None = None
-        self.random = random.Random(number)  # each reader's own jitter, the same on every run
+        self.random = random.Random(number)  # each reader's own jitter and mix, the same on every run
 
     def error(self, message: str) -> None:
         self.report.errors.append(f"session {self.number}: {message}")
@@ -90,8 +107,9 @@ class Reader:
         return False
 
     def action_at(self, step: int) -> Action:
-        """Clicks, searches and links take turns; readers start at different ones, so they mix at once."""
-        return ACTIONS[(step + self.number) % len(ACTIONS)]
+        """Drawn from the mix with this reader's own random numbers (the same on every run)."""
+        kinds = [kind for kind in ACTIONS if self.mix.get(kind, 0) > 0]
+        return self.random.choices(kinds, weights=[self.mix[kind] for kind in kinds])[0]
 
     def pause_s(self) -> float:
         """A reader's pause before the next action: `think_s` ±50%."""
@@ -134,39 +152,133 @@ class Reader:
 # --- protocol ----------------------------------------------------------------------------------------
 
 
+@contextlib.asynccontextmanager
+async def http_session() -> AsyncIterator[aiohttp.ClientSession]:
+    """One HTTP client for every protocol reader: kept-alive connections; each reader sends its own cookie."""
+    # Idle connections are let go before uvicorn's own 5 s keep-alive ends (a browser retries a
+    # request the server closed the connection under; see ProtocolReader._get).
+    connector = aiohttp.TCPConnector(limit=0, ttl_dns_cache=None, keepalive_timeout=4)
+    timeout = aiohttp.ClientTimeout(total=ACTION_TIMEOUT_S)
+    async with aiohttp.ClientSession(
+        connector=connector, cookie_jar=aiohttp.DummyCookieJar(), timeout=timeout, auto_decompress=True
+    ) as session:
+        yield session
+
+
 class ProtocolReader(Reader):
-    """A Streamlit session driven over /_stcore/stream, as the browser's client would drive it."""
+    """One reader's page, driven over HTTP and /_stcore/stream as the browser would drive it."""
 
     socket: ClientConnection | None = None
-    map_id: str | None = None
     search_id: str | None = None
-    map_value: dict | None = None
     search_text: str = ""
-    clicks = 0
     query = ""
     url = ""
     cookie: str | None = None
+    placedata: str | None = None  # the place files of these data folders (from the map's arguments)
+    version: str | None = None  # the data version the page knows
+    new_session = False  # reconnected: the next run is the new session's first
+    traffic: Traffic | None = None  # when set (bench.pagetraffic), every request is counted here
+    action = "open"
 
-    async def open(self, url: str) -> None:
-        self.url = url
-        first = self.pool[0]
-        start = time.monotonic()
-        try:
-            # A page load first, as a browser does: behind serve.sh's nginx it sets the cookie that
-            # keeps this reader on one replica.
-            self.cookie = await asyncio.to_thread(reader_cookie, url)
-            await self._connect()
-            self.query = f"feature={first.feature_id}"
-            result = await self._run(timeout_s=OPEN_TIMEOUT_S)
-        except (OSError, TimeoutError, websockets.WebSocketException) as error:
-            self.error(f"opening {first.feature_id}: {type(error).__name__}: {error}")
-            return
-        if self._check(result, first, "opened"):
-            self.report.record("open", (time.monotonic() - start) * 1000)
-            self.current = first
+    def __init__(self, *args: Any, http: aiohttp.ClientSession, assets: PageAssets | None = None, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.http = http
+        self.assets = assets or PageAssets((), (), ())
+        self.pages = 0  # pages this reader's browser has loaded (the first one with an empty cache)
+        self.searched = False
+        self.cached: dict[str, Any] = {}  # the browser's cache: immutable URL -> its JSON (or None)
+        self.messages = MessageCache()
+
+    # HTTP, as the page does it ---------------------------------------------------------------------
+
+    async def _get(self, path: str, *, json_body: bool = False) -> Any:
+        url = urljoin(self.url, path)
+        kind = request_kind(url, self.url)
+        if kind in IMMUTABLE_KINDS and url in self.cached:
+            return self.cached[url]  # the browser's cache: no request
+        if self.traffic is not None:
+            self.traffic.add(self.action, kind)
+        headers = {"Cookie": self.cookie} if self.cookie else {}
+        for attempt in (1, 2):
+            try:
+                async with self.http.get(url, headers=headers, allow_redirects=False) as response:
+                    body = await response.read()
+                    break
+            except (aiohttp.ServerDisconnectedError, aiohttp.ClientOSError):
+                if attempt == 2:  # a browser, too, asks again once on a connection the server had closed
+                    raise
+        if self.cookie is None:
+            for header in response.headers.getall("Set-Cookie", []):
+                name, _, rest = header.partition("=")
+                if name.strip() == READER_COOKIE:
+                    self.cookie = f"{READER_COOKIE}={rest.split(';', 1)[0]}"
+        if response.status != 200:
+            raise aiohttp.ClientResponseError(
+                response.request_info, (), status=response.status, message=f"GET {url}: {response.status}"
+            )
+        value = json.loads(body) if json_body else None
+        if kind in IMMUTABLE_KINDS:
+            self.cached[url] = value
+        return value
+
+    async def _page(self) -> None:
+        """A page load: the page, the static files not in the browser's cache, the server's health
+        and config, then the WebSocket (a new session) and its first run."""
+        self.messages = MessageCache()  # a new page keeps no messages from the last one
+        await self._get("?" + self.query if self.query else "")
+        assets = self.assets.cold if self.pages == 0 else self.assets.warm
+        self.pages += 1
+        await asyncio.gather(*(self._get(asset.lstrip("/")) for asset in assets))
+        await self._connect()
+        result = await self._run()
+        self._take_map(result)
+        self.last_result = result
+
+    def _take_map(self, result: RunResult) -> None:
+        options = reader_options(result.map_args) if result.map_args else None
+        if options is not None:
+            self.placedata = urljoin(urljoin(self.url, COMPONENT_PAGE), options["placedata"]) + "/"
+            self.version = options["version"]
+
+    async def _panel(self, feature_id: str) -> str | None:
+        """What the map's script reads to show a place: current.json (every time) and, at once, the
+        place's file in the version it knows; a newer version, then that version's file."""
+        if self.placedata is None:
+            raise websockets.InvalidState("the page never received the map (no place files to read)")
+
+        async def place(version: str) -> dict:
+            return await self._get(f"{self.placedata}{version}/{LANG}/{feature_id}.json", json_body=True)
+
+        known = self.version or ""
+        current, guess = await asyncio.gather(
+            self._get(self.placedata + "current.json", json_body=True), place(known), return_exceptions=True
+        )
+        if isinstance(current, BaseException):
+            raise current
+        if current["version"] != known:
+            self.version = current["version"]
+            guess = await place(current["version"])
+        if isinstance(guess, BaseException):
+            raise guess
+        return guess.get("name")
+
+    def _url_feature(self) -> str | None:
+        return dict(parse_qsl(self.query)).get("feature")
+
+    def _with_feature(self, feature_id: str) -> str:
+        params = dict(parse_qsl(self.query))
+        params["feature"] = feature_id
+        order = ["feature", "layers", "basemap", "lang", "lat", "lon", "z", "asof"]  # the URL's order
+        return urlencode({k: params[k] for k in sorted(params, key=lambda k: order.index(k) if k in order else 99)})
+
+    # the WebSocket -----------------------------------------------------------------------------------------
 
     async def _connect(self) -> None:
+        await self._get("_stcore/health")
+        await self._get("_stcore/host-config")
         netloc = urlsplit(self.url).netloc
+        if self.traffic is not None:
+            self.traffic.add(self.action, "websocket")
         self.socket = await websockets.connect(
             f"ws://{netloc}/_stcore/stream",
             subprotocols=[Subprotocol("streamlit")],
@@ -176,8 +288,63 @@ class ProtocolReader(Reader):
             additional_headers={"Cookie": self.cookie} if self.cookie else None,
         )
 
+    async def _run(self, *one_off: bytes, timeout_s: float = ACTION_TIMEOUT_S) -> RunResult:
+        """Ask for a run with this page's URL, widget values (plus one-off button presses) and cached
+        message hashes; read it. The URL the server writes becomes the page's URL."""
+        states = list(one_off)
+        if self.search_id and self.search_text:
+            states.append(widget_string(self.search_id, self.search_text))
+        socket = self.socket
+        if socket is None:
+            raise websockets.InvalidState("a run was asked for before the reader opened its connection")
+        if self.traffic is not None:
+            self.traffic.sent[self.action] += 1
+        await socket.send(rerun_message(self.query, states, self.messages.hashes()))
+        result = RunResult()
+        async with asyncio.timeout(timeout_s):
+            while result.finished is None:
+                message = await socket.recv()
+                result.read(message.encode() if isinstance(message, str) else message, self.messages)
+        self.messages.finish_run()
+        before = self._url_feature()
+        if result.query_string is not None:
+            self.query = result.query_string  # the address bar follows the app
+        self.search_id = result.widget_id_for(SEARCH_KEY) or self.search_id
+        if self.new_session:  # the first run of a session that took over after a reconnect
+            self.new_session = False
+            if self._url_feature() != before:
+                self.report.lost_view.append(
+                    f"session {self.number}: the first run after reconnecting changed the URL's place {before} to {self._url_feature()}"
+                )
+        return result
+
+    def _ok(self, result: RunResult, what: str) -> bool:
+        if result.finished != SCRIPT_FINISHED_SUCCESSFULLY or result.errors or result.misses:
+            self.error(
+                f"{what}: run ended with status {result.finished}, errors {result.errors}, {result.misses} cache misses"
+            )
+            return False
+        return True
+
+    async def open(self, url: str) -> None:
+        self.url = url
+        first = self.pool[0]
+        self.query = f"feature={first.feature_id}"
+        start = time.monotonic()
+        try:
+            await self._page()
+            if not self._ok(self.last_result, f"opening {first.feature_id}"):
+                return
+            name = await self._panel(first.feature_id)
+        except (OSError, TimeoutError, aiohttp.ClientError, websockets.WebSocketException) as error:
+            self.error(f"opening {first.feature_id}: {type(error).__name__}: {error}")
+            return
+        if self.judge(first, name, self._url_feature(), "opened"):
+            self.report.record("open", (time.monotonic() - start) * 1000)
+            self.current = first
+
     async def pause(self, seconds: float) -> None:
-        """Wait, but notice at once when the server drops the connection (and get the view back)."""
+        """Wait, but notice at once when the server drops the connection (and connect again)."""
         if self.socket is None:
             await asyncio.sleep(seconds)
             return
@@ -192,23 +359,24 @@ class ProtocolReader(Reader):
             self.current = None  # this reader is done
 
     async def recover(self) -> bool:
-        """Reconnect and ask for a run with the URL this reader had; True once it shows its place again."""
+        """Connect again (health check, then the WebSocket), as Streamlit's page does; no run until
+        the reader's next action. True once connected."""
         lost_at = time.monotonic()
         self.report.disconnects += 1
         while time.monotonic() - lost_at < RECOVER_TIMEOUT_S:
             try:
                 await self._connect()
-                result = await self._run(timeout_s=RECOVER_TIMEOUT_S)
-            except (OSError, TimeoutError, websockets.WebSocketException):
+            except (OSError, TimeoutError, aiohttp.ClientError, websockets.WebSocketException):
                 await asyncio.sleep(0.25)
                 continue
-            if self.current is not None and self._check(result, self.current, "reconnected and kept"):
-                self.report.record("recover", (time.monotonic() - lost_at) * 1000)
-                self.report.recovered_at.append(time.monotonic())
-                return True
-            break
+            self.new_session = True
+            self.report.record("recover", (time.monotonic() - lost_at) * 1000)
+            self.report.recovered_at.append(time.monotonic())
+            return True
         what = self.current.feature_id if self.current else None
-        self.report.lost_view.append(f"session {self.number}: did not get {what} back within {RECOVER_TIMEOUT_S:g} s")
+        self.report.lost_view.append(
+            f"session {self.number}: not connected again within {RECOVER_TIMEOUT_S:g} s (on {what})"
+        )
         return False
 
     async def select(self, target: Target, *, action: Action) -> bool:
@@ -219,9 +387,9 @@ class ProtocolReader(Reader):
                 return await self._search(target)
             return await self._link(target)
         except websockets.ConnectionClosed:
-            # The replica went away mid-action: get the view back, then do it again, as a person would.
+            # The replica went away mid-action: connect again, then do it again, as a person would.
             return await self.recover() and await self.select(target, action=action)
-        except (TimeoutError, websockets.WebSocketException) as error:
+        except (TimeoutError, OSError, aiohttp.ClientError, websockets.WebSocketException) as error:
             self.error(f"selecting {target.feature_id}: {type(error).__name__}: {error}")
             return False
 
@@ -229,88 +397,68 @@ class ProtocolReader(Reader):
         if self.socket is not None:
             await self.socket.close()
 
-    async def _link(self, target: Target) -> bool:
-        """Open a shared link to the place: a new page, so a new session with fresh widgets."""
-        if self.socket is not None:
-            await self.socket.close()
-        self.map_value, self.search_text, self.clicks = None, "", 0
-        self.query = f"feature={target.feature_id}"
-        start = time.monotonic()
-        await self._connect()
-        result = await self._run()
-        if not self._check(result, target, "opened a link to"):
-            return False
-        self.report.record("link", (time.monotonic() - start) * 1000)
-        return True
-
-    async def _run(self, *one_off: bytes, timeout_s: float = ACTION_TIMEOUT_S) -> RunResult:
-        """Ask for a run with this reader's widget values (plus one-off button presses); read it."""
-        states = list(one_off)
-        if self.map_id and self.map_value is not None:
-            states.append(widget_json(self.map_id, self.map_value))
-        if self.search_id and self.search_text:
-            states.append(widget_string(self.search_id, self.search_text))
-        socket = self.socket
-        if socket is None:
-            raise websockets.InvalidState("a run was asked for before the reader opened its connection")
-        await socket.send(rerun_message(self.query, states))
-        result = RunResult()
-        async with asyncio.timeout(timeout_s):
-            while result.finished is None:
-                message = await socket.recv()
-                result.read(message.encode() if isinstance(message, str) else message)
-        if result.query_string is not None:
-            self.query = result.query_string  # the browser's address bar follows the app
-        self.map_id = result.map_id or self.map_id
-        self.search_id = result.widget_id_for(SEARCH_KEY) or self.search_id
-        return result
-
-    def _check(self, result: RunResult, target: Target, what: str) -> bool:
-        if result.finished != SCRIPT_FINISHED_SUCCESSFULLY or result.errors or result.references:
-            self.error(
-                f"{what} {target.feature_id}: run ended with status {result.finished}, errors {result.errors}, {result.references} cache references"
-            )
-            return False
-        return self.judge(target, result.panel_heading, result.query.get("feature"), what)
-
     async def _click(self, target: Target) -> bool:
-        """Report a click on the feature, as the map component does."""
-        self.clicks += 1
-        self.map_value = map_click_value(target.feature_id, self.clicks, lat=28.95, lng=118.9, zoom=10)
+        """A click on the map: the page's script writes the URL and reads the place's files."""
         start = time.monotonic()
-        result = await self._run()
-        if not self._check(result, target, "clicked"):
+        self.query = self._with_feature(target.feature_id)
+        name = await self._panel(target.feature_id)
+        if not self.judge(target, name, self._url_feature(), "clicked"):
             return False
         self.report.record("click", (time.monotonic() - start) * 1000)
         return True
 
     async def _search(self, target: Target) -> bool:
-        """Type the name in the search box, then press the place's result button."""
+        """Type the name in the search box, press the place's result; the server writes the URL,
+        which the map's script follows (the place's files)."""
         self.search_text = target.name
         start = time.monotonic()
+        if not self.searched:  # the code for result buttons, loaded when the page first shows them
+            self.searched = True
+            await asyncio.gather(*(self._get(asset.lstrip("/")) for asset in self.assets.search))
         result = await self._run()
         button = result.widget_id_for(HIT_KEY_PREFIX + target.feature_id)
-        if result.finished != SCRIPT_FINISHED_SUCCESSFULLY or button is None:
-            self.error(
-                f"searching {target.name!r}: no result button for {target.feature_id} (status {result.finished}, errors {result.errors})"
-            )
+        if not self._ok(result, f"searching {target.name!r}") or button is None:
+            self.error(f"searching {target.name!r}: no result button for {target.feature_id}")
             return False
         self.report.record("search_results", (time.monotonic() - start) * 1000)
         start = time.monotonic()
         result = await self._run(widget_trigger(button))
-        if not self._check(result, target, "chose from search"):
+        if not self._ok(result, f"choosing {target.feature_id} from search"):
+            return False
+        feature = self._url_feature()
+        name = await self._panel(feature) if feature else None
+        if not self.judge(target, name, feature, "chose from search"):
             return False
         self.report.record("search", (time.monotonic() - start) * 1000)
-        # The real map now moves to the place and reports, without the click it held before.
-        self.map_value = map_value_after_server_selection(self.map_value)
+        return True
+
+    async def _link(self, target: Target) -> bool:
+        """Open a shared link to the place: a new page in the same browser, so a new session."""
+        if self.socket is not None:
+            await self.socket.close()
+        self.search_text, self.search_id = "", None
+        self.query = f"feature={target.feature_id}"
+        start = time.monotonic()
+        await self._page()
+        if not self._ok(self.last_result, f"opening a link to {target.feature_id}"):
+            return False
+        name = await self._panel(target.feature_id)
+        if not self.judge(target, name, self._url_feature(), "opened a link to"):
+            return False
+        self.report.record("link", (time.monotonic() - start) * 1000)
         return True
 
 
 # --- browser -----------------------------------------------------------------------------------------
 
-# True when the side panel's heading is `name`.
-_PANEL_SHOWS_JS = "(name) => [...document.querySelectorAll('h2')].some((h) => h.innerText.trim() === name)"
-_PANEL_NAME_JS = "() => { const h = document.querySelector('h2'); return h ? h.innerText.trim() : null; }"
+# In the map's frame: True when the place panel shows `name` in full; the name it shows.
+_PANEL_SHOWS_JS = (
+    "(name) => { const p = document.querySelector('.qz-panel'), h = p && p.querySelector('.qz-place h2');"
+    " return !!h && h.textContent.trim() === name && p.getAttribute('aria-busy') === 'false'; }"
+)
+_PANEL_NAME_JS = (
+    "() => { const h = document.querySelector('.qz-panel .qz-place h2'); return h ? h.textContent.trim() : null; }"
+)
 # True when the map has not moved for 250 ms (no zoom animation, no pan).
 _MAP_AT_REST_JS = """
 () => {
@@ -394,16 +542,22 @@ class BrowserReader(Reader):
 
     async def _shown_name(self) -> str | None:
         try:
-            return await self.page.evaluate(_PANEL_NAME_JS)
+            return await (await self._map_frame()).evaluate(_PANEL_NAME_JS)
         except PlaywrightError:  # the page is gone; the caller reports what it expected
             return None
 
     async def _await_panel(self, target: Target, *, timeout_s: float) -> None:
-        await self.page.wait_for_function(_PANEL_SHOWS_JS, arg=target.name, polling=50, timeout=timeout_s * 1000)
-        await self.page.wait_for_url(f"**feature={target.feature_id}&**", timeout=timeout_s * 1000)
+        frame = await self._map_frame()
+        await frame.wait_for_function(_PANEL_SHOWS_JS, arg=target.name, polling=50, timeout=timeout_s * 1000)
+        await self.page.wait_for_function(
+            "(id) => new URLSearchParams(location.search).get('feature') === id",
+            arg=target.feature_id,
+            polling=50,
+            timeout=timeout_s * 1000,
+        )
 
     async def _map_frame(self):
-        await self.page.locator(MAP_IFRAME).wait_for(timeout=OPEN_TIMEOUT_S * 1000)
+        await self.page.locator(MAP_IFRAME).first.wait_for(timeout=OPEN_TIMEOUT_S * 1000)
         for _ in range(600):
             for frame in self.page.frames:
                 if "streamlit_folium.st_folium" in frame.url and not frame.is_detached():

@@ -6,9 +6,11 @@
 starts the app on 127.0.0.1 (bench.appserver; `--replicas N`: scripts/serve.sh, N replicas behind
 nginx; or `--url` for one you started, with `--pid` or serve.sh's `--replicas-file` to watch its
 memory), opens N sessions and has each select places from its own pool at a reader's pace (a pause
-of --think-s ±50% between actions) by a map click, by search and by opening a link, in turn, checking
-after every action that its side panel and URL show its own choice (bench.loadreaders); at most
---max-actions each. `--kill-replica-after S` kills one replica (SIGKILL) S seconds into the load and
+of --think-s ±50% between actions) by a map click, by search or by opening a link, drawn from
+--mix (default click=18,search=1,link=1), checking after every action that its place panel and URL
+show its own choice (bench.loadreaders); at most --max-actions each. Each protocol reader sends what
+a real page sends (bench.pagetraffic: the static files a new browser fetches are recorded once in
+Chromium at the start). `--kill-replica-after S` kills one replica (SIGKILL) S seconds into the load and
 reports how many readers were cut off, how long until each had its view back, and who lost it.
 Samples the servers' memory (RSS, the largest replica) and CPU, prints p50/p95 latencies, and exits 1
 on any error, on a leak between sessions, on a reader who lost their view, or on RSS above --max-rss-mb.
@@ -37,7 +39,7 @@ from urllib.parse import urlsplit
 
 from bench.appserver import LOOPBACK, serve_app
 from bench.chromium import CHROMIUM, CHROMIUM_ARGS
-from bench.loadreaders import BrowserReader, ProtocolReader
+from bench.loadreaders import DEFAULT_MIX, BrowserReader, ProtocolReader, http_session
 from bench.loadreport import (
     DEFAULT_MAX_RSS_MB,
     LoadReport,
@@ -46,6 +48,7 @@ from bench.loadreport import (
     pools_for,
     targets_from_index,
 )
+from bench.pagetraffic import record_page_assets
 from bench.servecluster import Replica, read_replicas, serve_cluster
 from mapapp.datadirs import data_dirs_from_env
 
@@ -119,6 +122,7 @@ async def run_load(
     max_actions: int | None = None,
     max_rss_mb: float = DEFAULT_MAX_RSS_MB,
     stagger_s: float = 0.1,
+    mix: dict[str, float] | None = None,
 ) -> LoadReport:
     """Open `sessions` readers one `stagger_s` apart, let them select places for `seconds`, close them.
 
@@ -143,10 +147,22 @@ async def run_load(
 
         playwright = await async_playwright().start()
         browser = await playwright.chromium.launch(executable_path=str(CHROMIUM), args=list(CHROMIUM_ARGS))
-    kind = BrowserReader if clients == "browser" else ProtocolReader
-    readers = [
-        kind(n, pool, owner_of, report, think_s=think_s, max_actions=max_actions) for n, pool in enumerate(pools)
-    ]
+    http_context = http_session()
+    http = await http_context.__aenter__()
+    if clients == "browser":
+        readers: list = [
+            BrowserReader(n, pool, owner_of, report, think_s=think_s, max_actions=max_actions, mix=mix)
+            for n, pool in enumerate(pools)
+        ]
+    else:
+        places = [(t.feature_id, t.name) for t in targets[:3]]
+        assets = await asyncio.to_thread(record_page_assets, url, places)
+        readers = [
+            ProtocolReader(
+                n, pool, owner_of, report, think_s=think_s, max_actions=max_actions, mix=mix, http=http, assets=assets
+            )
+            for n, pool in enumerate(pools)
+        ]
 
     async def open_reader(reader, delay: float) -> None:
         await asyncio.sleep(delay)
@@ -176,6 +192,7 @@ async def run_load(
             await browser.close()
         if playwright is not None:
             await playwright.stop()
+        await http_context.__aexit__(None, None, None)
     await asyncio.sleep(CLOSE_SETTLE_S)
     if sampler is not None:
         report.rss_after_mb = largest_rss_mb(pids())
@@ -199,6 +216,7 @@ def run_load_test(
     env: dict[str, str] | None = None,
     log_dir: Path | None = None,
     max_rss_mb: float = DEFAULT_MAX_RSS_MB,
+    mix: dict[str, float] | None = None,
 ) -> LoadReport:
     """Start the app on the data `env` names (unless `url` is given; `replicas`: N of them behind
     nginx, by scripts/serve.sh) and run the load against it."""
@@ -215,6 +233,7 @@ def run_load_test(
         max_rss_mb=max_rss_mb,
         max_actions=max_actions,
         kill_replica_after_s=kill_replica_after_s,
+        mix=mix,
     )
     if url is not None:
         listed = (lambda: read_replicas(replicas_file)) if replicas_file is not None else None
@@ -273,6 +292,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--max-rss-mb", type=float, default=DEFAULT_MAX_RSS_MB, help="fail above this server RSS (default: %(default)s)"
     )
+    parser.add_argument(
+        "--mix",
+        default=",".join(f"{k}={v:g}" for k, v in DEFAULT_MIX.items()),
+        help="how often each action is drawn, as weights (default: %(default)s)",
+    )
     parser.add_argument("--json", type=Path, help="also write the report here")
     args = parser.parse_args(argv)
     if args.url and urlsplit(args.url).hostname != LOOPBACK:
@@ -283,8 +307,15 @@ def main(argv: list[str] | None = None) -> int:
         parser.error("--kill-replica-after needs --replicas N, or --url with --replicas-file")
     if args.replicas is not None and (args.url or args.replicas < 1):
         parser.error("--replicas N (N >= 1) starts its own servers; it does not go with --url")
+    try:
+        mix = {kind: float(weight) for kind, weight in (part.split("=") for part in args.mix.split(","))}
+    except ValueError:
+        parser.error(f"--mix is {args.mix!r}; expected click=W,search=W,link=W with numbers W")
+    if not set(mix) <= {"click", "search", "link"} or not any(mix.values()):
+        parser.error(f"--mix is {args.mix!r}; expected weights for click, search and link")
     report = run_load_test(
         sessions=args.sessions,
+        mix=mix,
         seconds=args.seconds,
         clients=args.clients,
         think_s=args.think_s,

@@ -127,20 +127,16 @@ MAP_DRAWN_JS = (
 # A closed popup stays in the DOM for Leaflet's 200 ms fade-out: look at every popup, not the first.
 POPUP_JS = """(a) => Array.from(document.querySelectorAll('.leaflet-popup .qz-popup')).some(
   (p) => p.querySelector(':scope > b') && p.querySelector(':scope > b').textContent === a.name && p.querySelector('.qz-popup-excerpt'))"""
-# The side panel shows the clicked feature's name as its h2 and excerpt blocks (`a.block`), and
-# Streamlit marks what the previous run drew data-stale until it is redrawn or removed. `first`: the
-# name and one fresh block. Complete: a script run that began after the click (`a.after`) has
-# finished, and nothing in the panel's column is stale; whatever the panel holds and however long.
+# The place panel (in the map's frame, mapapp/map/js/reader.js) shows the clicked feature: `first`,
+# its name as the panel's heading and one excerpt block (`a.block`); complete, the whole panel drawn
+# from the place's file (aria-busy false, data-ready the feature's id). No server run is involved.
 PANEL_JS = """(a) => {
-  const fresh = (el) => { const c = el.closest('[data-testid="stElementContainer"]'); return !c || c.getAttribute('data-stale') !== 'true'; };
-  const h = Array.from(document.querySelectorAll('h2')).find((e) => e.textContent.trim() === a.name && fresh(e));
-  if (!h) return false;
-  const column = h.closest('[data-testid="stColumn"]') || document.body;
-  if (!Array.from(column.querySelectorAll(a.block)).some(fresh)) return false;
-  if (a.first) return true;
-  const sent = window.__qzb.ws.filter(([t, direction]) => direction === 's' && t > a.after).map(([t]) => t);
-  const finished = sent.length && window.__qzb.finished.some(([t, status]) => t > sent[0] && status === 0);
-  return !!finished && !column.querySelector('[data-stale="true"]');
+  const p = document.querySelector('.qz-panel');
+  if (!p) return false;
+  const h = p.querySelector('.qz-place h2');
+  if (!h || h.textContent.trim() !== a.name) return false;
+  if (a.first) return !!p.querySelector(a.block);
+  return p.getAttribute('aria-busy') === 'false' && p.getAttribute('data-ready') === a.id;
 }"""
 # Features drawn on the map by id (the app's selection highlight, in its own pane, is not one).
 DRAWN_IDS_JS = f"""() => {{

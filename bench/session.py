@@ -20,6 +20,16 @@ from bench.page import (
 from mapapp.errors import MapAppError
 
 VIEWPORT = {"width": 1500, "height": 1100}
+# The two readers of issues 22 and 23: a laptop, and a phone (touch; the panel is a bottom sheet).
+PROFILES: dict[str, dict[str, Any]] = {
+    "laptop": {"viewport": {"width": 1366, "height": 768}},
+    "phone": {
+        "viewport": {"width": 390, "height": 844},
+        "is_mobile": True,
+        "has_touch": True,
+        "device_scale_factor": 3,
+    },
+}
 WATCH_TIMEOUT_MS = 20_000
 QUIET_MS = 700  # no WebSocket message for this long and no "running" widget: the app is idle
 QUIET_TIMEOUT_MS = 10_000
@@ -78,9 +88,11 @@ class HttpLog:
 class Session:
     """One reader: a browser context and page on the app, with the helpers the measurements need."""
 
-    def __init__(self, browser, app_url: str):
+    def __init__(self, browser, app_url: str, profile: str | None = None):
         self.app_url = app_url
-        self.context = browser.new_context(viewport=VIEWPORT, locale="zh-CN")
+        self.touch = profile == "phone"
+        options = PROFILES[profile] if profile else {"viewport": VIEWPORT}
+        self.context = browser.new_context(locale="zh-CN", **options)
         self.context.add_init_script(INIT_JS)
         self.page = self.context.new_page()
         self.page.set_default_timeout(60_000)
@@ -170,6 +182,12 @@ class Session:
     def feature_point(self, feature_id: str) -> dict[str, float] | None:
         """Where to click `feature_id` (page coordinates); fits the view to it if it is not clickable."""
         frame = self.frame()
+        if self.touch:  # the sheet would cover the lower map: closed first, as a reader closes it
+            frame.evaluate(
+                "() => { const b = document.querySelector('.qz-panel.qz-open .qz-close'); if (b) b.click(); }"
+            )
+            frame.wait_for_function("() => !document.querySelector('.qz-panel.qz-open')", timeout=5_000)
+            self.page.wait_for_timeout(250)  # slid away
         frame.evaluate("() => { window.map.closePopup(); }")
         frame.wait_for_function("() => !document.querySelector('.leaflet-popup')", timeout=5_000)  # fades out in 200 ms
         point = frame.evaluate(FEATURE_POINT_JS, [feature_id, False])
@@ -192,22 +210,17 @@ class Session:
         frame = self.frame()
         if popup:
             self.watch(frame, "popup", POPUP_JS, {"name": name}, timeout_ms)
-        self.watch(self.page, "panelFirst", PANEL_JS, {"name": name, "block": block, "first": True}, timeout_ms)
-        after = self.page.evaluate("() => performance.timeOrigin + performance.now()")
-        self.watch(
-            self.page,
-            "panelComplete",
-            PANEL_JS,
-            {"name": name, "block": block, "after": after, "first": False},
-            timeout_ms,
-        )
+        self.watch(frame, "panelFirst", PANEL_JS, {"name": name, "block": block, "first": True}, timeout_ms)
+        self.watch(frame, "panelComplete", PANEL_JS, {"name": name, "id": feature_id, "first": False}, timeout_ms)
         ws_mark = self.ws_mark()
         http_mark = self.http.mark()
         mark = frame.evaluate("() => [window.__qzb.downs.length, window.__qzb.clicks.length]")
-        self.page.mouse.click(point["x"], point["y"])
+        if self.touch:
+            self.page.touchscreen.tap(point["x"], point["y"])
+        else:
+            self.page.mouse.click(point["x"], point["y"])
         results = {
-            name_: self.result(frame if name_ == "popup" else self.page, name_)
-            for name_ in (["popup"] if popup else []) + ["panelFirst", "panelComplete"]
+            name_: self.result(frame, name_) for name_ in (["popup"] if popup else []) + ["panelFirst", "panelComplete"]
         }
         down, press, input_delay = self.event_time(frame, mark)
         if down is None:

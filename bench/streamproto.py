@@ -20,10 +20,12 @@ from typing import Any
 
 # BackMsg.rerun_script -> ClientState
 BACK_RERUN_SCRIPT = 11
-CLIENT_QUERY_STRING, CLIENT_WIDGET_STATES, CLIENT_PAGE_SCRIPT_HASH = 1, 2, 3
+CLIENT_QUERY_STRING, CLIENT_WIDGET_STATES, CLIENT_PAGE_SCRIPT_HASH, CLIENT_CACHED_HASHES = 1, 2, 3, 7
 WIDGET_STATES_WIDGETS = 1
 WIDGET_ID, WIDGET_TRIGGER_VALUE, WIDGET_STRING_VALUE, WIDGET_JSON_VALUE = 1, 2, 6, 10
 # ForwardMsg
+FORWARD_HASH, FORWARD_METADATA = 1, 2
+METADATA_CACHEABLE = 1
 FORWARD_DELTA, FORWARD_SCRIPT_FINISHED, FORWARD_PAGE_INFO_CHANGED, FORWARD_REF_HASH = 5, 6, 12, 11
 PAGE_INFO_QUERY_STRING = 1
 DELTA_NEW_ELEMENT = 3
@@ -38,7 +40,7 @@ ELEMENT_EXCEPTION, ELEMENT_BUTTON, ELEMENT_TEXT_INPUT, ELEMENT_ALERT, ELEMENT_CO
 HEADING_TAG, HEADING_BODY = 1, 3
 BUTTON_ID, BUTTON_LABEL = 1, 2
 TEXT_INPUT_ID = 1
-COMPONENT_ID, COMPONENT_NAME = 1, 4
+COMPONENT_ID, COMPONENT_JSON_ARGS, COMPONENT_NAME = 1, 2, 4
 ALERT_BODY, ALERT_FORMAT = 1, 2
 ALERT_FORMAT_ERROR = 1
 EXCEPTION_TYPE, EXCEPTION_MESSAGE = 1, 2
@@ -139,15 +141,47 @@ def widget_trigger(widget_id: str) -> bytes:
     return encode_str(WIDGET_ID, widget_id) + encode_bool(WIDGET_TRIGGER_VALUE, True)
 
 
-def rerun_message(query_string: str, widget_states: Iterable[bytes] = ()) -> bytes:
-    """BackMsg{rerun_script: ClientState{query_string, widget_states, page_script_hash: ""}}."""
+def rerun_message(query_string: str, widget_states: Iterable[bytes] = (), cached_hashes: Iterable[str] = ()) -> bytes:
+    """BackMsg{rerun_script: ClientState{query_string, widget_states, page_script_hash: "",
+    cached_message_hashes}}: the hashes of the large messages this client keeps (MessageCache),
+    which the server then sends as a reference instead of whole, as it does to Streamlit's page."""
     states = b"".join(encode_bytes(WIDGET_STATES_WIDGETS, state) for state in widget_states)
     client_state = (
         encode_str(CLIENT_QUERY_STRING, query_string)
         + encode_bytes(CLIENT_WIDGET_STATES, states)
         + encode_str(CLIENT_PAGE_SCRIPT_HASH, "")
+        + b"".join(encode_str(CLIENT_CACHED_HASHES, h) for h in cached_hashes)
     )
     return encode_bytes(BACK_RERUN_SCRIPT, client_state)
+
+
+class MessageCache:
+    """The large messages a Streamlit page keeps between runs, as its ForwardMessageCache does
+    (streamlit 1.67's frontend): a message the server marks cacheable is kept by its hash; a
+    reference to it (`ref_hash`) is a hit; after each run, entries not used for more than
+    `max_age` runs are dropped (the server's global.maxCachedMessageAge, 2 by default)."""
+
+    def __init__(self, max_age: int = 2):
+        self.max_age = max_age
+        self.runs = 0
+        self.seen: dict[str, int] = {}  # hash -> the run it was last used in
+
+    def hashes(self) -> list[str]:
+        return list(self.seen)
+
+    def take(self, message_hash: str, *, cacheable: bool, reference: bool) -> bool:
+        """Record one message; False for a reference to a message this cache does not hold."""
+        if reference:
+            if message_hash not in self.seen:
+                return False
+            self.seen[message_hash] = self.runs
+        elif cacheable:
+            self.seen[message_hash] = self.runs
+        return True
+
+    def finish_run(self) -> None:
+        self.runs += 1
+        self.seen = {h: run for h, run in self.seen.items() if self.runs - run <= self.max_age}
 
 
 @dataclass
@@ -158,10 +192,13 @@ class RunResult:
     headings: list[tuple[str, str]] = field(default_factory=list)  # (tag, body)
     query_string: str | None = None  # the URL the app wrote, if it wrote one
     map_id: str | None = None
+    map_args: dict[str, Any] | None = None  # the map component's arguments, when sent whole (not by reference)
     widget_ids: list[str] = field(default_factory=list)  # text inputs and buttons
     button_labels: dict[str, str] = field(default_factory=dict)  # button id -> label
     errors: list[str] = field(default_factory=list)  # exceptions and st.error alerts
-    references: int = 0  # messages sent as a reference to the client's cache (not expected)
+    references: int = 0  # messages sent as a reference to the client's cache
+    misses: int = 0  # references to messages the client's cache does not hold (never expected)
+    bytes_received: int = 0
 
     @property
     def panel_heading(self) -> str | None:
@@ -179,9 +216,19 @@ class RunResult:
         """The id of the widget whose user key is `key` (Streamlit ids end with '-<key>')."""
         return next((widget_id for widget_id in self.widget_ids if widget_id.endswith(f"-{key}")), None)
 
-    def read(self, message: bytes) -> None:
-        """Take in one ForwardMsg."""
+    def read(self, message: bytes, cache: MessageCache | None = None) -> None:
+        """Take in one ForwardMsg (and keep it in `cache`, as the page does, if given)."""
         fields = decode_fields(message)
+        self.bytes_received += len(message)
+        if cache is not None:
+            reference = field_value(fields, FORWARD_REF_HASH)
+            metadata = field_value(fields, FORWARD_METADATA)
+            cacheable = isinstance(metadata, bytes) and field_value(decode_fields(metadata), METADATA_CACHEABLE) == 1
+            if isinstance(reference, bytes):
+                if not cache.take(_text(reference), cacheable=False, reference=True):
+                    self.misses += 1
+            elif cacheable:
+                cache.take(_text(field_value(fields, FORWARD_HASH)), cacheable=True, reference=False)
         for number, value in fields:
             if number == FORWARD_DELTA and isinstance(value, bytes):
                 element = field_value(decode_fields(value), DELTA_NEW_ELEMENT)
@@ -205,6 +252,7 @@ class RunResult:
                 number == ELEMENT_COMPONENT_INSTANCE and _text(field_value(inner, COMPONENT_NAME)) == MAP_COMPONENT_NAME
             ):
                 self.map_id = _text(field_value(inner, COMPONENT_ID))
+                self.map_args = json.loads(_text(field_value(inner, COMPONENT_JSON_ARGS)) or "null")
             elif number == ELEMENT_TEXT_INPUT:
                 self.widget_ids.append(_text(field_value(inner, TEXT_INPUT_ID)))
             elif number == ELEMENT_BUTTON:
@@ -230,12 +278,14 @@ def unescape_markdown(text: str) -> str:
     return _MARKDOWN_ESCAPE.sub(r"\1", text)
 
 
-def map_value_after_server_selection(value: dict[str, Any] | None) -> dict[str, Any] | None:
-    """What the map reports after the server drew a selection (search, link, button): it moves there
-    and, told to by the app (mapapp.app.mapcomponent.FORGET_CLICK_JS), no longer holds the last click."""
-    if value is None:
-        return None
-    return {**value, "last_active_drawing": None, "last_object_clicked": None}
+READER_OPTIONS = re.compile(r"window\.qzReader\.attach\(\w+, (\{.*?\})\); \}")
+
+
+def reader_options(map_args: dict[str, Any]) -> dict[str, Any] | None:
+    """The options the map gives the reader's script (mapapp.map.readerpanel.ReaderOptions): where the
+    place files are and which data version the page starts with."""
+    found = READER_OPTIONS.search(str(map_args.get("script", "")))
+    return json.loads(found.group(1)) if found else None
 
 
 def map_click_value(feature_id: str, count: int, *, lat: float, lng: float, zoom: int) -> dict[str, Any]:

@@ -134,6 +134,16 @@ warm_up_all() {
   done
 }
 
+# Files nginx serves straight from disk, so that the replicas' time goes to what only they can do
+# (search, a page's runs, curation): Streamlit's own bundle, the map component's files, and static/
+# (Leaflet, the reader's script, and every place's panel written per data version by the app:
+# mapapp/app/placefiles.py). Only immutable names are cached for long; current.json (which version
+# of the place files is current) is asked again on every click.
+read -r STREAMLIT_DIR FOLIUM_DIR < <("$PYTHON" -c 'import os, streamlit, streamlit_folium
+print(os.path.dirname(streamlit.__file__), os.path.dirname(streamlit_folium.__file__))' 2>/dev/null)
+STATIC_DIR="$(pwd)/static"
+mkdir -p "$STATIC_DIR/placedata"
+
 # The index file every replica opens (built once here, brought up to date if the data changed).
 export QZ_INDEX_PATH=${QZ_INDEX_PATH:-$RUN_DIR/index.sqlite}
 "$PYTHON" -m mapapp index build --seeds "${QZ_SEEDS_DIR:-seeds}" --geodata "${QZ_GEODATA_DIR:-geodata}" \
@@ -151,9 +161,13 @@ cat >"$RUN_DIR/nginx.conf" <<EOF
 worker_processes 1;
 pid $RUN_DIR/nginx.pid;
 error_log $RUN_DIR/nginx-error.log warn;
-events { worker_connections 4096; }
+events { worker_connections 8192; }
+worker_rlimit_nofile 20000;
 http {
+  include /etc/nginx/mime.types;
   access_log off;
+  sendfile on;
+  open_file_cache max=10000 inactive=60s;
   client_body_temp_path $RUN_DIR/tmp/body;
   proxy_temp_path $RUN_DIR/tmp/proxy;
   fastcgi_temp_path $RUN_DIR/tmp/fastcgi;
@@ -193,6 +207,21 @@ $UPSTREAM  }
     location /component/ {
       proxy_pass http://qz_replicas;
       proxy_next_upstream error timeout http_404 http_502 http_503;
+    }
+    # From disk (see above): no replica is asked for a file.
+    location /component/streamlit_folium.st_folium/ {
+      alias $FOLIUM_DIR/frontend/build/;
+      add_header Cache-Control "no-cache";
+      location ~ /static/ { add_header Cache-Control "public, max-age=31536000, immutable"; }
+    }
+    location /static/ {
+      alias $STREAMLIT_DIR/static/static/;
+      add_header Cache-Control "public, max-age=31536000, immutable";
+    }
+    location /app/static/ {
+      alias $STATIC_DIR/;
+      add_header Cache-Control "public, max-age=31536000, immutable";
+      location ~ /current\.json\$ { add_header Cache-Control "no-cache"; }
     }
   }
 }

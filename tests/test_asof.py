@@ -7,7 +7,7 @@ import dataclasses
 
 import pytest
 
-from mapapp.app.timelinepanel import html_from_timeline
+from mapapp.app.timelinepanel import timeline_record
 from mapapp.app.urlstate import UrlState, link_to_feature, query_from_state, state_from_query
 from mapapp.map.asofcontrol import ASOF_TAG, asof_from_map_value, asof_spec
 from mapapp.map.layerswitch import SWITCH_TAG, layer_ids_from_map_value
@@ -98,7 +98,7 @@ def _event(sentence: str, **changes) -> Event:
     return dataclasses.replace(event, **changes)
 
 
-def test_the_timeline_escapes_the_text_and_marks_the_evidence():
+def test_the_timeline_keeps_the_text_as_text_and_marks_the_evidence():
     sentence = "<b>x</b> 坎高作业区2025年开工建设"
     start = sentence.index("开工建设")
     event = _event(
@@ -124,17 +124,19 @@ def test_the_timeline_escapes_the_text_and_marks_the_evidence():
         sentence="<i>约12.5亿元</i>",
         evidence_span=(3, 10),
     )
-    out = html_from_timeline([undated, event], [figure], {"a.txt": _article("<script>h</script>")}, "zh")
-    assert "<b>x</b>" not in out and "&lt;b&gt;x&lt;/b&gt;" in out
-    assert "<script>" not in out and "<i>" not in out
-    assert "<mark>2025年</mark><mark>开工建设</mark>" in out
+    article = _article("<script>h</script>")
+    out = timeline_record([undated, event], [figure], {"a.txt": (article.headline, article.date)}, "zh")
+    # text stays text (the browser's panel sets it with textContent); the evidence is marked by range
+    dated, undated_item = out["events"]
+    assert dated["passage"] == sentence and dated["marks"] == [[start - 5, start], [start, start + 4]]
+    assert dated["source"] == "<script>h</script> · 2025-09"
     # the dated event first; the undated one at its article's date, said so
-    assert out.index("qz-tl-date'>2025<") < out.index("日期未载 · 见报 2025-09")
-    assert "约12.5亿元" in out
+    assert dated["date"] == "2025" and undated_item["date"] == "日期未载 · 见报 2025-09"
+    assert out["figures"][0]["value"] == "约12.5亿元" and out["figures"][0]["sentence"] == "<i>约12.5亿元</i>"
 
 
 def test_no_events_and_no_figures_is_no_section():
-    assert html_from_timeline([], [], {}, "en") == ""
+    assert timeline_record([], [], {}, "en") is None
 
 
 def test_a_place_with_thousands_of_events_lists_a_capped_timeline_and_says_how_many_more():
@@ -149,10 +151,13 @@ def test_a_place_with_thousands_of_events_lists_a_capped_timeline_and_says_how_m
         "kangao-zone", "routes", 3, "条", "", None, "2025", None, False, "a.txt", 0, 2, "3条", "3条", (0, 2)
     )
     figures = [replace(figure, start=n) for n in range(100)]
-    out = html_from_timeline(events, figures, {}, "en")
-    assert out.count("<li") == MAX_EVENTS
-    assert out.count("<tr title=") == MAX_FIGURES  # one row per figure shown
-    assert f"{len(events) - MAX_EVENTS + len(figures) - MAX_FIGURES} more not listed" in out
-    assert "date not given" not in out  # the cut keeps dated events first
-    few = html_from_timeline(events[:3], figures[:2], {}, "en")
-    assert few.count("<li") == 3 and "more not listed" not in few
+    out = timeline_record(events, figures, {}, "en")
+    assert len(out["events"]) == MAX_EVENTS
+    assert len(out["figures"]) == MAX_FIGURES
+    assert (
+        out["more"]
+        == f"{len(events) - MAX_EVENTS + len(figures) - MAX_FIGURES} more not listed (see the excerpts below)"
+    )
+    assert all(e["date"] != "date not given" for e in out["events"])  # the cut keeps dated events first
+    few = timeline_record(events[:3], figures[:2], {}, "en")
+    assert len(few["events"]) == 3 and few["more"] is None

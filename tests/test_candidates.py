@@ -32,29 +32,30 @@ def candidates():
 def test_whole_names_with_their_kind(candidates):
     found, _ = candidates
     kinds = {name: c.kind for name, c in found.items()}
-    assert kinds["龙游港区团石作业区"] == "port"  # the zone keeps its port area
+    assert kinds["龙游港区团石作业区"] == "port"  # the zone keeps its port area (the tagger cut it: 龙游港区 | 团石…)
     assert kinds["樟潭街道"] == "admin"  # a sub-district keeps 街道
     assert kinds["下张村"] == "admin"
     assert kinds["杭甬运河"] == "river"
-    assert kinds["芝溪"] == kinds["婺江"] == kinds["金华江"] == "river"  # two-character rivers jieba knows
+    assert kinds["芝溪"] == kinds["婺江"] == "river"  # two-character rivers the tagger knows
     assert kinds["汉堡港"] == "port"  # a port abroad, not a river
     assert kinds["热那亚"] == "foreign city"
     assert kinds["衢江航电枢纽"] == "hub"
     assert kinds["釜山港"] == "port"  # sailed to: a port
     assert kinds["西雅图港"] == "port"  # the port of a city outside Quzhou (常山港 inside is a river)
-    assert kinds["湖镇镇"] == kinds["上方镇"] == "admin"  # 湖镇/ns 镇, 上方/f 镇
-    assert kinds["洛杉矶"] == kinds["鹿特丹"] == "city"  # after a verb of destination, and listed after it
+    assert kinds["湖镇镇"] == kinds["上方镇"] == "admin"
+    assert kinds["洛杉矶"] == "city"  # after a verb of destination
+    assert "东至县" not in kinds and "衢州日报" not in kinds  # a county road; a newspaper named after the city
 
 
 def test_parents_come_from_the_text(candidates):
     found, _ = candidates
     assert found["下张村"].parent == "樟潭街道"  # 位于衢江区樟潭街道下张村
     assert found["樟潭街道"].parent == "衢江区"
-    assert found["龙游港区团石作业区"].parent == "龙游港区"
     assert found["汉堡港"].parent == "德国"
     assert found["湖镇镇"].parent == "龙游县"
-    assert found["贺村镇"].parent == "江山市"  # jieba cuts 贺/nr 村镇/n: the whole name all the same
-    assert found["龙游港区团石作业区"].count == 2  # also after 衢州港, where jieba cuts 港龙 / 游
+    assert found["贺村镇"].parent == "江山市"
+    # also after 衢州港 (a mention: the port written in front of its port area), its parent there
+    assert found["龙游港区团石作业区"].count == 2 and found["龙游港区团石作业区"].parent == "衢州港"
 
 
 def test_pronouns_slogans_generic_nouns_and_known_features_are_not_candidates(candidates):
@@ -107,3 +108,17 @@ def test_a_hub_named_after_a_river_named_after_a_county_is_one_whole_candidate(c
     found, _ = candidates
     assert found["常山江航电枢纽"].kind == "hub"  # 常山江 is a known river (an alias of 常山港), not cut off
     assert "常山江" not in found
+
+
+def test_an_article_in_another_language_gets_no_chinese_candidates():
+    from mapapp.paths import GEODATA_DIR
+    from mapapp.pipeline.candidates import candidate_names_in_article
+    from mapapp.pipeline.corpus import article_from_text
+    from mapapp.pipeline.gazetteer import load_gazetteer
+
+    rules, _ = load_candidate_rules(GEODATA_DIR / "candidates.toml")
+    gazetteer = load_gazetteer(DATA / "geodata", ())
+    english = article_from_text("e.txt", "Ships sail from Quzhou to 宁波舟山港 via Hangzhou.\n", {"lang": "en"})
+    chinese = article_from_text("c.txt", "货轮从樟潭街道出发。\n", {"lang": "zh"})
+    assert candidate_names_in_article(english, [], gazetteer, rules) == []
+    assert candidate_names_in_article(chinese, [], gazetteer, rules) == ["樟潭街道"]

@@ -126,20 +126,22 @@ def test_candidates_lists_uncovered_place_like_names(tmp_path: Path):
     assert not any("大路章作业区" in s for s in surfaces)  # already a feature
 
 
-def test_validate_checks_the_candidate_and_longer_name_rules(tmp_path: Path):
+def test_validate_checks_the_candidate_and_name_part_rules(tmp_path: Path):
     geodata = tmp_path / "geodata"
     shutil.copytree(DATA / "geodata", geodata)
     (geodata / "candidates.toml").write_text('[kinds]\n"村" = 3\n', encoding="utf-8")
-    (geodata / "longer_names.toml").write_text('[[longer]]\nid = "r"\ncategories = ["admin_area"]\n', encoding="utf-8")
+    (geodata / "name_parts.toml").write_text(
+        'organs = "委"\nnamed_after = ["zone"]\n[heads]\n"路" = "street"\n', encoding="utf-8"
+    )
     result = run(
         "validate", "--seeds", str(DATA / "seeds"), "--geodata", str(geodata), "--layers", str(DATA / "layers")
     )
     assert result.returncode == 1
     lines = result.stdout.splitlines()
     assert "candidates.toml: 'kinds': is {'村': 3}; expected a table of suffix = kind strings" in lines
-    assert any(line.startswith("longer_names.toml: 'r': kind: is None") for line in lines)
+    assert "name_parts.toml: 'organs': is '委'; expected a list of words" in lines
     assert any(
-        line.startswith("longer_names.toml: 'r': after: is None; expected a regex anchored with ^") for line in lines
+        line.startswith("name_parts.toml: 'named_after': names kind 'zone', which no head has") for line in lines
     )
 
 

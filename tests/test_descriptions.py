@@ -6,7 +6,7 @@ from dataclasses import replace
 
 from datafactory import make_gym
 
-from mapapp.app import panel
+from mapapp.app import panel, placedata
 from mapapp.models import Feature, Source
 
 BASE = make_gym((Source("百科", "https://example.org/", "引文"),))
@@ -16,23 +16,37 @@ def with_props(**props) -> Feature:
     return replace(BASE, properties=props)
 
 
-def test_the_card_shows_the_description_in_the_reader_language_and_falls_back_to_the_other():
+def record(feature: Feature, lang: str) -> dict:
+    return placedata.place_record(
+        feature,
+        lang,
+        excerpts={},
+        events=(),
+        figures=(),
+        total_events=0,
+        total_figures=0,
+        articles={},
+        related=[],
+        layer_id="sports",
+    )
+
+
+def test_the_panel_shows_the_description_in_the_reader_language_and_falls_back_to_the_other():
     both = with_props(description_zh="浙BA <主场>", description_en="Home court <of> the league")
-    assert "浙BA &lt;主场&gt;" in panel.html_from_feature_card(both, "zh")
-    assert "Home court &lt;of&gt; the league" in panel.html_from_feature_card(both, "en")
-    assert "Home court" not in panel.html_from_feature_card(both, "zh")
+    assert record(both, "zh")["description"] == "浙BA <主场>"  # text: the browser sets it with textContent
+    assert record(both, "en")["description"] == "Home court <of> the league"
     only_zh = with_props(description_zh="只有中文")
-    assert "只有中文" in panel.html_from_feature_card(only_zh, "en")
+    assert record(only_zh, "en")["description"] == "只有中文"
     legacy = replace(BASE, description="an old single description")
-    assert "an old single description" in panel.html_from_feature_card(legacy, "zh")
+    assert record(legacy, "zh")["description"] == "an old single description"
+    assert panel.description_in(legacy, "en") == "an old single description"
 
 
 def test_the_position_note_is_with_the_sources_not_in_the_description():
     feature = with_props(description_zh="体育馆。", position_note="Position: centre of <樟潭街道>; halo 50 km.")
-    card = panel.html_from_feature_card(feature, "zh")
-    sources = panel.html_from_sources(feature, "zh")
-    assert "Position" not in card
-    assert "<p class='qz-meta qz-position-note'>Position: centre of &lt;樟潭街道&gt;; halo 50 km.</p>" in sources
+    place = record(feature, "zh")
+    assert "Position" not in place["description"]
+    assert place["position_note"] == "Position: centre of <樟潭街道>; halo 50 km."
 
 
 def test_every_real_feature_has_both_descriptions_and_keeps_its_position_note_apart():

@@ -8,9 +8,8 @@ import dataclasses
 import shutil
 from pathlib import Path
 
-from mapapp.app.timelinepanel import html_from_timeline
+from mapapp.app.timelinepanel import timeline_record
 from mapapp.datadirs import BUNDLED, DataDirs
-from mapapp.models import Article
 from mapapp.pipeline.eventreports import MAX_ALSO, merge_event_reports
 from mapapp.pipeline.events import Event
 from mapapp.pipeline.index import build_map_index
@@ -133,7 +132,13 @@ def test_two_articles_of_ours_reporting_one_event_show_it_once_in_memory_in_the_
     build_store(dirs, tmp_path / "index.sqlite", processes=1)
     stored = IndexStore(tmp_path / "index.sqlite").timeline()
     assert stored.events["quzhou-bonded-zone-phase2"] == built.events["quzhou-bonded-zone-phase2"]
-    articles: dict[str, Article] = dict(index.articles)
-    panel = html_from_timeline(built.events["quzhou-bonded-zone-phase2"], [], articles, "en")
-    assert panel.count("<li") == len(built.events["quzhou-bonded-zone-phase2"])
-    assert "reported in 2 passages" in panel and "航线开通" in panel and "综保区二期" in panel
+    articles = {aid: (a.headline, a.date) for aid, a in index.articles.items()}
+    record = timeline_record(built.events["quzhou-bonded-zone-phase2"], [], articles, "en")
+    assert record is not None and len(record["events"]) == len(built.events["quzhou-bonded-zone-phase2"])
+    (item,) = [e for e in record["events"] if e["kind_id"] == "construction_started"]
+    assert {"text": "reported in 2 passages", "title": ""} in item["badges"]
+    assert {item["source"], *(r["source"] for r in item["also"])} == {
+        "航线开通 · 2025-06-11",
+        "综保区二期 · 2025-07-02",
+    }
+    assert all("综保区二期" in r["passage"] for r in item["also"]) and item["more_reports"] is None

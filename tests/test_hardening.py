@@ -131,9 +131,6 @@ def test_every_html_fragment_from_hostile_data_is_escaped(hostile_index, hostile
     article = hostile_index.articles["t9_evil.txt"]
     mentions = [m for m in hostile_index.mentions if m.article_id == article.article_id]
     fragments = {
-        "card": panel.html_from_feature_card(feature, "zh"),
-        "sources": panel.html_from_sources(feature, "zh"),
-        "excerpts": panel.html_from_article_excerpts(excerpts, "zh"),
         "reader": panel.html_from_article(
             article, mentions, selected_feature_id=feature.feature_id, link_for=lambda fid: f"?feature={fid}"
         ),
@@ -143,8 +140,34 @@ def test_every_html_fragment_from_hostile_data_is_escaped(hostile_index, hostile
     for where, fragment in fragments.items():
         assert live_markup(fragment) == [], where
         assert html.escape(SCRIPT) in fragment, where
-    assert 'href="https://example.org/&quot;&gt;&lt;script&gt;' in fragments["sources"]
-    assert html.unescape(re.sub(r"<[^>]+>", "", fragments["card"])).endswith(hostile_data.description)
+
+
+def test_the_place_panel_data_from_hostile_data_is_text_and_links_only_web_addresses(hostile_index, hostile_data):
+    """The place panel is drawn in the browser with textContent (tests/browser/test_hardening_browser.py):
+    its data keeps the hostile text as it is, and only http(s) sources become links."""
+    from mapapp.app import placedata
+
+    feature = hostile_index.features[hostile_data.feature_id]
+    sources = placedata.sources_record(feature)
+    assert [s["url"] for s in sources if s["ref"].startswith("javascript:")] == [None]
+    assert any(s["url"] and s["url"].startswith("https://example.org/") for s in sources)
+    groups = placedata.excerpt_groups(hostile_index.excerpts[feature.feature_id], "zh", {})
+    assert any(hostile_data.sentence[-20:] in e["text"] for g in groups for e in g["excerpts"])
+    assert (
+        placedata.place_record(
+            feature,
+            "zh",
+            excerpts={},
+            events=(),
+            figures=(),
+            total_events=0,
+            total_figures=0,
+            articles={},
+            related=[],
+            layer_id="x",
+        )["description"]
+        == hostile_data.description
+    )
 
 
 def test_escape_markdown_leaves_no_markup_character_unescaped():

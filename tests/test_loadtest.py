@@ -11,6 +11,7 @@ import math
 import os
 import subprocess
 import sys
+from collections import Counter
 
 import pytest
 
@@ -73,12 +74,25 @@ def test_reader_tells_a_leak_from_an_error():
 
 def test_readers_take_turns_and_pause_a_readers_time_with_jitter():
     report = LoadReport(clients="protocol", sessions=3, seconds=1, think_s=5)
-    readers = [Reader(n, [Target("a", "甲")], {"甲": 0}, report, think_s=5.0) for n in range(3)]
-    assert [readers[0].action_at(step) for step in range(3)] == ["click", "search", "link"]
-    assert {reader.action_at(1) for reader in readers} == {"click", "search", "link"}  # they mix at once
+    even = {"click": 1, "search": 1, "link": 1}
+    readers = [Reader(n, [Target("a", "甲")], {"甲": 0}, report, think_s=5.0, mix=even) for n in range(3)]
+    first = [[reader.action_at(step) for step in range(12)] for reader in readers]
+    assert {action for actions in first for action in actions} == {"click", "search", "link"}
+    assert first[0] != first[1]  # each reader draws its own
+    again = Reader(0, [Target("a", "甲")], {"甲": 0}, report, think_s=5.0, mix=even)
+    assert [again.action_at(step) for step in range(12)] == first[0]  # and the same on every run
     pauses = [readers[0].pause_s() for _ in range(400)]
     assert min(pauses) >= 2.5 and max(pauses) <= 7.5  # 5 s ±50%
     assert min(pauses) < 3.0 and max(pauses) > 7.0  # and the whole range is used
+
+
+def test_after_one_of_each_actions_are_drawn_from_the_mix():
+    report = LoadReport(clients="protocol", sessions=1, seconds=1, think_s=5)
+    reader = Reader(0, [Target("a", "甲")], {"甲": 0}, report, think_s=5.0, mix={"click": 8, "search": 1, "link": 1})
+    drawn = Counter(reader.action_at(step) for step in range(4000))
+    assert 0.75 < drawn["click"] / 4000 < 0.85 and drawn["search"] > 300 and drawn["link"] > 300
+    only_clicks = Reader(0, [Target("a", "甲")], {"甲": 0}, report, think_s=5.0, mix={"click": 1})
+    assert {only_clicks.action_at(step) for step in range(4, 100)} == {"click"}
 
 
 def test_a_reader_who_lost_their_view_fails_the_run():

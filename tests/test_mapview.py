@@ -250,20 +250,20 @@ def test_approximate_points_are_hollow_dots_whose_halo_shows_on_hover_only():
     assert props["quzhou-west"]["part"] == "shape" and "halo" not in props["quzhou-west"]
 
 
-def test_the_selected_approximate_place_shows_its_halo_and_districts_stay_clickable():
-    groups = build(selected_feature=GYM)
-    _, page = render(groups[-1:])
-    assert "new L.circle(latlng, opts)" in page
-    [halo] = [json.loads(raw) for raw in re.findall(r"return (\{.*?\});", page) if '"radius"' in raw]
-    assert halo["radius"] == 300 and halo["interactive"] is False and halo["pane"] == mapstyles.PANE_AREAS
-    assert '"coordinates": [118.95, 28.98]' in page  # centred on the anchor, not on the fanned-out dot
-    _, plain = render(build(selected_feature=STATION)[-1:])
-    assert "new L.circle(latlng, opts)" not in plain  # an exact place: a ring, no halo
-    _, full = render(groups)
+def test_districts_stay_clickable_under_the_halos():
+    _, full = render(build())
     district_styles = [
         json.loads(raw) for raw in re.findall(r"return (\{.*?\});", full) if '"fillOpacity": 0.04' in raw
     ]
     assert district_styles and all(style.get("interactive", True) for style in district_styles)
+
+
+def test_a_click_goes_to_the_readers_script_not_to_a_popup_of_its_own():
+    # The reader's script (mapapp/map/js/reader.js) opens the popup, the panel and the URL; the
+    # selected place is drawn in the browser, never by the server (tests/browser/test_reader_browser.py).
+    _, page = render(build())
+    assert "window.qzReader.clicked(props.id, e)" in page
+    assert "bindPopup" not in page and "qzSelectedFeatureId !==" not in page
 
 
 def test_layer_colours_must_be_plain_css_colours():
@@ -317,13 +317,6 @@ def test_english_names_on_request():
     _, page = render(build(lang="en"))
     names = {f["properties"]["id"]: f["properties"]["name"] for f in all_features(page)}
     assert names["qujiang-gym"] == "Qujiang Gym"
-
-
-def test_selection_group_highlights_and_opens_popup_for_deep_links():
-    groups = build(selected_feature=GYM)
-    _, page = render(groups)
-    assert 'window.qzSelectedFeatureId !== "qujiang-gym"' in page
-    assert groups[-1].layer_name == "selection"
 
 
 def test_map_loads_only_the_app_served_leaflet():
@@ -399,7 +392,6 @@ def test_display_shapes_are_worked_out_once_and_give_the_same_map():
         "excerpts": EXCERPTS,
         "lang": "zh",
         "basemap": "osm",
-        "selected_feature": GYM,
     }
     _, with_shapes = render(mapview.build_overlay_groups(LAYERS, FEATURES, shapes=shapes, **kwargs))
     _, without = render(mapview.build_overlay_groups(LAYERS, FEATURES, **kwargs))

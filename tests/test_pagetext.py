@@ -5,11 +5,9 @@ from __future__ import annotations
 
 import pytest
 
-from mapapp.app.panel import html_from_article_excerpts
 from mapapp.errors import SourceRefused
 from mapapp.intake.pagetext import article_from_page, html_from_bytes
 from mapapp.intake.webfetch import check_allowed, public_host
-from mapapp.models import Excerpt
 from tests.webpages import CHROME, Story, page, story
 
 GYM = story("gym_tournament.txt")
@@ -98,23 +96,6 @@ def test_only_public_hosts_or_the_named_one_are_fetched(url, allowed):
             check_allowed(url, named_host="")
     check_allowed("http://127.0.0.1:8000/a.html", named_host="127.0.0.1")  # the host the user named
     assert not public_host("localhost")
-
-
-def test_the_panel_shows_the_outlet_and_links_to_the_source_and_reprints_escaped():
-    excerpt = Excerpt(
-        "dalu-zhang-zone", "a.txt", "<b>头</b>", "2025-06-11", "body", "大路章作业区开港。", ((0, 6),), 1, 0, 9
-    )
-    out = html_from_article_excerpts(
-        [excerpt],
-        "zh",
-        outlet="<script>衢江新闻网</script>",
-        source_urls=('https://news.example/a.html?x=1&y="2"', "javascript:alert(1)", "http://portal.example/b.html"),
-    )
-    assert "<script>" not in out and "&lt;script&gt;衢江新闻网" in out and "<b>头</b>" not in out
-    assert 'href="https://news.example/a.html?x=1&amp;y=&quot;2&quot;"' in out
-    assert "javascript:" not in out
-    assert "原文 <a" in out and "转载 <a" in out and "portal.example ↗" in out
-    assert "rel='noopener noreferrer nofollow'" in out
 
 
 def test_breadcrumbs_menus_and_lone_box_titles_inside_the_article_are_dropped():

@@ -1,4 +1,6 @@
-"""panel: the side panel's HTML and the texts handed to Streamlit's markdown widgets, all escaped."""
+"""panel: an article's whole text as HTML and the texts handed to Streamlit's markdown widgets, all escaped.
+
+The place panel's data is tested in test_placedata.py."""
 
 from __future__ import annotations
 
@@ -6,7 +8,7 @@ from mapapp.app import panel
 from mapapp.app.selection import SearchHit
 from mapapp.app.urlstate import UrlNotice
 from mapapp.map.maplayers import layer_groups, map_layers_from_specs
-from mapapp.models import Article, Excerpt, LayerSpec, Mention, Source
+from mapapp.models import Article, LayerSpec, Mention, Source
 from tests.datafactory import make_gym
 
 GYM = make_gym(
@@ -15,22 +17,6 @@ GYM = make_gym(
     aliases=("衢江主场",),
     description="Home court & more <script>",
 )
-
-
-def test_feature_card_says_category_status_and_precision_in_the_reader_language():
-    card = panel.html_from_feature_card(GYM, "zh")
-    assert "体育场馆" in card and "运营中" in card and "±10 km" in card and "只知所在区域" in card
-    assert "Home court &amp; more &lt;script&gt;" in card
-    assert "sports venue" in panel.html_from_feature_card(GYM, "en")
-
-
-def test_sources_link_only_web_references():
-    sources = panel.html_from_sources(GYM, "zh")
-    assert (
-        '<a href="https://example.org/?a=1&amp;b=2" target="_blank" rel="noopener noreferrer">百科 &lt;b&gt;</a>'
-        in sources
-    )
-    assert "seed <code>seeds/003.txt</code>" in sources and "引文 &lt;i&gt;" in sources
 
 
 def test_reader_links_every_mention_and_marks_the_selected_place():
@@ -50,16 +36,6 @@ def test_reader_links_every_mention_and_marks_the_selected_place():
         in html
     )
     assert "<mark>衢江主场</mark>" in html
-
-
-def test_excerpt_group_shows_headline_date_count_and_badges():
-    excerpts = [
-        Excerpt("gym", "003.txt", "标题<x>", "2025-11", "caption", "衢江区体育馆", ((0, 6),), 3, 0, 6),
-        Excerpt("gym", "003.txt", "标题<x>", "2025-11", "body", "主场设在衢江区体育馆。", ((4, 10),), 1, 10, 21),
-    ]
-    html = panel.html_from_article_excerpts(excerpts, "zh")
-    assert "<b>标题&lt;x&gt;</b>" in html and "2025-11 · 出现 4 次" in html
-    assert "图片说明" in html and "×3" in html and "主场设在<mark>衢江区体育馆</mark>。" in html
 
 
 def test_notices_and_search_labels_are_escaped_markdown():

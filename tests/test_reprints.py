@@ -140,6 +140,11 @@ def test_a_places_panel_lists_each_excerpt_once_in_memory_and_from_the_index_fil
     assert store.excerpts_of("dalu-zhang-zone") == tuple(excerpts)
     assert store.article_ids == ("a_port.txt", "b_gym.txt")
     assert store.article("a_port.txt") == index.articles["a_port.txt"]
+    # what the reader's panel reads of an article (its outlet and source links), reprints included
+    assert store.article_infos(["a_port.txt"])["a_port.txt"][3:] == (
+        "甲报",
+        ("https://a.example/1.html", "https://portal.example/2.html"),
+    )
     assert store.problems == index.problems
 
 

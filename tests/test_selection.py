@@ -282,3 +282,23 @@ def test_selecting_without_zoom_keeps_the_view_and_none_clears():
     assert change.state.view == View(28.9, 118.9, 12) and change.state.layer_ids == ("sports",)
     cleared = select_feature(change.state, None, _layers(), zoom=True)
     assert cleared.state.feature_id is None and cleared.state.view == View(28.9, 118.9, 12)
+
+
+def test_the_panels_requests_are_taken_once_each_and_only_when_well_formed():
+    from mapapp.app.selection import PanelAction, action_from_map_value
+
+    value = {"qz_action": {"kind": "read", "feature": "qujiang-gymnasium", "article": "003.txt", "n": 2}}
+    assert action_from_map_value(value, None) == PanelAction("read", "qujiang-gymnasium", "003.txt", 2)
+    assert action_from_map_value(value, 2) is None  # the same request, seen in a later run
+    report = {"qz_action": {"kind": "report", "feature": "x", "n": 3}}
+    assert action_from_map_value(report, 2) == PanelAction("report", "x", None, 3)
+    for bad in (
+        None,
+        {"qz_action": "report"},
+        {"qz_action": {"kind": "delete", "feature": "x", "n": 1}},
+        {"qz_action": {"kind": "read", "feature": 5, "n": 1}},
+        {"qz_action": {"kind": "read", "feature": "x", "n": "1"}},
+        {"qz_action": {"kind": "read", "feature": "x", "article": ["a"], "n": 1}},
+        {"last_active_drawing": {"properties": {"id": "x"}}},  # a curator's click is not a request
+    ):
+        assert action_from_map_value(bad, None) is None, bad

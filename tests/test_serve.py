@@ -22,7 +22,7 @@ from pathlib import Path
 import pytest
 
 from bench.appserver import free_port
-from bench.loadreaders import READER_COOKIE, ProtocolReader, reader_cookie
+from bench.loadreaders import READER_COOKIE, ProtocolReader, http_session, reader_cookie
 from bench.loadreport import LoadReport, targets_from_index
 from bench.servecluster import SERVE_SCRIPT, read_replicas, serve_cluster
 from mapapp.paths import ROOT_DIR
@@ -113,25 +113,29 @@ def test_each_replica_ran_the_page_before_nginx_let_readers_in(cluster):
 
 def test_a_reader_whose_replica_is_killed_gets_the_same_view_back_from_the_other(cluster, targets):
     report = LoadReport(clients="protocol", sessions=1, seconds=1, think_s=0)
-    reader = ProtocolReader(0, targets[:3], {t.name: 0 for t in targets}, report, think_s=0)
 
-    async def scenario() -> int:
-        await reader.open(cluster.url)
-        assert reader.current == targets[0], report.errors
-        assert await reader.select(targets[1], action="search"), report.errors
-        reader.current = targets[1]
-        assert reader.cookie is not None  # nginx set it on the page the reader loaded first
-        port = _replica_port(cluster.url, reader.cookie)
-        victim = next(r for r in cluster.replicas() if r.port == port)
-        os.kill(victim.pid, signal.SIGKILL)
-        await reader.pause(30)  # returns as soon as the connection drops, after reconnecting
-        assert await reader.select(targets[2], action="click"), report.errors  # and it goes on working
-        await reader.close()
-        return port
+    async def scenario() -> tuple[int, ProtocolReader]:
+        async with http_session() as http:
+            reader = ProtocolReader(0, targets[:4], {t.name: 0 for t in targets}, report, think_s=0, http=http)
+            await reader.open(cluster.url)
+            assert reader.current == targets[0], report.errors
+            assert await reader.select(targets[1], action="search"), report.errors
+            reader.current = targets[1]
+            assert reader.cookie is not None  # nginx set it on the page the reader loaded first
+            port = _replica_port(cluster.url, reader.cookie)
+            victim = next(r for r in cluster.replicas() if r.port == port)
+            os.kill(victim.pid, signal.SIGKILL)
+            await reader.pause(30)  # returns as soon as the connection drops, after reconnecting
+            # A click needs no replica (nginx serves the place files); a search is the new session's first run.
+            assert await reader.select(targets[2], action="click"), report.errors
+            reader.current = targets[2]
+            assert await reader.select(targets[3], action="search"), report.errors
+            await reader.close()
+            return port, reader
 
     # its own thread and event loop: the browser tests' Playwright may hold this thread's loop
     with concurrent.futures.ThreadPoolExecutor(1) as pool:
-        killed_port = pool.submit(asyncio.run, scenario()).result(timeout=300)
+        killed_port, reader = pool.submit(asyncio.run, scenario()).result(timeout=300)
     assert reader.cookie and report.disconnects == 1 and report.lost_view == []
     assert len(report.latencies_ms["recover"]) == 1 and report.errors == [] and report.leaks == []
     # serve.sh starts the dead replica again on its port, under a new process id

@@ -208,3 +208,34 @@ def test_a_click_reads_only_a_dozen_articles_excerpts_and_their_totals(tmp_path)
     assert first == tuple(e for e in everything if e.article_id in articles[:12])
     assert store.excerpt_totals(feature_id) == (sum(e.count for e in everything), len(articles))
     assert store.excerpt_totals("no-such-feature") == (0, 0)
+
+
+def test_a_geodata_change_relinks_every_article_without_tagging_it_again(tiny, tmp_path, monkeypatch):
+    path = tmp_path / "index.sqlite"
+    build_store(tiny, path, processes=1)
+    first = {a: IndexStore(path).names_of(a) for a in IndexStore(path).article_ids}
+    assert all(first.values())  # every Chinese article's names are kept
+    # a geodata change: 联队 (a team) is no longer a head that makes 衢州市 the front of a longer name
+    parts = tiny.geodata_dir / "name_parts.toml"
+    parts.write_text(parts.read_text(encoding="utf-8").replace('"联队" = "company"\n', ""), encoding="utf-8")
+
+    def no_tagging(texts):
+        raise AssertionError("tagged again although no article text changed")
+
+    monkeypatch.setattr(store_module, "names_in_texts", no_tagging)
+    report = build_store(tiny, path, processes=1)
+    assert report.full and report.rematched == report.articles  # every article re-linked ...
+    assert {a: IndexStore(path).names_of(a) for a in first} == first  # ... with the names kept
+    mentions = [(m.surface, m.feature_id) for m in open_map_index(IndexStore(path), tiny).mentions]
+    assert ("衢州市", "quzhou-city") in mentions  # 衢州市联队: the city, by the changed words
+
+
+def test_an_article_whose_text_changed_is_tagged_again(tiny, tmp_path):
+    path = tmp_path / "index.sqlite"
+    build_store(tiny, path, processes=1)
+    article = tiny.seeds_dir / "t1_port.txt"
+    article.write_text(article.read_text(encoding="utf-8") + "\n新闻发布会在龙游县湖镇镇举行。\n", encoding="utf-8")
+    build_store(tiny, path, processes=1)
+    names = IndexStore(path).names_of("t1_port.txt") or ()
+    text = article.read_text(encoding="utf-8")
+    assert any(text[s:e] == "湖镇镇" for s, e, _ in names) or any(text[s:e] == "龙游县湖镇镇" for s, e, _ in names)

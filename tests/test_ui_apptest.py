@@ -1,4 +1,7 @@
-"""Smoke tests of the whole page with streamlit.testing (no browser): real seeds, geodata, layers."""
+"""Smoke tests of the whole page with streamlit.testing (no browser): real seeds, geodata, layers.
+
+The place panel is drawn in the browser from the files the page writes (tests/browser); here the
+server's side is checked: the URL, the map it sends, and the place files the map points to."""
 
 from __future__ import annotations
 
@@ -9,7 +12,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from mapapp.app.panel import escape_markdown
-from mapapp.paths import ROOT_DIR
+from mapapp.paths import ROOT_DIR, STATIC_DIR
 
 APP = str(ROOT_DIR / "streamlit_app.py")
 
@@ -43,6 +46,19 @@ def layer_switch_titles(at: AppTest) -> list[str]:
     return [layer["title"] for group in json.loads(found.group(1))["groups"] for layer in group["layers"]]
 
 
+def place_record(at: AppTest, feature_id: str, lang: str = "zh") -> dict:
+    """The place file the map sent to this page points to (reader.js reads it on a click)."""
+    found = re.search(r"window\.qzReader\.attach\(\w+, (\{.*?\})\); \}", map_args(at)["script"])
+    assert found, "the map carries no reader set-up"
+    options = json.loads(found.group(1))
+    folder = options["placedata"].split("/app/static/", 1)[1]
+    current = json.loads((STATIC_DIR / folder / "current.json").read_text(encoding="utf-8"))
+    assert current["version"] == options["version"]
+    return json.loads(
+        (STATIC_DIR / folder / current["version"] / lang / f"{feature_id}.json").read_text(encoding="utf-8")
+    )
+
+
 def feature_id_named(index, name_zh: str) -> str:
     return next(f.feature_id for f in index.features.values() if f.name_zh == name_zh)
 
@@ -65,13 +81,17 @@ def test_english_on_request():
     assert "Rail" in layer_switch_titles(at)
 
 
-def test_deep_link_fills_the_side_panel(index):
+def test_deep_link_selects_the_place_and_its_panel_is_ready(index):
     gym_id = feature_id_named(index, "衢江区体育馆")
     at = run_app(feature=gym_id)
-    assert at.header[0].value == "衢江区体育馆"
     assert at.query_params["feature"] == gym_id
     assert at.query_params["z"]  # zoomed to the gymnasium
-    assert any(f"feature={gym_id}" in block.value for block in at.sidebar.code)  # the link to copy
+    record = place_record(at, gym_id)
+    assert record["name"] == "衢江区体育馆"
+    assert [e["text"] for g in record["excerpts"]["groups"] for e in g["excerpts"]] == [
+        e.text for e in index.excerpts[gym_id]
+    ]
+    assert place_record(at, gym_id, "en")["name"] == index.features[gym_id].name_en
 
 
 def test_deep_link_turns_on_the_layer_of_the_selected_place(index):
@@ -89,14 +109,31 @@ def test_unknown_feature_gives_a_notice_and_no_selection():
     assert at.query_params["layers"] == "rail"
 
 
-def test_search_then_choose_selects_and_updates_the_url(index):
+def test_search_then_choose_selects_and_updates_the_url_without_sending_the_map_again(index):
     zone_id = feature_id_named(index, "衢州综合保税区")
     at = run_app()
+    before = map_args(at)
     at.text_input(key="w_search").input("综保区").run()
     at.button(key=f"w_hit_{zone_id}").click().run()
     assert not at.exception
-    assert at.header[0].value == "衢州综合保税区"
-    assert at.query_params["feature"] == zone_id
+    assert at.query_params["feature"] == zone_id and at.query_params["z"]
+    # The map's script follows the URL (panel, layers, view): the map itself is not sent again.
+    assert map_args(at) == before
+
+
+def test_the_browsers_url_is_the_state_the_server_takes(index):
+    gym_id = feature_id_named(index, "衢江区体育馆")
+    zone_id = feature_id_named(index, "衢州综合保税区")
+    at = run_app(feature=gym_id)
+    # The reader clicks the zone, pans and switches layers in the browser: the URL says so (reader.js).
+    at.query_params["feature"] = zone_id
+    at.query_params["layers"] = "rail,bonded_logistics"
+    at.query_params["lat"], at.query_params["lon"], at.query_params["z"] = "29.1", "118.8", "12"
+    at.radio(key="w_lang").set_value("en").run()  # then changes the language: the server writes the URL
+    assert not at.exception
+    assert at.query_params["lang"] == "en" and at.query_params["feature"] == zone_id
+    assert at.query_params["layers"] == "rail,bonded_logistics"
+    assert (at.query_params["lat"], at.query_params["lon"], at.query_params["z"]) == ("29.10000", "118.80000", "12")
 
 
 def test_pure_modules_do_not_import_streamlit():
@@ -125,14 +162,16 @@ def test_app_on_broken_data_lists_what_it_skipped_and_serves_the_rest(monkeypatc
     listed = "\n".join(block.value for block in at.expander[0].markdown)
     for file_name, item, _field, _words in BROKEN_EXPECTED:
         assert escape_markdown(file_name) in listed and escape_markdown(item) in listed
-    assert at.header[0].value == "大路章作业区"  # the good data is served
+    assert place_record(at, "dalu-zhang-zone")["name"] == "大路章作业区"  # the good data is served
     assert layer_switch_titles(at) == ["港口与航道", "区县界", "行政区划", "体育场馆", "公共服务"]
 
 
 def test_app_on_hostile_data_passes_names_to_markdown_escaped(monkeypatch, hostile_data):
     _point_app_at(monkeypatch, hostile_data.folders)
     at = run_app(feature=hostile_data.feature_id)
-    assert at.header[0].value == escape_markdown(hostile_data.name_zh)
+    assert (
+        place_record(at, hostile_data.feature_id)["name"] == hostile_data.name_zh
+    )  # text; the browser sets textContent
     assert hostile_data.layer_title_zh in layer_switch_titles(at)  # as data; the map sets it as textContent
     assert "<" not in map_args(at)["feature_group"].split("window.qzLayers.control(")[1].split(");")[0]
     at.text_input(key="w_search").input("毒馆").run()
@@ -147,18 +186,19 @@ def test_app_with_no_data_at_all_still_comes_up(monkeypatch, tmp_path):
     assert "已跳过 3 项" in at.warning[0].value
 
 
-def test_panel_lists_at_most_a_dozen_articles_whatever_the_corpus_size(tmp_path, monkeypatch):
-    """A click costs the same for 5 or 5,000 articles: the panel is capped and says so."""
+def test_panel_lists_a_dozen_articles_at_a_time_whatever_the_corpus_size(tmp_path, monkeypatch):
+    """A click costs the same for 5 or 5,000 articles: the place's file holds the first page of
+    articles, and the next pages are files of their own, read when the reader asks for more."""
     import shutil
 
-    from mapapp.app import ui
+    from mapapp.app.placedata import PAGE_ARTICLES
     from mapapp.paths import SEEDS_DIR
 
     seeds = tmp_path / "seeds"
     seeds.mkdir()
     source = sorted(SEEDS_DIR.glob("*.txt"))
     entries = []
-    for n in range(3 * ui.MAX_ARTICLES_IN_PANEL):
+    for n in range(3 * PAGE_ARTICLES):
         original = source[n % len(source)]
         shutil.copyfile(original, seeds / f"copy{n:03d}_{original.name}")
         # copies stand for different articles here (as reprints they would be folded into five)
@@ -169,6 +209,9 @@ def test_panel_lists_at_most_a_dozen_articles_whatever_the_corpus_size(tmp_path,
     at.query_params["feature"] = "quzhou-city"
     at.run()
     assert not at.exception
-    readers = [e for e in at.expander if e.label.startswith("阅读全文")]
-    assert len(readers) == ui.MAX_ARTICLES_IN_PANEL  # one reader view per listed article
-    assert any("前 12 篇文章" in caption.value for caption in at.caption)
+    record = place_record(at, "quzhou-city")
+    assert len(record["excerpts"]["groups"]) == PAGE_ARTICLES
+    assert record["excerpts"]["articles"] == 3 * PAGE_ARTICLES
+    assert (
+        record["excerpts"]["next"] == "quzhou-city.2.json" and record["excerpts"]["more_articles"] == 2 * PAGE_ARTICLES
+    )

@@ -1,6 +1,6 @@
 """The app on an index file (QZ_INDEX_PATH): it builds the file when missing, reads articles and
-excerpts from it, searches in it, and sends an article's full text only once its reader is open.
-streamlit.testing, no browser; the tiny test corpus."""
+excerpts from it, searches in it, and sends an article's full text only when the place panel asks
+for it (a dialog). streamlit.testing, no browser; the tiny test corpus."""
 
 from __future__ import annotations
 
@@ -8,7 +8,6 @@ import json
 
 from streamlit.testing.v1 import AppTest
 
-from mapapp.app.panel import escape_markdown
 from mapapp.paths import ROOT_DIR
 from mapapp.pipeline.fingerprint import fingerprint_data
 from mapapp.pipeline.store import stored_digest
@@ -45,21 +44,24 @@ def test_the_app_builds_the_missing_index_file_and_serves_from_it(monkeypatch, t
     at.text_input(key="w_search").input("体育").run()  # searched in SQLite
     at.button(key=f"w_hit_{gym_id}").click().run()
     assert not at.exception
-    assert at.header[0].value == escape_markdown(GYM)
     assert at.query_params["feature"] == gym_id
 
 
-def test_an_articles_full_text_is_sent_only_while_its_reader_is_open(monkeypatch, tmp_path):
+def test_an_articles_full_text_is_sent_only_when_the_panel_asks_for_it(monkeypatch, tmp_path):
+    from mapapp.app import ui
+    from mapapp.app.selection import PanelAction
+
     _start(monkeypatch, tmp_path)
     at = AppTest.from_file(APP, default_timeout=120)
-    at.query_params["feature"] = _gym_id(tmp_path)
+    gym_id = _gym_id(tmp_path)
+    at.query_params["feature"] = gym_id
     at.run()
-    readers = [e for e in at.expander if e.label.startswith("阅读全文")]
-    assert readers, "the panel lists the articles that name the gym, each with a reader"
-    assert not [h for h in at.get("html") if 'class="qz-article' in h.proto.body]  # no article text sent yet
-    # open the first reader, as a click on it does (its state lives under its key)
-    at.session_state["w_reader_t1_port.txt"] = True  # ui.py keys each reader by its article id
+    assert not [h for h in at.get("html") if 'class="qz-article' in h.proto.body]  # no article text sent
+    # The panel's "read the whole article" (reader.js sets the map's value; ui takes it as this action).
+    at.session_state[ui.DIALOG_KEY] = PanelAction("read", gym_id, "t1_port.txt", 1)
     at.run()
     assert not at.exception
     texts = [h.proto.body for h in at.get("html") if 'class="qz-article' in h.proto.body]
     assert len(texts) == 1 and "qz-mention" in texts[0]  # one article, its mentions linked
+    at.run()  # the next run (a search, say) does not open it again
+    assert not [h for h in at.get("html") if 'class="qz-article' in h.proto.body]

@@ -130,3 +130,21 @@ def test_visible_layers_are_the_named_ones_else_the_defaults():
 
     assert visible_layer_ids(UrlState(layer_ids=()), ["rail"]) == ()
     assert visible_layer_ids(UrlState(), ["rail", "sports"]) == ("rail", "sports")
+
+
+def test_the_server_takes_what_the_browser_owns_from_the_url_and_keeps_language_and_basemap():
+    from mapapp.app.urlstate import UrlState, adopt_browser_state
+    from mapapp.map.viewport import View
+
+    server = UrlState(feature_id="a", layer_ids=("rail",), basemap="gaode", lang="en", view=View(29, 118, 9))
+    browser = UrlState(
+        feature_id="b", layer_ids=None, basemap="osm", lang="zh", view=View(28.9, 118.9, 12), asof="2025"
+    )
+    adopted = adopt_browser_state(server, browser)
+    assert (adopted.feature_id, adopted.layer_ids, adopted.view, adopted.asof) == (
+        "b",
+        None,
+        View(28.9, 118.9, 12),
+        "2025",
+    )
+    assert (adopted.basemap, adopted.lang) == ("gaode", "en")

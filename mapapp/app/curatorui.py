@@ -542,9 +542,9 @@ def report_book() -> ReportBook:
     return _report_book(str(state_dir_from_env(os.environ)))
 
 
-def render_report_form(feature: Feature, excerpts: Sequence[Excerpt], lang: str) -> None:
+def render_report_form(feature: Feature, excerpts: Sequence[Excerpt], lang: str, *, expanded: bool = False) -> None:
     """ "Something is wrong here": the reader's only view of reports is their own confirmation."""
-    with st.expander(_w(lang, "报告问题", "Report a problem")):
+    with st.expander(_w(lang, "报告问题", "Report a problem"), expanded=expanded):
         with st.form(f"qz_report_{feature.feature_id}", clear_on_submit=True):
             kind = st.radio(
                 _w(lang, "问题", "What is wrong"),

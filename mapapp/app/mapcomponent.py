@@ -116,15 +116,6 @@ def render_groups_js(build: Callable[[], Sequence[folium.FeatureGroup]], *, firs
     )
 
 
-# streamlit-folium 0.27's frontend keeps the last click it saw in window.__GLOBAL_DATA__ and sends it
-# again with every later report of the map (a move, a layer toggle). This forgets it, in the iframe.
-FORGET_CLICK_JS = (
-    "if (window.__GLOBAL_DATA__) {"
-    " window.__GLOBAL_DATA__.last_active_drawing = null;"
-    " window.__GLOBAL_DATA__.last_object_clicked = null; }\n"
-)
-
-
 def show_map(
     rendered: RenderedMap,
     groups_js: str | None,
@@ -136,18 +127,13 @@ def show_map(
     returned_objects: Sequence[str],
     zoom: int | None = None,
     center: Sequence[float] | None = None,
-    forget_click: bool = False,
     on_change: Callable[[], None] | None = None,
 ) -> Any:
     """Call st_folium's component with pre-rendered arguments; returns its value, as st_folium does.
 
     As in st_folium, the component's own key is the hash of the map's script, and the reader's value
-    is copied to `session_state[key]` before `on_change` runs. With `forget_click`, the component
-    forgets the last click when it takes these groups (which it runs when they change), so the value
-    it reports next holds no click that was already handled and then replaced by another selection.
+    is copied to `session_state[key]` before `on_change` runs.
     """
-    if forget_click:
-        groups_js = (groups_js or "") + FORGET_CLICK_JS
 
     def _on_change() -> None:
         session_state[key] = session_state.get(rendered.component_key, {})

@@ -1,9 +1,10 @@
-"""The side panel's HTML: the feature card, its sources, excerpts grouped by article, the reader.
+"""Text and HTML the Streamlit page shows itself: an article's whole text (the dialog the place panel
+opens), notices, search result labels, and the small helpers the place data shares.
 
-Pure functions, no Streamlit. Everything that came from the data (names, descriptions, sources,
-article text and metadata) is escaped here; ui.py shows the result with st.html. Text that ui.py
-hands to Streamlit's markdown-rendering widgets (headers, buttons, labels) goes through
-`escape_markdown` instead.
+Pure functions, no Streamlit. Everything that came from the data (names, article text) is escaped
+here; ui.py shows the HTML with st.html. Text that ui.py hands to Streamlit's markdown-rendering
+widgets (headers, buttons, labels) goes through `escape_markdown` instead. The place panel itself is
+rendered in the browser from plain data (mapapp.app.placedata).
 """
 
 from __future__ import annotations
@@ -11,32 +12,23 @@ from __future__ import annotations
 import html
 import re
 from collections.abc import Callable, Iterable, Sequence
-from urllib.parse import urlsplit
 
 from mapapp.app.selection import SearchHit
 from mapapp.app.urlstate import UrlNotice
-from mapapp.map.markup import feature_name, html_from_excerpt
+from mapapp.map.markup import feature_name
 from mapapp.map.wording import (
-    BASIS_TITLES,
-    CATEGORY_TITLES,
     NOTICE_REASONS,
-    STATUS_TITLES,
-    TEXT,
     t,
-    title_in,
 )
-from mapapp.models import Article, Excerpt, Feature, Mention
+from mapapp.models import Article, Feature, Mention
 
 PANEL_CSS = """
 <style>
-.qz-excerpt { margin: .3rem 0 .6rem 0; padding: .2rem .6rem; border-left: 3px solid #d0d0d0; }
-.qz-excerpt mark, .qz-article mark { background: #ffe066; padding: 0 1px; }
+.qz-article mark { background: #ffe066; padding: 0 1px; }
 .qz-article { white-space: pre-wrap; line-height: 1.7; font-size: .95rem; max-height: 32rem; overflow-y: auto; }
 .qz-article a.qz-mention { color: inherit; text-decoration: none; }
 .qz-article a.qz-mention mark { background: #e8eefc; border-bottom: 1px solid #5b7bd5; }
 .qz-article a.qz-mention mark.qz-selected { background: #ffe066; border-bottom: 2px solid #c49a00; }
-.qz-badge { font-size: .75rem; color: #555; border: 1px solid #bbb; border-radius: 3px; padding: 0 .3rem; margin-right: .3rem; }
-.qz-meta { color: #666; font-size: .85rem; }
 </style>
 """
 
@@ -57,29 +49,6 @@ def metres_text(value: int) -> str:
     return f"{value / 1000:g} km" if value >= 1000 else f"{value} m"
 
 
-def html_from_feature_card(feature: Feature, lang: str) -> str:
-    """Category, status, precision and location basis, and the description."""
-    rows = [
-        (
-            t(lang, "category"),
-            title_in(CATEGORY_TITLES.get(feature.category, (feature.category, feature.category)), lang),
-        ),
-        (t(lang, "status"), title_in(STATUS_TITLES.get(feature.status, (feature.status, feature.status)), lang)),
-        (
-            t(lang, "precision"),
-            f"±{metres_text(feature.precision_m)} · "
-            + title_in(
-                BASIS_TITLES.get(feature.location_basis, (feature.location_basis, feature.location_basis)), lang
-            ),
-        ),
-    ]
-    card = "<br>".join(f"<span class='qz-meta'>{html.escape(k)}</span>　{html.escape(v)}" for k, v in rows)
-    description = description_in(feature, lang)
-    if description:
-        card += f"<p>{html.escape(description)}</p>"
-    return f"<div class='qz-card'>{card}</div>"
-
-
 def description_in(feature: Feature, lang: str) -> str:
     """The reader's description in `lang` (description_zh / description_en), else the other, else the old one."""
     props = feature.properties
@@ -88,74 +57,6 @@ def description_in(feature: Feature, lang: str) -> str:
         if isinstance(value, str) and value.strip():
             return value.strip()
     return ""
-
-
-def html_from_sources(feature: Feature, lang: str) -> str:
-    """The feature's sources as a collapsed list; a web reference becomes a link, nothing else does."""
-    if not feature.sources:
-        return ""
-    items = []
-    for source in feature.sources:
-        title = html.escape(source.title or source.ref)
-        if source.ref.startswith(("https://", "http://")):
-            title = (
-                f'<a href="{html.escape(source.ref, quote=True)}" target="_blank" rel="noopener noreferrer">{title}</a>'
-            )
-        elif source.ref:
-            title += f" <code>{html.escape(source.ref)}</code>"
-        quote = f"<br><span class='qz-meta'>“{html.escape(source.quote)}”</span>" if source.quote else ""
-        items.append(f"<li>{title}{quote}</li>")
-    note = feature.properties.get("position_note")
-    how = f"<p class='qz-meta qz-position-note'>{html.escape(note)}</p>" if isinstance(note, str) and note else ""
-    return f"<details><summary>{html.escape(t(lang, 'sources'))} ({len(items)})</summary>{how}<ul>{''.join(items)}</ul></details>"
-
-
-def html_from_excerpt_block(excerpt: Excerpt, lang: str) -> str:
-    """One excerpt, as printed in its article's language (marked with `lang`, so an English sentence in
-    the Chinese interface is read and hyphenated as English)."""
-    badges = ""
-    if excerpt.kind in ("caption", "heading"):
-        badges += f"<span class='qz-badge'>{html.escape(t(lang, excerpt.kind))}</span>"
-    if excerpt.count > 1:
-        badges += f"<span class='qz-badge'>×{excerpt.count}</span>"
-    text_lang = html.escape(excerpt.lang, quote=True)
-    return f"<div class='qz-excerpt' lang='{text_lang}'>{badges}{html_from_excerpt(excerpt)}</div>"
-
-
-def html_from_article_excerpts(
-    excerpts: Sequence[Excerpt], lang: str, *, outlet: str = "", source_urls: Sequence[str] = ()
-) -> str:
-    """One article's excerpts under its headline, outlet, date, how often the place occurs in it and
-    a link to its source (and to the pages that reprint it); an article written in another language
-    than the interface's says which ("英文" for an English article in the Chinese interface,
-    "Chinese" for a Chinese one in the English interface)."""
-    first = excerpts[0]
-    language = ""
-    if first.lang != lang:
-        label = t(lang, f"lang_{first.lang}") if f"lang_{first.lang}" in TEXT[lang] else first.lang
-        language = f"<span class='qz-lang'>{html.escape(label)}</span> · "
-    said_by = f"{html.escape(outlet)} · " if outlet else ""
-    return (
-        f"<div class='qz-headline' lang='{html.escape(first.lang, quote=True)}'><b>{html.escape(first.headline)}</b>"
-        f"<br><span class='qz-meta'>{said_by}{html.escape(first.date)} · {language}"
-        f"{html.escape(t(lang, 'times', n=sum(e.count for e in excerpts)))}</span>"
-        f"{html_from_source_links(source_urls, lang)}</div>"
-        + "".join(html_from_excerpt_block(e, lang) for e in excerpts)
-    )
-
-
-def html_from_source_links(source_urls: Sequence[str], lang: str) -> str:
-    """A link to the page an article was taken from, then to each page that reprints it, each
-    labelled with its site's host; only http(s) addresses become links."""
-    links = []
-    for n, url in enumerate(u for u in source_urls if u.startswith(("https://", "http://"))):
-        host = urlsplit(url).hostname or url
-        label = t(lang, "article_source" if n == 0 else "article_reprint")
-        links.append(
-            f"{html.escape(label)} <a class='qz-source-link' href=\"{html.escape(url, quote=True)}\" target='_blank'"
-            f" rel='noopener noreferrer nofollow'>{html.escape(host)} ↗</a>"
-        )
-    return f"<br><span class='qz-meta qz-sources'>{' · '.join(links)}</span>" if links else ""
 
 
 def html_from_article(

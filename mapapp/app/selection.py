@@ -18,15 +18,15 @@ from mapapp.map.viewport import MAX_ZOOM, MIN_ZOOM, View, view_for_feature
 from mapapp.models import Excerpt, Feature
 from mapapp.pipeline.normalise import simplified
 
-# What ui.py asks st_folium to report; keep it short, every change of these costs a rerun.
-RETURNED_OBJECTS: tuple[str, ...] = (
+# What ui.py asks st_folium to report in curator mode (every change costs a rerun): the clicks, which
+# select a place on the server and place a curator's draft. A reader's map reports nothing: its state
+# (place, layers, view, as-of date) is in the page's URL (mapapp/map/js/reader.js).
+CURATOR_RETURNED_OBJECTS: tuple[str, ...] = (
     "last_active_drawing",
     "last_object_clicked",
     "last_object_clicked_count",
-    "center",
-    "zoom",
-    "selected_layers",  # the in-map layer switch reports here (mapapp.map.layerswitch)
 )
+ACTION_KINDS = ("report", "read")
 
 
 @dataclass(frozen=True)
@@ -57,6 +57,32 @@ def click_from_map_value(value: Mapping[str, Any] | None) -> MapClick | None:
     if isinstance(clicked, Mapping):
         where = (clicked.get("lat"), clicked.get("lng"))
     return MapClick(feature_id=feature_id, signature=(feature_id, count, *where))
+
+
+@dataclass(frozen=True)
+class PanelAction:
+    """What the place panel asked the server for: a report form, or an article's whole text."""
+
+    kind: Literal["report", "read"]
+    feature_id: str
+    article_id: str | None
+    number: int  # counts the panel's requests, so the same request twice is two requests
+
+
+def action_from_map_value(value: Mapping[str, Any] | None, previous_number: int | None) -> PanelAction | None:
+    """The panel's request in the map component's value (`{"qz_action": {...}}`, set by reader.js),
+    if it is well formed and new (its number differs from the last one taken)."""
+    if not isinstance(value, Mapping):
+        return None
+    action = value.get("qz_action")
+    if not isinstance(action, Mapping):
+        return None
+    kind, feature_id, article_id, number = (action.get(k) for k in ("kind", "feature", "article", "n"))
+    if kind not in ACTION_KINDS or not isinstance(feature_id, str) or not isinstance(number, int):
+        return None
+    if number == previous_number or (article_id is not None and not isinstance(article_id, str)):
+        return None
+    return PanelAction(kind, feature_id, article_id, number)
 
 
 def new_click(value: Mapping[str, Any] | None, previous_signature: tuple[Any, ...] | None) -> MapClick | None:

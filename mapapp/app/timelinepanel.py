@@ -1,36 +1,17 @@
-"""The side panel's timeline: a facility's dated events (each opening onto the passage that states it,
-the words that gave it marked) and its figures beside them. Pure HTML, every text escaped.
+"""The panel's timeline as data: a facility's dated events (each once, with the passages that state
+it and the words that gave it) and its figures, in the reader's language. Pure functions; nothing is HTML
+(the browser's panel renders the record with textContent).
 """
 
 from __future__ import annotations
 
-import html
 from collections.abc import Mapping, Sequence
+from typing import Any
 
-from mapapp.map.markup import html_from_text_with_highlights
-from mapapp.models import Article
-from mapapp.pipeline.events import Event
+from mapapp.app.textspans import utf16_spans
+from mapapp.pipeline.events import Event, EventReport
 from mapapp.pipeline.figures import Figure
 from mapapp.pipeline.timeline import event_cut_key, figure_cut_key
-
-TIMELINE_CSS = """
-<style>
-.qz-timeline { display: flex; flex-wrap: wrap; gap: .4rem 1.2rem; margin: .2rem 0 .8rem; }
-.qz-tl-events { flex: 3 1 18rem; list-style: none; margin: 0; padding: 0; border-left: 2px solid #c9d3e6; }
-.qz-tl-item { margin: 0 0 .45rem; padding-left: .7rem; position: relative; }
-.qz-tl-item::before { content: ""; position: absolute; left: -6px; top: .45rem; width: 10px; height: 10px;
-  border-radius: 50%; background: #1f6fb2; }
-.qz-tl-item.qz-tl-expected::before { background: #fff; border: 2px dotted #1f6fb2; width: 6px; height: 6px; }
-.qz-tl-date { font-weight: 600; font-variant-numeric: tabular-nums; margin-right: .4rem; }
-.qz-tl-kind { margin-right: .3rem; }
-.qz-tl-item details summary { cursor: pointer; color: #555; font-size: .85rem; }
-.qz-tl-item blockquote { margin: .25rem 0; padding: .1rem .5rem; border-left: 3px solid #ddd; font-size: .9rem; }
-.qz-tl-item blockquote mark { background: #ffe066; }
-.qz-tl-figures { flex: 2 1 12rem; font-size: .88rem; border-collapse: collapse; align-self: flex-start; }
-.qz-tl-figures td { padding: .1rem .4rem .1rem 0; vertical-align: top; }
-.qz-tl-figures td.qz-tl-value { font-weight: 600; white-space: nowrap; }
-</style>
-"""
 
 # A place named in thousands of articles must not make its panel list them all (the excerpts are
 # capped the same way): at most this many events and figures, dated ones first, then a note.
@@ -97,109 +78,104 @@ def _words(lang: str) -> dict[str, str]:
     return WORDS["en" if lang == "en" else "zh"]
 
 
-def _event_order(event: Event, articles: Mapping[str, Article]) -> tuple[str, str, int]:
+ArticleDates = Mapping[str, tuple[str, str]]  # article id -> (headline, date)
+
+
+def _event_order(event: Event, articles: ArticleDates) -> tuple[str, str, int]:
     """Dated events by date; an undated one at its article's date (it happened by then)."""
-    article = articles.get(event.article_id)
-    written = article.date if article is not None else ""
+    written = articles[event.article_id][1] if event.article_id in articles else ""
     return (event.date or written or "9999", event.article_id, event.start)
 
 
-def html_from_timeline(
+def timeline_record(
     events: Sequence[Event],
     figures: Sequence[Figure],
-    articles: Mapping[str, Article],
+    articles: ArticleDates,
     lang: str,
     *,
     total_events: int | None = None,
     total_figures: int | None = None,
-) -> str:
-    """The timeline section for one facility, or "" if the articles give it no events or figures.
+) -> dict[str, Any] | None:
+    """The timeline section for one facility, or None if the articles give it no events or figures.
 
     `events` and `figures` may be already cut (timeline.first_rows); `total_*` then say how many
-    there are in all, for the "N more" note."""
+    there are in all, for the "N more" note. `articles` gives each article's headline and date."""
     if not events and not figures:
-        return ""
+        return None
     words = _words(lang)
     # Cut first, by what the events carry (no article is read for that), then order what is shown.
     shown = sorted(events, key=event_cut_key)[:MAX_EVENTS]
-    items = [_event_item(e, articles, words) for e in sorted(shown, key=lambda e: _event_order(e, articles))]
     shown_figures = sorted(figures, key=figure_cut_key)[:MAX_FIGURES]
     all_events = len(events) if total_events is None else total_events
     all_figures = len(figures) if total_figures is None else total_figures
     hidden = all_events - len(shown) + all_figures - len(shown_figures)
-    parts = [TIMELINE_CSS, f"<div class='qz-timeline-block'><h4>{html.escape(words['timeline'])}</h4>"]
-    parts.append("<div class='qz-timeline'>")
-    if items:
-        parts.append(f"<ol class='qz-tl-events'>{''.join(items)}</ol>")
-    if shown_figures:
-        parts.append(_figures_table(shown_figures, words))
-    if hidden:
-        parts.append(f"<p class='qz-meta'>{html.escape(words['more'].format(n=hidden))}</p>")
-    parts.append("</div></div>")
-    return "".join(parts)
+    return {
+        "title": words["timeline"],
+        "figures_title": words["figures"],
+        "events": [_event_item(e, articles, words) for e in sorted(shown, key=lambda e: _event_order(e, articles))],
+        "figures": [_figure_item(f, words) for f in shown_figures],
+        "more": words["more"].format(n=hidden) if hidden else None,
+    }
 
 
-def _event_item(event: Event, articles: Mapping[str, Article], words: dict[str, str]) -> str:
-    article = articles.get(event.article_id)
+def _event_item(event: Event, articles: ArticleDates, words: dict[str, str]) -> dict[str, Any]:
+    headline, written = articles.get(event.article_id, ("", ""))
     date = event.date or words["no_date"]
     if event.date and event.date_end:
         date += f" – {event.date_end}"
-    if not event.date and article is not None and article.date:
-        date += f" · {words['reported']} {article.date}"
-    notes = []
+    if not event.date and written:
+        date += f" · {words['reported']} {written}"
+    badges = []
     if event.relative:
-        notes.append(f"<span class='qz-badge' title='{html.escape(words['relative'], quote=True)}'>≈</span>")
+        badges.append({"text": "≈", "title": words["relative"]})
     if event.expected:
-        notes.append(f"<span class='qz-badge'>{html.escape(words['expected'])}</span>")
-    if event.reports > 1:
-        notes.append(
-            f"<span class='qz-badge qz-tl-reports'>{html.escape(words['reports'].format(n=event.reports))}</span>"
-        )
-    # the event once, with every passage that reports it (mapapp.pipeline.eventreports)
-    passages = [_passage(event.sentence, event.evidence_spans, article)]
-    passages.extend(_passage(r.sentence, r.evidence_spans, articles.get(r.article_id)) for r in event.also)
+        badges.append({"text": words["expected"], "title": ""})
+    if event.reports > 1:  # one event once, with every passage that reports it (pipeline.eventreports)
+        badges.append({"text": words["reports"].format(n=event.reports), "title": ""})
     hidden = event.reports - 1 - len(event.also)
-    if hidden > 0:
-        passages.append(f"<div class='qz-meta'>{html.escape(words['more_reports'].format(n=hidden))}</div>")
-    css = "qz-tl-item qz-tl-expected" if event.expected else "qz-tl-item"
-    return (
-        f"<li class='{css}' data-kind='{html.escape(event.kind, quote=True)}'>"
-        f"<span class='qz-tl-date'>{html.escape(date)}</span>"
-        f"<span class='qz-tl-kind'>{html.escape(words.get(event.kind, event.kind))}</span>{''.join(notes)}"
-        f"<details><summary>{html.escape(words['passage'])}: {html.escape(event.evidence)}</summary>"
-        f"{''.join(passages)}</details></li>"
-    )
+    return {
+        "date": date,
+        "kind": words.get(event.kind, event.kind),
+        "kind_id": event.kind,
+        "expected": event.expected,
+        "badges": badges,
+        "summary": f"{words['passage']}: {event.evidence}",
+        "passage": event.sentence,
+        "marks": utf16_spans(event.sentence, event.evidence_spans),
+        "source": f"{headline} · {written}" if headline or written else "",
+        "also": [_report_item(report, articles) for report in event.also],
+        "more_reports": words["more_reports"].format(n=hidden) if hidden > 0 else None,
+    }
 
 
-def _passage(sentence: str, spans: Sequence[tuple[int, int]], article: Article | None) -> str:
-    """One passage that reports an event, its evidence marked, and the article it is from."""
-    source = (
-        f"<div class='qz-meta'>{html.escape(article.headline)} · {html.escape(article.date)}</div>" if article else ""
-    )
-    return f"<blockquote>{html_from_text_with_highlights(sentence, spans)}</blockquote>{source}"
+def _report_item(report: EventReport, articles: ArticleDates) -> dict[str, Any]:
+    """Another passage that reports the same event, and the article it is from."""
+    headline, written = articles.get(report.article_id, ("", ""))
+    return {
+        "passage": report.sentence,
+        "marks": utf16_spans(report.sentence, report.evidence_spans),
+        "source": f"{headline} · {written}" if headline or written else "",
+    }
 
 
-def _figures_table(figures: Sequence[Figure], words: dict[str, str]) -> str:
-    rows = []
-    for figure in sorted(figures, key=figure_cut_key):
-        value = f"{figure.value:g}"
-        if figure.approximate:
-            value = (
-                f"{figure.approximate}{value}"
-                if figure.approximate in ("约", "超", "近", "超过", "逾")
-                else f"{value}{figure.approximate}"
-            )
-        value += figure.unit
-        period = figure.period or words["no_period"]
-        if figure.period and figure.period_end:
-            period += f" – {figure.period_end}"
-        if figure.relative:
-            period += " ≈"
-        was = f" ({words['from']} {figure.from_value:g})" if figure.from_value is not None else ""
-        rows.append(
-            f"<tr title='{html.escape(figure.sentence, quote=True)}'>"
-            f"<td>{html.escape(words.get(figure.quantity, figure.quantity))}</td>"
-            f"<td class='qz-tl-value'>{html.escape(value + was)}</td>"
-            f"<td class='qz-meta'>{html.escape(period)}</td></tr>"
+def _figure_item(figure: Figure, words: dict[str, str]) -> dict[str, str]:
+    value = f"{figure.value:g}"
+    if figure.approximate:
+        value = (
+            f"{figure.approximate}{value}"
+            if figure.approximate in ("约", "超", "近", "超过", "逾")
+            else f"{value}{figure.approximate}"
         )
-    return f"<table class='qz-tl-figures'><caption>{html.escape(words['figures'])}</caption>{''.join(rows)}</table>"
+    value += figure.unit
+    period = figure.period or words["no_period"]
+    if figure.period and figure.period_end:
+        period += f" – {figure.period_end}"
+    if figure.relative:
+        period += " ≈"
+    was = f" ({words['from']} {figure.from_value:g})" if figure.from_value is not None else ""
+    return {
+        "quantity": words.get(figure.quantity, figure.quantity),
+        "value": value + was,
+        "period": period,
+        "sentence": figure.sentence,
+    }

@@ -1,8 +1,15 @@
-"""The Streamlit app: map, layer toggles, search, the side panel with excerpts, shareable URLs.
+"""The Streamlit app: the map with the place panel, search, language, basemap, curator mode.
 
 With curatorui.py and mapcomponent.py, the only modules that import streamlit / streamlit_folium.
-Pipeline calls are cached with thin wrappers keyed on the data digest; the state of the page lives in one UrlState in st.session_state and is written to the URL
-on every run.
+Pipeline calls are cached with thin wrappers keyed on the data digest.
+
+A reader's click costs the server nothing: the map's script (mapapp/map/js/reader.js) shows the
+place's panel from its static file (mapapp.app.placefiles, written once per data version) and keeps
+the state in the page's URL. The map reports nothing to the server in reader mode. The server reads
+the URL at the start of each run (search, language, basemap, curator actions, a reconnect) into one
+UrlState in st.session_state, and writes the URL only when it changed the state itself (a place
+chosen by search), which the map's script then follows. Reports and an article's whole text are
+asked for from the panel (the map component's value) and shown in a dialog.
 """
 
 from __future__ import annotations
@@ -13,36 +20,37 @@ from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
-from urllib.parse import urlencode
 
 import folium
 import streamlit as st
 
 from mapapp.app import curatorui
 from mapapp.app.mapcomponent import RenderedMap, render_base_map, render_groups_js, show_map
+from mapapp.app.pagelayout import LEGEND_KEY, SUBTITLE_KEY, TITLE_KEY, page_css
+from mapapp.app.pagelayout import MAP_KEY as MAP_CONTAINER_KEY
 from mapapp.app.panel import (
     PANEL_CSS,
     escape_markdown,
     html_from_article,
-    html_from_article_excerpts,
-    html_from_feature_card,
-    html_from_sources,
     markdown_list,
     notice_markdown,
     search_result_label,
 )
+from mapapp.app.placedata import panel_words
+from mapapp.app.placefiles import PlaceFiles, ensure_place_files, make_current
 from mapapp.app.selection import (
-    RETURNED_OBJECTS,
+    CURATOR_RETURNED_OBJECTS,
+    PanelAction,
+    action_from_map_value,
     click_from_map_value,
     new_click,
     search_features,
     select_feature,
-    view_from_map_value,
 )
-from mapapp.app.timelinepanel import MAX_EVENTS, MAX_FIGURES, html_from_timeline
 from mapapp.app.urlstate import (
     UrlNotice,
     UrlState,
+    adopt_browser_state,
     link_to_feature,
     query_from_state,
     state_from_query,
@@ -50,10 +58,16 @@ from mapapp.app.urlstate import (
 )
 from mapapp.datadirs import DataDirs, data_dirs_from_env
 from mapapp.errors import MapAppError
-from mapapp.map import asofcontrol, attributions, displayshapes, maplayers, mapview, markup, viewport
-from mapapp.map.assets import LeafletUrls, install_leaflet, leaflet_urls
-from mapapp.map.layerswitch import layer_ids_from_map_value
+from mapapp.map import asofcontrol, attributions, displayshapes, maplayers, mapview, viewport
+from mapapp.map.assets import (
+    STATIC_URL_FROM_COMPONENT,
+    LeafletUrls,
+    install_leaflet,
+    install_reader_files,
+    leaflet_urls,
+)
 from mapapp.map.maplayers import MapLayer, default_layer_ids
+from mapapp.map.readerpanel import ReaderOptions, reader_group
 from mapapp.map.viewport import View
 from mapapp.map.wording import BASEMAP_TITLES, t, title_in
 from mapapp.models import Excerpt, Feature, Mention
@@ -61,13 +75,15 @@ from mapapp.paths import GEODATA_DIR, LAYERS_DIR, SEEDS_DIR
 from mapapp.pipeline.datawatch import DATA_WATCH
 from mapapp.pipeline.index import MapIndex, build_map_index
 from mapapp.pipeline.store import IndexStore, ensure_store, open_map_index
-from mapapp.pipeline.timeline import TimelineIndex, build_timeline_index, event_cut_key, figure_cut_key, first_rows
+from mapapp.pipeline.timeline import TimelineIndex, build_timeline_index
 
 MAP_KEY = "map"
 STATE_KEY = "qz_state"
 VIEW_REQUEST_KEY = "qz_view_request"
 CLICK_KEY = "qz_click_signature"
-CLIENT_SELECTED_KEY = "qz_selected_by_map_click"  # the selection the map itself already shows
+ACTION_KEY = "qz_action_seen"  # the last panel action (report, whole article) this session took
+DIALOG_KEY = "qz_dialog"  # a dialog the panel asked for, shown by this run
+URL_SEEN_KEY = "qz_url_seen"  # the query string this session last read from the browser or wrote
 FIRST_RUN_KEY = "qz_first_run"  # set by the session's first run until its map has been shown
 SWITCH_START_KEY = "qz_switch_start"  # the visible layers the in-map switch started from (per built map)
 ASOF_START_KEY = "qz_asof_start"  # the date the in-map as-of control started from (per built map)
@@ -167,11 +183,28 @@ def data_digest() -> str:
 # and what it reports (mapapp.app.mapcomponent): a rerun that does not change the map does not render it.
 @st.cache_resource(show_spinner=False, max_entries=64)
 def _cached_rendered_map(
-    digest: str, basemap: str, switch_layers: tuple[str, ...], asof_start: str | None, returned: tuple[str, ...]
+    digest: str,
+    basemap: str,
+    switch_layers: tuple[str, ...],
+    asof_start: str | None,
+    returned: tuple[str, ...],
+    mode: str,
 ) -> RenderedMap:
+    place_files = load_place_files()
+
     def build() -> folium.Map:
+        reader = ReaderOptions(
+            placedata=f"{STATIC_URL_FROM_COMPONENT}/placedata/{place_files.source}",
+            version=place_files.version,
+            basemap=basemap,
+            mode="curator" if mode == "curator" else "reader",
+        )
         base_map = mapview.build_base_map(
-            basemap=basemap, leaflet=load_leaflet(), attributions=load_attributions(), switch_layers=switch_layers
+            basemap=basemap,
+            leaflet=load_leaflet(),
+            attributions=load_attributions(),
+            switch_layers=switch_layers,
+            reader=reader,
         )
         asofcontrol.add_asof_setup(base_map, asof_start)
         return base_map
@@ -179,8 +212,8 @@ def _cached_rendered_map(
     return render_base_map(build, key=MAP_KEY, returned_objects=returned)
 
 
-def _overlay_groups(basemap: str, lang: str, selected_feature_id: str | None) -> list:
-    """Every layer's group (the switch shows the ones that are on), the selection, the switch."""
+def _overlay_groups(basemap: str, lang: str) -> list:
+    """Every layer's group (the switch shows the ones that are on), then the switch."""
     index = load_map_index()
     return mapview.build_overlay_groups(
         load_map_layers(),
@@ -189,7 +222,6 @@ def _overlay_groups(basemap: str, lang: str, selected_feature_id: str | None) ->
         excerpts=index.excerpts,
         lang=lang,
         basemap=basemap,
-        selected_feature=index.features.get(selected_feature_id) if selected_feature_id else None,
         shapes=load_display_shapes(basemap),
     )
 
@@ -197,31 +229,57 @@ def _overlay_groups(basemap: str, lang: str, selected_feature_id: str | None) ->
 @st.cache_resource(show_spinner=False, max_entries=16)
 def _cached_layer_groups_js(digest: str, basemap: str, lang: str) -> tuple[str, int]:
     """The layers' groups (all but the last, the switch) as script, and how many there are."""
-    groups = _overlay_groups(basemap, lang, None)[:-1]
+    groups = _overlay_groups(basemap, lang)[:-1]
     return render_groups_js(lambda: groups, first_index=0), len(groups)
 
 
-@st.cache_resource(show_spinner=False, max_entries=512)
-def _cached_tail_groups_js(digest: str, basemap: str, lang: str, selected_feature_id: str | None) -> tuple[str, int]:
-    """The groups after the layers': a selection drawn by the server (if any), the switch, then the
-    as-of control's data; as script, and the index the next group takes."""
+@st.cache_resource(show_spinner=False, max_entries=16)
+def _cached_tail_groups_js(digest: str, basemap: str, lang: str) -> tuple[str, int]:
+    """The groups after the layers': the switch, the as-of control's data, then the reader's
+    language and words (last: the reader's script then finds every feature); as script, and the index
+    the next group takes."""
     _, first = _cached_layer_groups_js(digest, basemap, lang)
     groups = [
-        *_overlay_groups(basemap, lang, selected_feature_id)[first:],
+        *_overlay_groups(basemap, lang)[first:],
         asofcontrol.asof_group(asofcontrol.asof_spec(load_timeline_index().stages, lang)),
+        reader_group(lang, panel_words(lang), load_place_files().version),
     ]
     return render_groups_js(lambda: groups, first_index=first), first + len(groups)
 
 
-def load_overlay_groups_js(basemap: str, lang: str, selected_feature_id: str | None) -> str:
-    """Every overlay group as script: the cached layers, selection, switch and as-of control, then a
-    curator's unsaved placement (per session, never cached; nothing for readers)."""
+def load_overlay_groups_js(basemap: str, lang: str) -> str:
+    """Every overlay group as script: the cached layers, switch, as-of control and reader's words, then
+    a curator's unsaved placement (per session, never cached; nothing for readers)."""
     digest = data_digest()
     layers_js, _ = _cached_layer_groups_js(digest, basemap, lang)
-    tail_js, next_index = _cached_tail_groups_js(digest, basemap, lang, selected_feature_id)
+    tail_js, next_index = _cached_tail_groups_js(digest, basemap, lang)
     drafts = curatorui.draft_groups(basemap)
     draft_js = render_groups_js(lambda: drafts, first_index=next_index) if drafts else ""
     return layers_js + tail_js + draft_js
+
+
+# Every place's panel as static files, written once per data version (mapapp.app.placefiles). Keyed
+# on the digest like the index: a curator's save or a new article makes a new version, which the
+# panels in open pages read on their next click.
+@st.cache_resource(show_spinner=False, max_entries=3)
+def _cached_place_files(seeds_dir: str, geodata_dir: str, layers_dir: str, digest: str) -> PlaceFiles:
+    dirs = DataDirs(Path(seeds_dir), Path(geodata_dir), Path(layers_dir))
+    return ensure_place_files(
+        dirs,
+        digest,
+        index=_cached_map_index(seeds_dir, geodata_dir, layers_dir, digest),
+        timeline=_cached_timeline_index(seeds_dir, geodata_dir, layers_dir, digest),
+        store=_cached_index_store(seeds_dir, geodata_dir, layers_dir, digest),
+    )
+
+
+def load_place_files() -> PlaceFiles:
+    files = _cached_place_files(*_dir_key())
+    if not files.directory.is_dir():  # pruned by another process since it was cached
+        _cached_place_files.clear()
+        files = _cached_place_files(*_dir_key())
+    make_current(files)  # a cached version may not be the current one any more (data changed back)
+    return files
 
 
 @st.cache_data(show_spinner=False, max_entries=3)
@@ -286,6 +344,7 @@ def load_attributions() -> tuple[str, ...]:
 @st.cache_resource(show_spinner=False)
 def load_leaflet() -> LeafletUrls:
     install_leaflet()
+    install_reader_files()
     return leaflet_urls()
 
 
@@ -301,8 +360,9 @@ def _set_state(state: UrlState) -> None:
 
 
 def _request_view(view: View | None) -> None:
-    """Ask the map to move. st_folium moves only when centre/zoom differ from the last request,
-    so a repeated request (same place twice) is nudged by a micrometre of latitude."""
+    """Ask a map that is about to be built to open at `view`. st_folium moves only when centre/zoom
+    differ from the last request, so a repeated request (same place twice) is nudged by a micrometre
+    of latitude."""
     previous = st.session_state.get(VIEW_REQUEST_KEY)
     if (
         view is not None
@@ -313,22 +373,54 @@ def _request_view(view: View | None) -> None:
     st.session_state[VIEW_REQUEST_KEY] = view
 
 
+def _query_now() -> dict[str, list[str]]:
+    """The URL this run was asked with (the browser's address bar: mapapp/map/js/reader.js)."""
+    return {key: st.query_params.get_all(key) for key in st.query_params}
+
+
+def _flat(query: Mapping[str, Sequence[str]]) -> dict[str, str]:
+    return {key: values[-1] if values else "" for key, values in query.items()}
+
+
 def _init_session(index: MapIndex, layers: Sequence[MapLayer]) -> None:
     """First run of a session: restore the state from the URL."""
-    query = {key: st.query_params.get_all(key) for key in st.query_params}
+    query = _query_now()
     state, notices = state_from_query(query, feature_ids=index.features, layer_ids=[layer.layer_id for layer in layers])
     st.session_state[NOTICES_KEY] = notices
-    st.session_state["w_basemap"] = state.basemap
-    st.session_state["w_lang"] = state.lang
+    st.session_state[URL_SEEN_KEY] = _flat(query)
     _set_state(state)
     st.session_state[CLICK_KEY] = None
     st.session_state[VIEW_REQUEST_KEY] = None
     st.session_state[FIRST_RUN_KEY] = True
-    if state.feature_id is not None:
+    if state.feature_id is not None:  # its layer turned on; a link with no view opens on the place
         _select(state.feature_id, zoom=state.view is None)
-    if state.view is not None:
-        _request_view(state.view)
+    if _state().view is not None:
+        _request_view(_state().view)
     _restart_switch()
+
+
+def _adopt_url() -> None:
+    """Take the browser's state (place, layers, view, as-of date) from the URL this run was asked
+    with, if it changed since this session last read or wrote it. Runs at the start of every run
+    and of every callback (callbacks run before the page does)."""
+    if STATE_KEY not in st.session_state:
+        return
+    query = _query_now()
+    if _flat(query) == st.session_state.get(URL_SEEN_KEY):
+        return
+    st.session_state[URL_SEEN_KEY] = _flat(query)
+    index, layers = load_map_index(), load_map_layers()
+    browser, _ = state_from_query(query, feature_ids=index.features, layer_ids=[layer.layer_id for layer in layers])
+    _set_state(adopt_browser_state(_state(), browser))
+
+
+def _write_url(state: UrlState, layers: Sequence[MapLayer]) -> None:
+    """Write the state to the URL if this run changed it (a place chosen by search, the language, the
+    basemap); otherwise leave the browser's URL alone, which the map's script may be changing."""
+    query = query_from_state(state, default_layer_ids=default_layer_ids(layers))
+    if query != st.session_state.get(URL_SEEN_KEY):
+        st.query_params.from_dict(query)
+        st.session_state[URL_SEEN_KEY] = query
 
 
 def _restart_switch() -> None:
@@ -341,73 +433,60 @@ def _restart_switch() -> None:
     st.session_state[ASOF_START_KEY] = _state().asof
 
 
-def _select(feature_id: str | None, *, zoom: bool, from_map_click: bool = False) -> None:
-    """Select a feature (None clears); make its layer visible; optionally move the map to it."""
-    st.session_state[CLIENT_SELECTED_KEY] = feature_id if from_map_click else None
+def _select(feature_id: str | None, *, zoom: bool) -> None:
+    """Select a feature (None clears); make its layer visible; optionally move the view to it.
+
+    The new state reaches the browser through the URL this run writes, which the map's script
+    follows (panel, popup, layers, view)."""
+    _adopt_url()
     feature = load_map_index().features.get(feature_id) if feature_id else None
     change = select_feature(_state(), feature, load_map_layers(), zoom=zoom)
     if change.turned_on_layer_id:
         st.session_state["qz_layer_turned_on"] = change.turned_on_layer_id
-    if change.view is not None:
-        _request_view(change.view)
     _set_state(change.state)
 
 
-def _on_map_change(*, with_view: bool = True) -> None:
-    """st_folium reported a click or a move (runs before the rerun, so the map redraws once)."""
+def _on_map_change() -> None:
+    """The map component reported: a request from the place panel (any mode), or a click (curator mode)."""
+    _adopt_url()
     value = st.session_state.get(MAP_KEY)
+    action = action_from_map_value(value, st.session_state.get(ACTION_KEY))
+    if action is not None:
+        st.session_state[ACTION_KEY] = action.number
+        st.session_state[DIALOG_KEY] = action
+        return
     curatorui.take_map_click(value)  # in curator mode, a click places the draft
     click = new_click(value, st.session_state.get(CLICK_KEY))
     if click is not None:
         st.session_state[CLICK_KEY] = click.signature
         if click.feature_id in load_map_index().features:
-            _select(click.feature_id, zoom=False, from_map_click=True)
-    view = view_from_map_value(value)
-    if view is not None and with_view and not _is_start_report(view):
-        _set_state(replace(_state(), view=viewport.wgs84_view_from_map(view, basemap=_state().basemap)))
-    # The in-map layer switch has already changed the map; the state follows for the URL.
-    layer_ids = layer_ids_from_map_value(value, [layer.layer_id for layer in load_map_layers()])
-    if layer_ids is not None:
-        _set_state(replace(_state(), layer_ids=layer_ids))
-    asof = asofcontrol.asof_from_map_value(value)  # likewise the in-map as-of control
-    if asof is not None:
-        _set_state(replace(_state(), asof=asof or None))
-
-
-def _is_start_report(view: View) -> bool:
-    """True for the report of a map that has just been built, made before it moved where it was asked.
-
-    streamlit-folium 0.27's frontend reports the map's view as soon as it is built (initComponent),
-    at the start view, and only then applies the requested centre/zoom (finalizeOnRender). Taken as
-    the reader's view, that report put the start view in the URL until the next one; a reader whose
-    replica died meanwhile got a new session restored from that URL, and the map moved to the start.
-    (A reader cannot drag the map back onto the start view to the micro-degree.)
-    """
-    request: View | None = st.session_state.get(VIEW_REQUEST_KEY)
-    if request is None or view != viewport.START_VIEW:
-        return False
-    return viewport.map_view_from_wgs84(request, basemap=_state().basemap) != viewport.START_VIEW
+            _select(click.feature_id, zoom=False)
 
 
 def _take_value_from_before(value: object, defaults: Mapping[str, object]) -> None:
-    """The session's first run: take what the reader's map reported before this session began.
+    """The session's first run: take what the map reported before this session began.
 
-    A reader whose replica died is sent to another one by nginx, and the first run of their new
+    A curator whose replica died is sent to another one by nginx, and the first run of their new
     session comes with their map's last report, often the very click that asked for the run. No
     callback runs for it (Streamlit calls none for a widget that this session has not drawn yet),
-    so it is taken here as `_on_map_change` takes it: the click, the layers and the as-of date. Not
-    the view: the map has just been asked for the URL's. A fresh page reports nothing yet (defaults).
+    so it is taken here. A request from the place panel is not repeated: it was answered (or its
+    dialog lost with the replica), and the reader can ask again.
     """
     if not isinstance(value, Mapping) or value == defaults:
+        return
+    action = action_from_map_value(value, None)
+    if action is not None:
+        st.session_state[ACTION_KEY] = action.number
         return
     click = click_from_map_value(value)
     if click is not None and click.feature_id == _state().feature_id:
         st.session_state[CLICK_KEY] = click.signature  # the URL already has it selected
     st.session_state[MAP_KEY] = value
-    _on_map_change(with_view=False)
+    _on_map_change()
 
 
 def _on_basemap_change() -> None:
+    _adopt_url()
     state = replace(_state(), basemap=st.session_state["w_basemap"])
     _set_state(state)
     # A new basemap rebuilds the map component; ask it to open where the reader was.
@@ -417,6 +496,7 @@ def _on_basemap_change() -> None:
 
 
 def _on_lang_change() -> None:
+    _adopt_url()
     _set_state(replace(_state(), lang=st.session_state["w_lang"]))
 
 
@@ -427,71 +507,81 @@ def main() -> None:
     st.set_page_config(page_title="衢州新闻地图 · Quzhou news map", page_icon="🗺️", layout="wide")
     _refresh_data_key()  # a changed data file is served from this run on
     try:
-        load_leaflet()  # Leaflet's files in static/ (a failure is said here, not in the map)
+        load_leaflet()  # Leaflet's and the reader's files in static/ (a failure is said here, not in the map)
         index = load_map_index()
         layers = load_map_layers()
+        load_place_files()
     except MapAppError as error:  # the edge: say what is wrong instead of a traceback
         st.title(t("zh", "title"))
         st.error(escape_markdown(str(error)))
         return
     if STATE_KEY not in st.session_state:
         _init_session(index, layers)
-    state = _state()
-    lang = state.lang
-    st.html(PANEL_CSS)
-
+    else:
+        _adopt_url()
     with st.sidebar:
-        render_controls(index, layers, lang)
+        render_controls(index, layers, _state())
+    lang = _state().lang
+    st.html(page_css(lang))
+    with st.sidebar:
         curatorui.render_sign_in(lang)
     state = _state()
 
-    st.title(t(lang, "title"))
-    st.caption(t(lang, "subtitle"))
+    with st.container(key=TITLE_KEY):
+        st.title(t(lang, "title"), anchor=False)
+    with st.container(key=SUBTITLE_KEY):
+        st.caption(t(lang, "subtitle"))
     render_notices(index, lang)
-
-    map_column, panel_column = st.columns([3, 2], gap="medium")
-    with map_column:
-        render_map(index, state)
+    with st.container(key=MAP_CONTAINER_KEY):
+        render_map(state)
+    with st.container(key=LEGEND_KEY):
         st.caption(t(lang, "legend"))
-    state = _state()
-    with panel_column:
-        curatorui.render_curator_panel(
-            index,
-            data_dirs(),
-            lang=lang,
-            basemap=state.basemap,
-            on_data_changed=notice_data_change,
-            select=_select,
-            feature_id=_state().feature_id,
-        )
-        render_panel(index, _state())
-    st.query_params.from_dict(query_from_state(state, default_layer_ids=default_layer_ids(layers)))
+    curatorui.render_curator_panel(
+        index,
+        data_dirs(),
+        lang=lang,
+        basemap=state.basemap,
+        on_data_changed=notice_data_change,
+        select=_select,
+        feature_id=_state().feature_id,
+    )
+    render_dialog(index, lang)
+    _write_url(_state(), layers)
     with st.sidebar:
-        render_share(state, layers)
+        st.subheader(t(lang, "share"))
+        st.caption(t(lang, "share_in_address"))
 
 
-def render_controls(index: MapIndex, layers: Sequence[MapLayer], lang: str) -> None:
-    st.radio(
-        t(lang, "language"),
+def render_controls(index: MapIndex, layers: Sequence[MapLayer], state: UrlState) -> None:
+    """Language, search and basemap. The radios start from the URL's state (`index`); a session that
+    resumes a page after a reconnect (its replica died) takes their values from the page instead."""
+    lang = st.radio(
+        t(state.lang, "language"),
         ["zh", "en"],
+        index=["zh", "en"].index(state.lang),
         key="w_lang",
         horizontal=True,
         format_func=lambda code: "中文" if code == "zh" else "English",
         on_change=_on_lang_change,
     )
+    if lang != _state().lang:  # the page's own value, in a session's first run
+        _set_state(replace(_state(), lang=lang))
     render_search(index, lang)
     st.caption(t(lang, "layers_in_map"))
     turned_on = st.session_state.pop("qz_layer_turned_on", None)
     if turned_on:
         title = next((layer.title(lang) for layer in layers if layer.layer_id == turned_on), turned_on)
         st.info(t(lang, "selected_hidden", layer=escape_markdown(title)))
-    st.radio(
+    basemap = st.radio(
         t(lang, "basemap"),
         list(mapview.BASEMAPS),
+        index=list(mapview.BASEMAPS).index(state.basemap),
         key="w_basemap",
         format_func=lambda code: title_in(BASEMAP_TITLES[code], lang),
         on_change=_on_basemap_change,
     )
+    if basemap != _state().basemap:
+        _set_state(replace(_state(), basemap=basemap))
 
 
 def render_search(index: MapIndex, lang: str) -> None:
@@ -532,24 +622,26 @@ def render_notices(index: MapIndex, lang: str) -> None:
     if warnings:
         with st.expander(t(lang, "data_warnings", n=len(warnings)), icon="ℹ️"):
             st.markdown(markdown_list(str(problem) for problem in warnings))
+    timeline = load_timeline_index()
+    if timeline.problems:  # no timeline in the panels: say why, keep the rest
+        st.warning(markdown_list(str(problem) for problem in timeline.problems))
 
 
-def render_map(index: MapIndex, state: UrlState) -> None:
-    selected = index.features.get(state.feature_id) if state.feature_id else None
-    if selected is not None and st.session_state.get(CLIENT_SELECTED_KEY) == selected.feature_id:
-        # Picked by a click on the map: the map already shows it (popup, hover halo), so the
-        # overlays stay as they were and Streamlit can re-use the map message it sent before.
-        selected = None
-    returned = (*RETURNED_OBJECTS, *curatorui.extra_returned_objects())
-    # Rendered once per data, basemap, language, switch start and server-drawn selection (cached).
+def render_map(state: UrlState) -> None:
+    curator = curatorui.curator_name() is not None
+    # A reader's map reports nothing (its state is in the URL); a curator's reports its clicks.
+    returned = (*CURATOR_RETURNED_OBJECTS, *curatorui.extra_returned_objects()) if curator else ()
+    # Rendered once per data, basemap, switch and as-of start and mode (cached): the same for every
+    # reader who opened the same link, whatever they clicked since.
     rendered = _cached_rendered_map(
         data_digest(),
         state.basemap,
         tuple(st.session_state[SWITCH_START_KEY]),
         st.session_state.get(ASOF_START_KEY),
         returned,
+        "curator" if curator else "reader",
     )
-    groups_js = load_overlay_groups_js(state.basemap, state.lang, selected.feature_id if selected else None)
+    groups_js = load_overlay_groups_js(state.basemap, state.lang)
     request: View | None = st.session_state.get(VIEW_REQUEST_KEY)
     if request is not None:
         request = viewport.map_view_from_wgs84(request, basemap=state.basemap)
@@ -563,129 +655,51 @@ def render_map(index: MapIndex, state: UrlState) -> None:
         center=mapview.latlng_from_lonlat(request.lon, request.lat) if request else None,
         zoom=request.zoom if request else None,
         returned_objects=returned,
-        forget_click=selected is not None,  # a selection by search, link or button replaces the click
         on_change=_on_map_change,
     )
     if st.session_state.pop(FIRST_RUN_KEY, False):
         _take_value_from_before(value, rendered.defaults)
 
 
-def render_share(state: UrlState, layers: Sequence[MapLayer]) -> None:
-    lang = state.lang
-    st.subheader(t(lang, "share"))
-    query = urlencode(query_from_state(state, default_layer_ids=default_layer_ids(layers)))
-    base = (st.context.url or "").split("?")[0]
-    # st.code has a copy-to-clipboard button.
-    st.code(f"{base}?{query}", language=None, wrap_lines=True)
-    st.caption(t(lang, "share_help"))
+# --- dialogs the place panel asks for -------------------------------------------------------------
 
 
-# --- the side panel ----------------------------------------------------------------------------
-
-
-def render_panel(index: MapIndex, state: UrlState) -> None:
-    lang = state.lang
-    feature = index.features.get(state.feature_id) if state.feature_id else None
-    if feature is None:
-        st.info(t(lang, "pick"))
+def render_dialog(index: MapIndex, lang: str) -> None:
+    """The report form or an article's whole text, if the panel asked for one in this run."""
+    action: PanelAction | None = st.session_state.pop(DIALOG_KEY, None)
+    feature = index.features.get(action.feature_id) if action is not None else None
+    if action is None or feature is None:
         return
-    render_feature_card(feature, lang)
-    timeline = load_timeline_index()
-    # only what the panel lists is read (from the index file: cut in SQL)
-    events, total_events = first_rows(timeline.events, feature.feature_id, MAX_EVENTS, event_cut_key)
-    figures, total_figures = first_rows(timeline.figures, feature.feature_id, MAX_FIGURES, figure_cut_key)
-    section = html_from_timeline(
-        events, figures, index.articles, lang, total_events=total_events, total_figures=total_figures
-    )
-    if section:
-        st.html(section)
-    if timeline.problems:  # no timeline: say why, keep the rest of the panel
-        st.warning(markdown_list(str(problem) for problem in timeline.problems))
+    if action.kind == "report":
+        st.dialog(t(lang, "place_report"))(_report_dialog)(feature, lang)
+    elif action.article_id is not None and action.article_id in index.articles:
+        st.dialog(t(lang, "place_read"), width="large")(_article_dialog)(feature, action.article_id, lang)
+
+
+def _report_dialog(feature: Feature, lang: str) -> None:
     store = load_index_store()
-    if store is not None:  # counted and cut in SQL: a click reads a dozen articles' excerpts, not thousands
-        excerpts: Sequence[Excerpt] = store.excerpts_of(feature.feature_id, max_articles=MAX_ARTICLES_IN_PANEL)
-        total, n_articles = store.excerpt_totals(feature.feature_id)
-    else:
-        excerpts = index.excerpts.get(feature.feature_id, ())
-        total, n_articles = sum(e.count for e in excerpts), len({e.article_id for e in excerpts})
-    curatorui.render_report_form(feature, excerpts, lang)
-    st.subheader(t(lang, "excerpts"))
-    if not excerpts:
-        st.caption(t(lang, "not_mentioned"))
-    by_article: dict[str, list[Excerpt]] = {}
-    for excerpt in excerpts:
-        by_article.setdefault(excerpt.article_id, []).append(excerpt)
-    if excerpts:
-        st.caption(t(lang, "excerpt_count", n=total, a=n_articles))
-    defaults = default_layer_ids(load_map_layers())
-
-    def link_for(feature_id: str) -> str:
-        return link_to_feature(state, feature_id, default_layer_ids=defaults)
-
-    # A place named in thousands of articles must not make every click send them all: the panel
-    # (and each article's reader view) is capped, so a click costs the same for 5 or 5,000 articles.
-    if n_articles > MAX_ARTICLES_IN_PANEL:
-        st.caption(t(lang, "articles_shown", shown=MAX_ARTICLES_IN_PANEL))
-    shown = list(by_article.items())[:MAX_ARTICLES_IN_PANEL]
-    sources = article_sources(index, store, [article_id for article_id, _ in shown])
-    for article_id, article_excerpts in shown:
-        outlet, source_urls = sources.get(article_id, ("", ()))
-        # st.html, not st.markdown: article text must not be read as markdown.
-        st.html(html_from_article_excerpts(article_excerpts, lang, outlet=outlet, source_urls=source_urls))
-        if article_id in index.articles:
-            # Lazy: the article's full text is rendered and sent only while its reader is open.
-            reader = st.expander(t(lang, "reader"), key=f"w_reader_{article_id}", on_change="rerun")
-            if reader.open:
-                article = index.articles[article_id]  # read now (from the index file, if there is one)
-                with reader:
-                    st.html(
-                        html_from_article(
-                            article,
-                            load_article_mentions(article_id),
-                            selected_feature_id=feature.feature_id,
-                            link_for=link_for,
-                        )
-                    )
-    render_related(index, feature, lang)
-
-
-def article_sources(
-    index: MapIndex, store: IndexStore | None, article_ids: Sequence[str]
-) -> dict[str, tuple[str, tuple[str, ...]]]:
-    """Each article's outlet and source URLs (from the index file without reading its text)."""
     if store is not None:
-        return store.article_sources(article_ids)
-    return {
-        aid: (index.articles[aid].outlet, index.articles[aid].source_urls)
-        for aid in article_ids
-        if aid in index.articles
-    }
+        excerpts: Sequence[Excerpt] = store.excerpts_of(feature.feature_id, max_articles=MAX_ARTICLES_IN_PANEL)
+    else:
+        excerpts = load_map_index().excerpts.get(feature.feature_id, ())
+    st.markdown(f"**{escape_markdown(feature.name_zh if lang == 'zh' else feature.name_en or feature.name_zh)}**")
+    curatorui.render_report_form(feature, excerpts, lang, expanded=True)
 
 
-def render_feature_card(feature: Feature, lang: str) -> None:
-    other = feature.name_en if lang == "zh" else feature.name_zh
-    st.header(escape_markdown(markup.feature_name(feature, lang)), anchor=False)
-    if other:
-        st.caption(escape_markdown(other))
-    st.html(html_from_feature_card(feature, lang))
-    sources = html_from_sources(feature, lang)
-    if sources:
-        st.html(sources)
-
-
-def render_related(index: MapIndex, feature: Feature, lang: str) -> None:
-    related = [(fid, n) for fid, n in index.related.get(feature.feature_id, ()) if fid in index.features]
-    if not related:
-        return
-    st.subheader(t(lang, "related"))
-    columns = st.columns(2)
-    for position, (feature_id, count) in enumerate(related[:12]):
-        other = index.features[feature_id]
-        columns[position % 2].button(
-            f"{escape_markdown(markup.feature_name(other, lang))} · {count}",
-            key=f"w_related_{feature_id}",
-            on_click=_select,
-            args=(feature_id,),
-            kwargs={"zoom": True},
-            use_container_width=True,
+def _article_dialog(feature: Feature, article_id: str, lang: str) -> None:
+    index = load_map_index()
+    article = index.articles[article_id]  # read now (from the index file, if there is one)
+    state = _state()
+    defaults = default_layer_ids(load_map_layers())
+    st.markdown(f"**{escape_markdown(article.headline)}** · {escape_markdown(article.date)}")
+    st.caption(t(lang, "reader"))
+    # st.html, not st.markdown: article text must not be read as markdown.
+    st.html(
+        PANEL_CSS
+        + html_from_article(
+            article,
+            load_article_mentions(article_id),
+            selected_feature_id=feature.feature_id,
+            link_for=lambda fid: link_to_feature(state, fid, default_layer_ids=defaults),
         )
+    )

@@ -10,7 +10,7 @@ import datetime
 import math
 import re
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Literal
 from urllib.parse import urlencode
 
@@ -181,6 +181,15 @@ def query_from_state(state: UrlState, *, default_layer_ids: Iterable[str]) -> di
     if state.asof:
         query["asof"] = state.asof
     return query
+
+
+def adopt_browser_state(state: UrlState, browser: UrlState) -> UrlState:
+    """`state` with what the browser owns taken from `browser` (the state its URL gives): the
+    selected place, the layers, the view and the as-of date, which the map's script changes without
+    the server. The language and the basemap stay the server's (its widgets)."""
+    return replace(
+        state, feature_id=browser.feature_id, layer_ids=browser.layer_ids, view=browser.view, asof=browser.asof
+    )
 
 
 def visible_layer_ids(state: UrlState, default_layer_ids: Iterable[str]) -> tuple[str, ...]:

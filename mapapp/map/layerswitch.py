@@ -133,6 +133,23 @@ class LayerSwitchSetup(MacroElement):
             window.qzLayers = {
                 register: function (id, group) { state.groups[id] = group; },
                 show: function (id) { state.visible.add(id); },
+                // For the reader's script (mapapp/map/js/reader.js): the layers shown, in layer
+                // order; the groups by layer id; and showing exactly `ids` (from the URL).
+                visible: visibleIds,
+                groups: function () { return state.groups; },
+                setVisible: function (ids) {
+                    var wanted = new Set(ids), changed = false;
+                    state.order.forEach(function (id) {
+                        if (wanted.has(id) !== state.visible.has(id)) {
+                            if (wanted.has(id)) { state.visible.add(id); } else { state.visible.delete(id); }
+                            place(id);
+                            var box = state.control && state.control.getContainer().querySelector('input[data-layer="' + CSS.escape(id) + '"]');
+                            if (box) { box.checked = wanted.has(id); }
+                            changed = true;
+                        }
+                    });
+                    if (changed) { report(); }
+                },
                 control: function (spec) {
                     var before = visibleIds().join(",");
                     state.order = [];

@@ -26,12 +26,11 @@ from mapapp.map import lazytemplates  # noqa: F401  (branca compiles rendered sc
 from mapapp.map.assets import LeafletUrls
 from mapapp.map.displayshapes import DisplayShapes, build_display_shapes
 from mapapp.map.layerswitch import CSS as SWITCH_CSS
-from mapapp.map.layerswitch import LayerSwitchSetup, control_group, register_group, show_layer, switch_spec
+from mapapp.map.layerswitch import LayerSwitchSetup, control_group, register_group, switch_spec
 from mapapp.map.maplayers import (
     DISTRICTS_LAYER_ID,
     MapLayer,
     features_by_map_layer,
-    map_layer_id_for,
 )
 from mapapp.map.mapstyles import (
     HALO_BASES,
@@ -39,12 +38,12 @@ from mapapp.map.mapstyles import (
     PANE_LABELS,
     PANE_POINTS,
     PANE_SELECTION,
-    SELECTION_COLOR,
     halo_options,
     line_style,
     point_style,
 )
 from mapapp.map.markup import approximate_note, attribution_html, feature_name, popup_html
+from mapapp.map.readerpanel import READER_CSS, ReaderOptions, ReaderSetup
 from mapapp.map.viewport import MAX_ZOOM, MIN_ZOOM, START_VIEW
 from mapapp.models import Excerpt, Feature
 
@@ -151,12 +150,18 @@ def stable_element_ids(start: int = 1) -> Iterator[None]:
 
 
 def build_base_map(
-    *, basemap: str, leaflet: LeafletUrls, attributions: Sequence[str] = (), switch_layers: Sequence[str] | None = None
+    *,
+    basemap: str,
+    leaflet: LeafletUrls,
+    attributions: Sequence[str] = (),
+    switch_layers: Sequence[str] | None = None,
+    reader: ReaderOptions | None = None,
 ) -> folium.Map:
     """The map with its basemap and panes; Leaflet comes from the app, nothing from a CDN.
 
     `switch_layers` (the visible layer ids) sets up the in-map layer switch (mapapp.map.layerswitch),
     which then owns which layers are shown; the overlays must then be built `with_switch`.
+    `reader` loads the reader's script (mapapp.map.readerpanel): the panel and the URL in the browser.
     """
     m = folium.Map(
         location=latlng_from_lonlat(START_VIEW.lon, START_VIEW.lat),
@@ -169,6 +174,8 @@ def build_base_map(
     # folium points these at CDNs (plus jQuery, Bootstrap, awesome-markers, unused here).
     m.default_js = [("leaflet", leaflet.js)]
     m.default_css = [("leaflet_css", leaflet.css)]
+    if reader is not None:  # after Leaflet, before the map is made (it patches Leaflet's focus handling)
+        m.default_js.append(("qz_reader", leaflet.reader_js))
     root = m.get_root()
     assert isinstance(root, Figure)  # a folium.Map is always rooted in a branca Figure
     root.header.add_child(Element(_CSS), name="qz_css")
@@ -188,11 +195,15 @@ def build_base_map(
     if switch_layers is not None:
         root.header.add_child(Element(SWITCH_CSS), name="qz_switch_css")
         m.add_child(LayerSwitchSetup(switch_layers))
+    if reader is not None:
+        # Inline, not a file: the layout must hold when the map is made (st_folium adds CSS files last).
+        root.header.add_child(Element(f"<style>{READER_CSS}</style>"), name="qz_reader_css")
+        m.add_child(ReaderSetup(reader))
     return m
 
 
-# Runs for every feature of every overlay. Content is pre-escaped HTML from Python (popup_html),
-# bound as a map-level popup so that it survives the component swapping the overlay groups.
+# Runs for every feature of every overlay. The tooltip is pre-escaped HTML from Python (label_html);
+# a click goes to the reader's script, which opens the popup (popup_html, pre-escaped) and the panel.
 _ON_EACH_FEATURE = JsCode(
     """
 function (feature, layer) {
@@ -211,14 +222,8 @@ function (feature, layer) {
         layer.on("remove", hide);
     }
     layer.on("click", function (e) {
-        window.qzSelectedFeatureId = props.id;
-        if (props.popup_html && layer._map) {
-            var at = e.originalEvent ? layer._map.mouseEventToLatLng(e.originalEvent) : e.latlng;
-            L.popup({maxWidth: 340, autoPan: false, className: "qz-popup-box"})
-                .setLatLng(at)
-                .setContent(props.popup_html)
-                .openOn(layer._map);
-        }
+        // The reader's panel, popup, highlight and URL (mapapp/map/js/reader.js): no server round trip.
+        if (window.qzReader) { window.qzReader.clicked(props.id, e); }
     });
 }
 """
@@ -330,99 +335,6 @@ def build_layer_group(
     return group
 
 
-class _SelectionPopup(MacroElement):
-    """Opens the selected feature's popup when the selection came from the URL or the search.
-
-    A click sets window.qzSelectedFeatureId itself (and shows its popup at once), so this does nothing then.
-    """
-
-    _template = Template(
-        """
-        {% macro script(this, kwargs) %}
-        if (window.qzSelectedFeatureId !== {{ this.feature_id|tojson }}) {
-            window.qzSelectedFeatureId = {{ this.feature_id|tojson }};
-            L.popup({maxWidth: 340, autoPan: false, className: "qz-popup-box"})
-                .setLatLng({{ this.latlng|tojson }})
-                .setContent({{ this.popup_html|tojson }})
-                .openOn({{ this._parent._parent.get_name() }});
-        }
-        {% endmacro %}
-        """
-    )
-
-    def __init__(self, feature_id: str, latlng: list[float], popup_html: str):
-        super().__init__()
-        self._name = "SelectionPopup"
-        self.feature_id = feature_id
-        self.latlng = latlng
-        self.popup_html = popup_html
-
-
-def build_selection_group(
-    feature: Feature,
-    *,
-    excerpts: Sequence[Excerpt],
-    lang: str,
-    basemap: str,
-    shapes: DisplayShapes | None = None,
-    style: Mapping[str, Any] | None = None,
-    layer_id: str | None = None,
-) -> folium.FeatureGroup:
-    """A non-interactive highlight under the selected feature, and its popup for deep links.
-
-    `layer_id` (the feature's map layer) is turned on in the in-map layer switch, if there is one.
-
-    An approximate place also gets its halo (precision_m around its anchor), drawn with the layer's
-    `style` colour.
-    """
-    group = folium.FeatureGroup(name="selection")
-    if layer_id is not None:
-        group.add_child(show_layer(layer_id))
-    shapes = shapes if shapes is not None else build_display_shapes([feature], basemap=basemap)
-    geometry = shapes.geometry[feature.feature_id]
-    offset_px = shapes.offsets.get(feature.feature_id, (0.0, 0.0))
-    is_point = geometry["type"] in ("Point", "MultiPoint")
-    data = {
-        "type": "FeatureCollection",
-        "features": [{"type": "Feature", "geometry": geometry, "properties": {"id": feature.feature_id}}],
-    }
-    if is_point and feature.location_basis in HALO_BASES:
-        # Through GeoJson (not folium.Circle, which drops the pane and interactive options).
-        halo = halo_options(feature, style or {}, selected=True)
-        folium.GeoJson(
-            data, name="selection-halo", style_function=lambda _item: halo, marker=folium.Circle(radius=1)
-        ).add_to(group)
-    if is_point:
-        # A ring around the (possibly fanned-out) dot: same offset as the dot's icon.
-        size, (dx, dy) = 30, offset_px
-        ring = {
-            "html": f'<div class="qz-ring" style="width:{size - 8}px;height:{size - 8}px"></div>',
-            "className": "qz-selection-ring",
-            "iconSize": [size, size],
-            "iconAnchor": [size / 2 - dx, size / 2 - dy],
-        }
-        folium.GeoJson(
-            data,
-            name="selection",
-            style_function=lambda _item: ring,
-            marker=folium.Marker(icon=folium.DivIcon(), interactive=False, keyboard=False, pane=PANE_SELECTION),
-        ).add_to(group)
-    else:
-        highlight = {
-            "color": SELECTION_COLOR,
-            "weight": 10,
-            "opacity": 0.85,
-            "fillColor": SELECTION_COLOR,
-            "fillOpacity": 0.08,
-        }
-        folium.GeoJson(
-            data, name="selection", style_function=lambda _item: highlight, interactive=False, pane=PANE_SELECTION
-        ).add_to(group)
-    anchor = latlng_from_lonlat(*shapes.anchor_lonlat[feature.feature_id])
-    group.add_child(_SelectionPopup(feature.feature_id, anchor, popup_html(feature, excerpts, lang)))
-    return group
-
-
 def build_overlay_groups(
     layers: Sequence[MapLayer],
     features: Iterable[Feature],
@@ -431,11 +343,11 @@ def build_overlay_groups(
     lang: str,
     basemap: str,
     visible_layer_ids: Iterable[str] | None = None,
-    selected_feature: Feature | None = None,
     shapes: DisplayShapes | None = None,
     with_switch: bool = False,
 ) -> list[folium.FeatureGroup]:
-    """A FeatureGroup per visible layer (layer order, districts first), then the selection.
+    """A FeatureGroup per visible layer (layer order, districts first); the selected place is drawn
+    in the browser (mapapp/map/js/reader.js).
 
     `visible_layer_ids` None means every layer. `with_switch` (for a map built with
     `switch_layers`): every layer is drawn, whatever `visible_layer_ids` says, and the groups end
@@ -454,20 +366,6 @@ def build_overlay_groups(
         for layer in layers
         if layer.layer_id in visible and grouped.get(layer.layer_id)
     ]
-    if selected_feature is not None and selected_feature.geometry:
-        layer_id = map_layer_id_for(selected_feature)
-        style = next((layer.style for layer in layers if layer.layer_id == layer_id), {})
-        groups.append(
-            build_selection_group(
-                selected_feature,
-                excerpts=excerpts.get(selected_feature.feature_id, ()),
-                lang=lang,
-                basemap=basemap,
-                shapes=shapes,
-                style=style,
-                layer_id=layer_id,
-            )
-        )
     if with_switch:
         groups.append(control_group(switch_spec(layers, lang, drawn_layer_ids=grouped)))
     return groups

@@ -21,7 +21,7 @@ from mapapp.models import CATEGORIES, LOCATION_BASES, STATUSES, Feature, LayerSp
 from mapapp.paths import DISAMBIGUATION_TOML
 from mapapp.pipeline.curated import CuratedRules, load_curated_rules
 from mapapp.pipeline.ennames import ENGLISH_NAMES_TOML, EnglishNameRules, build_english_names, load_english_rules
-from mapapp.pipeline.longernames import LONGER_NAMES_TOML, LongerNameRule, load_longer_names
+from mapapp.pipeline.nameparts import NAME_PARTS_TOML, NameParts, load_name_parts
 
 _ID_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 _LATIN = re.compile(r"[A-Za-z]")
@@ -59,7 +59,7 @@ class Gazetteer:
     shared: dict[str, SharedName]
     problems: tuple[Problem, ...]
     curated: CuratedRules = field(default_factory=CuratedRules)  # curators' not-places and corrected mentions
-    longer_names: tuple[LongerNameRule, ...] = ()  # short names that are only the front of a longer one
+    name_parts: NameParts = field(default_factory=NameParts)  # the words of longer names (name_parts.toml)
     english_rules: EnglishNameRules = field(default_factory=EnglishNameRules)  # how English news writes names
 
 
@@ -116,10 +116,10 @@ def load_gazetteer(geodata_dir: Path, layers: tuple[LayerSpec, ...], *, resolve_
                 )
             )
     curated = load_curated_rules(geodata_dir, features, problems)
-    longer_names = load_longer_names(geodata_dir / LONGER_NAMES_TOML, problems)
+    name_parts = load_name_parts(geodata_dir / NAME_PARTS_TOML, problems)
     english_rules = load_english_rules(geodata_dir / ENGLISH_NAMES_TOML, problems)
     problems.extend(build_english_names(features, english_rules).problems)  # English names two features claim
-    return Gazetteer(features, surfaces, shared, tuple(problems), curated, longer_names, english_rules)
+    return Gazetteer(features, surfaces, shared, tuple(problems), curated, name_parts, english_rules)
 
 
 def _check_references(features: dict[str, Feature], feature_files: dict[str, str], problems: list[Problem]) -> None:

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
+import hashlib
 import itertools
 import json
 import multiprocessing
@@ -32,7 +33,7 @@ import sqlite3
 import threading
 import unicodedata
 from collections import Counter
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any, overload
@@ -60,6 +61,7 @@ from mapapp.pipeline.gazetteer import load_gazetteer
 from mapapp.pipeline.index import MapIndex
 from mapapp.pipeline.layers import load_layers
 from mapapp.pipeline.mentions import MentionFinder
+from mapapp.pipeline.normalise import normalise_all
 from mapapp.pipeline.reprints import (
     ReprintFinder,
     TextSignature,
@@ -76,12 +78,14 @@ from mapapp.pipeline.storedtimeline import (
     words_problems,
     write_stages,
 )
+from mapapp.pipeline.tagger import TAGGER, ArticleNames, names_in_texts
 from mapapp.pipeline.timeline import TimelineIndex
 
 # 3: events, figures and stages; 4: per-article rows as one JSON row each, excerpts without headline;
 # 5: an article's language, outlet and source URLs; 6: English excerpts searchable by word (words table);
-# 7: reprints (an article's text signature, the reprints table), events merged (timeline_events)
-SCHEMA_VERSION = "7"
+# 7: the tagger's names per article (names table); 8: reprints (an article's text signature, the
+# reprints table), events merged (timeline_events)
+SCHEMA_VERSION = "8"
 NO_METADATA = "has no metadata entry; using defaults (first line as headline)"  # as load_corpus says
 PARALLEL_MIN_ARTICLES = 40  # below this, starting worker processes costs more than it saves
 BUILD_CACHE_KIB = 256 * 1024  # SQLite's page cache while building (the default 2 MB thrashes on large corpora)
@@ -96,6 +100,9 @@ CREATE TABLE reprints (
     article_id TEXT PRIMARY KEY, original_id TEXT NOT NULL, position INTEGER NOT NULL, source_urls TEXT NOT NULL);
 -- an article's mentions, [[start, end, surface, feature_id, rule], ...] in text order (read per article)
 CREATE TABLE mentions (article_id TEXT NOT NULL, n INTEGER NOT NULL, rows TEXT NOT NULL);
+-- the tagger's names in an article, [[start, end, kind], ...] (tagger.py), and the digest of the text
+-- and tagger they were made from: a geodata change re-links every article without tagging it again
+CREATE TABLE names (article_id TEXT PRIMARY KEY, digest TEXT NOT NULL, rows TEXT NOT NULL);
 -- headline and date are the article's (joined when read)
 CREATE TABLE excerpts (
     feature_id TEXT NOT NULL, article_id TEXT NOT NULL, seq INTEGER NOT NULL, kind TEXT NOT NULL,
@@ -150,6 +157,7 @@ class ArticleRows:
     events: tuple[tuple, ...] = ()
     figures: tuple[tuple, ...] = ()
     stage_changes: tuple | None = None  # the stage_changes row
+    names: tuple | None = None  # the names row (article_id, digest, JSON) if tagged now; None if kept in the old file
     words: tuple[tuple, ...] = ()  # an English article's distinct excerpt sentences per feature (words table)
 
 
@@ -176,7 +184,8 @@ def _rows_for_file(position: int) -> ArticleRows:
     if unchanged:
         return ArticleRows(tuple(problems), row, kept=True, signature=signature)
     shown = display_texts(article)  # each sentence's display text, once for all four below
-    mentions = tuple(_worker["finder"].find(article, shown=shown))
+    names, names_row = _names_of(article, shown)
+    mentions = tuple(_worker["finder"].find(article, shown=shown, names=names))
     # as mentions_by_co_occurrence, build_excerpt_index and build_related_index would for this
     # article, with its mentions located in its sentences once for them and the sentence views
     located = MentionsBySentence(article, mentions)
@@ -212,10 +221,38 @@ def _rows_for_file(position: int) -> ArticleRows:
         events=events,
         figures=figures,
         stage_changes=stage_changes,
+        names=names_row,
         words=tuple(dict.fromkeys((row[0], article.article_id, row[4]) for row in excerpt_rows))
         if article.lang == "en"
         else (),
     )
+
+
+def names_digest(text: str) -> str:
+    """What an article's stored names were made from: its text and the tagger."""
+    return hashlib.blake2b(f"{TAGGER}\n{text}".encode(), digest_size=16).hexdigest()
+
+
+def _names_of(article: Article, shown: Sequence[tuple[str, list[int]]]) -> tuple[ArticleNames | None, tuple | None]:
+    """The article's tagged names: from the previous index file if its text is unchanged (the
+    same article id and digest: never another article's), else tagged now. Returns the names and
+    the names row to write (None: the writer copies the old file's row, see _copy_names)."""
+    if article.lang != "zh":
+        return None, (article.article_id, "", "[]")
+    digest = names_digest(article.text)
+    old = _worker.get("names_from")
+    if old is not None:
+        db = _worker.get("names_db")
+        if db is None:  # opened in the worker process, after the fork
+            db = _worker["names_db"] = sqlite3.connect(f"file:{old}?mode=ro", uri=True)
+        try:
+            row = db.execute("SELECT digest, rows FROM names WHERE article_id = ?", (article.article_id,)).fetchone()
+        except sqlite3.Error:
+            row = None
+        if row is not None and row[0] == digest:
+            return tuple((s, e, k) for s, e, k in json.loads(row[1])), None
+    names = names_in_texts(normalise_all(shown))
+    return names, (article.article_id, digest, _compact_json([list(n) for n in names]))
 
 
 def _spans_json(spans: Sequence[tuple[int, int]]) -> str:
@@ -234,6 +271,7 @@ def rows_for_files(
     finder: MentionFinder,
     previous: Mapping[str, tuple[str, tuple, TextSignature | None]],
     processes: int,
+    names_from: Path | None = None,
 ) -> Iterator[ArticleRows]:
     """Each file's rows, in order; read, parsed and matched in `processes` forked workers when
     there are enough files to be worth it (the rows stream back while the caller writes them)."""
@@ -245,6 +283,7 @@ def rows_for_files(
         co_occurrence_groups=co_occurrence_groups(finder.gazetteer.features),
         previous=previous,
         words_problems=words_problems(),
+        names_from=names_from,
     )
     try:
         if (
@@ -257,6 +296,9 @@ def rows_for_files(
         with multiprocessing.get_context("fork").Pool(processes) as pool:
             yield from pool.imap(_rows_for_file, range(len(paths)), chunksize=8)
     finally:
+        db = _worker.get("names_db")
+        if db is not None:
+            db.close()
         _worker.clear()
 
 
@@ -342,6 +384,7 @@ def build_store(dirs: DataDirs, path: Path, *, processes: int | None = None) -> 
             corpus_problems.append(Problem(str(seeds), "", "", "holds no .txt article files"))
     previous = _previous_articles(path, fingerprint)
     full = previous is None
+    names_from = path if _has_current_schema(path) else None  # its names serve any geodata
 
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
@@ -368,6 +411,7 @@ def build_store(dirs: DataDirs, path: Path, *, processes: int | None = None) -> 
             kept: list[str] = []
             reprints = ReprintFinder()  # fed in file order, as load_corpus's fold_reprints
             reprint_problems: list[Problem] = []
+            names_kept: list[str] = []  # re-linked from the old file's names: their rows are copied
             with db:
                 for rows in rows_for_files(
                     paths,
@@ -375,6 +419,7 @@ def build_store(dirs: DataDirs, path: Path, *, processes: int | None = None) -> 
                     finder=MentionFinder(gazetteer),
                     previous=previous or {},
                     processes=processes,
+                    names_from=names_from,
                 ):
                     corpus_problems.extend(rows.problems)
                     if rows.article is None:
@@ -394,6 +439,10 @@ def build_store(dirs: DataDirs, path: Path, *, processes: int | None = None) -> 
                         kept.append(rows.article[0])
                         continue
                     rematched += 1
+                    if rows.names is not None:
+                        db.execute("INSERT INTO names VALUES (?,?,?)", rows.names)
+                    else:
+                        names_kept.append(rows.article[0])
                     db.execute("INSERT INTO mentions VALUES (?,?,?)", rows.mentions)
                     db.executemany("INSERT INTO excerpts VALUES (?,?,?,?,?,?,?,?,?,?)", rows.excerpts)
                     db.execute("INSERT INTO pairs VALUES (?,?)", rows.pairs)
@@ -414,6 +463,8 @@ def build_store(dirs: DataDirs, path: Path, *, processes: int | None = None) -> 
                 _write_meta(db, fingerprint, (*corpus_problems, *layer_problems, *gazetteer.problems))
                 if kept:
                     _copy_kept(db, path, set(kept), summaries)
+                if names_kept and names_from is not None:
+                    _copy_names(db, names_from, names_kept)
                 summaries.write()
                 write_stages(db, gazetteer.features)
             db.execute("PRAGMA journal_mode=DELETE")  # readers of the finished file get the default
@@ -539,7 +590,7 @@ def _copy_kept(db: sqlite3.Connection, previous_path: Path, keep: set[str], summ
     try:
         db.execute("CREATE TEMP TABLE kept (article_id TEXT PRIMARY KEY)")
         db.executemany("INSERT INTO kept VALUES (?)", ((a,) for a in keep))
-        for table in ("mentions", "pairs", *TIMELINE_TABLES):
+        for table in ("mentions", "names", "pairs", *TIMELINE_TABLES):
             db.execute(
                 f"INSERT INTO main.{table} SELECT * FROM old.{table} WHERE article_id IN (SELECT article_id FROM kept)"
             )
@@ -565,6 +616,21 @@ def _copy_kept(db: sqlite3.Connection, previous_path: Path, keep: set[str], summ
     finally:
         db.commit()
         db.execute("DETACH DATABASE old")
+
+
+def _copy_names(db: sqlite3.Connection, previous_path: Path, article_ids: Sequence[str]) -> None:
+    """The old file's names rows of these articles, copied in one statement (not sent back from
+    the workers and written one by one)."""
+    db.execute("ATTACH DATABASE ? AS old_names", (f"file:{previous_path}?mode=ro",))
+    try:
+        db.execute("CREATE TEMP TABLE names_kept (article_id TEXT PRIMARY KEY)")
+        db.executemany("INSERT INTO names_kept VALUES (?)", ((a,) for a in article_ids))
+        db.execute(
+            "INSERT INTO main.names SELECT * FROM old_names.names WHERE article_id IN (SELECT article_id FROM names_kept)"
+        )
+    finally:
+        db.commit()
+        db.execute("DETACH DATABASE old_names")
 
 
 def _signature_from_json(value: str | None) -> TextSignature | None:
@@ -596,6 +662,16 @@ def _previous_articles(
             return {row[0]: (row[1], tuple(row[2:-1]), _signature_from_json(row[-1])) for row in rows}
     except (sqlite3.Error, KeyError, ValueError, TypeError):
         return None  # not a readable index of this schema: build from scratch
+
+
+def _has_current_schema(path: Path) -> bool:
+    if not path.is_file():
+        return False
+    try:
+        with contextlib.closing(sqlite3.connect(f"file:{path}?mode=ro", uri=True)) as db:
+            return dict(db.execute("SELECT key, value FROM meta")).get("schema") == SCHEMA_VERSION
+    except sqlite3.Error:
+        return False
 
 
 def kept_boundaries(path: Path) -> list[KeptBoundary]:
@@ -702,14 +778,27 @@ class IndexStore:
             source_urls=tuple(dict.fromkeys((*json.loads(source_urls), *self.reprint_urls.get(aid, ())))),
         )
 
-    def article_sources(self, article_ids: Sequence[str]) -> dict[str, tuple[str, tuple[str, ...]]]:
-        """(outlet, source URLs with its reprints') of each of these articles, without their text."""
-        found: dict[str, tuple[str, tuple[str, ...]]] = {}
-        for aid in dict.fromkeys(article_ids):
-            for outlet, urls in self.query("SELECT outlet, source_urls FROM articles WHERE article_id = ?", (aid,)):
+    def article_infos(self, article_ids: Iterable[str]) -> dict[str, tuple[str, str, str, str, tuple[str, ...]]]:
+        """(headline, date, lang, outlet, source URLs) of each article asked for, without its text."""
+        wanted = list(dict.fromkeys(article_ids))
+        found: dict[str, tuple[str, str, str, str, tuple[str, ...]]] = {}
+        for start in range(0, len(wanted), 500):  # SQLite's bound-parameter limit
+            chunk = wanted[start : start + 500]
+            rows = self.query(
+                "SELECT article_id, headline, date, lang, outlet, source_urls FROM articles"
+                f" WHERE article_id IN ({','.join('?' * len(chunk))})",
+                chunk,
+            )
+            for aid, headline, date, lang, outlet, urls in rows:
+                # as load_corpus's fold_reprints: its own URLs, then its reprints'
                 merged = tuple(dict.fromkeys((*json.loads(urls), *self.reprint_urls.get(aid, ()))))
-                found[aid] = (outlet, merged)
+                found[aid] = (headline, date, lang, outlet, merged)
         return found
+
+    def names_of(self, article_id: str) -> ArticleNames | None:
+        """The tagger's names in the article as kept in the file (None for none kept)."""
+        rows = self.query("SELECT rows FROM names WHERE article_id = ?", (article_id,))
+        return tuple((s, e, k) for s, e, k in json.loads(rows[0][0])) if rows else None
 
     def mentions_of(self, article_id: str) -> tuple[Mention, ...]:
         rows = self.query("SELECT rows FROM mentions WHERE article_id = ?", (article_id,))
@@ -722,19 +811,30 @@ class IndexStore:
         return tuple(Mention(article_id, *row) for article_id, text in rows for row in json.loads(text))
 
     def excerpts_of(
-        self, feature_id: str, *, limit: int | None = None, max_articles: int | None = None
+        self,
+        feature_id: str,
+        *,
+        limit: int | None = None,
+        max_articles: int | None = None,
+        skip_articles: int = 0,
     ) -> tuple[Excerpt, ...]:
         """The feature's excerpts in article order, then text order (as build_excerpt_index): at most
-        `limit` of them, from at most the first `max_articles` articles."""
-        if max_articles is None:
+        `limit` of them, from at most `max_articles` articles after the first `skip_articles`."""
+        if max_articles is None and not skip_articles:
             rows = self.query(
                 EXCERPTS_SQL + " ORDER BY e.position, e.seq LIMIT ?", (feature_id, -1 if limit is None else limit)
             )
         else:
             rows = self.query(
                 EXCERPTS_SQL + " AND e.position IN (SELECT DISTINCT position FROM excerpts WHERE feature_id = ?"
-                " ORDER BY position LIMIT ?) ORDER BY e.position, e.seq LIMIT ?",
-                (feature_id, feature_id, max_articles, -1 if limit is None else limit),
+                " ORDER BY position LIMIT ? OFFSET ?) ORDER BY e.position, e.seq LIMIT ?",
+                (
+                    feature_id,
+                    feature_id,
+                    -1 if max_articles is None else max_articles,
+                    skip_articles,
+                    -1 if limit is None else limit,
+                ),
             )
         return tuple(
             Excerpt(fid, aid, headline, date, kind, text, tuple(tuple(h) for h in json.loads(hl)), count, s, e, lang)
@@ -840,6 +940,25 @@ class StoredExcerpts(Mapping[str, Sequence[Excerpt]]):
         return len(self._store.excerpt_counts)
 
 
+class StoredNames(Mapping[str, ArticleNames]):
+    """index.names backed by the file: an article's tagged names, read when asked for."""
+
+    def __init__(self, store: IndexStore):
+        self._store = store
+
+    def __getitem__(self, article_id: str) -> ArticleNames:
+        names = self._store.names_of(article_id)
+        if names is None:
+            raise KeyError(article_id)
+        return names
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(r[0] for r in self._store.query("SELECT article_id FROM names"))
+
+    def __len__(self) -> int:
+        return self._store.query("SELECT COUNT(*) FROM names")[0][0]
+
+
 class StoredMentions(Sequence[Mention]):
     """index.mentions backed by the file: read whole only if something walks all of them (the CLI)."""
 
@@ -876,4 +995,5 @@ def open_map_index(store: IndexStore, dirs: DataDirs) -> MapIndex:
         related=store.related(),
         problems=store.problems,
         gazetteer=gazetteer,
+        names=StoredNames(store),
     )

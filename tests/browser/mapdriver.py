@@ -1,4 +1,5 @@
-"""Drive the map in the page: find the Leaflet map in the st_folium iframe, click features by id."""
+"""Drive the map in the page: find the Leaflet map in the st_folium iframe, click features by id, read
+the place panel (drawn inside the same iframe by mapapp/map/js/reader.js)."""
 
 from __future__ import annotations
 
@@ -8,18 +9,20 @@ from bench.mapprobe import DRAWN_IDS_JS, FEATURE_POINT_JS, MAP_IFRAME
 
 
 def map_frame(page):
-    page.locator(MAP_IFRAME).wait_for()
+    """The map's iframe; while a rebuilt map replaces the old one (a new basemap, curator mode), the new one."""
+    page.locator(MAP_IFRAME).first.wait_for()
+    page.wait_for_function(f"() => document.querySelectorAll({MAP_IFRAME!r}).length === 1", timeout=30_000)
     for _ in range(200):
         for frame in page.frames:
             if "streamlit_folium.st_folium" in frame.url and not frame.is_detached():
                 return frame
-        time.sleep(0.1)
+        page.wait_for_timeout(100)  # (not time.sleep: Playwright handles the page's events meanwhile)
     raise AssertionError("no streamlit_folium iframe in the page")
 
 
 def wait_until_idle(page, timeout_s: float = 30) -> None:
     """Wait until Streamlit has finished its run (the 'running' status widget is gone)."""
-    page.wait_for_timeout(400)  # st_folium reports after ~250 ms
+    page.wait_for_timeout(400)  # a run the page asked for has started by then
     deadline = time.monotonic() + timeout_s
     while page.locator('[data-testid="stStatusWidget"]').count() and time.monotonic() < deadline:
         page.wait_for_timeout(100)
@@ -59,8 +62,23 @@ def click_feature(page, feature_id: str) -> None:
     frame.locator("#map_div").click(position=point)
 
 
+PANEL_READY_JS = "(id) => { const p = document.querySelector('.qz-panel'); return !!p && p.getAttribute('data-ready') === id && p.getAttribute('aria-busy') === 'false'; }"
+
+
+def wait_for_panel(page, feature_id: str, timeout_s: float = 30) -> None:
+    """Wait until the place panel shows `feature_id` in full (its file read and drawn)."""
+    map_frame(page).wait_for_function(PANEL_READY_JS, arg=feature_id, timeout=timeout_s * 1000)
+
+
+def panel_name(page) -> str | None:
+    """The heading of the place the panel shows (None if it shows none)."""
+    return map_frame(page).evaluate(
+        "() => { const h = document.querySelector('.qz-panel .qz-place h2'); return h ? h.textContent : null; }"
+    )
+
+
 def panel_excerpts(page) -> list[str]:
-    return page.locator(".qz-excerpt").all_inner_texts()
+    return map_frame(page).locator(".qz-panel .qz-excerpt").all_inner_texts()
 
 
 def wait_for_excerpt(page, fragment: str, timeout_s: float = 30) -> list[str]:
@@ -70,8 +88,12 @@ def wait_for_excerpt(page, fragment: str, timeout_s: float = 30) -> list[str]:
         texts = panel_excerpts(page)
         if any(fragment in text for text in texts):
             return texts
-        page.wait_for_timeout(200)
-    raise AssertionError(f"no excerpt with {fragment!r} in the side panel; it shows {texts!r}")
+        page.wait_for_timeout(100)
+    raise AssertionError(f"no excerpt with {fragment!r} in the place panel; it shows {texts!r}")
+
+
+def url_feature(page) -> str | None:
+    return page.evaluate("() => new URLSearchParams(location.search).get('feature')")
 
 
 def open_layer_switch(frame) -> None:

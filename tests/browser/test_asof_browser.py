@@ -11,7 +11,7 @@ import re
 import time
 from typing import Any
 
-from mapdriver import map_frame, open_app, wait_until_idle
+from mapdriver import map_frame, open_app, wait_for_panel, wait_until_idle
 
 from mapapp.pipeline.timeline import build_timeline_index, first_day
 
@@ -131,10 +131,9 @@ def test_turning_the_control_off_restores_every_feature_and_drops_the_date_from_
 def test_the_panel_of_a_facility_shows_its_timeline(page, app_url, index):
     timelines = build_timeline_index(index)
     frame = open_app(page, app_url + "?feature=quzhou-bonded-zone")
-    assert frame is not None
-    block = page.locator(".qz-timeline-block")
-    block.wait_for()
-    items = page.locator(".qz-tl-item")
+    wait_for_panel(page, "quzhou-bonded-zone")
+    frame.locator(".qz-panel .qz-timeline").wait_for()
+    items = frame.locator(".qz-panel .qz-tl-item")
     assert items.count() == len(timelines.events["quzhou-bonded-zone"])
-    dates = page.locator(".qz-tl-date").all_inner_texts()
+    dates = frame.locator(".qz-panel .qz-tl-date").all_inner_texts()
     assert any(d.startswith(e.date) for e in timelines.events["quzhou-bonded-zone"] if e.date for d in dates)

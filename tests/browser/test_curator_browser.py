@@ -16,7 +16,15 @@ from pathlib import Path
 
 import pytest
 from conftest import app_served
-from mapdriver import click_feature, drawn_feature_ids, map_frame, open_app, wait_for_excerpt, wait_until_idle
+from mapdriver import (
+    click_feature,
+    drawn_feature_ids,
+    map_frame,
+    open_app,
+    wait_for_excerpt,
+    wait_for_panel,
+    wait_until_idle,
+)
 
 from mapapp.coords import wgs84_from_gcj02
 from mapapp.curation.credentials import hash_password
@@ -115,9 +123,10 @@ def test_a_curator_places_a_candidate_by_clicking_the_map_sees_it_and_undoes_it(
     # on the map, selected, with the sentences the pipeline finds for the new name
     wait_for_excerpt(page, surface)
     wait_for_drawn(page, "curated-test-place")
-    # the curator's source is on the card, as text (the hostile title ran nothing)
-    assert HOSTILE in page.locator("details").filter(has_text="Test source").first.text_content()
-    assert page.evaluate("() => window.qzPwned") is None
+    # the curator's source is in the place panel, as text (the hostile title ran nothing)
+    frame = map_frame(page)
+    assert HOSTILE in frame.locator("details.qz-sources").filter(has_text="Test source").first.text_content()
+    assert page.evaluate("() => window.qzPwned") is None and frame.evaluate("() => window.qzPwned") is None
     changed = curated.files()
     assert changed["places.geojson"] != curated.original["places.geojson"]
     [stored] = [
@@ -160,12 +169,14 @@ def test_without_signing_in_crafted_parameters_open_nothing_on_a_curator_deploym
 def test_a_reader_report_is_stored_and_shown_to_the_curator_as_text(page, curator_app_url, curated):
     open_app(page, curator_app_url)
     click_feature(page, "qujiang-gymnasium")
+    wait_for_panel(page, "qujiang-gymnasium")
+    map_frame(page).locator(".qz-panel button.qz-report").click()  # the panel asks for the form: a dialog
+    dialog = page.get_by_role("dialog")
+    dialog.get_by_label("说明（可选）").fill(HOSTILE)
+    dialog.get_by_role("button", name="发送").click()
     wait_until_idle(page)
-    page.get_by_text("报告问题").click()
-    page.get_by_label("说明（可选）").fill(HOSTILE)
-    page.get_by_role("button", name="发送").click()
-    wait_until_idle(page)
-    assert page.get_by_text("谢谢，编辑会查看。").count() == 1
+    assert dialog.get_by_text("谢谢，编辑会查看。").count() == 1
+    page.keyboard.press("Escape")
     rows = sqlite3.connect(curated.state / "reports.sqlite3").execute("SELECT kind, feature_id, comment FROM reports")
     assert ("position", "qujiang-gymnasium", HOSTILE) in rows.fetchall()
     assert page.locator(".qz-report").count() == 0  # a reader sees no reports, not even their own

@@ -46,14 +46,18 @@ def test_an_english_excerpt_shows_in_the_panel_in_both_languages(page, english_a
     click_feature(page, "quzhou-bonded-zone")
     map_frame(page).locator(".qz-popup").last.wait_for()
     wait_for_excerpt(page, SENTENCE)
-    english = page.locator(".qz-excerpt[lang='en']", has_text=SENTENCE)
+    frame = map_frame(page)
+    panel = frame.locator(".qz-panel")  # the place panel, drawn in the map's frame
+    english = panel.locator(".qz-excerpt[lang='en']", has_text=SENTENCE)
     assert english.count() == 1  # shown as printed, marked as English text
-    headline = page.locator(".qz-headline[lang='en']", has_text="Bonded zone opens a new customs hall")
-    assert headline.count() == 1
-    marker = headline.locator(".qz-lang")
+    group = panel.locator(
+        ".qz-group", has=frame.locator(".qz-headline[lang='en']", has_text="Bonded zone opens a new customs hall")
+    )
+    assert group.count() == 1
+    marker = group.locator(".qz-lang")
     if lang == "zh":
         assert marker.inner_text() == TEXT["zh"]["lang_en"]  # "英文" beside the article in the Chinese interface
     else:
         assert marker.count() == 0  # in the English interface an English article needs no mark
-        chinese = page.locator(".qz-headline[lang='zh'] .qz-lang")
+        chinese = panel.locator(".qz-group", has=frame.locator(".qz-headline[lang='zh']")).locator(".qz-lang")
         assert chinese.count() >= 1 and chinese.first.inner_text() == TEXT["en"]["lang_zh"]

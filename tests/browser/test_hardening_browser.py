@@ -77,25 +77,26 @@ def test_hostile_text_is_shown_literally_everywhere_and_runs_nothing(watched_pag
     frame = open_app(page, f"{hostile_app_url}?feature={data.feature_id}")
     wait_for_excerpt(page, data.name_zh)
 
-    # the side panel: name, English name, card, sources, excerpts under their headline
-    assert page.locator("h2").all_inner_texts()[0].strip() == data.name_zh
-    assert data.name_en in page.locator('[data-testid="stCaptionContainer"]').all_inner_texts()
-    assert data.description in page.locator(".qz-card").inner_text()
-    page.locator("details summary", has_text=TEXT["zh"]["sources"]).click()
-    sources = page.locator("details", has_text=TEXT["zh"]["sources"]).inner_text()
+    # the place panel (in the map's frame, drawn with textContent): name, English name, facts,
+    # description, sources, excerpts under their headline
+    panel = frame.locator(".qz-panel")
+    assert panel.locator(".qz-place h2").inner_text().strip() == data.name_zh
+    assert panel.locator(".qz-other").inner_text() == data.name_en
+    assert data.description in panel.locator(".qz-description").inner_text()
+    panel.locator("details.qz-sources summary").click()
+    sources = panel.locator("details.qz-sources").inner_text()
     assert data.source_title in sources and data.source_quote in sources
-    assert page.locator(".qz-headline").first.inner_text().startswith(data.headline)
-    assert any(data.sentence[-40:] in text.replace("\n", "") for text in page.locator(".qz-excerpt").all_inner_texts())
+    assert panel.locator(".qz-headline").first.inner_text().startswith(data.headline)
+    assert any(data.sentence[-40:] in text.replace("\n", "") for text in panel.locator(".qz-excerpt").all_inner_texts())
 
-    # the reader: the whole article, the mention a link back to the place
-    page.locator('[data-testid="stExpander"] summary', has_text=TEXT["zh"]["reader"]).first.click()
-    reader = page.locator(".qz-article:visible").first.inner_text()
+    # the whole article (a dialog the panel asks the server for): the mention a link back to the place
+    panel.locator(".qz-read").first.click()
+    dialog = page.locator('[role="dialog"]')
+    reader = dialog.locator(".qz-article").inner_text()
     assert data.sentence in reader and f"{EVIL}又一段" in reader
-    assert (
-        page.locator(".qz-article a.qz-mention", has_text=data.name_zh)
-        .first.get_attribute("href")
-        .startswith("?feature=")
-    )
+    assert dialog.locator("a.qz-mention", has_text=data.name_zh).first.get_attribute("href").startswith("?feature=")
+    page.keyboard.press("Escape")
+    dialog.wait_for(state="detached")
 
     # the map: the deep link's popup, and the tooltip on hover
     assert data.name_zh in frame.locator(".qz-popup").last.inner_text()

@@ -9,7 +9,7 @@ import shutil
 
 import pytest
 from conftest import app_served
-from mapdriver import click_feature, open_app, wait_for_excerpt, wait_until_idle
+from mapdriver import click_feature, map_frame, open_app, wait_for_excerpt, wait_until_idle
 
 from mapapp.curation.credentials import hash_password
 from mapapp.paths import ROOT_DIR
@@ -71,8 +71,7 @@ def test_a_curator_adds_an_article_by_url_and_a_reader_sees_its_outlet_and_sourc
     # its places on the map, with its excerpts: click the port zone it names
     click_feature(page, "dalu-zhang-zone")
     wait_for_excerpt(page, "衢港集运1号")
-    link = page.locator(f"a.qz-source-link[href='{article_url}']")
-    assert link.count() >= 1
+    assert map_frame(page).locator(f".qz-panel a.qz-link[href='{article_url}']").count() >= 1
 
     # a reader (no sign-in) on a laptop and on a phone: the outlet and the link to the source
     for profile in (
@@ -87,9 +86,10 @@ def test_a_curator_adds_an_article_by_url_and_a_reader_sees_its_outlet_and_sourc
         try:
             open_app(reader, intake_app_url + "?feature=dalu-zhang-zone")
             wait_for_excerpt(reader, "衢港集运1号")
-            block = reader.locator(".qz-headline").filter(has_text=PORT.headline)
-            assert "衢江新闻网" in block.inner_text() and "2025-06-11" in block.inner_text()
-            source = block.locator("a.qz-source-link")
+            group = map_frame(reader).locator(".qz-panel .qz-group").filter(has_text=PORT.headline)
+            meta = group.locator(".qz-meta").first
+            assert "衢江新闻网" in meta.inner_text() and "2025-06-11" in meta.inner_text()
+            source = meta.locator("a.qz-link")
             assert source.get_attribute("href") == article_url and source.get_attribute("target") == "_blank"
             assert "noopener" in (source.get_attribute("rel") or "")
             assert reader.get_by_text("编辑工作台").count() == 0

@@ -1,14 +1,16 @@
 """Article text shown in the map popup and tooltip is text, never markup: checked in Chromium.
 
-The map is rendered by mapview to a standalone HTML file (Leaflet from static/vendor via file://),
-so this test needs neither Streamlit nor the real geodata.
+The map is rendered by mapview to a standalone HTML file (Leaflet and the reader's script from
+static/ via file://), so this test needs neither Streamlit nor the real geodata. (The place panel's
+hostile text is checked on the app itself: test_hardening_browser.py.)
 """
 
 from __future__ import annotations
 
 from bench.mapprobe import FEATURE_POINT_JS
 from mapapp.map import maplayers, mapview
-from mapapp.map.assets import LeafletUrls, install_leaflet
+from mapapp.map.assets import LeafletUrls, install_leaflet, install_reader_files, reader_file_name
+from mapapp.map.readerpanel import ReaderOptions, reader_group
 from mapapp.models import Excerpt, Feature, LayerSpec, Source
 
 EVIL = '<script>window.qzPwned = 1</script><img src=x onerror="window.qzPwned = 2">'
@@ -16,10 +18,12 @@ EVIL = '<script>window.qzPwned = 1</script><img src=x onerror="window.qzPwned = 
 
 def _evil_map_html(tmp_path) -> str:
     leaflet_dir = install_leaflet()
+    reader_js = install_reader_files() / reader_file_name("reader.js")
     leaflet = LeafletUrls(
         js=(leaflet_dir / "leaflet.js").as_uri(),
         css=(leaflet_dir / "leaflet.css").as_uri(),
         image_path=(leaflet_dir / "images").as_uri() + "/",
+        reader_js=reader_js.as_uri(),
     )
     feature = Feature(
         "evil-gym",
@@ -43,10 +47,12 @@ def _evil_map_html(tmp_path) -> str:
         "sports", "体育场馆", "Sports", "society", ("sports_venue",), True, 80, {"color": "#27ae60", "radius": 7}
     )
     layers = maplayers.map_layers_from_specs([spec])
-    m = mapview.build_base_map(basemap="none", leaflet=leaflet)
-    for group in mapview.build_overlay_groups(
-        layers, [feature], visible_layer_ids=["sports"], excerpts={"evil-gym": (excerpt,)}, lang="zh", basemap="none"
-    ):
+    reader = ReaderOptions(placedata=(tmp_path / "placedata").as_uri(), version="v", basemap="none")
+    m = mapview.build_base_map(basemap="none", leaflet=leaflet, switch_layers=["sports"], reader=reader)
+    groups = mapview.build_overlay_groups(
+        layers, [feature], excerpts={"evil-gym": (excerpt,)}, lang="zh", basemap="none", with_switch=True
+    )
+    for group in [*groups, reader_group("zh", {"pick": "", "place_loading": "…", "place_failed": "x"}, "v")]:
         group.add_to(m)
     path = tmp_path / "evil.html"
     path.write_text(m.get_root().render(), encoding="utf-8")

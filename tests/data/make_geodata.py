@@ -60,8 +60,8 @@ def main() -> None:
         if all(fid in KEEP for fid in re.findall(r'(?:default|feature) = "([a-z0-9-]+)"', block))
     ]
     (out / "disambiguation.toml").write_text("\n[[name]]".join(kept), encoding="utf-8")
-    # names inside longer names and the candidate rules apply to any features: copied whole
-    for name in ("longer_names.toml", "candidates.toml"):
+    # the words of longer names and the candidate rules apply to any features: copied whole
+    for name in ("name_parts.toml", "candidates.toml"):
         shutil.copyfile(ROOT / "geodata" / name, out / name)
     layers_out = ROOT / "tests" / "data" / "layers"
     layers_out.mkdir(exist_ok=True)
