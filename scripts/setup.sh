@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Set up a fresh clone: a virtualenv with the locked packages and Leaflet copied for static serving.
+# Set up a fresh clone: a virtualenv with the locked packages, and Leaflet (PyPI: XStatic-Leaflet) and
+# Leaflet.draw (npm: leaflet-draw, the curator's drawing control) copied for static serving.
 # With --dev: also the test and lint tools, and Debian's chromium and nginx for the browser and
 # load-balancer tests (apt-get, as root).
 #
@@ -21,6 +22,7 @@ if [ "${1:-}" = "--dev" ]; then
   missing=()
   [ -x /usr/bin/chromium ] || missing+=(chromium)
   [ -x /usr/sbin/nginx ] || missing+=(nginx)
+  command -v npm >/dev/null 2>&1 || missing+=(npm)  # Leaflet.draw comes from the npm registry
   if [ ${#missing[@]} -gt 0 ]; then
     if [ "$(id -u)" = "0" ]; then
       apt-get update -qq
@@ -33,5 +35,12 @@ if [ "${1:-}" = "--dev" ]; then
 else
   # Runtime packages only, at the locked versions (the lock is a superset: -c limits, -r chooses).
   pip_install -r requirements.txt -c requirements.lock
+fi
+# Leaflet.draw from the npm registry at the version and integrity in scripts/npm/package-lock.json
+# (npm ci refuses a tarball whose sha512 differs); mapapp.map.assets checks each file it copies.
+if command -v npm >/dev/null 2>&1; then
+  npm ci --prefix scripts/npm --ignore-scripts --no-audit --no-fund --loglevel=error >/dev/null
+else
+  echo "setup.sh: npm not found; the curator's drawing control (leaflet-draw) is not installed (apt-get install npm)" >&2
 fi
 .venv/bin/python -m mapapp.map.assets

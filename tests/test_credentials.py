@@ -5,7 +5,6 @@ from __future__ import annotations
 import pytest
 
 from mapapp.curation.credentials import hash_password, is_valid_hash, verify_password
-from mapapp.curation.ratelimit import RateLimiter
 
 
 def test_a_hash_verifies_its_password_only():
@@ -28,16 +27,3 @@ def test_a_missing_or_malformed_hash_lets_nobody_in(configured):
 def test_short_passwords_are_refused():
     with pytest.raises(ValueError, match="expected at least 12"):
         hash_password("short")
-
-
-def test_the_limiter_counts_per_key_and_in_total_and_forgets_after_the_window():
-    now = [0.0]
-    limiter = RateLimiter(per_key=2, total=3, window_s=60, clock=lambda: now[0])
-    limiter.record("a")
-    limiter.record("a")
-    assert not limiter.allows("a") and limiter.allows("b")
-    assert limiter.retry_after_s("a") == 60
-    limiter.record("b")
-    assert not limiter.allows("c")  # three events in total
-    now[0] = 61
-    assert limiter.allows("a") and limiter.allows("c") and limiter.retry_after_s("a") == 0

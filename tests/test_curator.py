@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from mapapp.app.curator import (
     Draft,
     click_from_map_value,
@@ -21,6 +23,7 @@ from mapapp.paths import ROOT_DIR
 from mapapp.pipeline.index import build_map_index
 
 DATA = ROOT_DIR / "tests" / "data"
+CJK = re.compile(r"[\u3400-\u9fff]")
 HOSTILE = '<img src=x onerror="alert(1)"><script>alert(2)</script>'
 HASH = hash_password("correct horse battery")
 # st_folium 0.27.4's value after a plain click on the map (returned_objects including last_clicked).
@@ -109,3 +112,107 @@ def test_a_candidates_sentences_mark_the_name_as_printed_even_in_traditional_cha
     assert [
         (name, "<mark>" in html_from_sentences([(h, s, name)])) for h, s, name in sentences_of(index, candidate)
     ] == [("青竹灣村", True)]
+
+
+# --- placing like a map editor: drawings, precision, words ----------------------------------------
+
+# st_folium 0.27.4's `all_drawings` after Leaflet.draw finished a line (recorded in headless Chromium).
+DRAWN_LINE = [
+    {
+        "type": "Feature",
+        "properties": {},
+        "geometry": {
+            "type": "LineString",
+            "coordinates": [[118.817139, 29.00754], [118.88031, 28.981114], [118.929749, 28.99613]],
+        },
+    }
+]
+
+
+def test_the_drawing_control_s_shapes_become_the_draft():
+    from mapapp.app.curator import drawing_from_map_value, vertices_from_drawings
+
+    assert vertices_from_drawings(DRAWN_LINE) == (
+        "LineString",
+        ((118.817139, 29.00754), (118.88031, 28.981114), (118.929749, 28.99613)),
+    )
+    area = [{"type": "Feature", "geometry": {"type": "Polygon", "coordinates": [[[1, 2], [3, 2], [3, 4], [1, 2]]]}}]
+    assert vertices_from_drawings(area) == ("Polygon", ((1.0, 2.0), (3.0, 2.0), (3.0, 4.0)))  # the ring, once
+    assert vertices_from_drawings(None) == (None, ()) and vertices_from_drawings([{"geometry": None}]) == (None, ())
+    drawing, seen = drawing_from_map_value({"all_drawings": DRAWN_LINE}, None)
+    assert drawing is not None and drawing[0] == "LineString"
+    assert drawing_from_map_value({"all_drawings": DRAWN_LINE}, seen)[0] is None  # reported again: not new
+
+
+def test_a_place_s_own_geometry_is_the_draft_to_edit_in_the_basemap_s_datum():
+    from mapapp.app.curator import draft_from_feature
+
+    index = build_map_index(DATA / "seeds", DATA / "geodata", DATA / "layers")
+    gym = index.features["qujiang-gymnasium"]
+    on_osm, on_gaode = draft_from_feature(gym, "osm"), draft_from_feature(gym, "gaode")
+    assert on_osm.shape == "Point" and on_osm.vertices == (tuple(gym.geometry["coordinates"]),)
+    shift = abs(on_gaode.vertices[0][0] - on_osm.vertices[0][0])
+    assert 0.001 < shift < 0.01 and on_gaode.basemap == "gaode"  # GCJ-02: a few hundred metres east
+
+
+def test_the_precision_prompt_asks_to_zoom_in_for_a_venue_but_not_for_a_district():
+    from mapapp.app.curator import precision_prompt, zoom_for_precision
+    from mapapp.curation.placement import precision_from_zoom
+
+    coarse = precision_from_zoom(9, 28.95)
+    zh = precision_prompt(coarse, "sports_venue", 28.95, "zh")
+    assert zh is not None and "体育场馆需要 ±50 米以内" in zh and f"第 {zoom_for_precision(50, 28.95)} 级" in zh
+    en = precision_prompt(coarse, "rail_station", 28.95, "en")
+    assert en is not None and "a rail station needs ±50 m or better" in en and not CJK.search(en)
+    assert precision_prompt(coarse, "admin_area", 28.95, "zh") is None  # ±2.7 km is fine for a district
+    assert precision_from_zoom(zoom_for_precision(50, 28.95), 28.95) <= 50
+
+
+def _feature(lon: float, lat: float, name_zh: str = "衢江区体育馆", name_en: str = "Qujiang Gymnasium") -> dict:
+    return {
+        "type": "Feature",
+        "geometry": {"type": "Point", "coordinates": [lon, lat]},
+        "properties": {"id": "qujiang-gymnasium", "name_zh": name_zh, "name_en": name_en},
+    }
+
+
+def test_messages_say_what_changed_in_words_in_either_language():
+    from mapapp.app.curator import message_from_change
+
+    before, after = _feature(118.9500, 28.9400), _feature(118.9512, 28.9400)  # 0.0012° east: about 117 m
+    moved = Change("c1", "Ann", "2026-05-01T08:00:00+00:00", "move", "qujiang-gymnasium", before, after, ())
+    assert message_from_change(moved, "zh") == "衢江区体育馆 移动了 117 米"
+    assert message_from_change(moved, "en") == "Qujiang Gymnasium moved 117 m"
+    undone = Change("c2", "Ann", "2026-05-01T08:01:00+00:00", "undo", "qujiang-gymnasium", after, before, (), "c1")
+    assert message_from_change(undone, "zh", [moved, undone]) == "已撤销：衢江区体育馆 移动了 117 米"
+    added = Change("c3", "Ann", "2026", "add-place", "x-park", None, _feature(1, 2, "某某公园", ""), ())
+    assert message_from_change(added, "en") == "Added 某某公园 (point)"  # no English name: the Chinese one
+    assert "c1" not in html_from_changes([moved, undone], {"c1"}, lang="en")  # no raw change ids
+    assert "(undone)" in html_from_changes([moved, undone], {"c1"}, lang="en")
+
+
+def test_refusals_are_said_in_the_page_s_language_with_their_detail():
+    from mapapp.app.curator import refusal_in
+
+    assert refusal_in("title is empty; expected some text", "zh") == "来源标题为空：请填写。"
+    assert (
+        refusal_in("quote has 1200 characters; expected at most 1000", "zh")
+        == "引文有 1200 个字，最多 1000 个：请删短。"
+    )
+    broken = (
+        "the change was refused, it would break the data:\n"
+        "places.geojson: 'x-park': parent: is 'nowhere', which is not a feature id"
+    )
+    zh = refusal_in(broken, "zh")
+    assert zh.startswith("保存被拒绝，这样会破坏数据：") and "x-park" in zh and "上级地点" in zh and "nowhere" in zh
+    assert not CJK.search(refusal_in("title is empty; expected some text", "en"))
+
+
+def test_the_sign_in_log_is_escaped_and_names_no_password():
+    from mapapp.app.curator import html_from_signins
+    from mapapp.curation.ratelimit import SignInRecord
+
+    records = [SignInRecord(1_780_000_000.0, "203.0.113.9", HOSTILE, "failed", 2.0)]
+    shown = html_from_signins(records, "zh")
+    assert "<script>" not in shown and "&lt;script&gt;" in shown and "口令错误" in shown and "2.0 秒" in shown
+    assert "wrong password" in html_from_signins(records, "en")

@@ -178,7 +178,8 @@ def place_record(
 ) -> dict[str, Any]:
     """Everything the panel shows for `feature` in `lang`; `excerpts` is its first page."""
     other = feature.name_en if lang == "zh" else feature.name_zh
-    note = feature.properties.get("position_note")
+    # the note in the interface's language where the place has one (position_note_en), else as written
+    note = (lang == "en" and feature.properties.get("position_note_en")) or feature.properties.get("position_note")
     return {
         "v": RECORD_VERSION,
         "id": feature.feature_id,

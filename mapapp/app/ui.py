@@ -455,11 +455,11 @@ def _on_map_change() -> None:
         st.session_state[ACTION_KEY] = action.number
         st.session_state[DIALOG_KEY] = action
         return
-    curatorui.take_map_click(value)  # in curator mode, a click places the draft
+    placing = curatorui.take_map_click(value)  # curator's placing mode: the click placed, it selects nothing
     click = new_click(value, st.session_state.get(CLICK_KEY))
     if click is not None:
         st.session_state[CLICK_KEY] = click.signature
-        if click.feature_id in load_map_index().features:
+        if not placing and click.feature_id in load_map_index().features:
             _select(click.feature_id, zoom=False)
 
 

@@ -18,7 +18,7 @@ from mapapp.curation.journal import Change, sha256_of
 from mapapp.curation.placement import (
     Placement,
     basis_from_precision,
-    placement_note,
+    placement_notes,
     placement_source,
     wgs84_geometry,
 )
@@ -135,7 +135,8 @@ def add_place(store: DataStore, who: str, place: NewPlace, placement: Placement,
             "sources": [evidence, placement_source(placement, store_name(who), when, geometry)],
             "description_zh": place.description_zh,
             "description_en": place.description_en,
-            "position_note": placement_note(placement, store_name(who), when),
+            "position_note": placement_notes(placement, store_name(who), when)[0],
+            "position_note_en": placement_notes(placement, store_name(who), when)[1],
             "curated": {"by": store_name(who), "at": when, "basemap": placement.basemap or "command line"},
         }
         if place.parent:
@@ -180,7 +181,7 @@ def move_feature(store: DataStore, who: str, feature_id: str, placement: Placeme
         props["sources"] = [evidence, placement_source(placement, store_name(who), when, geometry)] + [
             s for s in props.get("sources", []) if s != evidence
         ]
-        props["position_note"] = placement_note(placement, store_name(who), when)
+        props["position_note"], props["position_note_en"] = placement_notes(placement, store_name(who), when)
         props["curated"] = {"by": store_name(who), "at": when, "basemap": placement.basemap or "command line"}
         return Edit("move", feature_id, before, after, {file_name: _replaced(snapshot, file_name, feature_id, after)})
 

@@ -72,12 +72,32 @@ def basis_from_precision(precision_m: int, geometry_type: str) -> str:
     return "area"
 
 
+BASEMAP_NAMES: dict[str, tuple[str, str]] = {
+    "osm": ("OpenStreetMap 底图", "the OpenStreetMap basemap"),
+    "gaode": ("高德底图", "the Gaode basemap"),
+    "none": ("无底图的地图", "the map without a basemap"),
+}
+
+
+def placement_notes(placement: Placement, who: str, when: str) -> tuple[str, str]:
+    """How the position was found, in Chinese and in English (position_note, position_note_en)."""
+    zh_where, en_where = BASEMAP_NAMES.get(placement.basemap, (placement.basemap, f"the {placement.basemap} basemap"))
+    if not placement.basemap:
+        zh_where, en_where = "命令行", "the command line"
+    zh_zoom = f"，缩放级别 {placement.zoom}" if placement.zoom is not None else ""
+    en_zoom = f" at zoom {placement.zoom}" if placement.zoom is not None else ""
+    if placement.crs == "gcj02":
+        zh_datum, en_datum = "GCJ-02 坐标，已转换为 WGS-84", "GCJ-02, converted to WGS-84"
+    else:
+        zh_datum, en_datum = "WGS-84 坐标", "WGS-84"
+    zh = f"{who} 于 {when[:10]} 在{zh_where}上放置（{zh_datum}{zh_zoom}）；误差约 ±{placement.precision_m} 米。"
+    en = f"Placed by {who} on {en_where}{en_zoom} ({en_datum}), {when[:10]}; ±{placement.precision_m} m."
+    return zh, en
+
+
 def placement_note(placement: Placement, who: str, when: str) -> str:
-    """How the position was found, for the card's sources/precision part."""
-    where = f"the {placement.basemap} basemap" if placement.basemap else "the command line"
-    zoom = f" at zoom {placement.zoom}" if placement.zoom is not None else ""
-    datum = "GCJ-02, converted to WGS-84 with mapapp.coords" if placement.crs == "gcj02" else "WGS-84"
-    return f"Placed by {who} on {where}{zoom} ({datum}), {when[:10]}; ±{placement.precision_m} m."
+    """The English note (placement_notes)."""
+    return placement_notes(placement, who, when)[1]
 
 
 def placement_source(placement: Placement, who: str, when: str, stored: dict[str, Any]) -> dict[str, str]:

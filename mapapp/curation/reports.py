@@ -3,8 +3,9 @@
 The database lives in the state folder ($QZ_STATE_DIR, default <repo>/.state/, gitignored and never
 served), in WAL mode so readers adding reports and a curator reading them do not block each other;
 one connection per thread; SQL with bound parameters only. Limits: a comment is at most
-MAX_COMMENT_CHARS; a session may send PER_SESSION reports and everyone together TOTAL reports per
-WINDOW_S (counted in the database, so the limits hold across server processes). Reports are shown
+MAX_COMMENT_CHARS; a client (its address, mapapp.curation.clientaddress, as for sign-ins) may send
+PER_CLIENT reports and everyone together TOTAL reports per WINDOW_S, counted in the database, so the
+limits hold across server processes and a reload or a new browser session does not reset them. Reports are shown
 only to curators, and only ever as escaped text.
 """
 
@@ -30,7 +31,7 @@ REPORTS_DB = "reports.sqlite3"
 ReportKind = Literal["position", "passage"]
 REPORT_KINDS: tuple[str, ...] = get_args(ReportKind)
 MAX_COMMENT_CHARS = 500
-PER_SESSION = 5
+PER_CLIENT = 5
 TOTAL = 200
 WINDOW_S = 3600
 
@@ -44,7 +45,7 @@ CREATE TABLE IF NOT EXISTS reports (
     start INTEGER,
     "end" INTEGER,
     comment TEXT NOT NULL,
-    session TEXT NOT NULL,
+    session TEXT NOT NULL,  -- the client digest (the column kept its first name)
     status TEXT NOT NULL DEFAULT 'open',
     resolved_by TEXT,
     resolved_at TEXT
@@ -54,8 +55,18 @@ CREATE INDEX IF NOT EXISTS reports_by_session ON reports (session, created_at);
 """
 
 
+RefusalReason = Literal["too-long", "kind", "feature", "client-limit", "total-limit"]
+
+
 class ReportRefused(MapAppError):
-    """A report was not stored: too long, unknown kind, or over a rate limit."""
+    """A report was not stored: too long, unknown kind, or over a rate limit.
+
+    `reason` and `count`/`limit` let the page say it in the reader's language.
+    """
+
+    def __init__(self, message: str, *, reason: RefusalReason, count: int = 0, limit: int = 0):
+        super().__init__(message)
+        self.reason, self.count, self.limit = reason, count, limit
 
 
 @dataclass(frozen=True)
@@ -81,21 +92,26 @@ def clean_comment(comment: str) -> str:
     kept = "".join(ch if unicodedata.category(ch)[0] != "C" else " " for ch in comment or "")
     folded = " ".join(kept.split())
     if len(folded) > MAX_COMMENT_CHARS:
-        raise ReportRefused(f"the comment has {len(folded)} characters; expected at most {MAX_COMMENT_CHARS}")
+        raise ReportRefused(
+            f"the comment has {len(folded)} characters; expected at most {MAX_COMMENT_CHARS}",
+            reason="too-long",
+            count=len(folded),
+            limit=MAX_COMMENT_CHARS,
+        )
     return folded
 
 
-def session_digest(session_key: str) -> str:
-    """Sessions are stored only as a digest: enough to count, nothing to identify."""
-    return hashlib.sha256(f"qz-report:{session_key}".encode()).hexdigest()[:24]
+def client_digest(client_key: str) -> str:
+    """Clients are stored only as a digest of their address: enough to count, nothing to identify."""
+    return hashlib.sha256(f"qz-report:{client_key}".encode()).hexdigest()[:24]
 
 
 class ReportBook:
     """The reports database. Safe to share between threads: each thread opens its own connection."""
 
-    def __init__(self, path: Path, *, per_session: int = PER_SESSION, total: int = TOTAL, window_s: int = WINDOW_S):
+    def __init__(self, path: Path, *, per_client: int = PER_CLIENT, total: int = TOTAL, window_s: int = WINDOW_S):
         self.path = Path(path)
-        self.per_session, self.total, self.window_s = per_session, total, window_s
+        self.per_client, self.total, self.window_s = per_client, total, window_s
         self._local = threading.local()
 
     @classmethod
@@ -119,7 +135,7 @@ class ReportBook:
         kind: str,
         feature_id: str,
         comment: str,
-        session_key: str,
+        client_key: str,
         article_id: str | None = None,
         start: int | None = None,
         end: int | None = None,
@@ -127,11 +143,11 @@ class ReportBook:
     ) -> int:
         """Store one report; returns its id. ReportRefused says why one was not stored."""
         if kind not in REPORT_KINDS:
-            raise ReportRefused(f"kind is {kind!r}; expected one of {', '.join(REPORT_KINDS)}")
+            raise ReportRefused(f"kind is {kind!r}; expected one of {', '.join(REPORT_KINDS)}", reason="kind")
         if not feature_id or len(feature_id) > 100:
-            raise ReportRefused(f"feature_id is {feature_id[:100]!r}; expected a feature id")
+            raise ReportRefused(f"feature_id is {feature_id[:100]!r}; expected a feature id", reason="feature")
         text = clean_comment(comment)
-        session = session_digest(session_key)
+        session = client_digest(client_key)
         now = now or datetime.now(UTC)
         since = (now - timedelta(seconds=self.window_s)).isoformat(timespec="seconds")
         connection = self._connection()
@@ -140,14 +156,20 @@ class ReportBook:
             (mine,) = connection.execute(
                 "SELECT COUNT(*) FROM reports WHERE session = ? AND created_at > ?", (session, since)
             ).fetchone()
-            if mine >= self.per_session:
+            if mine >= self.per_client:
                 raise ReportRefused(
-                    f"this session sent {mine} reports in the last hour; expected at most {self.per_session}"
+                    f"this address sent {mine} reports in the last hour; expected at most {self.per_client}",
+                    reason="client-limit",
+                    count=mine,
+                    limit=self.per_client,
                 )
             (everyone,) = connection.execute("SELECT COUNT(*) FROM reports WHERE created_at > ?", (since,)).fetchone()
             if everyone >= self.total:
                 raise ReportRefused(
-                    f"{everyone} reports arrived in the last hour; the limit is {self.total}, try later"
+                    f"{everyone} reports arrived in the last hour; the limit is {self.total}, try later",
+                    reason="total-limit",
+                    count=everyone,
+                    limit=self.total,
                 )
             cursor = connection.execute(
                 'INSERT INTO reports (created_at, kind, feature_id, article_id, start, "end", comment, session) '

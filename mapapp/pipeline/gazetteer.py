@@ -262,7 +262,7 @@ def feature_from_geojson(
     if not isinstance(external, bool):
         bad("external", f"is {external!r}; expected true or false")
     sources = _sources_from(props.get("sources"), bad)
-    for key in ("description", "description_zh", "description_en", "position_note"):
+    for key in ("description", "description_zh", "description_en", "position_note", "position_note_en"):
         if not isinstance(props.get(key, ""), str):
             bad(key, f"is {props[key]!r}; expected a string")
     description = props.get("description_en") or props.get("description_zh") or props.get("description") or ""

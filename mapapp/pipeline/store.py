@@ -84,8 +84,9 @@ from mapapp.pipeline.timeline import TimelineIndex
 # 3: events, figures and stages; 4: per-article rows as one JSON row each, excerpts without headline;
 # 5: an article's language, outlet and source URLs; 6: English excerpts searchable by word (words table);
 # 7: the tagger's names per article (names table); 8: reprints (an article's text signature, the
-# reprints table), events merged (timeline_events)
-SCHEMA_VERSION = "8"
+# reprints table), events merged (timeline_events); 9: the same as 8, numbered past it so that an index made
+# by another branch that also moved on from 7 is never read as ours
+SCHEMA_VERSION = "9"
 NO_METADATA = "has no metadata entry; using defaults (first line as headline)"  # as load_corpus says
 PARALLEL_MIN_ARTICLES = 40  # below this, starting worker processes costs more than it saves
 BUILD_CACHE_KIB = 256 * 1024  # SQLite's page cache while building (the default 2 MB thrashes on large corpora)

@@ -40,6 +40,8 @@ def open_app(page, url: str) -> object:
 
 
 def drawn_feature_ids(frame) -> set[str]:
+    """The ids of the features drawn on the map (once a map being rebuilt has its Leaflet map again)."""
+    frame.wait_for_function("() => window.map !== undefined", timeout=30_000)
     return set(frame.evaluate(DRAWN_IDS_JS))
 
 
