@@ -376,6 +376,13 @@
         meta.appendChild(document.createTextNode(" · "));
         meta.appendChild(webLink(group.url, S.words.place_source_link));
       }
+      if ((group.also || []).length) {  // the same story on other sites: one group, each page linked once
+        meta.appendChild(document.createTextNode(" · " + S.words.place_also_at + " "));
+        group.also.forEach(function (other, n) {
+          if (n) { meta.appendChild(document.createTextNode(S.lang === "zh" ? "、" : ", ")); }
+          meta.appendChild(webLink(other.url, other.site)).classList.add("qz-also-link");
+        });
+      }
       box.appendChild(meta);
       group.excerpts.forEach(function (excerpt) {
         var quote = el("blockquote", "qz-excerpt");
