@@ -11,12 +11,14 @@ import io
 import json
 import time
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 from werkzeug import Request, Response
 
 from mapapp.cli import main
 from mapapp.datadirs import BUNDLED
+from mapapp.intake.feeds import day_from_feed_date
 from tests.webpages import CHROME, atom, page, rss, story
 
 PORT = story("port_route.txt")
@@ -132,6 +134,64 @@ def test_a_feed_of_both_takes_in_each_entry_and_again_changes_nothing(httpserver
     code, rows = ingest(folders, urls["feed"])
     assert code == 0 and [r["status"] for r in rows] == ["unchanged", "unchanged"]
     assert snapshot(seeds) == before
+
+
+def test_a_feed_of_several_pages_in_other_shapes_takes_each_in_and_dates_an_undated_one_by_the_feed(
+    httpserver, folders
+):
+    """Shapes seen on real local pages: a wire site (date and time, then "来源: <paper>", no date metadata,
+    the date in the URL's folders), a government site in GB2312 (declared rightly, "发布时间: 2025.05.18"
+    with dots, no site name but its host), a lifestyle site with no date anywhere, and a dead link."""
+    wire = httpserver.url_for("/zj/2025-07/02/c_1130001.htm")
+    gov = httpserver.url_for("/art/shtml/9983/495122/detail_3.shtml")
+    undated = httpserver.url_for("/show") + "?id=88"
+    dead = httpserver.url_for("/gone.html")
+    httpserver.expect_request("/zj/2025-07/02/c_1130001.htm").respond_with_data(
+        page("wire_site.html", OTHER, date="2025-07-02", source_outlet="衢州日报"), content_type="text/html"
+    )
+    httpserver.expect_request("/art/shtml/9983/495122/detail_3.shtml").respond_with_data(
+        page("gov_site_gbk.html", GYM, date_dotted="2025.05.18").encode("gbk"), content_type="text/html"
+    )
+    httpserver.expect_request("/show").respond_with_data(page("no_date.html", PORT), content_type="text/html")
+    httpserver.expect_request("/gone.html").respond_with_data("not here", status=404)
+    dates = ["Wed, 02 Jul 2025 11:00:00 +0800", "Sun, 18 May 2025 16:20:00 +0800"]
+    dates += ["Thu, 12 Jun 2025 00:30:00 +0800", "Fri, 13 Jun 2025 08:00:00 +0800"]  # 00:30 in Quzhou: still the 12th
+    httpserver.expect_request("/feed.xml").respond_with_data(
+        rss("衢州要闻", [wire, gov, undated, dead], dates), content_type="application/rss+xml"
+    )
+    code, rows = ingest(folders, httpserver.url_for("/feed.xml"))
+    assert code == 1 and [r["status"] for r in rows] == ["added", "added", "added", "refused"]
+    assert [(r["title"], r["date"], r["outlet"]) for r in rows[:3]] == [
+        (OTHER.headline, "2025-07-02", "浙西通讯网"),
+        (GYM.headline, "2025-05-18", urlsplit(gov).netloc),  # no site name on the page: its host
+        (PORT.headline, "2025-06-12", "衢州生活圈"),
+    ]
+    assert "2025-07-02 10:29" in rows[0]["date_basis"] and "发布时间: 2025.05.18" in rows[1]["date_basis"]
+    assert (
+        rows[2]["date_basis"]
+        == "the feed's date for this entry: 'Thu, 12 Jun 2025 00:30:00 +0800' (the page gives none)"
+    )
+    assert rows[3]["source"] == dead and "404" in rows[3]["reason"]
+    seeds, _ = folders
+    for row, text in zip(rows, (OTHER, GYM, PORT), strict=False):
+        stored = (seeds / row["article"]).read_text(encoding="utf-8")
+        assert all(sentence in stored for sentence in text.sentences), row["article"]
+        assert [c for c in (*CHROME, "浏览次数", "字号", "关闭窗口", "客户端下载", "作者：圈圈") if c in stored] == []
+
+
+def test_a_page_with_no_date_anywhere_is_taken_in_undated_and_says_so(httpserver, folders):
+    undated = httpserver.url_for("/show") + "?id=88"
+    httpserver.expect_request("/show").respond_with_data(page("no_date.html", PORT), content_type="text/html")
+    code, (row,) = ingest(folders, undated)
+    assert (code, row["status"], row["date"], row["outlet"]) == (0, "added", "", "衢州生活圈")
+    assert row["date_basis"].startswith("no date on the page, in its URL or in its text")
+
+
+def test_a_feed_date_is_the_day_as_written_in_its_own_time_zone():
+    assert day_from_feed_date("Thu, 12 Jun 2025 00:30:00 +0800") == "2025-06-12"
+    assert day_from_feed_date("2025-06-12T00:30:00+08:00") == "2025-06-12"
+    assert day_from_feed_date("2025-06-11T16:30:00Z") == "2025-06-11"
+    assert day_from_feed_date("上周三") == "" and day_from_feed_date("") == ""
 
 
 def test_an_atom_feed_file_names_its_entries_as_urls(httpserver, folders, tmp_path):

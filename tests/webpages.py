@@ -82,11 +82,13 @@ def page(template: str, text: Story, **fields: str) -> str:
     return out
 
 
-def rss(title: str, links: list[str]) -> str:
+def rss(title: str, links: list[str], dates: list[str] | None = None) -> str:
+    """An RSS 2.0 feed of `links`, each item published on `dates[n]` (RFC 822; default one day for all)."""
+    dates = dates or ["Wed, 11 Jun 2025 09:32:00 +0800"] * len(links)
     items = "".join(
         f"<item><title>{escape(title)} {n}</title><link>{escape(link)}</link>"
-        f"<pubDate>Wed, 11 Jun 2025 09:32:00 +0800</pubDate></item>"
-        for n, link in enumerate(links)
+        f"<description>{escape(title)}</description><pubDate>{escape(day)}</pubDate></item>"
+        for n, (link, day) in enumerate(zip(links, dates, strict=True))
     )
     return (
         '<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel>'

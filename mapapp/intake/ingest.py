@@ -18,7 +18,7 @@ from mapapp.curation.store import DataStore
 from mapapp.errors import CurationError, SourceRefused
 from mapapp.intake.articlestore import Stored, TakenPage, decide, store_page
 from mapapp.intake.catalog import SignatureCache, load_catalog
-from mapapp.intake.feeds import entry_links, looks_like_feed
+from mapapp.intake.feeds import FeedEntry, feed_entries, looks_like_feed
 from mapapp.intake.pagetext import article_from_page, html_from_bytes
 from mapapp.intake.webfetch import Download, fetch_url, has_other_scheme, host_of, is_url, read_named_file
 from mapapp.paths import ARTICLES_TOML
@@ -99,29 +99,31 @@ class Intake:
             return
         if looks_like_feed(download.body, download.content_type):
             try:
-                links = entry_links(download.body, source=source, base_url=download.url)
+                entries = feed_entries(download.body, source=source, base_url=download.url)
             except SourceRefused as error:
                 yield refused(source, error)
                 return
-            if not links:
+            if not entries:
                 yield Outcome(source, "refused", reason="the feed lists no entry with a link; nothing to take in")
                 return
             # a feed's entries on its own host, or on public hosts; a feed file's only on public hosts
             feed_host = host_of(download.url) if download.url else ""
-            for link in links:
-                yield self.take_entry(link, feed_host=feed_host)
+            for entry in entries:
+                yield self.take_entry(entry, feed_host=feed_host)
             return
         yield self.save_download(download)
 
-    def take_entry(self, link: str, *, feed_host: str) -> Outcome:
-        """One entry of a feed: only an http(s) URL, never a path."""
+    def take_entry(self, entry: FeedEntry, *, feed_host: str) -> Outcome:
+        """One entry of a feed: only an http(s) URL, never a path. A page that gives no date of its
+        own is dated by the day the feed says the entry was published."""
+        link = entry.link
         if not is_url(link):
             return Outcome(link, "refused", reason="a feed entry's link must be an http(s) URL; not fetched")
         try:
             download = self.fetch(link, named_host=feed_host)
         except SourceRefused as error:
             return refused(link, error)
-        return self.save_download(download)
+        return self.save_download(download, feed_entry=entry)
 
     def download(self, source: str) -> Download:
         """The bytes of a source the user named: an http(s) URL or a file."""
@@ -134,8 +136,9 @@ class Intake:
             )
         return read_named_file(source)
 
-    def read_page(self, download: Download) -> TakenPage:
-        """The article a downloaded page gives, ready to store; SourceRefused if it is not one."""
+    def read_page(self, download: Download, *, feed_entry: FeedEntry | None = None) -> TakenPage:
+        """The article a downloaded page gives, ready to store; SourceRefused if it is not one. An
+        undated page listed in a feed takes the day the feed gives its entry."""
         source = download.source
         if looks_like_feed(download.body, download.content_type):
             raise SourceRefused(f"{source}: a feed, not a page; take it in with `python -m mapapp ingest`")
@@ -144,6 +147,9 @@ class Intake:
             page = article_from_page(html, page_url=download.url, source=source)
         except (lxml.etree.LxmlError, ValueError, UnicodeError) as error:
             raise SourceRefused(f"{source}: could not be read as a web page ({error})") from error
+        if not page.date and feed_entry is not None and feed_entry.published:
+            basis = f"the feed's date for this entry: '{feed_entry.published_as}' (the page gives none)"
+            page = replace(page, date=feed_entry.published, date_basis=basis)
         file_name = None if download.url else Path(source).name
         return TakenPage(
             source, replace(page, encoding=encoding), self.clock().isoformat(timespec="seconds"), file_name
@@ -157,9 +163,9 @@ class Intake:
             return refused(taken.source, error)
         return outcome_of(taken, stored)
 
-    def save_download(self, download: Download) -> Outcome:
+    def save_download(self, download: Download, *, feed_entry: FeedEntry | None = None) -> Outcome:
         try:
-            taken = self.read_page(download)
+            taken = self.read_page(download, feed_entry=feed_entry)
         except SourceRefused as error:
             return refused(download.source, error)
         return self.save(taken)

@@ -198,6 +198,13 @@ def _headline_and_site(title: str, tree: Any, rules: dict[str, Any]) -> tuple[st
     return title, ""
 
 
+def _is_credit(line: str, labels: list[str]) -> bool:
+    """Only credits: label: names (label: names ...), in brackets or not, with no sentence in it."""
+    label = "|".join(map(re.escape, labels))
+    credit = rf"(?:{label})\s*[:：]\s*[^。！？!?:：\[\]【】()（）]{{1,24}}?"
+    return re.fullmatch(rf"[\[【(（]?\s*{credit}(?:\s+{credit})*\s*[\]】)）]?", line) is not None
+
+
 def _paragraphs(text: str, headline: str) -> list[str]:
     rules = chrome_rules()
     lines = [" ".join(line.replace("\u3000", " ").split()) for line in text.splitlines()]
@@ -208,6 +215,7 @@ def _paragraphs(text: str, headline: str) -> list[str]:
         and not line.startswith(tuple(rules["breadcrumb_starts"]))
         and line not in rules["lone_lines"]
         and not _is_menu(line)
+        and not _is_credit(line, rules["credit_labels"])
     ]
     while lines and headline and lines[0] == headline:
         lines.pop(0)

@@ -23,7 +23,7 @@ from mapapp.curation.reports import state_dir_from_env
 from mapapp.curation.store import write_atomically
 from mapapp.errors import SourceRefused
 from mapapp.intake.catalog import load_catalog, source_key
-from mapapp.intake.feeds import entry_links, looks_like_feed
+from mapapp.intake.feeds import feed_entries, looks_like_feed
 from mapapp.intake.ingest import Intake, Outcome, refused
 from mapapp.intake.webfetch import host_of, is_url
 from mapapp.paths import ARTICLES_TOML
@@ -97,21 +97,21 @@ def poll_feed(
             return []
         if not looks_like_feed(download.body, download.content_type):
             raise SourceRefused(f"{feed}: not an RSS or Atom feed; --watch polls feeds")
-        links = entry_links(download.body, source=feed, base_url=download.url)
+        entries = feed_entries(download.body, source=feed, base_url=download.url)
     except SourceRefused as error:
         outcome = refused(feed, error)
         say(f"{feed}: refused: {outcome.reason}")
         return [outcome]
     state[feed] = {"etag": download.etag, "last_modified": download.last_modified}
     have = set(_known_sources(intake))
-    new = [link for link in links if source_key(link) not in have]
-    say(f"{feed}: {len(links)} entries, {len(new)} new")
+    new = [entry for entry in entries if source_key(entry.link) not in have]
+    say(f"{feed}: {len(entries)} entries, {len(new)} new")
     outcomes = []
     feed_host = host_of(download.url) if download.url else ""
-    for link in new:
+    for entry in new:
         if stop.is_set():
             break
-        outcome = intake.take_entry(link, feed_host=feed_host)
+        outcome = intake.take_entry(entry, feed_host=feed_host)
         say(outcome.line())
         outcomes.append(outcome)
     return outcomes
