@@ -187,6 +187,21 @@ def test_a_page_with_no_date_anywhere_is_taken_in_undated_and_says_so(httpserver
     assert row["date_basis"].startswith("no date on the page, in its URL or in its text")
 
 
+def test_a_scratch_seeds_folder_sharing_the_journal_is_not_given_another_folders_article(httpserver, folders):
+    """The last change in a journal is finished only in the folders it could have been made in: a
+    scratch seeds folder that shares the journal does not receive the real folder's last article."""
+    undated = httpserver.url_for("/show") + "?id=88"
+    httpserver.expect_request("/show").respond_with_data(page("no_date.html", PORT), content_type="text/html")
+    assert ingest(folders, undated)[0] == 0
+    scratch = folders[0].parent / "scratch"
+    scratch.mkdir()
+    (scratch / "articles.toml").write_text("# a scratch folder\n", encoding="utf-8")
+    code, (row,) = ingest((scratch, folders[1]), undated)
+    assert (code, row["status"]) == (0, "added")
+    assert sorted(p.name for p in scratch.iterdir()) == ["articles.toml", row["article"]]
+    assert PORT.headline in (scratch / "articles.toml").read_text(encoding="utf-8")
+
+
 def test_a_feed_date_is_the_day_as_written_in_its_own_time_zone():
     assert day_from_feed_date("Thu, 12 Jun 2025 00:30:00 +0800") == "2025-06-12"
     assert day_from_feed_date("2025-06-12T00:30:00+08:00") == "2025-06-12"

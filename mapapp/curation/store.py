@@ -246,20 +246,26 @@ class DataStore:
 
     def _finish_interrupted(self) -> None:
         """Write the files of the last journalled change that a killed save left unwritten (it was
-        validated and journalled before its files were written). A file that is neither as before
-        nor as after that change was changed by other means since, and is left as it is."""
+        validated and journalled before its files were written). Only when every file of it is as
+        before or as after that change: a file that is neither was changed by other means since, or
+        these are not the folders the change was made in (a journal shared by another seeds folder),
+        and then nothing is written."""
         changes = self.journal.changes()
         if not changes:
             return
+        unwritten: list[tuple[Path, str | None]] = []
         for file_change in changes[-1].files:
             if file_change.path.startswith(SEEDS_PREFIX) and self.seeds_dir is None:
                 continue  # finished by the next save of a store that has the seeds folder
             path = self._path(file_change.path)
             current = path.read_bytes() if path.exists() else None
-            if same_digest(current, file_change.after_sha256) or not same_digest(current, file_change.before_sha256):
+            if same_digest(current, file_change.after_sha256):
                 continue
-            after = self.journal.blob(file_change.after_sha256) if file_change.after_sha256 else None
-            write_atomically(path, after)
+            if not same_digest(current, file_change.before_sha256):
+                return
+            unwritten.append((path, file_change.after_sha256))
+        for path, after_sha256 in unwritten:
+            write_atomically(path, self.journal.blob(after_sha256) if after_sha256 else None)
 
     def _remove_stale_temporaries(self) -> None:
         """Temporary files left by a save that was killed (we hold the lock: nobody else is writing)."""
