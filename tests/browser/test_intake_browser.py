@@ -23,6 +23,7 @@ from tests.webpages import story
 
 PASSWORD = "a long enough curator password"
 PORT = story("port_route.txt")
+GYM = story("gym_tournament.txt")
 OTHER = story("port_report_other.txt")  # another story on the same port and bonded zone: one shared event
 OTHER_URL = "https://bonded.example.cn/news/2025/0702/17.html"
 REPRINT_HEADLINE = "新航线来了！家门口的货船直达梅山港"
@@ -66,6 +67,7 @@ def test_a_curator_adds_an_article_by_url_and_a_reader_sees_its_outlet_and_sourc
     httpserver.expect_request("/news/local/2025/0611/9931.html").respond_with_data(
         web_page("city_news.html", PORT, date="2025-06-11", url=article_url), content_type="text/html; charset=utf-8"
     )
+    before = sorted(p.name for p in (data / "seeds").iterdir())
     open_app(page, intake_app_url)
     page.get_by_text("编辑登录").click()
     page.get_by_label("姓名").fill("Ann")
@@ -73,6 +75,18 @@ def test_a_curator_adds_an_article_by_url_and_a_reader_sees_its_outlet_and_sourc
     page.get_by_role("button", name="登录").click()
     wait_until_idle(page)
     page.get_by_role("tab", name="添加文章").click()
+    # a page saved by a browser (GBK, declared wrongly as UTF-8), uploaded: previewed, then cancelled
+    saved_page = web_page("sports_site_gbk.html", GYM, date_zh="2025年05月18日")
+    page.locator("[data-testid='stFileUploaderDropzoneInput']").set_input_files(
+        files=[{"name": "羽毛球.html", "mimeType": "text/html", "buffer": saved_page.encode("gbk")}]
+    )
+    page.get_by_role("button", name="预览").click()
+    wait_until_idle(page)
+    preview = page.locator(".qza-preview").inner_text()
+    assert GYM.headline in preview and "2025-05-18" in preview and "gb18030" in preview.lower()
+    page.get_by_role("button", name="取消").click()
+    wait_until_idle(page)
+    assert page.locator(".qza-preview").count() == 0 and sorted(p.name for p in (data / "seeds").iterdir()) == before
     page.get_by_label("文章网址").fill(article_url)
     page.get_by_role("button", name="预览").click()
     wait_until_idle(page)
