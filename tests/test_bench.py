@@ -344,3 +344,13 @@ def test_report_has_every_section_and_the_verdicts():
     assert verdicts["click → side panel complete"] is False
     assert results["scaling"]["panel_growth_is_lower_bound"] is True
     assert [row[0] for row in profile_rows(results)] == ["5 articles", "100 articles", "1,000 articles"]
+
+
+def test_bench_intake_takes_each_seed_article_in_once_and_its_reprint_as_another_source(capsys):
+    from bench import intake as intake_bench
+    from mapapp.paths import SEEDS_DIR
+
+    n = len(list(SEEDS_DIR.glob("*.txt")))
+    assert intake_bench.main(["--rounds", "1"]) == 0
+    out = capsys.readouterr().out
+    assert f"pages: {2 * n} " in out and f"outcomes: added {n}, reprint {n}\n" in out
