@@ -136,10 +136,9 @@ def test_a_feature_of_a_layer_switched_on_in_the_map_selects_like_any_other(read
     assert panel_name(page) == "衢江区体育馆" and url_feature(page) == gym_id
 
 
+@pytest.mark.parametrize("profile", ["phone"])  # the phone layout: run on this profile only, never skipped
 def test_a_phone_shows_the_map_under_one_line_and_the_excerpts_in_a_sheet(reader, app_url, index):
     page = reader
-    if page.profile != "phone":
-        pytest.skip("the phone layout")
     frame = opened(page, app_url)
     box, height = iframe_box(page), page.viewport_size["height"]
     assert box["y"] <= 50 and abs(box["y"] + box["height"] - height) <= 1  # one line of title, then the map
@@ -170,10 +169,9 @@ def test_a_phone_shows_the_map_under_one_line_and_the_excerpts_in_a_sheet(reader
     assert url_feature(page) is None
 
 
+@pytest.mark.parametrize("profile", ["phone"])  # the phone layout: run on this profile only, never skipped
 def test_touch_targets_and_text_sizes_on_a_phone(reader, app_url, index):
     page = reader
-    if page.profile != "phone":
-        pytest.skip("the phone layout")
     gym_id = next(f.feature_id for f in index.features.values() if f.name_zh == "衢江区体育馆")
     frame = opened(page, f"{app_url}?feature={gym_id}")
     wait_for_panel(page, gym_id)
@@ -269,10 +267,9 @@ def test_a_related_place_and_the_copy_button_work_in_the_browser(reader, app_url
     assert parse_qs(urlsplit(copied).query)["feature"] == [target] and copied == page.url
 
 
+@pytest.mark.parametrize("profile", ["laptop"])  # once is enough: run on this profile only, never skipped
 def test_the_browsers_gcj02_conversion_agrees_with_mapapp_coords(reader, app_url):
     page = reader
-    if page.profile != "laptop":
-        pytest.skip("once is enough")
     frame = opened(page, app_url)
     points = [(118.87, 28.94), (118.6, 29.3), (121.47, 31.23), (116.4, 39.9), (-122.33, 47.61)]
     for lon, lat in points:
@@ -287,12 +284,11 @@ def test_the_browsers_gcj02_conversion_agrees_with_mapapp_coords(reader, app_url
         assert abs(back_lat - lat) < 1e-8 and abs(back_lon - lon) < 1e-8  # ...the browser to the point it came from
 
 
+@pytest.mark.parametrize("profile", ["laptop"])  # once is enough: run on this profile only, never skipped
 def test_a_run_of_the_page_after_clicks_keeps_what_the_browser_shows(reader, app_url, index):
     # The page sends its address bar with every run it asks for (reader.js tells Streamlit's page to):
     # a language change after a click keeps the clicked place, the layers and the view.
     page = reader
-    if page.profile != "laptop":
-        pytest.skip("once is enough")
     frame = opened(page, app_url)
     feature_id = visible_point_feature(frame, page, sorted(fid for fid, ex in index.excerpts.items() if ex))
     press(page, frame, feature_id)
