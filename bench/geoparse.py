@@ -212,6 +212,7 @@ def default_pipeline(
     `tagger`: "lac" (the pipeline's own), or for the comparison "jieba" or "none" (no names)."""
     from mapapp.pipeline.candidates import candidate_names_in_article, load_candidate_rules
     from mapapp.pipeline.corpus import display_texts, load_corpus
+    from mapapp.pipeline.encandidates import CANDIDATES_EN_TOML, load_english_candidate_rules
     from mapapp.pipeline.gazetteer import load_gazetteer
     from mapapp.pipeline.layers import load_layers
     from mapapp.pipeline.mentions import find_mentions, finder_for
@@ -220,12 +221,15 @@ def default_pipeline(
     layers, _ = load_layers(layers_dir)
     gazetteer = load_gazetteer(geodata_dir, layers)
     rules, _ = load_candidate_rules(geodata_dir / "candidates.toml")
+    english_rules, _ = load_english_candidate_rules(geodata_dir / CANDIDATES_EN_TOML)
     seeds: dict[str, Article] = {}
 
     def run(article: Article) -> tuple[list[Mention], list[str]]:
         if tagger == "lac" or article.lang != "zh":
             mentions = find_mentions(article, gazetteer)
-            return mentions, candidate_names_in_article(article, mentions, gazetteer, rules)
+            return mentions, candidate_names_in_article(
+                article, mentions, gazetteer, rules, english_rules=english_rules
+            )
         texts = normalise_all(display_texts(article))
         names = jieba_names(texts) if tagger == "jieba" else ()
         mentions = finder_for(gazetteer).find(article, names=names)
@@ -267,11 +271,13 @@ def score_case(case: Case, mentions: Sequence[Mention], proposed: Iterable[str])
     scores.links = Tally(sum(true.values()), len(false), sum(missed.values()))
     scores.wrong_made = len(set(wrong_links))
     scores.wrong_set = len(wrong)
-    proposals = tuple(dict.fromkeys(normalise(p) for p in proposed))
+    # English names are compared whatever their case ("Jiangshan Port" = "Jiangshan port")
+    key = (lambda name: normalise(name).casefold()) if case.lang == "en" else normalise
+    proposals = tuple(dict.fromkeys(key(p) for p in proposed))
     missed_new: tuple[str, ...] = ()
     false_new: tuple[str, ...] = ()
     if case.new is not None:
-        new = {normalise(n) for n in case.new}
+        new = {key(n) for n in case.new}
         hits = new & set(proposals)
         missed_new = tuple(sorted(new - hits))
         false_new = tuple(p for p in proposals if p not in new)

@@ -4,6 +4,8 @@ real seeds."""
 
 from __future__ import annotations
 
+import copy
+import json
 import shutil
 import sqlite3
 import subprocess
@@ -26,7 +28,7 @@ from mapapp.pipeline.store import (
     search_form,
     stored_digest,
 )
-from tests.datafactory import copy_tiny_data
+from tests.datafactory import copy_tiny_data, write_features
 
 
 def _dirs(folders) -> DataDirs:
@@ -228,6 +230,65 @@ def test_a_geodata_change_relinks_every_article_without_tagging_it_again(tiny, t
     assert {a: IndexStore(path).names_of(a) for a in first} == first  # ... with the names kept
     mentions = [(m.surface, m.feature_id) for m in open_map_index(IndexStore(path), tiny).mentions]
     assert ("衢州市", "quzhou-city") in mentions  # 衢州市联队: the city, by the changed words
+
+
+def _contents(path):
+    """Every table of an index file as sorted rows (the order rows are written in may differ)."""
+    with sqlite3.connect(path) as db:
+        tables = [
+            name
+            for (name,) in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
+            if not name.startswith(("search_", "words_"))  # FTS5's own tables
+        ]
+        return {table: sorted(db.execute(f"SELECT * FROM {table}"), key=repr) for table in tables}
+
+
+def test_a_relink_copies_the_rows_of_articles_linked_as_before_and_equals_a_fresh_build(tiny, tmp_path, monkeypatch):
+    path = tmp_path / "index.sqlite"
+    build_store(tiny, path, processes=1)
+    # a rule-file change that changes the links of some articles only (衢州市联队, as above)
+    parts = tiny.geodata_dir / "name_parts.toml"
+    parts.write_text(parts.read_text(encoding="utf-8").replace('"联队" = "company"\n', ""), encoding="utf-8")
+    derived_for: list[str] = []
+    timeline_rows = store_module.timeline_rows
+
+    def counted(article, *args, **kwargs):
+        derived_for.append(article.article_id)
+        return timeline_rows(article, *args, **kwargs)
+
+    monkeypatch.setattr(store_module, "timeline_rows", counted)
+    report = build_store(tiny, path, processes=1)
+    monkeypatch.undo()
+    assert report.rematched == report.articles  # every article linked again ...
+    assert 0 < len(derived_for) < report.articles  # ... what follows from the links made again only where they changed
+    fresh = tmp_path / "fresh.sqlite"
+    build_store(tiny, fresh, processes=1)
+    assert _contents(path) == _contents(fresh)
+
+
+def test_a_new_place_named_nowhere_keeps_every_chinese_article_s_rows(tiny, tmp_path, monkeypatch):
+    path = tmp_path / "index.sqlite"
+    build_store(tiny, path, processes=1)
+    subset = tiny.geodata_dir / "subset.geojson"
+    features = json.loads(subset.read_text(encoding="utf-8"))["features"]
+    added = copy.deepcopy(features[0])
+    added["properties"].update(id="a-new-hall", name_zh="从未提及馆", name_en="A New Hall", aliases=[])
+    write_features(subset, [*features, added])
+    derived_for: list[str] = []
+    timeline_rows = store_module.timeline_rows
+
+    def counted(article, *args, **kwargs):
+        derived_for.append(article.article_id)
+        return timeline_rows(article, *args, **kwargs)
+
+    monkeypatch.setattr(store_module, "timeline_rows", counted)
+    report = build_store(tiny, path, processes=1)
+    monkeypatch.undo()
+    assert report.full and report.rematched == report.articles
+    assert derived_for == []  # linked as before, and what their rows read of the features is unchanged
+    fresh = tmp_path / "fresh.sqlite"
+    build_store(tiny, fresh, processes=1)
+    assert _contents(path) == _contents(fresh)
 
 
 def test_an_article_whose_text_changed_is_tagged_again(tiny, tmp_path):

@@ -172,9 +172,21 @@ def candidate_names_in_article(
     rules: CandidateRules,
     *,
     names: ArticleNames | None = None,
+    english_rules: EnglishCandidateRules | None = None,
 ) -> list[str]:
     """The names `candidates` would propose for one article, in text order (the evaluation's view;
-    `mentions` are the article's, as find_mentions gives them)."""
+    `mentions` are the article's, as find_mentions gives them). An English article's come from
+    encandidates.py, with `english_rules` (default: geodata/candidates_en.toml)."""
+    if article.lang == "en":
+        if english_rules is None:
+            english_rules, _ = load_english_candidate_rules(GEODATA_DIR / CANDIDATES_EN_TOML)
+        english = english_finder_for(gazetteer)
+        admin_ids = frozenset(fid for fid, f in gazetteer.features.items() if f.category == "admin_area")
+        dismissed = {name.lower() for name in gazetteer.curated.not_places}
+        hits = english_candidates_in_article(
+            article, mentions, english_rules, frozenset(english.names.forms), english.station_list_items, admin_ids
+        )
+        return [hit.name for hit in hits if hit.name.lower() not in dismissed]
     finder = finder_for(gazetteer)
     known = _known_names(gazetteer)
     return [

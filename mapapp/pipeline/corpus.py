@@ -204,11 +204,19 @@ def load_corpus(seeds_dir: Path) -> Corpus:
     return Corpus(stories, (*problems, *reprint_problems))
 
 
-def article_from_text(article_id: str, text: str, meta: dict[str, Any]) -> Article:
+def article_from_text(
+    article_id: str, text: str, meta: dict[str, Any], *, split_before: tuple[str, tuple[Sentence, ...]] | None = None
+) -> Article:
+    """`split_before`: (language, sentences) this same text was split into by an earlier build
+    (an index file); used as they are when the language is the same."""
     # the language articles.toml declares, else the one the text is written in (language.py)
     lang, _detected = article_language(text, meta.get("lang"))
     read_metadata = metadata_from_text
-    if lang == "en":  # spaCy and dateutil are loaded for English articles only
+    if split_before is not None and split_before[0] == lang:
+        sentences = split_before[1]
+        if lang == "en":
+            from mapapp.pipeline.enarticlemeta import english_metadata_from_text as read_metadata
+    elif lang == "en":  # spaCy and dateutil are loaded for English articles only
         from mapapp.pipeline.enarticlemeta import english_metadata_from_text as read_metadata
         from mapapp.pipeline.ensentences import build_english_sentences
 

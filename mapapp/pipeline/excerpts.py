@@ -202,4 +202,5 @@ def _related(by_sentence: Sequence[set[str]]) -> dict[str, tuple[tuple[str, int]
     counts: dict[str, list[tuple[str, int]]] = {}
     for (feature_id, other), n in pairs.items():
         counts.setdefault(feature_id, []).append((other, n))
-    return {fid: tuple(sorted(c, key=lambda kv: (-kv[1], kv[0]))) for fid, c in counts.items()}
+    # by feature id: a sentence's ids are a set, whose order changes from process to process
+    return {fid: tuple(sorted(c, key=lambda kv: (-kv[1], kv[0]))) for fid, c in sorted(counts.items())}

@@ -178,6 +178,8 @@ class MentionFinder:
 
     def _find_in(self, shown: str, spans: list[tuple[int, int]]) -> tuple[list[_Hit], list[Front]]:
         candidates = [(end + 1 - len(surface), end + 1, surface) for end, surface in self._automaton.iter(shown)]
+        if not candidates:
+            return [], []  # most sentences name no known place
         chosen = _leftmost_longest(candidates)
         station_lists = [m.span() for m in _STATION_LIST.finditer(shown)] if "站" in shown else []
         resolved = [self._resolve(shown, start, end, surface, station_lists) for start, end, surface in chosen]

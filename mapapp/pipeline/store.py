@@ -151,6 +151,9 @@ class ArticleRows:
     article: tuple | None  # the articles row; None if the file could not be read
     kept: bool  # unchanged since the previous file: its matches are copied, not recomputed
     signature: TextSignature | None = None  # for reprint detection (None: too short, or reprint_check = "off")
+    # re-linked after a geodata change that left every feature as it was, and linked as before:
+    # what follows from the links (excerpts, events, ...) is copied from the previous file
+    same_links: bool = False
     mentions: tuple = ()  # the mentions row (article_id, n, JSON)
     excerpts: tuple[tuple, ...] = ()
     summary: ExcerptSummary | None = None  # of the excerpts (excerpt_summary)
@@ -175,7 +178,7 @@ def _rows_for_file(position: int) -> ArticleRows:
     meta = _worker["metadata"].get(path.name)
     if meta is None:
         problems.append(Problem(ARTICLES_TOML, path.name, "", NO_METADATA, "warning"))
-    article = article_from_text(path.name, text, meta or {})
+    article = article_from_text(path.name, text, meta or {}, split_before=_split_before(path.name, text))
     previous = _worker["previous"].get(article.article_id)
     unchanged = previous is not None and previous[:2] == (article.text, _article_metadata(article))
     signature = None
@@ -187,6 +190,9 @@ def _rows_for_file(position: int) -> ArticleRows:
     shown = display_texts(article)  # each sentence's display text, once for all four below
     names, names_row = _names_of(article, shown)
     mentions = tuple(_worker["finder"].find(article, shown=shown, names=names))
+    mentions_json = _compact_json([(m.start, m.end, m.surface, m.feature_id, m.rule) for m in mentions])
+    if (names_row is None or article.lang != "zh") and _links_unchanged(article, mentions, mentions_json):
+        return ArticleRows(tuple(problems), row, kept=False, same_links=True, signature=signature)
     # as mentions_by_co_occurrence, build_excerpt_index and build_related_index would for this
     # article, with its mentions located in its sentences once for them and the sentence views
     located = MentionsBySentence(article, mentions)
@@ -208,11 +214,7 @@ def _rows_for_file(position: int) -> ArticleRows:
         row,
         kept=False,
         signature=signature,
-        mentions=(
-            article.article_id,
-            len(mentions),
-            _compact_json([(m.start, m.end, m.surface, m.feature_id, m.rule) for m in mentions]),
-        ),
+        mentions=(article.article_id, len(mentions), mentions_json),
         excerpts=excerpt_rows,
         summary=excerpt_summary(excerpt_rows),
         pairs=(
@@ -229,6 +231,95 @@ def _rows_for_file(position: int) -> ArticleRows:
     )
 
 
+def _previous_db() -> sqlite3.Connection | None:
+    """The worker's read-only connection to the previous index file (opened after the fork)."""
+    old = _worker.get("names_from")
+    if old is None:
+        return None
+    db = _worker.get("previous_db")
+    if db is None:
+        db = _worker["previous_db"] = sqlite3.connect(f"file:{old}?mode=ro", uri=True)
+    return db
+
+
+def _split_before(article_id: str, text: str) -> tuple[str, tuple[Sentence, ...]] | None:
+    """(language, sentences) of the same text in the previous index file: splitting depends on
+    the text alone, so a geodata change need not split it again."""
+    db = _previous_db()
+    if db is None:
+        return None
+    try:
+        row = db.execute("SELECT text, lang, sentences FROM articles WHERE article_id = ?", (article_id,)).fetchone()
+    except sqlite3.Error:
+        return None
+    return (row[1], sentences_from_json(row[2])) if row is not None and row[0] == text else None
+
+
+def sentences_from_json(text: str) -> tuple[Sentence, ...]:
+    """An article's sentences as the articles table keeps them (_article_row)."""
+    return tuple(
+        Sentence(start, end, kind, paragraph, tuple(Span(a, b) for a, b in pieces))
+        for start, end, kind, paragraph, pieces in json.loads(text)
+    )
+
+
+def _links_unchanged(article: Article, mentions: Sequence[Mention], mentions_json: str) -> bool:
+    """Whether the previous file holds this article with the same text and metadata and exactly
+    these mentions, and what its other rows read of the features is as it was (DerivedInputs):
+    then its excerpts, pairs, events, figures and stages are what they were, and the writer
+    copies them."""
+    db = _previous_db()
+    reuse: _Reuse | None = _worker.get("reuse")
+    if reuse is None or db is None:
+        return False
+    if article.lang == "zh":
+        if not reuse.same_groups or any(m.feature_id in reuse.changed_categories for m in mentions):
+            return False
+    elif not reuse.same_everything:
+        return False
+    try:
+        row = db.execute(
+            "SELECT a.text, a.headline, a.section, a.byline, a.date, a.date_basis, a.lang, a.outlet, a.source_urls,"
+            " m.rows FROM articles a JOIN mentions m USING (article_id) WHERE a.article_id = ?",
+            (article.article_id,),
+        ).fetchone()
+    except sqlite3.Error:
+        return False
+    if row is None or row[9] != mentions_json:
+        return False
+    return row[0] == article.text and tuple(row[1:9]) == _article_metadata(article)
+
+
+@dataclass(frozen=True)
+class DerivedInputs:
+    """What an article's rows beyond its mentions (excerpts, pairs, events, figures, stages) read
+    of the features (events.py, enevents.py, enfigures.py, clauses.py, timeline.py, excerpts.py):
+    a Chinese article's, the categories of the features it mentions and the features that have
+    `excerpts_with` groups (routes named by their ends); an English article's, every feature's
+    category too (what "the port" refers to). A geodata change that leaves these as they were (a
+    rule file, a geometry, a description, a new alias, a new place) changes an article's rows only
+    through its mentions."""
+
+    everything: str  # digest of every feature's (id, category, excerpts_with)
+    groups: str  # digest of those of the features with excerpts_with
+    categories: dict[str, str]  # feature id -> category
+
+    def changed_categories(self, other: DerivedInputs) -> frozenset[str]:
+        ids = self.categories.keys() | other.categories.keys()
+        return frozenset(fid for fid in ids if self.categories.get(fid) != other.categories.get(fid))
+
+
+def derived_inputs(features: Mapping[str, Feature]) -> DerivedInputs:
+    read = [(fid, f.category, f.properties.get("excerpts_with")) for fid, f in features.items()]
+    return DerivedInputs(
+        _digest(read), _digest([row for row in read if row[2]]), {fid: f.category for fid, f in features.items()}
+    )
+
+
+def _digest(rows: list) -> str:
+    return hashlib.blake2b(json.dumps(rows, ensure_ascii=False, default=repr).encode(), digest_size=16).hexdigest()
+
+
 def names_digest(text: str) -> str:
     """What an article's stored names were made from: its text and the tagger."""
     return hashlib.blake2b(f"{TAGGER}\n{text}".encode(), digest_size=16).hexdigest()
@@ -241,11 +332,8 @@ def _names_of(article: Article, shown: Sequence[tuple[str, list[int]]]) -> tuple
     if article.lang != "zh":
         return None, (article.article_id, "", "[]")
     digest = names_digest(article.text)
-    old = _worker.get("names_from")
-    if old is not None:
-        db = _worker.get("names_db")
-        if db is None:  # opened in the worker process, after the fork
-            db = _worker["names_db"] = sqlite3.connect(f"file:{old}?mode=ro", uri=True)
+    db = _previous_db()
+    if db is not None:
         try:
             row = db.execute("SELECT digest, rows FROM names WHERE article_id = ?", (article.article_id,)).fetchone()
         except sqlite3.Error:
@@ -273,6 +361,7 @@ def rows_for_files(
     previous: Mapping[str, tuple[str, tuple, TextSignature | None]],
     processes: int,
     names_from: Path | None = None,
+    reuse: _Reuse | None = None,
 ) -> Iterator[ArticleRows]:
     """Each file's rows, in order; read, parsed and matched in `processes` forked workers when
     there are enough files to be worth it (the rows stream back while the caller writes them)."""
@@ -285,6 +374,7 @@ def rows_for_files(
         previous=previous,
         words_problems=words_problems(),
         names_from=names_from,
+        reuse=reuse,
     )
     try:
         if (
@@ -297,7 +387,7 @@ def rows_for_files(
         with multiprocessing.get_context("fork").Pool(processes) as pool:
             yield from pool.imap(_rows_for_file, range(len(paths)), chunksize=8)
     finally:
-        db = _worker.get("names_db")
+        db = _worker.get("previous_db")
         if db is not None:
             db.close()
         _worker.clear()
@@ -386,6 +476,9 @@ def build_store(dirs: DataDirs, path: Path, *, processes: int | None = None) -> 
     previous = _previous_articles(path, fingerprint)
     full = previous is None
     names_from = path if _has_current_schema(path) else None  # its names serve any geodata
+    derived = derived_inputs(gazetteer.features)
+    # after a geodata change, an article linked as before keeps its rows if what they read is unchanged
+    reuse = _reuse_from(path, derived) if full and names_from is not None else None
 
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
@@ -421,6 +514,7 @@ def build_store(dirs: DataDirs, path: Path, *, processes: int | None = None) -> 
                     previous=previous or {},
                     processes=processes,
                     names_from=names_from,
+                    reuse=reuse,
                 ):
                     corpus_problems.extend(rows.problems)
                     if rows.article is None:
@@ -436,10 +530,10 @@ def build_store(dirs: DataDirs, path: Path, *, processes: int | None = None) -> 
                         continue
                     articles += 1
                     db.execute("INSERT INTO articles VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)", rows.article)
-                    if rows.kept:
+                    rematched += not rows.kept
+                    if rows.kept or rows.same_links:
                         kept.append(rows.article[0])
                         continue
-                    rematched += 1
                     if rows.names is not None:
                         db.execute("INSERT INTO names VALUES (?,?,?)", rows.names)
                     else:
@@ -461,7 +555,7 @@ def build_store(dirs: DataDirs, path: Path, *, processes: int | None = None) -> 
                     if article_id not in known
                 )
                 corpus_problems.extend(reprint_problems)
-                _write_meta(db, fingerprint, (*corpus_problems, *layer_problems, *gazetteer.problems))
+                _write_meta(db, fingerprint, (*corpus_problems, *layer_problems, *gazetteer.problems), derived)
                 if kept:
                     _copy_kept(db, path, set(kept), summaries)
                 if names_kept and names_from is not None:
@@ -479,8 +573,11 @@ def build_store(dirs: DataDirs, path: Path, *, processes: int | None = None) -> 
     return BuildReport(path, fingerprint.digest, articles, rematched, full)
 
 
-def _write_meta(db: sqlite3.Connection, fingerprint: DataFingerprint, problems: Sequence[Problem]) -> None:
+def _write_meta(
+    db: sqlite3.Connection, fingerprint: DataFingerprint, problems: Sequence[Problem], derived: DerivedInputs
+) -> None:
     meta = {
+        "derived": json.dumps(asdict(derived), ensure_ascii=False),
         "schema": SCHEMA_VERSION,
         "digest": fingerprint.digest,
         "stamps": json.dumps([asdict(s) for s in fingerprint.stamps]),
@@ -665,6 +762,29 @@ def _previous_articles(
         return None  # not a readable index of this schema: build from scratch
 
 
+@dataclass(frozen=True)
+class _Reuse:
+    """What a re-link may copy, against the previous file's DerivedInputs (see _links_unchanged)."""
+
+    same_everything: bool
+    same_groups: bool
+    changed_categories: frozenset[str]
+
+
+def _reuse_from(path: Path, now: DerivedInputs) -> _Reuse | None:
+    """How the features read by an article's other rows changed since the file at `path` was built;
+    None if it does not say, or its events were found with other words."""
+    try:
+        with contextlib.closing(sqlite3.connect(f"file:{path}?mode=ro", uri=True)) as db:
+            meta = dict(db.execute("SELECT key, value FROM meta WHERE key IN ('derived', 'words')"))
+        then = DerivedInputs(**json.loads(meta["derived"]))
+    except (sqlite3.Error, KeyError, ValueError, TypeError):
+        return None
+    if meta.get("words") != words_digest():
+        return None
+    return _Reuse(then.everything == now.everything, then.groups == now.groups, now.changed_categories(then))
+
+
 def _has_current_schema(path: Path) -> bool:
     if not path.is_file():
         return False
@@ -769,10 +889,7 @@ class IndexStore:
             byline,
             date,
             basis,
-            tuple(
-                Sentence(start, end, kind, paragraph, tuple(Span(a, b) for a, b in pieces))
-                for start, end, kind, paragraph, pieces in json.loads(sentences)
-            ),
+            sentences_from_json(sentences),
             lang=lang,
             outlet=outlet,
             # as load_corpus's fold_reprints: its own URLs, then its reprints'
