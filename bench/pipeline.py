@@ -14,6 +14,7 @@ from typing import Any
 
 from bench.session import BenchError
 from mapapp.paths import ROOT_DIR
+from mapapp.pipeline.reprints import REPRINT_CHECK_KEY
 
 
 def _toml_string(text: str) -> str:
@@ -25,7 +26,8 @@ def build_synthetic_corpus(seeds_dir: Path, out_dir: Path, n_articles: int) -> l
     """Write n_articles SYNTHETIC articles to out_dir: the seeds repeated round-robin under new ids.
 
     File i is seed (i mod 5) verbatim, named `syn<i>-<seed name>`; articles.toml copies the seed's
-    metadata with the headline prefixed `[synthetic <i>]`. Returns the new article ids.
+    metadata with the headline prefixed `[synthetic <i>]` and `reprint_check = "off"` (the copies
+    stand for different articles; as reprints they would be folded into five). Returns the new article ids.
     """
     seeds = sorted(seeds_dir.glob("*.txt"))
     if not seeds:
@@ -44,6 +46,7 @@ def build_synthetic_corpus(seeds_dir: Path, out_dir: Path, n_articles: int) -> l
         shutil.copyfile(seed, out_dir / article_id)
         entry = {str(k): str(v) for k, v in meta.get(seed.name, {}).items()}
         entry["headline"] = f"[synthetic {i}] " + entry.get("headline", seed.stem)
+        entry[REPRINT_CHECK_KEY] = "off"
         lines.append(f"[{_toml_string(article_id)}]")
         lines.extend(f"{key} = {_toml_string(value)}" for key, value in sorted(entry.items()))
         lines.append("")

@@ -1,5 +1,5 @@
 """Command line: `python -m mapapp validate | features | mentions | excerpts ID | candidates | events | figures |
-index build | curate ...`."""
+index build | curate ... | ingest ...`."""
 
 from __future__ import annotations
 
@@ -24,7 +24,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="python -m mapapp",
         description="Quzhou news map: check data, list mentions and excerpts. "
-        "`python -m mapapp curate --help`: change the data (add, move, undo ...).",
+        "`python -m mapapp curate --help`: change the data (add, move, undo ...); "
+        "`python -m mapapp ingest --help`: take in articles from web pages and feeds.",
     )
     sub = parser.add_subparsers(dest="command", required=True)
     commands = {
@@ -65,6 +66,10 @@ def main(argv: list[str] | None = None) -> int:
         from mapapp.curation.commands import main as curate_main
 
         return curate_main(argv[1:])
+    if argv[:1] == ["ingest"]:  # articles from the web (mapapp/intake/commands.py)
+        from mapapp.intake.commands import main as ingest_main
+
+        return ingest_main(argv[1:])
     args = build_parser().parse_args(argv)
     if args.command == "index":
         return run_index_build(args)

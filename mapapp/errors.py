@@ -54,3 +54,7 @@ class ProblemsError(MapAppError):
 
 class CurationError(MapAppError):
     """A curator's change was refused (invalid, conflicting, or nothing to undo); nothing was written."""
+
+
+class SourceRefused(MapAppError):
+    """A web page, feed or saved file was not taken in (the message says why, in one line); nothing was written."""

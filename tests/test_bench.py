@@ -95,8 +95,8 @@ def test_synthetic_corpus_repeats_the_seeds_under_new_ids(tmp_path):
     assert len(ids) == 12 and len(set(ids)) == 12
     assert (out / "syn11-b.txt").read_bytes() == (seeds / "b.txt").read_bytes()
     meta = tomllib.loads((out / "articles.toml").read_text(encoding="utf-8"))
-    assert meta["syn02-a.txt"] == {"headline": "[synthetic 2] 港口", "date": "2025-01"}
-    assert meta["syn01-b.txt"] == {"headline": "[synthetic 1] b"}
+    assert meta["syn02-a.txt"] == {"headline": "[synthetic 2] 港口", "date": "2025-01", "reprint_check": "off"}
+    assert meta["syn01-b.txt"] == {"headline": "[synthetic 1] b", "reprint_check": "off"}
     corpus = load_corpus(out)
     assert [a.article_id for a in corpus.articles] == ids
     assert corpus.problems == ()
@@ -344,3 +344,13 @@ def test_report_has_every_section_and_the_verdicts():
     assert verdicts["click → side panel complete"] is False
     assert results["scaling"]["panel_growth_is_lower_bound"] is True
     assert [row[0] for row in profile_rows(results)] == ["5 articles", "100 articles", "1,000 articles"]
+
+
+def test_bench_intake_takes_each_seed_article_in_once_and_its_reprint_as_another_source(capsys):
+    from bench import intake as intake_bench
+    from mapapp.paths import SEEDS_DIR
+
+    n = len(list(SEEDS_DIR.glob("*.txt")))
+    assert intake_bench.main(["--rounds", "1"]) == 0
+    out = capsys.readouterr().out
+    assert f"pages: {2 * n} " in out and f"outcomes: added {n}, reprint {n}\n" in out

@@ -89,6 +89,21 @@ def test_excerpt_group_has_headline_date_outlet_link_count_and_badges():
     assert group["times"] == "出现 4 次"
     assert group["excerpts"][0]["badges"] == ["图片说明", "×3"] and group["excerpts"][1]["badges"] == []
     assert group["excerpts"][1]["marks"] == [[4, 10]]
+    assert group["also"] == []  # "seeds/x" is not a page on the web
+
+
+def test_a_reprinted_article_is_one_group_that_names_each_other_site_once():
+    info = ArticleInfo(
+        "标题",
+        "2025-11",
+        "zh",
+        "衢州日报",
+        ("https://news.example.cn/a.html", "http://www.portal.example.com/b.shtml", "https://news.example.cn/a.html"),
+    )
+    groups = excerpt_groups([excerpt("主场设在衢江区体育馆。", 4, 10)], "zh", {"003.txt": info})
+    [group] = groups
+    assert group["url"] == "https://news.example.cn/a.html"
+    assert group["also"] == [{"site": "portal.example.com", "url": "http://www.portal.example.com/b.shtml"}]
 
 
 def test_marks_count_utf16_units_like_javascript():

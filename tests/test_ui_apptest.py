@@ -200,9 +200,13 @@ def test_panel_lists_a_dozen_articles_at_a_time_whatever_the_corpus_size(tmp_pat
     seeds = tmp_path / "seeds"
     seeds.mkdir()
     source = sorted(SEEDS_DIR.glob("*.txt"))
+    entries = []
     for n in range(3 * PAGE_ARTICLES):
         original = source[n % len(source)]
         shutil.copyfile(original, seeds / f"copy{n:03d}_{original.name}")
+        # copies stand for different articles here (as reprints they would be folded into five)
+        entries.append(f'["copy{n:03d}_{original.name}"]\nheadline = "copy {n}"\nreprint_check = "off"\n')
+    (seeds / "articles.toml").write_text("\n".join(entries), encoding="utf-8")
     monkeypatch.setenv("QZ_SEEDS_DIR", str(seeds))
     at = AppTest.from_file(APP, default_timeout=120)
     at.query_params["feature"] = "quzhou-city"

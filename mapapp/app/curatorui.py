@@ -21,6 +21,7 @@ from typing import Any
 import folium
 import streamlit as st
 
+from mapapp.app.articleform import render_add_article
 from mapapp.app.curator import (
     BASIS_CHOICE_TITLES,
     KIND_CATEGORIES,
@@ -264,7 +265,7 @@ def render_curator_panel(
     name = curator_name()
     if name is None:
         return
-    store = DataStore(dirs.geodata_dir, layers_dir=dirs.layers_dir)
+    store = DataStore(dirs.geodata_dir, layers_dir=dirs.layers_dir, seeds_dir=dirs.seeds_dir)
     _render_flash(store, lang=lang, on_data_changed=on_data_changed, select=select)
     with st.expander(_w(lang, "编辑工作台", "Curator desk"), expanded=True):
         task = st.session_state.get(TASK_KEY)
@@ -275,11 +276,18 @@ def render_curator_panel(
         feature = index.features.get(feature_id) if feature_id else None
         if feature is not None and task is None:
             _render_feature_actions(feature, store, lang=lang, on_data_changed=on_data_changed, select=select)
-        work, log, signins = st.tabs(
-            [_w(lang, "待办", "Work list"), _w(lang, "记录", "Log"), _w(lang, "登录记录", "Sign-ins")]
+        work, add, log, signins = st.tabs(
+            [
+                _w(lang, "待办", "Work list"),
+                _w(lang, "添加文章", "Add an article"),
+                _w(lang, "记录", "Log"),
+                _w(lang, "登录记录", "Sign-ins"),
+            ]
         )
         with work:
             _render_work_list(index, store, lang=lang, on_data_changed=on_data_changed, select=select)
+        with add:  # articles from the web (mapapp/app/articleform.py)
+            render_add_article(index, store, name, lang=lang, on_data_changed=on_data_changed, select=select)
         with log:
             _render_log(store, lang=lang, on_data_changed=on_data_changed, select=select)
         with signins:

@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import urlsplit
 
 from mapapp.app.panel import description_and_language, metres_text, position_note_and_language
 from mapapp.app.textspans import utf16_spans
@@ -44,6 +45,12 @@ class ArticleInfo:
 def web_url(ref: str) -> str | None:
     """`ref` if it is an http(s) address (the only kind the panel makes a link of), else None."""
     return ref if ref.startswith(("https://", "http://")) else None
+
+
+def site_from_url(url: str) -> str:
+    """The site a page is on, as a reader knows it: its host without a leading "www."."""
+    host = urlsplit(url).hostname or url
+    return host.removeprefix("www.")
 
 
 def feature_facts(feature: Feature, lang: str) -> list[list[str]]:
@@ -88,6 +95,7 @@ def excerpt_groups(excerpts: Sequence[Excerpt], lang: str, articles: Mapping[str
         first = group[0]
         info = articles.get(article_id, ArticleInfo(first.headline, first.date))
         text_lang = getattr(first, "lang", "") or info.lang
+        urls = [url for url in dict.fromkeys(map(web_url, info.source_urls)) if url]
         groups.append(
             {
                 "article": article_id,
@@ -97,7 +105,9 @@ def excerpt_groups(excerpts: Sequence[Excerpt], lang: str, articles: Mapping[str
                 "lang": text_lang,
                 # an article in another language than the interface's says which ("英文", "Chinese")
                 "language": language_label(text_lang, lang) if text_lang != lang else "",
-                "url": next((url for url in map(web_url, info.source_urls) if url), None),
+                "url": urls[0] if urls else None,
+                # the same story on other sites (reprints): each page once, named by its site
+                "also": [{"site": site_from_url(url), "url": url} for url in urls[1:]],
                 "times": t(lang, "times", n=sum(e.count for e in group)),
                 "excerpts": [_excerpt_item(e, lang) for e in group],
             }
@@ -240,6 +250,7 @@ def panel_words(lang: str) -> dict[str, str]:
         "place_report",
         "place_read",
         "place_source_link",
+        "place_also_at",
         "place_panel_label",
     )
     words = {key: t(lang, key) for key in keys}

@@ -1,5 +1,5 @@
-"""The panel's timeline as data: a facility's dated events (each with the passage that states it and
-the words that gave it) and its figures, in the reader's language. Pure functions; nothing is HTML
+"""The panel's timeline as data: a facility's dated events (each once, with the passages that state
+it and the words that gave it) and its figures, in the reader's language. Pure functions; nothing is HTML
 (the browser's panel renders the record with textContent).
 """
 
@@ -11,7 +11,7 @@ from typing import Any
 from mapapp.app.textspans import utf16_spans
 from mapapp.map.markup import lang_of
 from mapapp.map.wording import figure_text, timeline_text
-from mapapp.pipeline.events import Event
+from mapapp.pipeline.events import Event, EventReport
 from mapapp.pipeline.figures import Figure
 from mapapp.pipeline.timeline import event_cut_key, figure_cut_key
 
@@ -78,6 +78,9 @@ def _event_item(event: Event, articles: ArticleDates, words: Callable[..., str])
         badges.append({"text": "≈", "title": words("relative")})
     if event.expected:
         badges.append({"text": words("expected"), "title": ""})
+    if event.reports > 1:  # one event once, with every passage that reports it (pipeline.eventreports)
+        badges.append({"text": words("reports", n=event.reports), "title": ""})
+    hidden = event.reports - 1 - len(event.also)
     return {
         "date": date,
         "kind": words(event.kind),
@@ -90,6 +93,20 @@ def _event_item(event: Event, articles: ArticleDates, words: Callable[..., str])
         "passage": event.sentence,
         "passage_lang": lang_of(event.sentence),
         "marks": utf16_spans(event.sentence, event.evidence_spans),
+        "source_headline": headline,
+        "source_date": written,
+        "also": [_report_item(report, articles) for report in event.also],
+        "more_reports": words("more_reports", n=hidden) if hidden > 0 else None,
+    }
+
+
+def _report_item(report: EventReport, articles: ArticleDates) -> dict[str, Any]:
+    """Another passage that reports the same event, and the article it is from."""
+    headline, written = articles.get(report.article_id, ("", ""))
+    return {
+        "passage": report.sentence,
+        "passage_lang": lang_of(report.sentence),
+        "marks": utf16_spans(report.sentence, report.evidence_spans),
         "source_headline": headline,
         "source_date": written,
     }

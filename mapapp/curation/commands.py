@@ -34,7 +34,7 @@ from mapapp.paths import GEODATA_DIR, LAYERS_DIR, SEEDS_DIR
 CURATOR_ENV = "QZ_CURATOR"
 
 
-def _default_curator() -> str:
+def default_curator() -> str:
     return os.environ.get(CURATOR_ENV, "").strip() or getpass.getuser()
 
 
@@ -101,6 +101,9 @@ def build_parser() -> argparse.ArgumentParser:
             cmd.add_argument("--json", action="store_true", help="print JSON")
         elif name == "undo":
             cmd.add_argument("change_id", nargs="?", default=None)
+            cmd.add_argument(
+                "--seeds", type=Path, default=SEEDS_DIR, help="folder of articles (an `ingest` wrote there)"
+            )
     return parser
 
 
@@ -114,8 +117,10 @@ def main(argv: list[str]) -> int:
             print(f"curate hash-password: {error}", file=sys.stderr)
             return 1
         return 0
-    store = DataStore(args.geodata, layers_dir=args.layers, journal_dir=args.journal)
-    who = args.by or _default_curator()
+    store = DataStore(
+        args.geodata, layers_dir=args.layers, journal_dir=args.journal, seeds_dir=getattr(args, "seeds", None)
+    )
+    who = args.by or default_curator()
     try:
         return _run(args, store, who)
     except CurationError as error:

@@ -1,5 +1,10 @@
 """The one write path for curated data: lock, compute, validate, write atomically, journal.
 
+The files are those of the geodata folder, named by their file name, and (for a store given a
+`seeds_dir`) the articles of the seeds folder, named `seeds/<file name>` (an article's text and
+articles.toml, written by `python -m mapapp ingest`): one lock and one journal for both, so that
+`curate log` lists and `curate undo` reverts an article taken in like any other change.
+
 `DataStore.apply(who, make_edit)` takes the folder's lock, lets `make_edit` read the CURRENT files
 and return the new contents (so two curators saving at once both land: the second edit is computed
 from the first one's result), refuses the edit if it would add a problem that `python -m mapapp
@@ -26,7 +31,8 @@ from filelock import FileLock, Timeout
 from mapapp.curation.geojsonfile import features_from_text
 from mapapp.curation.journal import Change, FileChange, Journal, sha256_of
 from mapapp.errors import CurationError
-from mapapp.paths import LAYERS_DIR
+from mapapp.paths import ARTICLES_TOML, LAYERS_DIR
+from mapapp.pipeline.corpus import load_article_metadata, problems_of_seed_text
 from mapapp.pipeline.gazetteer import load_gazetteer
 from mapapp.pipeline.layers import load_layers
 
@@ -35,8 +41,15 @@ JOURNAL_SUBDIR = ".journal"
 LOCK_FILE = "geodata.lock"
 TEMP_SUFFIX = ".curating.tmp"
 MAX_NAME_CHARS = 80
-# The files a change may write: the features and the curated lists, top level of the geodata folder.
+# The files a change may write: the features and the curated lists, top level of the geodata folder;
+# articles and their metadata, top level of the seeds folder.
 _DATA_FILE = re.compile(r"^[A-Za-z0-9_.-]+\.(geojson|json|toml)$")
+SEEDS_PREFIX = "seeds/"
+_SEED_FILE = re.compile(r"^seeds/[A-Za-z0-9_][A-Za-z0-9_.-]*\.(txt|toml)$")
+
+
+class NothingToChange(CurationError):
+    """The edit would leave every file as it is: nothing was written, nothing journalled."""
 
 
 @dataclass(frozen=True)
@@ -51,16 +64,26 @@ class Edit:
     undoes: str | None = None
 
 
+def path_in(geodata_dir: Path, seeds_dir: Path | None, name: str) -> Path:
+    """Where a change's file `name` lives: `seeds/<file>` in the seeds folder, else in the geodata folder."""
+    if name.startswith(SEEDS_PREFIX):
+        if seeds_dir is None:
+            raise CurationError(f"{name}: a file of the seeds folder, but no seeds folder was given (--seeds DIR)")
+        return seeds_dir / name.removeprefix(SEEDS_PREFIX)
+    return geodata_dir / name
+
+
 @dataclass
 class Snapshot:
-    """The geodata folder as it is under the lock; reads are cached for one edit."""
+    """The geodata folder (and seeds folder) as it is under the lock; reads are cached for one edit."""
 
     geodata_dir: Path
+    seeds_dir: Path | None = None
     _cache: dict[str, bytes | None] = field(default_factory=dict)
 
     def read(self, name: str) -> bytes | None:
         if name not in self._cache:
-            path = self.geodata_dir / name
+            path = path_in(self.geodata_dir, self.seeds_dir, name)
             self._cache[name] = path.read_bytes() if path.exists() else None
         return self._cache[name]
 
@@ -109,9 +132,11 @@ class DataStore:
         layers_dir: Path = LAYERS_DIR,
         journal_dir: Path | None = None,
         lock_timeout_s: float = 60,
+        seeds_dir: Path | None = None,
     ):
         self.geodata_dir = Path(geodata_dir)
         self.layers_dir = Path(layers_dir)
+        self.seeds_dir = Path(seeds_dir) if seeds_dir is not None else None
         self.journal = Journal(journal_dir if journal_dir is not None else journal_dir_for(self.geodata_dir))
         self.lock_timeout_s = lock_timeout_s
 
@@ -126,11 +151,11 @@ class DataStore:
             with self._lock():
                 self._remove_stale_temporaries()
                 self._finish_interrupted()
-                snapshot = Snapshot(self.geodata_dir)
+                snapshot = Snapshot(self.geodata_dir, self.seeds_dir)
                 edit = make_edit(snapshot)
                 changed = {n: c for n, c in edit.files.items() if c != snapshot.read(n)}
                 if not changed:
-                    raise CurationError(f"{edit.action} {edit.subject}: nothing would change; nothing was written")
+                    raise NothingToChange(f"{edit.action} {edit.subject}: nothing would change; nothing was written")
                 self._validate(snapshot, changed)
                 file_changes = []
                 for file_name, content in sorted(changed.items()):
@@ -158,7 +183,7 @@ class DataStore:
                 # (_finish_interrupted), so a change that was accepted is never lost.
                 self.journal.append(change)
                 for file_name, content in sorted(changed.items()):
-                    write_atomically(self.geodata_dir / file_name, content)
+                    write_atomically(self._path(file_name), content)
                 return change
         except Timeout as exc:
             raise CurationError(
@@ -168,11 +193,40 @@ class DataStore:
     def changes(self) -> list[Change]:
         return self.journal.changes()
 
+    def _path(self, name: str) -> Path:
+        return path_in(self.geodata_dir, self.seeds_dir, name)
+
     def _validate(self, snapshot: Snapshot, changed: dict[str, bytes | None]) -> None:
         """Refuse the edit if the data would have a validate error it does not have now."""
         for file_name in changed:
-            if not _DATA_FILE.match(file_name):
-                raise CurationError(f"{file_name}: not a data file of the geodata folder; nothing was written")
+            if not (_DATA_FILE.match(file_name) or _SEED_FILE.match(file_name)):
+                raise CurationError(f"{file_name}: not a data file of the geodata or seeds folder; nothing was written")
+        seeds = {n.removeprefix(SEEDS_PREFIX): c for n, c in changed.items() if n.startswith(SEEDS_PREFIX)}
+        if seeds:
+            self._validate_seeds(seeds)
+        if len(seeds) < len(changed):
+            self._validate_geodata({n: c for n, c in changed.items() if not n.startswith(SEEDS_PREFIX)})
+
+    def _validate_seeds(self, changed: dict[str, bytes | None]) -> None:
+        """Refuse article files that the corpus could not read, and metadata with new errors."""
+        assert self.seeds_dir is not None  # path_in refused seeds/ files without it
+        problems = []
+        for file_name, content in changed.items():
+            if file_name.endswith(".txt") and content is not None:
+                problems.extend(problems_of_seed_text(file_name, content))
+        if ARTICLES_TOML in changed:
+            now = {str(p) for p in load_article_metadata(self.seeds_dir)[1] if p.severity == "error"}
+            with tempfile.TemporaryDirectory(prefix="qz-validate-") as scratch:
+                trial = Path(scratch)
+                content = changed[ARTICLES_TOML]
+                if content is not None:
+                    (trial / ARTICLES_TOML).write_bytes(content)
+                after = load_article_metadata(trial)[1]
+            problems.extend(p for p in after if p.severity == "error" and str(p) not in now)
+        if problems:
+            raise CurationError("the change was refused, it would break the data:\n" + "\n".join(map(str, problems)))
+
+    def _validate_geodata(self, changed: dict[str, bytes | None]) -> None:
         layers, _ = load_layers(self.layers_dir)
         now = {str(p) for p in load_gazetteer(self.geodata_dir, layers).problems if p.severity == "error"}
         with tempfile.TemporaryDirectory(prefix="qz-validate-") as scratch:
@@ -192,23 +246,32 @@ class DataStore:
 
     def _finish_interrupted(self) -> None:
         """Write the files of the last journalled change that a killed save left unwritten (it was
-        validated and journalled before its files were written). A file that is neither as before
-        nor as after that change was changed by other means since, and is left as it is."""
+        validated and journalled before its files were written). Only when every file of it is as
+        before or as after that change: a file that is neither was changed by other means since, or
+        these are not the folders the change was made in (a journal shared by another seeds folder),
+        and then nothing is written."""
         changes = self.journal.changes()
         if not changes:
             return
+        unwritten: list[tuple[Path, str | None]] = []
         for file_change in changes[-1].files:
-            path = self.geodata_dir / file_change.path
+            if file_change.path.startswith(SEEDS_PREFIX) and self.seeds_dir is None:
+                continue  # finished by the next save of a store that has the seeds folder
+            path = self._path(file_change.path)
             current = path.read_bytes() if path.exists() else None
-            if same_digest(current, file_change.after_sha256) or not same_digest(current, file_change.before_sha256):
+            if same_digest(current, file_change.after_sha256):
                 continue
-            after = self.journal.blob(file_change.after_sha256) if file_change.after_sha256 else None
-            write_atomically(path, after)
+            if not same_digest(current, file_change.before_sha256):
+                return
+            unwritten.append((path, file_change.after_sha256))
+        for path, after_sha256 in unwritten:
+            write_atomically(path, self.journal.blob(after_sha256) if after_sha256 else None)
 
     def _remove_stale_temporaries(self) -> None:
         """Temporary files left by a save that was killed (we hold the lock: nobody else is writing)."""
-        for path in self.geodata_dir.glob(f".*{TEMP_SUFFIX}"):
-            path.unlink(missing_ok=True)
+        for folder in (self.geodata_dir, self.seeds_dir):
+            for path in folder.glob(f".*{TEMP_SUFFIX}") if folder is not None else ():
+                path.unlink(missing_ok=True)
 
 
 def write_atomically(path: Path, content: bytes | None) -> None:

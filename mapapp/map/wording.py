@@ -60,6 +60,7 @@ TEXT: dict[str, dict[str, Text]] = {
         "place_report": "报告问题",
         "place_read": "阅读全文",
         "place_source_link": "原文网页",
+        "place_also_at": "转载：",
         "place_panel_label": "所选地点",
         "open_sidebar": "搜索 · 设置",
         "share_in_address": "地址栏里的链接就是当前视图（地点、图层、底图、语言和视野）；地点面板里的“复制链接”可一键复制。",
@@ -128,6 +129,7 @@ TEXT: dict[str, dict[str, Text]] = {
         "place_report": "Report a problem",
         "place_read": "Read the whole article",
         "place_source_link": "original page",
+        "place_also_at": "also on:",
         "place_panel_label": "Selected place",
         "open_sidebar": "Search · settings",
         "share_in_address": "The address in the address bar is this view (place, layers, basemap, language and view); the place panel's “Copy link” copies it.",
@@ -301,6 +303,8 @@ TIMELINE_WORDS: dict[str, dict[str, Text]] = {
         "from": "由",
         "no_period": "时期未载",
         "more": "另有 {n} 条未列出（见下方摘录）",
+        "reports": "{n} 处报道",
+        "more_reports": "另有 {n} 处报道未列出",
     },
     "en": {
         "timeline": "Timeline",
@@ -325,6 +329,8 @@ TIMELINE_WORDS: dict[str, dict[str, Text]] = {
         "from": "from",
         "no_period": "period not given",
         "more": ("{n} more not listed (see the excerpts below)", "{n} more not listed (see the excerpts below)"),
+        "reports": ("reported in {n} passage", "reported in {n} passages"),
+        "more_reports": ("{n} more report not listed", "{n} more reports not listed"),
     },
 }
 

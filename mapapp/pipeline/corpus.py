@@ -22,6 +22,7 @@ from mapapp.paths import ARTICLES_TOML
 from mapapp.pipeline.articlemeta import is_dateline_or_source, metadata_from_text
 from mapapp.pipeline.language import article_language
 from mapapp.pipeline.normalise import normalise_with_offsets
+from mapapp.pipeline.reprints import REPRINT_CHECK_KEY, REPRINT_CHECK_VALUES, checks_reprints, fold_reprints
 
 MAX_SEED_BYTES = 2_000_000
 # Sentence-final punctuation, optionally followed by closing quotes or brackets.
@@ -65,6 +66,16 @@ def read_seed_text(path: Path) -> tuple[str | None, list[Problem]]:
         return None, [
             Problem(name, "", "file", f"cannot be read ({exc.strerror}); expected a readable UTF-8 text file")
         ]
+    return text_from_seed_bytes(name, raw)
+
+
+def problems_of_seed_text(name: str, raw: bytes) -> list[Problem]:
+    """Why these bytes would not be read as an article file (as read_seed_text reads one), or []."""
+    return text_from_seed_bytes(name, raw)[1]
+
+
+def text_from_seed_bytes(name: str, raw: bytes) -> tuple[str | None, list[Problem]]:
+    """The text of a seed file's bytes, or None with the problems that make it unusable."""
     if len(raw) > MAX_SEED_BYTES:
         return None, [
             Problem(
@@ -96,7 +107,9 @@ def read_seed_text(path: Path) -> tuple[str | None, list[Problem]]:
 
 
 ARTICLE_LANGS = ("zh", "en")
-LIST_KEYS = ("source_urls",)  # articles.toml keys whose value is a list of strings; every other is a string
+# articles.toml keys whose value is a list of strings (every other is a string): the pages the text is
+# known from, and saved pages it was taken from that name no URL (file names, written by `ingest`)
+LIST_KEYS = ("source_urls", "source_files")
 
 
 def load_article_metadata(seeds_dir: Path) -> tuple[dict[str, dict[str, Any]], list[Problem]]:
@@ -134,13 +147,24 @@ def load_article_metadata(seeds_dir: Path) -> tuple[dict[str, dict[str, Any]], l
                     Problem(ARTICLES_TOML, article_id, key, f"is {value!r}; expected one of {', '.join(ARTICLE_LANGS)}")
                 )
                 continue
+            elif key == REPRINT_CHECK_KEY and value not in REPRINT_CHECK_VALUES:
+                problems.append(
+                    Problem(
+                        ARTICLES_TOML,
+                        article_id,
+                        key,
+                        f"is {value!r}; expected one of {', '.join(REPRINT_CHECK_VALUES)}",
+                    )
+                )
+                continue
             entry[key] = value
         metadata[article_id] = entry
     return metadata, problems
 
 
 def load_corpus(seeds_dir: Path) -> Corpus:
-    """Read every seeds/*.txt; bad files are reported as problems and skipped."""
+    """Read every seeds/*.txt; bad files are reported as problems and skipped. A file that reprints
+    an earlier one (mapapp.pipeline.reprints) is not an article of its own: its URLs join that one's."""
     problems: list[Problem] = []
     if not seeds_dir.is_dir():
         return Corpus(
@@ -176,7 +200,8 @@ def load_corpus(seeds_dir: Path) -> Corpus:
             problems.append(
                 Problem(ARTICLES_TOML, article_id, "", "has metadata but no such .txt file in seeds/", "warning")
             )
-    return Corpus(tuple(articles), tuple(problems))
+    stories, reprint_problems = fold_reprints(articles, lambda aid: checks_reprints(metadata.get(aid, {})))
+    return Corpus(stories, (*problems, *reprint_problems))
 
 
 def article_from_text(

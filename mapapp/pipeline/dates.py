@@ -93,6 +93,15 @@ def parse_iso(value: str) -> tuple[int, int | None, int | None] | None:
     return int(match["y"]), int(month) if month else None, int(day) if day else None
 
 
+def first_day(value: str) -> str | None:
+    """'2025' -> '2025-01-01', '2025-12' -> '2025-12-01', '2025-06-11' unchanged; None if not a date."""
+    parsed = parse_iso(value)
+    if parsed is None:
+        return None
+    year, month, day = parsed
+    return f"{year:04d}-{month or 1:02d}-{day or 1:02d}"
+
+
 def iso(year: int, month: int | None = None, day: int | None = None) -> tuple[str, Precision]:
     if month is None:
         return f"{year:04d}", "year"

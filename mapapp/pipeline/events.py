@@ -41,6 +41,20 @@ _PREVIOUS_SENTENCE = "前句"  # evidence: the date was printed in the sentence 
 
 
 @dataclass(frozen=True)
+class EventReport:
+    """Another passage that reports the same event (mapapp.pipeline.eventreports): where it is and
+    the words that say so, as on Event."""
+
+    article_id: str
+    start: int
+    end: int
+    evidence: str
+    sentence: str
+    evidence_spans: tuple[tuple[int, int], ...]
+    date: str | None
+
+
+@dataclass(frozen=True)
 class Event:
     feature_id: str
     kind: EventKind
@@ -56,6 +70,11 @@ class Event:
     sentence: str  # the sentence as displayed
     evidence_spans: tuple[tuple[int, int], ...]  # [start, end) offsets of the evidence in `sentence`
     stage: str = ""  # the stage it puts the facility in when not its kind's ("under_construction" for 试运行)
+    # the other passages that report this same event, in this article or others (a timeline's events
+    # are merged so: mapapp.pipeline.eventreports), the first MAX_ALSO of them; () as found in one
+    # sentence. `reports`: how many passages report it in all, this one included.
+    also: tuple[EventReport, ...] = ()
+    reports: int = 1
 
 
 @dataclass(frozen=True)

@@ -62,6 +62,13 @@ from mapapp.pipeline.index import MapIndex
 from mapapp.pipeline.layers import load_layers
 from mapapp.pipeline.mentions import MentionFinder
 from mapapp.pipeline.normalise import normalise_all
+from mapapp.pipeline.reprints import (
+    ReprintFinder,
+    TextSignature,
+    checks_reprints,
+    reprint_problem,
+    signature_from_text,
+)
 from mapapp.pipeline.storedtimeline import SCHEMA as TIMELINE_SCHEMA
 from mapapp.pipeline.storedtimeline import TABLES as TIMELINE_TABLES
 from mapapp.pipeline.storedtimeline import (
@@ -76,8 +83,10 @@ from mapapp.pipeline.timeline import TimelineIndex
 
 # 3: events, figures and stages; 4: per-article rows as one JSON row each, excerpts without headline;
 # 5: an article's language, outlet and source URLs; 6: English excerpts searchable by word (words table);
-# 7: the tagger's names per article (names table)
-SCHEMA_VERSION = "7"
+# 7: the tagger's names per article (names table); 8: reprints (an article's text signature, the
+# reprints table), events merged (timeline_events); 9: the same as 8, numbered past it so that an index made
+# by another branch that also moved on from 7 is never read as ours
+SCHEMA_VERSION = "9"
 NO_METADATA = "has no metadata entry; using defaults (first line as headline)"  # as load_corpus says
 PARALLEL_MIN_ARTICLES = 40  # below this, starting worker processes costs more than it saves
 BUILD_CACHE_KIB = 256 * 1024  # SQLite's page cache while building (the default 2 MB thrashes on large corpora)
@@ -86,7 +95,10 @@ CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE articles (
     article_id TEXT PRIMARY KEY, position INTEGER NOT NULL, headline TEXT NOT NULL, section TEXT NOT NULL,
     byline TEXT NOT NULL, date TEXT NOT NULL, date_basis TEXT NOT NULL, text TEXT NOT NULL, sentences TEXT NOT NULL,
-    lang TEXT NOT NULL, outlet TEXT NOT NULL, source_urls TEXT NOT NULL);
+    lang TEXT NOT NULL, outlet TEXT NOT NULL, source_urls TEXT NOT NULL, signature TEXT);
+-- seed files that reprint an earlier article (mapapp.pipeline.reprints): their URLs join that article's
+CREATE TABLE reprints (
+    article_id TEXT PRIMARY KEY, original_id TEXT NOT NULL, position INTEGER NOT NULL, source_urls TEXT NOT NULL);
 -- an article's mentions, [[start, end, surface, feature_id, rule], ...] in text order (read per article)
 CREATE TABLE mentions (article_id TEXT NOT NULL, n INTEGER NOT NULL, rows TEXT NOT NULL);
 -- the tagger's names in an article, [[start, end, kind], ...] (tagger.py), and the digest of the text
@@ -138,6 +150,7 @@ class ArticleRows:
     problems: tuple[Problem, ...]  # the file's own problems (unreadable, no metadata entry)
     article: tuple | None  # the articles row; None if the file could not be read
     kept: bool  # unchanged since the previous file: its matches are copied, not recomputed
+    signature: TextSignature | None = None  # for reprint detection (None: too short, or reprint_check = "off")
     # re-linked after a geodata change that left every feature as it was, and linked as before:
     # what follows from the links (excerpts, events, ...) is copied from the previous file
     same_links: bool = False
@@ -166,15 +179,20 @@ def _rows_for_file(position: int) -> ArticleRows:
     if meta is None:
         problems.append(Problem(ARTICLES_TOML, path.name, "", NO_METADATA, "warning"))
     article = article_from_text(path.name, text, meta or {}, split_before=_split_before(path.name, text))
-    row = _article_row(article, position)
-    if _worker["previous"].get(article.article_id) == (article.text, _article_metadata(article)):
-        return ArticleRows(tuple(problems), row, kept=True)
+    previous = _worker["previous"].get(article.article_id)
+    unchanged = previous is not None and previous[:2] == (article.text, _article_metadata(article))
+    signature = None
+    if checks_reprints(meta or {}):
+        signature = previous[2] if unchanged and previous[2] is not None else signature_from_text(article.text)
+    row = _article_row(article, position, signature)
+    if unchanged:
+        return ArticleRows(tuple(problems), row, kept=True, signature=signature)
     shown = display_texts(article)  # each sentence's display text, once for all four below
     names, names_row = _names_of(article, shown)
     mentions = tuple(_worker["finder"].find(article, shown=shown, names=names))
     mentions_json = _compact_json([(m.start, m.end, m.surface, m.feature_id, m.rule) for m in mentions])
     if (names_row is None or article.lang != "zh") and _links_unchanged(article, mentions, mentions_json):
-        return ArticleRows(tuple(problems), row, kept=False, same_links=True)
+        return ArticleRows(tuple(problems), row, kept=False, same_links=True, signature=signature)
     # as mentions_by_co_occurrence, build_excerpt_index and build_related_index would for this
     # article, with its mentions located in its sentences once for them and the sentence views
     located = MentionsBySentence(article, mentions)
@@ -195,6 +213,7 @@ def _rows_for_file(position: int) -> ArticleRows:
         tuple(problems),
         row,
         kept=False,
+        signature=signature,
         mentions=(article.article_id, len(mentions), mentions_json),
         excerpts=excerpt_rows,
         summary=excerpt_summary(excerpt_rows),
@@ -339,7 +358,7 @@ def rows_for_files(
     *,
     metadata: Mapping[str, Mapping[str, str]],
     finder: MentionFinder,
-    previous: Mapping[str, tuple[str, tuple]],
+    previous: Mapping[str, tuple[str, tuple, TextSignature | None]],
     processes: int,
     names_from: Path | None = None,
     reuse: _Reuse | None = None,
@@ -386,7 +405,7 @@ class BuildReport:
     full: bool  # every article re-matched (no usable previous file, or geodata/layers changed)
 
 
-def _article_row(article: Article, position: int) -> tuple:
+def _article_row(article: Article, position: int, signature: TextSignature | None) -> tuple:
     sentences = [[s.start, s.end, s.kind, s.paragraph, [[p.start, p.end] for p in s.pieces]] for s in article.sentences]
     return (
         article.article_id,
@@ -401,6 +420,7 @@ def _article_row(article: Article, position: int) -> tuple:
         article.lang,
         article.outlet,
         json.dumps(article.source_urls, ensure_ascii=False),
+        None if signature is None else json.dumps([signature.size, signature.hashvalues.hex()]),
     )
 
 
@@ -483,6 +503,8 @@ def build_store(dirs: DataDirs, path: Path, *, processes: int | None = None) -> 
             )
             summaries = _Summaries(db)
             kept: list[str] = []
+            reprints = ReprintFinder()  # fed in file order, as load_corpus's fold_reprints
+            reprint_problems: list[Problem] = []
             names_kept: list[str] = []  # re-linked from the old file's names: their rows are copied
             with db:
                 for rows in rows_for_files(
@@ -497,8 +519,17 @@ def build_store(dirs: DataDirs, path: Path, *, processes: int | None = None) -> 
                     corpus_problems.extend(rows.problems)
                     if rows.article is None:
                         continue
+                    found = reprints.match(rows.article[0], rows.signature)
+                    if found is not None:  # another source of an earlier article, not an article
+                        original_id, alike = found
+                        reprint_problems.append(reprint_problem(rows.article[0], original_id, alike))
+                        db.execute(
+                            "INSERT INTO reprints VALUES (?,?,?,?)",
+                            (rows.article[0], original_id, rows.article[1], rows.article[11]),
+                        )
+                        continue
                     articles += 1
-                    db.execute("INSERT INTO articles VALUES (?,?,?,?,?,?,?,?,?,?,?,?)", rows.article)
+                    db.execute("INSERT INTO articles VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)", rows.article)
                     rematched += not rows.kept
                     if rows.kept or rows.same_links:
                         kept.append(rows.article[0])
@@ -523,6 +554,7 @@ def build_store(dirs: DataDirs, path: Path, *, processes: int | None = None) -> 
                     for article_id in metadata
                     if article_id not in known
                 )
+                corpus_problems.extend(reprint_problems)
                 _write_meta(db, fingerprint, (*corpus_problems, *layer_problems, *gazetteer.problems), derived)
                 if kept:
                     _copy_kept(db, path, set(kept), summaries)
@@ -700,8 +732,17 @@ def _copy_names(db: sqlite3.Connection, previous_path: Path, article_ids: Sequen
         db.execute("DETACH DATABASE old_names")
 
 
-def _previous_articles(path: Path, fingerprint: DataFingerprint) -> dict[str, tuple[str, tuple]] | None:
-    """The articles of an earlier file at `path` (text, metadata) when its matches can be re-used:
+def _signature_from_json(value: str | None) -> TextSignature | None:
+    if value is None:
+        return None
+    size, hexed = json.loads(value)
+    return TextSignature(bytes.fromhex(hexed), size)
+
+
+def _previous_articles(
+    path: Path, fingerprint: DataFingerprint
+) -> dict[str, tuple[str, tuple, TextSignature | None]] | None:
+    """The articles of an earlier file at `path` (text, metadata, signature) when its matches can be re-used:
     same schema, and no change in geodata/ or layers/ since. None otherwise."""
     if not path.is_file():
         return None
@@ -718,10 +759,10 @@ def _previous_articles(path: Path, fingerprint: DataFingerprint) -> dict[str, tu
             if any(not p.startswith("seeds/") for p in fingerprint.changed_paths(old)):
                 return None
             rows = db.execute(
-                "SELECT article_id, text, headline, section, byline, date, date_basis, lang, outlet, source_urls"
-                " FROM articles"
+                "SELECT article_id, text, headline, section, byline, date, date_basis, lang, outlet, source_urls,"
+                " signature FROM articles"
             )
-            return {row[0]: (row[1], tuple(row[2:])) for row in rows}
+            return {row[0]: (row[1], tuple(row[2:-1]), _signature_from_json(row[-1])) for row in rows}
     except (sqlite3.Error, KeyError, ValueError, TypeError):
         return None  # not a readable index of this schema: build from scratch
 
@@ -829,6 +870,9 @@ class IndexStore:
         self.problems = tuple(Problem(**p) for p in json.loads(meta["problems"]))
         self.timeline_problems = tuple(Problem(**p) for p in json.loads(meta["timeline_problems"]))
         self.excerpt_counts = dict(self.query("SELECT feature_id, excerpts FROM feature_stats"))
+        self.reprint_urls: dict[str, list[str]] = {}  # an article -> its reprints' source URLs
+        for original_id, urls in self.query("SELECT original_id, source_urls FROM reprints ORDER BY position"):
+            self.reprint_urls.setdefault(original_id, []).extend(json.loads(urls))
         self.article_ids = tuple(r[0] for r in self.query("SELECT article_id FROM articles ORDER BY position"))
 
     def query(self, sql: str, parameters: Sequence[Any] = ()) -> list[tuple]:
@@ -857,7 +901,8 @@ class IndexStore:
             sentences_from_json(sentences),
             lang=lang,
             outlet=outlet,
-            source_urls=tuple(json.loads(source_urls)),
+            # as load_corpus's fold_reprints: its own URLs, then its reprints'
+            source_urls=tuple(dict.fromkeys((*json.loads(source_urls), *self.reprint_urls.get(aid, ())))),
         )
 
     def article_infos(self, article_ids: Iterable[str]) -> dict[str, tuple[str, str, str, str, tuple[str, ...]]]:
@@ -872,7 +917,9 @@ class IndexStore:
                 chunk,
             )
             for aid, headline, date, lang, outlet, urls in rows:
-                found[aid] = (headline, date, lang, outlet, tuple(json.loads(urls)))
+                # as load_corpus's fold_reprints: its own URLs, then its reprints'
+                merged = tuple(dict.fromkeys((*json.loads(urls), *self.reprint_urls.get(aid, ()))))
+                found[aid] = (headline, date, lang, outlet, merged)
         return found
 
     def names_of(self, article_id: str) -> ArticleNames | None:

@@ -16,6 +16,7 @@ stored with it, and a file built with other words is rebuilt.
 from __future__ import annotations
 
 import hashlib
+import itertools
 import json
 import sqlite3
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
@@ -26,7 +27,8 @@ from mapapp.models import Article, Feature, Mention
 from mapapp.pipeline.clauses import sentence_views
 from mapapp.pipeline.corpus import DisplayText, MentionsBySentence
 from mapapp.pipeline.enwords import ENGLISH_WORDS_TOML, english_words_problems
-from mapapp.pipeline.events import Event, find_events_in_views
+from mapapp.pipeline.eventreports import merge_event_reports
+from mapapp.pipeline.events import Event, EventReport, find_events_in_views
 from mapapp.pipeline.figures import Figure, find_figures_in_views
 from mapapp.pipeline.timeline import StageChange, TimelineIndex, first_day, stage_changes, timelines_from_changes
 from mapapp.pipeline.wordlists import WORDS_TOML, load_words
@@ -37,6 +39,9 @@ CREATE TABLE figures (article_id TEXT NOT NULL, seq INTEGER NOT NULL, feature_id
 -- an article's stage changes, [[feature_id, since, stage], ...]
 CREATE TABLE stage_changes (article_id TEXT NOT NULL, rows TEXT NOT NULL);
 CREATE TABLE stages (feature_id TEXT NOT NULL, seq INTEGER NOT NULL, since TEXT NOT NULL, stage TEXT NOT NULL);
+-- each facility's events as a timeline lists them: the statements of one event merged into one
+-- (mapapp.pipeline.eventreports), under the article of the statement kept
+CREATE TABLE timeline_events (feature_id TEXT NOT NULL, article_id TEXT NOT NULL, seq INTEGER NOT NULL, row TEXT NOT NULL);
 """
 TABLES = ("events", "figures", "stage_changes")  # per article: copied for an article that did not change
 
@@ -90,12 +95,19 @@ def timeline_rows(
 
 def _json(record: Event | Figure) -> str:
     # vars(): the fields in order, as dataclasses.asdict gives them (tuples become lists either way)
-    return json.dumps(vars(record), ensure_ascii=False, separators=(",", ":"))
+    fields = vars(record)
+    if isinstance(record, Event) and record.also:
+        fields = {**fields, "also": [vars(report) for report in record.also]}
+    return json.dumps(fields, ensure_ascii=False, separators=(",", ":"))
 
 
 def event_from_row(text: str) -> Event:
     row = json.loads(text)
     row["evidence_spans"] = tuple(tuple(span) for span in row["evidence_spans"])
+    row["also"] = tuple(
+        EventReport(**{**report, "evidence_spans": tuple(tuple(span) for span in report["evidence_spans"])})
+        for report in row.get("also", ())
+    )
     return Event(**row)
 
 
@@ -116,6 +128,30 @@ def write_stages(db: sqlite3.Connection, features: Mapping[str, Feature]) -> Non
         "INSERT INTO stages VALUES (?, ?, ?, ?)",
         ((fid, seq, c.since, c.stage) for fid, changes in stages.items() for seq, c in enumerate(changes)),
     )
+    write_timeline_events(db)
+
+
+def write_timeline_events(db: sqlite3.Connection) -> None:
+    """Each facility's events merged as build_timeline_index merges them (one event once), a
+    facility at a time, with the index the panel reads them by."""
+    rows = db.execute(
+        "SELECT e.feature_id, e.row, a.date FROM events e JOIN articles a USING (article_id)"
+        " ORDER BY e.feature_id, a.position, e.seq"
+    )
+    for _, feature_rows in itertools.groupby(rows, key=lambda row: row[0]):
+        statements, dates = [], {}
+        for _, row, date in feature_rows:
+            event = event_from_row(row)
+            statements.append(event)
+            dates[event.article_id] = date
+        db.executemany(
+            "INSERT INTO timeline_events VALUES (?, ?, ?, ?)",
+            (
+                (event.feature_id, event.article_id, seq, _json(event))
+                for seq, event in enumerate(merge_event_reports(statements, dates))
+            ),
+        )
+    db.execute("CREATE INDEX timeline_events_by_feature ON timeline_events (feature_id)")
 
 
 T = TypeVar("T")
@@ -177,7 +213,7 @@ def open_timeline_index(query: Callable[..., list[tuple]], problems: Sequence[Pr
     for feature_id, since, stage in query("SELECT feature_id, since, stage FROM stages ORDER BY rowid"):
         stages.setdefault(feature_id, []).append(StageChange(since, stage))
     return TimelineIndex(
-        events=_StoredRows(query, "events", event_from_row, EVENTS_CUT_ORDER),
+        events=_StoredRows(query, "timeline_events", event_from_row, EVENTS_CUT_ORDER),
         figures=_StoredRows(query, "figures", figure_from_row, FIGURES_CUT_ORDER),
         stages={fid: tuple(changes) for fid, changes in stages.items()},
     )

@@ -19,7 +19,8 @@ from typing import Any, Literal, TypeVar, get_args
 from mapapp.errors import Problem, ProblemsError
 from mapapp.models import Article, Excerpt, Feature
 from mapapp.pipeline.clauses import NOT_FACILITIES
-from mapapp.pipeline.dates import parse_iso
+from mapapp.pipeline.dates import first_day
+from mapapp.pipeline.eventreports import merged_by_feature
 from mapapp.pipeline.events import Event, EventKind, events_from_index
 from mapapp.pipeline.figures import Figure, figures_from_index
 
@@ -40,15 +41,6 @@ OPERATING_QUANTITIES = frozenset({"throughput", "routes"})
 class StageChange:
     since: str  # YYYY-MM-DD: the first day of the date's period
     stage: Stage
-
-
-def first_day(value: str) -> str | None:
-    """'2025' -> '2025-01-01', '2025-12' -> '2025-12-01', '2025-06-11' unchanged; None if not a date."""
-    parsed = parse_iso(value)
-    if parsed is None:
-        return None
-    year, month, day = parsed
-    return f"{year:04d}-{month or 1:02d}-{day or 1:02d}"
 
 
 def build_stage_timelines(
@@ -141,7 +133,9 @@ def stage_at(changes: Sequence[StageChange], day: str) -> Stage | Literal["not_y
 class TimelineIndex:
     """Events, figures and stage timelines by feature id, for the panel and the as-of control."""
 
-    events: Mapping[str, tuple[Event, ...]]  # a dict, or read from the index file per feature
+    # a dict, or read from the index file per feature; the statements of one event merged into one
+    # (mapapp.pipeline.eventreports: the others in its `also`)
+    events: Mapping[str, tuple[Event, ...]]
     figures: Mapping[str, tuple[Figure, ...]]
     stages: dict[str, tuple[StageChange, ...]]
     problems: tuple[Problem, ...] = ()  # eventwords.toml could not be used: no events, no figures
@@ -173,7 +167,8 @@ def first_rows(
 
 
 def build_timeline_index(index) -> TimelineIndex:  # index: mapapp.pipeline.index.MapIndex
-    """Find the events and figures in a built MapIndex and each facility's stages.
+    """Find the events and figures in a built MapIndex and each facility's stages (from every
+    statement; the events listed per facility are merged: one event once).
 
     A words file that cannot be used gives an empty index with its problems (the map still works)."""
     try:
@@ -181,14 +176,12 @@ def build_timeline_index(index) -> TimelineIndex:  # index: mapapp.pipeline.inde
         figures = figures_from_index(index)
     except ProblemsError as error:
         return TimelineIndex({}, {}, {}, tuple(error.problems))
-    by_feature_events: dict[str, list[Event]] = {}
-    for event in events:
-        by_feature_events.setdefault(event.feature_id, []).append(event)
+    article_dates = {article_id: article.date for article_id, article in index.articles.items()}
     by_feature_figures: dict[str, list[Figure]] = {}
     for figure in figures:
         by_feature_figures.setdefault(figure.feature_id, []).append(figure)
     return TimelineIndex(
-        events={k: tuple(v) for k, v in by_feature_events.items()},
+        events=merged_by_feature(events, article_dates),  # one event once, with every passage that reports it
         figures={k: tuple(v) for k, v in by_feature_figures.items()},
         stages=build_stage_timelines(index.articles, index.features, index.excerpts, events, figures),
     )

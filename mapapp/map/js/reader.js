@@ -409,6 +409,13 @@
         meta.appendChild(document.createTextNode(" · "));
         meta.appendChild(webLink(group.url, S.words.place_source_link));
       }
+      if ((group.also || []).length) {  // the same story on other sites: one group, each page linked once
+        meta.appendChild(document.createTextNode(" · " + S.words.place_also_at + " "));
+        group.also.forEach(function (other, n) {
+          if (n) { meta.appendChild(document.createTextNode(S.lang === "zh" ? "、" : ", ")); }
+          meta.appendChild(webLink(other.url, other.site)).classList.add("qz-also-link");
+        });
+      }
       box.appendChild(meta);
       group.excerpts.forEach(function (excerpt) {
         var quote = el("blockquote", "qz-excerpt");
@@ -459,13 +466,18 @@
         var summary = el("summary", "", event.summary + (event.evidence ? ": " : ""));
         if (event.evidence) { summary.appendChild(quoted("span", "", event.evidence, event.passage_lang)); }
         details.appendChild(summary);
-        details.appendChild(marked(quoted("blockquote", "qz-passage", null, event.passage_lang), event.passage, event.marks));
-        if (event.source_headline || event.source_date) {
-          var source = el("div", "qz-meta");
-          source.appendChild(quoted("span", "", event.source_headline, ""));
-          source.appendChild(document.createTextNode(event.source_date ? " · " + event.source_date : ""));
-          details.appendChild(source);
-        }
+        var passages = [event].concat(event.also || []);  // the same event, reported elsewhere too
+        passages.forEach(function (report, n) {
+          var cls = n === 0 ? "qz-passage" : "qz-passage qz-also";
+          details.appendChild(marked(quoted("blockquote", cls, null, report.passage_lang), report.passage, report.marks));
+          if (report.source_headline || report.source_date) {
+            var source = el("div", "qz-meta");
+            source.appendChild(quoted("span", "", report.source_headline, ""));
+            source.appendChild(document.createTextNode(report.source_date ? " · " + report.source_date : ""));
+            details.appendChild(source);
+          }
+        });
+        if (event.more_reports) { details.appendChild(el("div", "qz-meta", event.more_reports)); }
         item.appendChild(details);
         list.appendChild(item);
       });
