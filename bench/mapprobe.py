@@ -59,11 +59,12 @@ FEATURE_POINT_JS = """
     // An area is pressed well inside itself: on a border shared with its neighbour a press lands on
     // whichever edge is drawn on top, a pixel either way.
     const margin = layer instanceof L.Polygon ? 4 : 0;
-    for (const p of points.map((q) => q.round())) {
-      if (!inside(p) || !on(p.x, p.y)) continue;
-      if (margin && ![[-1, -1], [1, -1], [-1, 1], [1, 1]].every(([dx, dy]) => on(p.x + dx * margin, p.y + dy * margin))) continue;
-      return {x: p.x, y: p.y};
-    }
+    const ok = (p) => inside(p) && on(p.x, p.y);
+    const solid = (p) => [[-1, -1], [1, -1], [-1, 1], [1, 1]].every(([dx, dy]) => on(p.x + dx * margin, p.y + dy * margin));
+    const rounded = points.map((q) => q.round());
+    // well inside first; an area covered by markers and lines everywhere falls back to any point of its own
+    const best = rounded.find((p) => ok(p) && (!margin || solid(p))) || rounded.find(ok);
+    if (best) return {x: best.x, y: best.y};
   }
   return null;
 }
