@@ -8,6 +8,9 @@ import time
 from bench.mapprobe import DRAWN_IDS_JS, FEATURE_POINT_JS, MAP_IFRAME
 
 
+MAP_DRAWN_JS = "() => window.map !== undefined && document.querySelectorAll('path.leaflet-interactive').length > 0"
+
+
 def map_frame(page):
     """The map's iframe; while a rebuilt map replaces the old one (a new basemap, curator mode), the new one."""
     page.locator(MAP_IFRAME).first.wait_for()
@@ -32,9 +35,7 @@ def wait_until_idle(page, timeout_s: float = 30) -> None:
 def open_app(page, url: str) -> object:
     page.goto(url)
     frame = map_frame(page)
-    frame.wait_for_function(
-        "() => window.map && document.querySelectorAll('path.leaflet-interactive').length > 0", timeout=60_000
-    )
+    frame.wait_for_function(MAP_DRAWN_JS, timeout=60_000)
     wait_until_idle(page)
     return frame
 
@@ -52,8 +53,10 @@ def map_view(frame) -> tuple[float, float, int]:
 
 
 def click_feature(page, feature_id: str) -> None:
-    """Click the feature with a real mouse click where its own path is on top."""
+    """Click the feature with a real mouse click where its own path is on top (once a map being rebuilt,
+    after a data change, has drawn again)."""
     frame = map_frame(page)
+    frame.wait_for_function(MAP_DRAWN_JS, timeout=60_000)
     point = frame.evaluate(FEATURE_POINT_JS, [feature_id, False])
     if point is None:
         point = frame.evaluate(FEATURE_POINT_JS, [feature_id, True])
