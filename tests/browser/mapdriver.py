@@ -7,7 +7,6 @@ import time
 
 from bench.mapprobe import DRAWN_IDS_JS, FEATURE_POINT_JS, MAP_IFRAME
 
-
 MAP_DRAWN_JS = "() => window.map !== undefined && document.querySelectorAll('path.leaflet-interactive').length > 0"
 
 
