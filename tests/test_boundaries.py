@@ -137,8 +137,7 @@ def test_unknown_dataset_is_reported_with_the_known_ones():
 
 def test_every_boundary_in_admin_geojson_loads():
     path = GEODATA_DIR / "admin.geojson"
-    if not path.exists():
-        pytest.skip("geodata/admin.geojson not written yet")
+    assert path.exists(), f"{path} is missing: the map's administrative areas are bundled data"
     features = json.loads(path.read_text(encoding="utf-8"))["features"]
     with_boundary = [f for f in features if f["properties"].get("boundary")]
     assert with_boundary
