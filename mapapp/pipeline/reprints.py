@@ -22,14 +22,16 @@ import re
 import unicodedata
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
-from datasketch import MinHash, MinHashLSH
 
 from mapapp.errors import Problem
 from mapapp.models import Article
 from mapapp.pipeline.normalise import simplified
+
+if TYPE_CHECKING:  # datasketch imports SciPy (~50 MB, ~0.3 s): loaded only when a text is compared
+    from datasketch import MinHash, MinHashLSH
 
 SHINGLE_CHARS = 5
 NUM_PERM = 128
@@ -50,6 +52,8 @@ class TextSignature:
     size: int
 
     def minhash(self) -> MinHash:
+        from datasketch import MinHash
+
         values = np.frombuffer(self.hashvalues, dtype=np.uint32)
         return MinHash(num_perm=NUM_PERM, hashfunc=int, hashvalues=values, scheme=_SCHEME)
 
@@ -93,6 +97,8 @@ def signature_from_text(text: str) -> TextSignature | None:
     hashes = shingle_hashes(text)
     if len(hashes) < MIN_SHINGLES:
         return None
+    from datasketch import MinHash
+
     minhash = MinHash(num_perm=NUM_PERM, hashfunc=int, scheme=_SCHEME)
     minhash.update_batch(hashes.tolist())
     return TextSignature(minhash.hashvalues.astype(np.uint32).tobytes(), len(hashes))
@@ -114,7 +120,7 @@ class ReprintFinder:
     article, the later ones its reprints."""
 
     def __init__(self) -> None:
-        self._lsh = MinHashLSH(threshold=MIN_JACCARD, num_perm=NUM_PERM)
+        self._lsh: MinHashLSH | None = None  # made with the first text added
         self._signatures: dict[str, TextSignature] = {}
         self._order: dict[str, int] = {}
 
@@ -124,6 +130,8 @@ class ReprintFinder:
     def find(self, signature: TextSignature) -> tuple[str, Likeness] | None:
         """The first added text this one is the same story as, and how alike they are; or None."""
         found: list[tuple[int, str, Likeness]] = []
+        if self._lsh is None:
+            return None
         for key in self._lsh.query(signature.minhash()):
             alike = likeness(signature, self._signatures[key])
             if alike.same_story:
@@ -138,6 +146,10 @@ class ReprintFinder:
             return
         self._order[key] = len(self._order)
         self._signatures[key] = signature
+        if self._lsh is None:
+            from datasketch import MinHashLSH
+
+            self._lsh = MinHashLSH(threshold=MIN_JACCARD, num_perm=NUM_PERM)
         self._lsh.insert(key, signature.minhash())
 
     def match(self, key: str, signature: TextSignature | None) -> tuple[str, Likeness] | None:
