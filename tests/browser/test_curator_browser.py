@@ -119,7 +119,9 @@ def wait_for_drawn(page, feature_id: str, *, drawn: bool = True, timeout_s: floa
         page.wait_for_timeout(200)
 
 
-def wait_for_text(page, text: str, timeout_s: float = 30) -> None:
+def wait_for_text(page, text: str, timeout_s: float = 90) -> None:
+    """Wait for `text` on the page; a message after a change comes once the app has linked the data
+    again, which on a loaded two-core CI machine can take over 30 s (as the intake test allows)."""
     page.get_by_text(text).first.wait_for(timeout=timeout_s * 1000)
 
 
@@ -272,6 +274,7 @@ def test_placing_moving_and_undoing_a_point_in_chinese(browser, curator_app_url,
     wait_for_text(page, f"已撤销：{surface} 移动了")
     assert curated.files() == added
     page.get_by_role("tab", name="记录", exact=True).click()
+    wait_until_idle(page)  # a run the undo's rebuilt map asked for ends before the next click
     page.get_by_role("button", name="撤销最近一次修改").click()
     wait_until_idle(page)
     wait_for_text(page, f"已撤销：已添加 {surface}")
@@ -367,6 +370,7 @@ def test_drawing_a_line_with_the_control_editing_a_vertex_and_undoing_in_english
     wait_until_idle(page)
     assert curated.files() == drawn
     page.get_by_role("tab", name="Log", exact=True).click()
+    wait_until_idle(page)  # a run the undo's rebuilt map asked for ends before the next click
     page.get_by_role("button", name="Undo the latest change").click()
     wait_until_idle(page)
     wait_for_text(page, "Undone: Added Curated Test Road (line)")
