@@ -31,7 +31,7 @@ from typing import Any, Literal
 
 from bench.chromium import CHROMIUM
 from bench.chromium import CHROMIUM_ARGS as BROWSER_ARGS
-from bench.machine import LOAD_SAMPLES, code_version, machine_info, say
+from bench.machine import code_version, machine_info, say, write_results
 from bench.page import DRAWN_IDS_JS, FEATURE_POINT_JS, MAP_DRAWN_JS
 from bench.pipeline import build_synthetic_corpus, time_index, time_index_file_build
 from bench.report import budget_verdicts, format_bytes, format_ms, markdown_report, scaling, summary_ms
@@ -557,15 +557,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             browser.close()
     results["scaling"] = scaling(results)
     results["budgets"] = budget_verdicts(results)
-    results["load_average_at_end"] = os.getloadavg()
-    results["load_average_samples"] = [round(x, 2) for x in LOAD_SAMPLES]
-    results["wall_s"] = round(time.perf_counter() - started, 1)
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(json.dumps(results, ensure_ascii=False, indent=2, sort_keys=True) + "\n", encoding="utf-8")
-    report = markdown_report(results)
-    args.out.with_suffix(".md").write_text(report, encoding="utf-8")
-    print("\n" + report)
-    print(f"wrote {args.out} and {args.out.with_suffix('.md').name} in {results['wall_s']:.0f} s")
+    write_results(results, args.out, markdown_report, started)
     return 0
 
 

@@ -3,10 +3,12 @@ average, sampled with each progress line."""
 
 from __future__ import annotations
 
+import json
 import os
 import platform
 import subprocess
 import time
+from collections.abc import Callable
 from importlib import metadata
 from pathlib import Path
 from typing import Any
@@ -78,3 +80,19 @@ def say(message: str) -> None:
     """Progress on stdout, with the seconds since the benchmark started."""
     LOAD_SAMPLES.append(os.getloadavg()[0])
     print(f"[{time.perf_counter() - _STARTED:5.0f} s] {message}", flush=True)
+
+
+def write_results(
+    results: dict[str, Any], out: Path, markdown_report: Callable[[dict[str, Any]], str], started: float
+) -> None:
+    """Finish a benchmark's results (load averages, wall time), write them as JSON and the report as
+    Markdown beside it, and print the report."""
+    results["load_average_at_end"] = os.getloadavg()
+    results["load_average_samples"] = [round(x, 2) for x in LOAD_SAMPLES]
+    results["wall_s"] = round(time.perf_counter() - started, 1)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps(results, ensure_ascii=False, indent=2, sort_keys=True) + "\n", encoding="utf-8")
+    report = markdown_report(results)
+    out.with_suffix(".md").write_text(report, encoding="utf-8")
+    print("\n" + report)
+    print(f"wrote {out} and {out.with_suffix('.md').name} in {results['wall_s']:.0f} s")

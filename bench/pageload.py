@@ -25,7 +25,6 @@ Three measurements, each printed as a table and written to the JSON file:
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import shutil
 import statistics
@@ -44,7 +43,7 @@ from bench.appserver import LOOPBACK, AppServerError, free_port, serve_app
 from bench.byteproxy import byte_proxy
 from bench.chromium import CHROMIUM
 from bench.chromium import CHROMIUM_ARGS as BROWSER_ARGS
-from bench.machine import LOAD_SAMPLES, code_version, machine_info, say
+from bench.machine import code_version, machine_info, say, write_results
 from bench.report import format_bytes, format_ms, format_table
 from bench.servecluster import serve_cluster
 from bench.session import Session
@@ -353,15 +352,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                 results["nginx"] = nginx_readers(browser, args.runs, tmp / "serve")
         finally:
             browser.close()
-    results["load_average_at_end"] = os.getloadavg()
-    results["load_average_samples"] = [round(x, 2) for x in LOAD_SAMPLES]
-    results["wall_s"] = round(time.perf_counter() - started, 1)
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(json.dumps(results, ensure_ascii=False, indent=2, sort_keys=True) + "\n", encoding="utf-8")
-    report = markdown_report(results)
-    args.out.with_suffix(".md").write_text(report, encoding="utf-8")
-    print("\n" + report)
-    print(f"wrote {args.out} and {args.out.with_suffix('.md').name} in {results['wall_s']:.0f} s")
+    write_results(results, args.out, markdown_report, started)
     return 0
 
 
