@@ -36,7 +36,7 @@ from mapapp.pipeline.enclauses import (
     usable,
 )
 from mapapp.pipeline.enwords import english_words
-from mapapp.pipeline.events import Event, EventKind, Trigger, _merged, _with_routes
+from mapapp.pipeline.events import Event, EventKind, Trigger, _merged, _with_routes, longest_first
 
 
 @cache
@@ -60,13 +60,7 @@ def find_english_triggers(text: str) -> list[Trigger]:
         for m in pattern.finditer(text)
         if m.end() > m.start()
     ]
-    found.sort(key=lambda t: (t.start, -(t.end - t.start)))
-    chosen: list[Trigger] = []
-    for trigger in found:
-        if chosen and trigger.start < chosen[-1].end:
-            continue
-        chosen.append(trigger)
-    return chosen
+    return longest_first(found)
 
 
 @dataclass(frozen=True)

@@ -135,7 +135,12 @@ def find_triggers(text: str) -> list[Trigger]:
         for m in pattern.finditer(text)
         if m.end() > m.start()
     ]
-    found.sort(key=lambda t: (t.start, -(t.end - t.start)))
+    return longest_first(found)
+
+
+def longest_first(found: list[Trigger]) -> list[Trigger]:
+    """The triggers in text order, the longest kept where they overlap (shared with English events)."""
+    found = sorted(found, key=lambda t: (t.start, -(t.end - t.start)))
     chosen: list[Trigger] = []
     for trigger in found:
         if chosen and trigger.start < chosen[-1].end:
