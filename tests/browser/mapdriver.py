@@ -4,6 +4,7 @@ the place panel (drawn inside the same iframe by mapapp/map/js/reader.js)."""
 from __future__ import annotations
 
 import time
+import weakref
 
 from bench.mapprobe import DRAWN_IDS_JS, FEATURE_POINT_JS, MAP_IFRAME
 
@@ -22,12 +23,34 @@ def map_frame(page):
     raise AssertionError("no streamlit_folium iframe in the page")
 
 
+_LAST_MESSAGE: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+QUIET_S = 1.0  # a watched page is idle once its Streamlit connection has carried nothing for this long
+
+
+def watch_websockets(page) -> None:
+    """Note when the page's WebSocket last carried a message either way, so that wait_until_idle also
+    waits out a run too short to show Streamlit's status widget (e.g. the one a rebuilt map asks for
+    when it reports its first view: a button pressed during it can be lost). Call before page.goto."""
+    seen = _LAST_MESSAGE[page] = [time.monotonic()]
+
+    def on_socket(socket) -> None:
+        seen[0] = time.monotonic()
+        for event in ("framereceived", "framesent"):
+            socket.on(event, lambda _payload: seen.__setitem__(0, time.monotonic()))
+
+    page.on("websocket", on_socket)
+
+
 def wait_until_idle(page, timeout_s: float = 30) -> None:
-    """Wait until Streamlit has finished its run (the 'running' status widget is gone)."""
+    """Wait until Streamlit has finished its run (the 'running' status widget is gone) and, on a page
+    given to watch_websockets, until its connection has been quiet for QUIET_S."""
     page.wait_for_timeout(400)  # a run the page asked for has started by then
     deadline = time.monotonic() + timeout_s
     while page.locator('[data-testid="stStatusWidget"]').count() and time.monotonic() < deadline:
         page.wait_for_timeout(100)
+    seen = _LAST_MESSAGE.get(page)
+    while seen is not None and time.monotonic() - seen[0] < QUIET_S and time.monotonic() < deadline:
+        page.wait_for_timeout(100)  # (Playwright delivers the socket's events while it waits)
     page.wait_for_timeout(300)
 
 

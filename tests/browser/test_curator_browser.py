@@ -21,6 +21,7 @@ from pathlib import Path
 import pytest
 from conftest import app_served
 from mapdriver import (
+    MAP_DRAWN_JS,
     click_feature,
     drawn_feature_ids,
     map_frame,
@@ -28,7 +29,9 @@ from mapdriver import (
     wait_for_excerpt,
     wait_for_panel,
     wait_until_idle,
+    watch_websockets,
 )
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 from mapapp.coords import wgs84_from_gcj02
 from mapapp.curation.credentials import hash_password
@@ -107,7 +110,15 @@ def new_page(browser, *, width: int = 1366, height: int = 768, locale: str = "zh
     )
     page = context.new_page()
     page.set_default_timeout(30_000)
+    watch_websockets(page)
     return page
+
+
+def settle(page) -> None:
+    """After a change: the rebuilt map is drawn and the run its first report asks for has ended (a
+    curator reads the message before pressing the next button)."""
+    map_frame(page).wait_for_function(MAP_DRAWN_JS, timeout=60_000)
+    wait_until_idle(page)
 
 
 def wait_for_drawn(page, feature_id: str, *, drawn: bool = True, timeout_s: float = 30) -> None:
@@ -122,7 +133,12 @@ def wait_for_drawn(page, feature_id: str, *, drawn: bool = True, timeout_s: floa
 def wait_for_text(page, text: str, timeout_s: float = 90) -> None:
     """Wait for `text` on the page; a message after a change comes once the app has linked the data
     again, which on a loaded two-core CI machine can take over 30 s (as the intake test allows)."""
-    page.get_by_text(text).first.wait_for(timeout=timeout_s * 1000)
+    # visible: the log's tab holds the same words in a hidden list while another tab is open
+    try:
+        page.get_by_text(text).filter(visible=True).first.wait_for(timeout=timeout_s * 1000)
+    except PlaywrightTimeoutError:
+        alerts = page.locator('[data-testid="stAlert"]').all_inner_texts()
+        raise AssertionError(f"{text!r} not shown within {timeout_s} s; the page's messages: {alerts}") from None
 
 
 def sign_in(page, name: str = "Ann", password: str = PASSWORD, *, lang: str = "zh") -> None:
@@ -257,7 +273,11 @@ def test_placing_moving_and_undoing_a_point_in_chinese(browser, curator_app_url,
     page.locator(".st-key-qzc_move_selected button").click()
     wait_until_idle(page)
     frame = map_frame(page)
-    place_click(page, frame, 0.56, visible_fraction_of_map(page, frame))
+    # the button is far below the map on this short window: the curator scrolls back up to the map
+    # (a click in the strip of map under Streamlit's header would hit the header)
+    frame.locator("#map_div").scroll_into_view_if_needed()
+    moved_to = place_click(page, frame, 0.56, 0.5)
+    assert moved_to is not None and moved_to != clicked, f"the moving click did not reach the map: {moved_to}"
     wait_until_idle(page)
     wait_for_text(page, "已放置点")
     page.get_by_label("来源标题").fill("Second source")
@@ -269,10 +289,12 @@ def test_placing_moving_and_undoing_a_point_in_chinese(browser, curator_app_url,
     assert re.search(rf"{re.escape(surface)} 移动了 [\d.,]+ (米|公里)", moved), moved
     assert curated.files() != added
     # undo the move with the message's own button, then the adding from the log
+    settle(page)
     page.locator(".st-key-qzc_undo_flash button").click()
     wait_until_idle(page)
     wait_for_text(page, f"已撤销：{surface} 移动了")
     assert curated.files() == added
+    settle(page)
     page.get_by_role("tab", name="记录", exact=True).click()
     wait_until_idle(page)  # a run the undo's rebuilt map asked for ends before the next click
     page.get_by_role("button", name="撤销最近一次修改").click()
@@ -366,9 +388,12 @@ def test_drawing_a_line_with_the_control_editing_a_vertex_and_undoing_in_english
     assert not [t for t in labels + alerts if CJK.search(t)]
     assert_no_raw_ids_or_field_names(page, [*curated.index.features, "curated-test-road"])
     # undo both: the message's button, then the log's
+    settle(page)
     page.locator(".st-key-qzc_undo_flash button").click()
     wait_until_idle(page)
+    wait_for_text(page, "Undone: Curated Test Road redrawn as a line")
     assert curated.files() == drawn
+    settle(page)
     page.get_by_role("tab", name="Log", exact=True).click()
     wait_until_idle(page)  # a run the undo's rebuilt map asked for ends before the next click
     page.get_by_role("button", name="Undo the latest change").click()
