@@ -12,6 +12,7 @@ FAILS under CI=true (like tests/test_serve.py).
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 import os
 import re
@@ -112,10 +113,12 @@ def _errors(page) -> list[str]:
     return texts
 
 
-def _recovered(page, view: View, heading: str) -> list[str]:
-    """What keeps the page from showing `view` in its map and URL (to a pixel), `heading` in its side
-    panel, and no error."""
+def _recovered(page, view: View | None, heading: str) -> list[str]:
+    """What keeps the page from showing `view` in its map and URL (to a pixel; None: the view its URL
+    holds now, which the map may still be moving, e.g. to show a click's popup whole), `heading` in its
+    side panel, and no error."""
     problems = []
+    view = view if view is not None else _url_view(page.url)
     try:
         frame = map_frame(page)
         if not frame.evaluate("() => !!window.map"):
@@ -139,7 +142,7 @@ def _recovered(page, view: View, heading: str) -> list[str]:
     return problems
 
 
-def _wait_recovered(page, view: View, heading: str, since: float) -> None:
+def _wait_recovered(page, view: View | None, heading: str, since: float) -> None:
     problems = ["not checked"]
     while time.monotonic() < since + RECOVER_S:
         problems = _recovered(page, view, heading)
@@ -169,18 +172,28 @@ def _click(page, index, but: set[str], lang: str) -> str:
     return feature_id
 
 
-def _settled(page, quiet_ms: int = 700) -> None:
-    """Wait until the URL's view has not changed for `quiet_ms` (the map may still be panning so that
-    the click's popup is seen whole; the URL follows it when it stops)."""
-    last, since = page.url, time.monotonic()
+def _settled(page, quiet_ms: int = 1000) -> None:
+    """Wait until the click's popup is open and neither the URL nor the map's view has changed for
+    `quiet_ms`: the map may still pan so that the popup is seen whole (on a loaded machine over a second
+    after the click's URL), and the URL follows it when it stops."""
+    with contextlib.suppress(PlaywrightError):
+        map_frame(page).locator(".leaflet-popup").first.wait_for(timeout=3_000)
+
+    def now() -> tuple[str, object]:
+        try:
+            return page.url, map_view(map_frame(page))
+        except PlaywrightError:  # a frame replaced while it is read: not settled
+            return page.url, time.monotonic()
+
+    last, since = now(), time.monotonic()
     deadline = since + 10
     while time.monotonic() < deadline:
         page.wait_for_timeout(100)
-        if page.url != last:
-            last, since = page.url, time.monotonic()
+        if (current := now()) != last:
+            last, since = current, time.monotonic()
         elif (time.monotonic() - since) * 1000 >= quiet_ms:
             return
-    raise AssertionError(f"the URL kept changing for 10 s: {page.url}")
+    raise AssertionError(f"the URL or the map kept changing for 10 s: {page.url}")
 
 
 def _choose_by_search(page, place) -> None:
@@ -237,7 +250,7 @@ def test_a_link_with_a_view_comes_back_with_that_view_when_the_readers_replica_d
     # The reader's next click on the map selects what they clicked (the map moves only as far as its
     # popup needs to be seen whole), and the URL follows the map.
     clicked = _click(page, index, {place.feature_id}, "en")
-    _wait_recovered(page, _url_view(page.url), feature_name(index.features[clicked], "en"), time.monotonic())
+    _wait_recovered(page, None, feature_name(index.features[clicked], "en"), time.monotonic())
     _wait_until_warm_again(cluster, port, warmed)
 
 
@@ -263,7 +276,7 @@ def test_a_reader_who_moved_the_map_gets_the_moved_view_back_when_their_replica_
     _drag(page, 60, 40)
     page.wait_for_timeout(1500)
     wait_until_idle(page)
-    _wait_recovered(page, _url_view(page.url), place.name_zh, time.monotonic())
+    _wait_recovered(page, None, place.name_zh, time.monotonic())
     assert parse_qs(urlsplit(page.url).query)["feature"] == [place.feature_id]
     # A click on the map still selects.
     clicked = _click(page, index, {place.feature_id, clicked}, "zh")
