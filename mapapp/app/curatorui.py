@@ -266,16 +266,21 @@ def render_curator_panel(
     if name is None:
         return
     store = DataStore(dirs.geodata_dir, layers_dir=dirs.layers_dir, seeds_dir=dirs.seeds_dir)
-    _render_flash(store, lang=lang, on_data_changed=on_data_changed, select=select)
+    # What comes and goes (the last message, the task, the selected place's actions) sits in containers
+    # that are always there, so the desk's tabs keep their place in the page and the tab the curator
+    # opened stays open when a place is selected on the map or a message appears.
+    with st.container():
+        _render_flash(store, lang=lang, on_data_changed=on_data_changed, select=select)
     with st.expander(_w(lang, "编辑工作台", "Curator desk"), expanded=True):
-        task = st.session_state.get(TASK_KEY)
-        if task is not None:
-            _render_placing(
-                index, store, task, lang=lang, basemap=basemap, on_data_changed=on_data_changed, select=select
-            )
-        feature = index.features.get(feature_id) if feature_id else None
-        if feature is not None and task is None:
-            _render_feature_actions(feature, store, lang=lang, on_data_changed=on_data_changed, select=select)
+        with st.container():
+            task = st.session_state.get(TASK_KEY)
+            if task is not None:
+                _render_placing(
+                    index, store, task, lang=lang, basemap=basemap, on_data_changed=on_data_changed, select=select
+                )
+            feature = index.features.get(feature_id) if feature_id else None
+            if feature is not None and task is None:
+                _render_feature_actions(feature, store, lang=lang, on_data_changed=on_data_changed, select=select)
         work, add, log, signins = st.tabs(
             [
                 _w(lang, "待办", "Work list"),

@@ -515,3 +515,21 @@ def test_a_reader_report_is_stored_and_shown_to_the_curator_as_text(page, curato
     assert "衢江区体育馆" in report.first.inner_text() and "qujiang-gymnasium" not in report.first.inner_text()
     assert page.locator("img[src=x]").count() == 0
     assert page.evaluate("() => window.qzPwned") is None
+
+
+def test_the_desk_tab_the_curator_opened_stays_open_when_places_are_selected(browser, curator_app_url, curated):
+    page = new_page(browser, width=1500, height=1100)
+    open_app(page, curator_app_url)
+    sign_in(page)
+    log_tab = page.get_by_role("tab", name="记录", exact=True)
+    log_tab.click()
+    wait_until_idle(page)
+    assert log_tab.get_attribute("aria-selected") == "true"
+    # a place selected on the map brings its actions above the tabs; then another place, then none
+    for feature_id in ("qujiang-gymnasium", "quzhou-west-station"):
+        click_feature(page, feature_id)
+        wait_for_panel(page, feature_id)
+        wait_until_idle(page)
+        assert page.get_by_text("移动或重画").count() >= 1  # the place's actions are shown
+        assert log_tab.get_attribute("aria-selected") == "true", f"the desk went back to its first tab ({feature_id})"
+    page.context.close()
