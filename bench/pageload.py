@@ -45,7 +45,7 @@ from bench.chromium import CHROMIUM
 from bench.chromium import CHROMIUM_ARGS as BROWSER_ARGS
 from bench.machine import code_version, machine_info, say, write_results
 from bench.report import format_bytes, format_ms, format_table
-from bench.servecluster import serve_cluster
+from bench.servecluster import self_signed_certificate, serve_cluster
 from bench.session import Session
 from mapapp.paths import ROOT_DIR
 
@@ -107,11 +107,21 @@ def open_reader(browser, url: str, *, profile: Mapping[str, Any], throttled: boo
         session.close()
 
 
-def new_readers(browser, upstream_port: int, runs: int) -> dict[str, Any]:
-    """`runs` phone readers (throttled) and one laptop reader, through the byte-counting proxy."""
+def new_readers(browser, upstream_port: int, runs: int, *, tls_url: str | None = None) -> dict[str, Any]:
+    """`runs` phone readers (throttled) and one laptop reader, through the byte-counting proxy; or, over
+    HTTPS (`tls_url`, which the proxy cannot read), straight to it, the bytes as the browser counts them."""
+    if tls_url is not None:
+        accept = {"ignore_https_errors": True}  # the cluster's own test certificate
+        phone = [open_reader(browser, tls_url, profile={**PHONE, **accept}, throttled=True) for _ in range(runs)]
+        laptop = open_reader(browser, tls_url, profile={**LAPTOP, **accept}, throttled=False)
+        return _summary(phone, laptop)
     with byte_proxy(upstream_port) as proxy:
         phone = [open_reader(browser, proxy.url, profile=PHONE, throttled=True, proxy=proxy) for _ in range(runs)]
         laptop = open_reader(browser, proxy.url, profile=LAPTOP, throttled=False, proxy=proxy)
+    return _summary(phone, laptop)
+
+
+def _summary(phone: list[dict[str, Any]], laptop: dict[str, Any]) -> dict[str, Any]:
     times = [r["map_visible_ms"] for r in phone if r["map_visible_ms"] is not None]
     for number, reader in enumerate(phone, start=1):
         say(
@@ -146,6 +156,12 @@ def nginx_readers(browser, runs: int, run_dir: Path) -> dict[str, Any]:
     """scripts/serve.sh with one replica (it builds the index file and warms the replica up first)."""
     with serve_cluster(run_dir, replicas=1) as cluster:
         return new_readers(browser, port_of(cluster.url), runs)
+
+
+def nginx_tls_readers(browser, runs: int, run_dir: Path) -> dict[str, Any]:
+    """The same over HTTPS and HTTP/2 (serve.sh --tls-cert/--tls-key, a test certificate)."""
+    with serve_cluster(run_dir, replicas=1, tls=self_signed_certificate(run_dir / "tls")) as cluster:
+        return new_readers(browser, port_of(cluster.url), runs, tls_url=cluster.url)
 
 
 def copy_tracked_files(destination: Path) -> None:
@@ -230,9 +246,16 @@ def first_maps(browser, tmp: Path) -> dict[str, Any]:
     return out
 
 
+SERVED = {  # the ways of serving measured, in the report's order
+    "plain": "`streamlit run` alone",
+    "nginx": "serve.sh (nginx)",
+    "nginx_tls": "serve.sh, HTTPS + HTTP/2 (bytes as the browser counts them)",
+}
+
+
 def weight_rows(results: Mapping[str, Any]) -> list[list[object]]:
     """Bytes on the wire of a new reader by kind, for each way of serving."""
-    served = [key for key in ("plain", "nginx") if key in results]
+    served = [key for key in SERVED if key in results]
     rows: list[list[object]] = []
     for kind in KINDS:
         values = [results[key]["weight"]["http_by_type"].get(kind) for key in served]
@@ -260,8 +283,8 @@ def weight_rows(results: Mapping[str, Any]) -> list[list[object]]:
 
 
 def markdown_report(results: Mapping[str, Any]) -> str:
-    served = [key for key in ("plain", "nginx") if key in results]
-    titles = {"plain": "`streamlit run` alone", "nginx": "serve.sh (nginx)"}
+    served = [key for key in SERVED if key in results]
+    titles = SERVED
     parts = [
         f"- date: {results['date']} (UTC); code {results['code']}; load average {results['load_average_at_start'][0]:.1f} "
         f"at start, {results['load_average_at_end'][0]:.1f} at end (max {max(results['load_average_samples'], default=0):.1f})",
@@ -322,6 +345,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     parser.add_argument("--skip-nginx", action="store_true", help="leave out serve.sh (no nginx on this machine)")
     parser.add_argument("--skip-first-map", action="store_true", help="leave out the fresh-clone start")
+    parser.add_argument("--skip-plain", action="store_true", help="leave out the app alone (streamlit run)")
+    parser.add_argument("--skip-tls", action="store_true", help="leave out serve.sh over HTTPS and HTTP/2")
     args = parser.parse_args(argv)
     if not CHROMIUM.exists():
         print(f"pageload: {CHROMIUM} not found; expected Debian's chromium (setup.sh --dev)", file=sys.stderr)
@@ -345,11 +370,15 @@ def main(argv: Sequence[str] | None = None) -> int:
             if not args.skip_first_map:
                 say("first reader after a plain `streamlit run` of a fresh clone")
                 results["first_map"] = first_maps(browser, tmp)
-            say("new readers, the app alone (streamlit run, warmed up)")
-            results["plain"] = plain_app_readers(browser, args.runs, tmp)
+            if not args.skip_plain:
+                say("new readers, the app alone (streamlit run, warmed up)")
+                results["plain"] = plain_app_readers(browser, args.runs, tmp)
             if not args.skip_nginx:
                 say("new readers through scripts/serve.sh (nginx, one replica)")
                 results["nginx"] = nginx_readers(browser, args.runs, tmp / "serve")
+            if not args.skip_nginx and not args.skip_tls:
+                say("new readers through scripts/serve.sh over HTTPS and HTTP/2 (a test certificate)")
+                results["nginx_tls"] = nginx_tls_readers(browser, args.runs, tmp / "serve-tls")
         finally:
             browser.close()
     write_results(results, args.out, markdown_report, started)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import contextlib
 import os
 import signal
+import ssl
 import subprocess
 import time
 import urllib.request
@@ -51,27 +52,72 @@ class ServedCluster:
 
 
 def _health(url: str) -> bool:
+    context = None
+    if url.startswith("https:"):  # the cluster's own test certificate (self_signed_certificate)
+        context = ssl.create_default_context()
+        context.check_hostname = False
+        context.verify_mode = ssl.CERT_NONE
     try:
-        with urllib.request.urlopen(url + "_stcore/health", timeout=2) as response:
+        with urllib.request.urlopen(url + "_stcore/health", timeout=2, context=context) as response:
             return response.status == 200
     except OSError:
         return False
 
 
+def self_signed_certificate(directory: Path, host: str = LOOPBACK) -> tuple[Path, Path]:
+    """A certificate and key (PEM) for `host`, valid for a day, made with Debian's openssl: for
+    serve.sh --tls-cert/--tls-key in tests and benchmarks (a browser is told to accept it)."""
+    directory.mkdir(parents=True, exist_ok=True)
+    cert, key = directory / "cert.pem", directory / "key.pem"
+    subprocess.run(
+        [
+            "openssl",
+            "req",
+            "-x509",
+            "-newkey",
+            "ec",
+            "-pkeyopt",
+            "ec_paramgen_curve:prime256v1",
+            "-nodes",
+            "-days",
+            "1",
+            "-subj",
+            f"/CN={host}",
+            "-addext",
+            f"subjectAltName=IP:{host}",
+            "-keyout",
+            str(key),
+            "-out",
+            str(cert),
+        ],
+        check=True,
+        capture_output=True,
+    )
+    return cert, key
+
+
 @contextlib.contextmanager
 def serve_cluster(
-    run_dir: Path, *, replicas: int, env: Mapping[str, str] | None = None, timeout_s: float = START_TIMEOUT_S
+    run_dir: Path,
+    *,
+    replicas: int,
+    env: Mapping[str, str] | None = None,
+    timeout_s: float = START_TIMEOUT_S,
+    tls: tuple[Path, Path] | None = None,
 ) -> Iterator[ServedCluster]:
-    """Run `bash scripts/serve.sh --replicas N` on a free loopback port until the block ends (SIGTERM)."""
+    """Run `bash scripts/serve.sh --replicas N` on a free loopback port until the block ends (SIGTERM);
+    with `tls` (certificate, key), over HTTPS and HTTP/2."""
     port = free_port()
     run_dir.mkdir(parents=True, exist_ok=True)
     log_path = run_dir / "serve.log"
     command = ["bash", str(SERVE_SCRIPT), "--replicas", str(replicas), "--port", str(port), "--run-dir", str(run_dir)]
+    if tls is not None:
+        command += ["--tls-cert", str(tls[0]), "--tls-key", str(tls[1])]
     with open(log_path, "wb") as log:
         process = subprocess.Popen(
             command, cwd=ROOT_DIR, stdout=log, stderr=subprocess.STDOUT, env={**os.environ, **(env or {})}
         )
-    url = f"http://{LOOPBACK}:{port}/"
+    url = f"{'https' if tls is not None else 'http'}://{LOOPBACK}:{port}/"
     try:
         deadline = time.monotonic() + timeout_s
         while not _health(url):

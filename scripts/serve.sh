@@ -2,6 +2,11 @@
 # Serve the map to many readers: N Streamlit replicas on loopback ports, nginx in front on one port.
 #
 #   bash scripts/serve.sh --replicas 2 --port 8501 [--address 127.0.0.1] [--run-dir DIR]
+#                         [--tls-cert FILE --tls-key FILE]
+#
+# With a certificate and its key (PEM), nginx serves HTTPS and HTTP/2: a browser then asks for
+# Streamlit's ~60 script modules over one connection instead of waves of six (BENCHMARKS.md: time to
+# map on a phone). The WebSocket stays HTTP/1.1 (nginx 1.22 has no WebSockets over HTTP/2).
 #
 # nginx (Debian's package; scripts/setup.sh --dev installs it) upgrades WebSockets, keeps each reader
 # on one replica by a cookie it sets (qz_reader; not ip_hash, so readers behind one address spread
@@ -25,11 +30,13 @@ REPLICAS=2
 PORT=8501
 ADDRESS=127.0.0.1
 RUN_DIR=""
+TLS_CERT=""
+TLS_KEY=""
 PYTHON=${PYTHON:-.venv/bin/python}
 NGINX=${NGINX:-nginx}
 
 usage() {
-  echo "usage: bash scripts/serve.sh [--replicas N] [--port P] [--address A] [--run-dir DIR]" >&2
+  echo "usage: bash scripts/serve.sh [--replicas N] [--port P] [--address A] [--run-dir DIR] [--tls-cert FILE --tls-key FILE]" >&2
   exit 2
 }
 while [ $# -gt 0 ]; do
@@ -38,12 +45,33 @@ while [ $# -gt 0 ]; do
     --port) PORT=${2:?}; shift 2 ;;
     --address) ADDRESS=${2:?}; shift 2 ;;
     --run-dir) RUN_DIR=${2:?}; shift 2 ;;
+    --tls-cert) TLS_CERT=${2:?}; shift 2 ;;
+    --tls-key) TLS_KEY=${2:?}; shift 2 ;;
     -h|--help) usage ;;
     *) echo "serve.sh: unknown option '$1'" >&2; usage ;;
   esac
 done
 case "$REPLICAS" in ''|*[!0-9]*|0) echo "serve.sh: --replicas is '$REPLICAS'; expected a whole number >= 1" >&2; exit 2 ;; esac
 case "$PORT" in ''|*[!0-9]*) echo "serve.sh: --port is '$PORT'; expected a TCP port number" >&2; exit 2 ;; esac
+if [ -n "$TLS_CERT$TLS_KEY" ]; then
+  if [ -z "$TLS_CERT" ] || [ -z "$TLS_KEY" ]; then
+    echo "serve.sh: --tls-cert and --tls-key go together; got cert '$TLS_CERT' and key '$TLS_KEY'" >&2; exit 2
+  fi
+  for pem in "$TLS_CERT" "$TLS_KEY"; do
+    [ -r "$pem" ] || { echo "serve.sh: TLS file '$pem' is not readable; expected a PEM file" >&2; exit 2; }
+  done
+  TLS_CERT=$(cd "$(dirname "$TLS_CERT")" && pwd)/$(basename "$TLS_CERT")
+  TLS_KEY=$(cd "$(dirname "$TLS_KEY")" && pwd)/$(basename "$TLS_KEY")
+  SCHEME=https
+  LISTEN="listen $ADDRESS:$PORT ssl http2;
+    ssl_certificate $TLS_CERT;
+    ssl_certificate_key $TLS_KEY;
+    ssl_protocols TLSv1.2 TLSv1.3;
+    ssl_session_cache shared:qz_tls:1m;"
+else
+  SCHEME=http
+  LISTEN="listen $ADDRESS:$PORT;"
+fi
 if ! command -v "$NGINX" >/dev/null 2>&1 && [ ! -x /usr/sbin/nginx ]; then
   echo "serve.sh: nginx not found; install Debian's nginx (bash scripts/setup.sh --dev, or apt-get install nginx)" >&2
   exit 1
@@ -233,7 +261,7 @@ http {
     hash \$qz_reader consistent;
 $UPSTREAM  }
   server {
-    listen $ADDRESS:$PORT;
+    $LISTEN
     proxy_http_version 1.1;
     proxy_set_header Upgrade \$http_upgrade;
     proxy_set_header Connection \$connection_upgrade;
@@ -285,7 +313,7 @@ warm_up_all "${REPLICA_PORTS[@]}"
 "$NGINX" -p "$RUN_DIR" -e "$RUN_DIR/nginx-error.log" -c "$RUN_DIR/nginx.conf" -g "daemon off;" &
 NGINX_PID=$!
 echo "$NGINX_PID" >"$RUN_DIR/nginx.main.pid"
-echo "serve.sh: http://$ADDRESS:$PORT/ -> $REPLICAS replicas on 127.0.0.1:${REPLICA_PORTS[*]} (run folder $RUN_DIR)" >&2
+echo "serve.sh: $SCHEME://$ADDRESS:$PORT/ -> $REPLICAS replicas on 127.0.0.1:${REPLICA_PORTS[*]} (run folder $RUN_DIR)" >&2
 
 # Watch: nginx gone ends the service; a replica gone is started again on its port.
 while [ "$STOPPING" = 0 ]; do

@@ -45,6 +45,7 @@ if [ "${1:-}" = "--dev" ]; then
   [ -x /usr/bin/chromium ] || missing+=(chromium)
   [ -x /usr/sbin/nginx ] || missing+=(nginx)
   command -v npm >/dev/null 2>&1 || missing+=(npm)  # Leaflet.draw comes from the npm registry
+  command -v openssl >/dev/null 2>&1 || missing+=(openssl)  # a test certificate for serve.sh --tls-cert
   # Optional: nginx's brotli module, which serve.sh uses when it is there (gzip otherwise).
   if [ ! -f /usr/lib/nginx/modules/ngx_http_brotli_filter_module.so ] && [ "$(id -u)" = "0" ]; then
     missing+=(libnginx-mod-http-brotli-filter)
