@@ -261,18 +261,19 @@ def weight_rows(results: Mapping[str, Any]) -> list[list[object]]:
         values = [results[key]["weight"]["http_by_type"].get(kind) for key in served]
         if any(values):
             rows.append([kind.lower(), *(format_bytes(v or 0) for v in values)])
-    rows.append(
-        ["WebSocket (wire)", *(format_bytes(results[key]["weight"].get("websocket_down", 0)) for key in served)]
-    )
-    rows.append(
-        [
-            "**total transferred**",
-            *(
-                f"**{format_bytes(results[key]['weight']['http_total'] + results[key]['weight'].get('websocket_down', 0))}**"
-                for key in served
-            ),
-        ]
-    )
+
+    def websocket(key: str) -> str:  # over HTTPS the byte proxy cannot read the wire: not counted
+        weight = results[key]["weight"]
+        return format_bytes(weight["websocket_down"]) if "websocket_down" in weight else "not counted"
+
+    def total(key: str) -> str:
+        weight = results[key]["weight"]
+        if "websocket_down" not in weight:
+            return f"**{format_bytes(weight['http_total'])}** + WebSocket"
+        return f"**{format_bytes(weight['http_total'] + weight['websocket_down'])}**"
+
+    rows.append(["WebSocket (wire)", *(websocket(key) for key in served)])
+    rows.append(["**total transferred**", *(total(key) for key in served)])
     rows.append(
         [
             "WebSocket payload, inflated",
