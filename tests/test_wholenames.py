@@ -46,6 +46,10 @@ def links(finder: MentionFinder, text: str, *, lang: str = "zh") -> list[tuple[s
         ("常山江航电枢纽正在建设。", "changshan-county"),
         ("衢江航电枢纽正在建设。", "qujiang-district"),
         ("杭金衢高速衢州东出口匝道封闭。", "quzhou-city"),  # a direction, then a head
+        ("规划中的宁波至衢州铁路拟在龙游设站。", "ningbo"),  # a route named after its two ends
+        ("规划中的宁波至衢州铁路拟在龙游设站。", "quzhou-city"),
+        ("衢州—宁波高速公路的改扩建工程开工。", "quzhou-city"),
+        ("衢州—宁波高速公路的改扩建工程开工。", "ningbo"),
     ],
 )
 def test_a_known_name_that_is_only_the_front_of_a_longer_name_is_not_a_mention(finder, text, not_linked):
@@ -66,6 +70,9 @@ def test_a_known_name_that_is_only_the_front_of_a_longer_name_is_not_a_mention(f
         ("新建的滨江公园紧邻衢江。", ("衢江", "qujiang-river")),  # the river as a neighbour
         ("新大桥跨衢江连接南北两岸。", ("衢江", "qujiang-river")),
         ("衢江港区大路章作业区二期完工。", ("衢江港区大路章作业区", "dalu-zhang-zone")),
+        ("开通后杭州至衢州间将有两条高铁通道。", ("杭州", "hangzhou")),  # a stretch between, not a route's name
+        ("开通后杭州至衢州间将有两条高铁通道。", ("衢州", "quzhou-city")),
+        ("周末从杭州到衢州的游客明显增多。", ("衢州", "quzhou-city")),
     ],
 )
 def test_whole_names_and_chains_of_places_are_mentions(finder, text, expected):
@@ -83,6 +90,8 @@ def test_whole_names_and_chains_of_places_are_mentions(finder, text, expected):
         ("共设建德南、龙游北、衢州西、江山6座车站。", ("江山", "jiangshan-station")),  # a place in a list of stations
         ("江山站同时接入沪昆铁路、沪昆高铁和杭衢高铁。", ("沪昆铁路", "zhegan-railway")),  # the conventional line
         ("江山站同时接入沪昆铁路、沪昆高铁和杭衢高铁。", ("沪昆高铁", "hukun-hsr")),
+        ("杭州至衢州高铁昨日完成全线铺轨。", ("杭州至衢州高铁", "hangqu-hsr")),  # 高速铁路 written 高铁
+        ("沪昆高速铁路部分车次停运。", ("沪昆高速铁路", "hukun-hsr")),
     ],
 )
 def test_short_and_variant_forms_are_made_by_rule(finder, text, expected):

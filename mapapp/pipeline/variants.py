@@ -13,6 +13,8 @@
 - A station printed bare in a list of stations ("龙游北、衢州西等站"): "龙游北" for 龙游北站, when
   the bare form is no other feature's name (衢州 is the city; in a list of stations it is decided
   by mentions.py).
+- A high-speed line's name ending in 高速铁路 is also written with 高铁, and the other way round
+  (杭州至衢州高速铁路, 杭州至衢州高铁): two spellings of one kind of line.
 Lines that share a stem are never merged: no rule drops 高速/高铁/铁路/线 from a line's name, so
 沪昆铁路 (the conventional line) and 沪昆高铁 stay apart.
 
@@ -85,6 +87,10 @@ def _all_variants(features: dict[str, Feature]) -> Iterator[Variant]:
             yield from _company_short_names(feature, short_names)
         if feature.category == "rail_station" and feature.name_zh.endswith("站") and len(feature.name_zh) >= 4:
             yield Variant(feature.name_zh[:-1], feature.feature_id, "list")
+        for name in feature.names:  # one kind of line, two spellings: 高速铁路 is 高铁 (never 铁路 alone)
+            for long, short in (("高速铁路", "高铁"), ("高铁", "高速铁路")):
+                if name.endswith(long) and len(name) > len(long) + 1:
+                    yield Variant(name[: -len(long)] + short, feature.feature_id, "always")
     # quote variants of every name and variant so far
     for feature in features.values():
         for name in feature.names:

@@ -36,6 +36,10 @@ _FACILITY_FRONT_KINDS = ("street", "road", "bridge", "tunnel")
 _ONE_CHAR_KINDS = ("station",)
 # A name ends here: a list break, clause punctuation, a conjunction, 等, brackets, the end.
 _NAME_END = re.compile(r"^(?:$|[、,，。;；:：!?！？\s()（）\[\]【】“”\"'‘’《》]|[和与及等或至到])")
+# Kinds of heads that end a route named after its two ends (杭州至衢州铁路, 衢州—宁波高速公路): the
+# place in front of 至/到/— is the front of the route's name, as the one before the head is.
+_ROUTE_KINDS = ("railway", "road")
+_ROUTE_JOIN = "至到—－-~～"
 
 
 @dataclass(frozen=True)
@@ -120,7 +124,26 @@ class WholeNames:
             return Front(start, span_end, kind or ("admin" if unit else ""))
         return None  # a proper name of its own after the known place: its parent
 
+    def _route_after(self, text: str, start: int, end: int) -> Front | None:
+        """The known name is the first end of a route's name: X至Y铁路, X—Y高速公路 (Y a short name of
+        two to four Chinese characters, then a railway or road head of two or more characters; a longer
+        stretch is a clause, 杭州至衢州间形成高铁双通道, not a name)."""
+        after = text[end : end + 16]
+        if after[:1] not in _ROUTE_JOIN:
+            return None
+        for length in range(2, 5):
+            other = after[1 : 1 + length]
+            if len(other) < length or not all("\u4e00" <= ch <= "\u9fff" for ch in other):
+                return None
+            head = self.parts.head_at_start(after[1 + length :])
+            if head is not None and len(head) >= 2 and self.parts.heads[head] in _ROUTE_KINDS:
+                return Front(start, end + 1 + length + len(head), self.parts.heads[head])
+        return None
+
     def _head_after(self, text: str, start: int, end: int, facility: bool) -> Front | None:
+        route = self._route_after(text, start, end)
+        if route is not None:
+            return route
         after = text[end : end + 12]
         parts = self.parts
         if not facility:
