@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from mapapp.pipeline.candidates import load_candidate_rules
+from mapapp.pipeline.candidates import _mend_split_names, load_candidate_rules
 from mapapp.pipeline.index import build_map_index
 
 DATA = Path(__file__).parent / "data"
@@ -125,3 +125,30 @@ def test_an_english_article_gets_english_candidates_and_no_chinese_ones():
     # read by encandidates.py, as `candidates` reads it: the Chinese name inside is not proposed
     assert candidate_names_in_article(english, [], gazetteer, rules) == ["Zhangtan", "Qingshi Bridge"]
     assert candidate_names_in_article(chinese, [], gazetteer, rules) == ["樟潭街道"]
+
+
+def _mended(text: str, names: list[str], covered: str = "") -> list[str]:
+    """The tagger's names (each found once in `text`) after mending; `covered`: a known mention."""
+    tagged = [(text.index(n), text.index(n) + len(n), "LOC") for n in names]
+    mask = [False] * len(text)
+    if covered:
+        at = text.index(covered)
+        mask[at : at + len(covered)] = [True] * len(covered)
+    return [text[s:e] for s, e, _ in _mend_split_names(text, tagged, mask)]
+
+
+def test_a_name_the_tagger_cut_one_character_from_is_mended():
+    # one character tagged apart, right before the rest of the name
+    assert _mended("规划在新设宁安北站附近建设公交枢纽。", ["宁", "安北站"]) == ["宁安北站"]
+    # a list item but for its first character, next to items that are whole names
+    stations = ["宁安", "安南", "平湖北", "嘉善西"]
+    assert _mended("沿线设宁安、宁安南、平湖北、嘉善西四座车站。", stations) == ["宁安", "宁安南", "平湖北", "嘉善西"]
+    # the neighbour is a place the map has (a mention), not a tagged name
+    assert _mended("新设车站：衢州西、宁安南、平湖北站。", ["安南"], covered="衢州西") == ["宁安南"]
+
+
+def test_verbs_and_function_words_are_not_joined_to_a_name():
+    # a list of things to do, not of places: the verb stays out of the name
+    assert _mended("来这里吃小吃、看古城、穿七巷、品茶香。", ["古城", "七巷"]) == ["古城", "七巷"]
+    # 于 is a function word (位于 | 山区), not the front of a name
+    assert _mended("项目位于山区。", ["于", "山区"]) == ["于", "山区"]

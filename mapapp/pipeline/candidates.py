@@ -273,7 +273,9 @@ def _found_in_article(
             k, j = position.get(f_start), position.get(f_end - 1)
             if k is not None and j is not None:
                 text_fronts.append((k, j + 1, f_kind))
-        tagged = [(start, end, kinds.get(offsets[start], "LOC")) for start, end in text_spans]
+        tagged = _mend_split_names(
+            text, [(start, end, kinds.get(offsets[start], "LOC")) for start, end in text_spans], covered
+        )
         found = _names_in_text(text, tagged, text_fronts, covered, mention_at, parts, rules)
         found.sort(key=_position)
         found = [name for name in found if text[name[0] : name[1]] not in people]
@@ -299,6 +301,53 @@ _POSITION_AFTER = "畔边旁"  # a place's side, printed after its name
 _UNIT_AFTER = re.compile(r"[\u4e00-\u9fff]{1,4}?(?:街道|社区|乡|镇|村)")
 # a road named after its class (县道钳何线, 省道常新线): the class is printed, the name ends in 线
 _ROAD_AFTER_CLASS = re.compile(r"(?:国道|省道|县道|乡道|村道)([\u4e00-\u9fff]{2,4}?线)|([0-9]{2,3}(?:国道|省道|县道))")
+
+
+def _mend_split_names(text: str, tagged: list[tuple[int, int, str]], covered: list[bool]) -> list[tuple[int, int, str]]:
+    """The tagger sometimes cuts one character off the front of a name (建 | 德南站, 、建德南、 tagged
+    德南): a name of one character (not a function word: 于 | 山区) right before another name is
+    joined to it, and a name that is a list item but for one character in front gets that character
+    back when a neighbouring item is a whole name too (建德、建德南、龙游北; not 登城楼、穿七巷)."""
+    spans = sorted(tagged)
+    whole = {(s, e) for s, e, _ in spans}
+
+    def is_name(s: int, e: int) -> bool:
+        return (s, e) in whole or (e > s and all(covered[s:e]))
+
+    def item_around(k: int, forward: bool) -> tuple[int, int] | None:
+        """The list item that begins (forward) or ends (backward) at k, between list breaks."""
+        n = k
+        while 0 <= n < len(text) and "\u4e00" <= text[n] <= "\u9fff" and text[n] not in _LIST_BREAKS:
+            n += 1 if forward else -1
+        return (k, n) if forward else (n + 1, k + 1)
+
+    out: list[tuple[int, int, str]] = []
+    for start, end, kind in spans:
+        joined = text[start - 1 : start]
+        if (
+            out
+            and out[-1][1] == start
+            and out[-1][1] - out[-1][0] == 1
+            and "\u4e00" <= joined <= "\u9fff"
+            and joined not in _FUNCTION_CHARS
+        ):
+            out[-1] = (out[-1][0], end, kind)  # 建 + 德南站
+            continue
+        one = text[start - 1 : start] if start >= 1 else ""
+        if (
+            one
+            and "\u4e00" <= one <= "\u9fff"
+            and start >= 2
+            and text[start - 2] in _LIST_BREAKS
+            and text[end : end + 1] in _LIST_BREAKS
+            and (not out or out[-1][1] < start - 1)
+        ):
+            before = item_around(start - 3, forward=False) if start >= 3 else None
+            after = item_around(end + 1, forward=True)
+            if (before is not None and is_name(*before)) or (after is not None and is_name(*after)):
+                start = start - 1  # 、建德南、: the item, not 德南
+        out.append((start, end, kind))
+    return out
 
 
 def _names_in_text(
@@ -487,20 +536,6 @@ def _listed_names(text: str, found: list[Name], covered: list[bool], parts: Name
             out.append((s, e, parts.heads[head], None))  # generic ones (体育场) are dropped later
         elif streets and e - s <= 5 and (head is not None or text[e - 1] in "街巷沿"):
             out.append((s, e, "street", None))
-    return out
-    kind, count = kinds.most_common(1)[0]
-    if count < 2 or kind not in ("street", "road", "bridge"):
-        return out
-    taken = {(s, e) for s, e, *_ in found}
-    spans = [(s, e) for s, e, *_ in found]
-    for s, e in items:
-        neighbours = text[s - 1 : s] in _LIST_BREAKS or text[e : e + 1] in _LIST_BREAKS
-        if (s, e) in taken or not neighbours or not 2 <= e - s <= 5 or any(covered[s:e]):
-            continue
-        if any(a < e and s < b for a, b in spans) or _BOUNDARY_WORDS.match(text, s, e):
-            continue  # the tagger's name is in this item already (途经 | 新园路)
-        if parts.head_at_end(text[s:e]) is not None or text[e - 1] in "街巷沿":
-            out.append((s, e, kind, None))
     return out
 
 
