@@ -50,6 +50,7 @@ def links(finder: MentionFinder, text: str, *, lang: str = "zh") -> list[tuple[s
         ("规划中的宁波至衢州铁路拟在龙游设站。", "quzhou-city"),
         ("衢州—宁波高速公路的改扩建工程开工。", "quzhou-city"),
         ("衢州—宁波高速公路的改扩建工程开工。", "ningbo"),
+        ("衢州西至今还没有开通公交线路。", "quzhou-west-station"),  # 至今: so far, no station after it
     ],
 )
 def test_a_known_name_that_is_only_the_front_of_a_longer_name_is_not_a_mention(finder, text, not_linked):
@@ -92,6 +93,8 @@ def test_whole_names_and_chains_of_places_are_mentions(finder, text, expected):
         ("江山站同时接入沪昆铁路、沪昆高铁和杭衢高铁。", ("沪昆高铁", "hukun-hsr")),
         ("杭州至衢州高铁昨日完成全线铺轨。", ("杭州至衢州高铁", "hangqu-hsr")),  # 高速铁路 written 高铁
         ("沪昆高速铁路部分车次停运。", ("沪昆高速铁路", "hukun-hsr")),
+        ("周末杭州西至衢州西站加开两趟列车。", ("杭州西", "hangzhou-west-station")),  # bare, paired with a station
+        ("从衢州西站到杭州西的车票已经售罄。", ("杭州西", "hangzhou-west-station")),
     ],
 )
 def test_short_and_variant_forms_are_made_by_rule(finder, text, expected):

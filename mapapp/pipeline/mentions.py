@@ -273,7 +273,11 @@ class MentionFinder:
             return _Hit(start, end, station, "station-list")
         variant = self._variants.get(surface)
         if variant is not None:
-            if variant.condition == "list" and not (in_list and _listed(shown, start, end)):
+            if (
+                variant.condition == "list"
+                and not (in_list and _listed(shown, start, end))
+                and not _paired(shown, start, end)
+            ):
                 return None
             area = variant.area_id if variant.condition == "about" else ""
             return _Hit(start, end, variant.feature_id, "variant", area)
@@ -340,6 +344,18 @@ def _venue_word(shown: str, at: int, parts: NameParts) -> str | None:
     """A hall or ground written at `at` (游泳馆, 体育馆, 美术馆 …: the heads of kind venue)."""
     head = parts.head_at_start(shown[at : at + 6])
     return head if head is not None and parts.heads[head] == "venue" else None
+
+
+_PAIR_JOIN = "至到—"
+_STATION_NEXT = re.compile(r"[^、,，。;；:：\s()（）]{1,8}?站")
+
+
+def _paired(shown: str, start: int, end: int) -> bool:
+    """Is shown[start:end] one end of a pair of stations (杭州西至衢州西站, 衢州西站到杭州东): a station
+    written right after it, or right before it, across 至, 到 or —?"""
+    if shown[end : end + 1] in _PAIR_JOIN and shown[end : end + 1] and _STATION_NEXT.match(shown, end + 1):
+        return True
+    return start >= 2 and shown[start - 1] in _PAIR_JOIN and shown[start - 2] == "站"
 
 
 def _listed(shown: str, start: int, end: int) -> bool:
