@@ -42,6 +42,18 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
+def stop_process(process: subprocess.Popen, *, grace_s: float = 10) -> None:
+    """SIGTERM, then SIGKILL if it has not exited within `grace_s`; waits for it either way."""
+    if process.poll() is not None:
+        return
+    process.terminate()
+    try:
+        process.wait(timeout=grace_s)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait(timeout=10)
+
+
 def _log_tail(log_path: Path, chars: int = 4000) -> str:
     return log_path.read_text(encoding="utf-8", errors="replace")[-chars:]
 
@@ -107,9 +119,4 @@ def serve_app(
             time.sleep(poll_s)
         yield AppServer(url=url, pid=process.pid, log_path=log_path, started_s=time.monotonic() - started)
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(timeout=10)
+        stop_process(process)

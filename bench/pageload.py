@@ -39,7 +39,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from bench.appserver import LOOPBACK, AppServerError, free_port, serve_app
+from bench.appserver import LOOPBACK, AppServerError, free_port, serve_app, stop_process
 from bench.byteproxy import byte_proxy
 from bench.chromium import CHROMIUM
 from bench.chromium import CHROMIUM_ARGS as BROWSER_ARGS
@@ -224,12 +224,7 @@ def first_reader_after_plain_run(
         reader = open_reader(browser, url, profile=profile, throttled=throttled)
         return {"spawn_to_health_ms": round(answered_s * 1000, 1), **reader}
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(timeout=10)
+        stop_process(process)
 
 
 def first_maps(browser, tmp: Path) -> dict[str, Any]:

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import contextlib
 import os
-import signal
 import ssl
 import subprocess
 import time
@@ -14,7 +13,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from bench.appserver import LOOPBACK, AppServerError, free_port
+from bench.appserver import LOOPBACK, AppServerError, free_port, stop_process
 from mapapp.paths import ROOT_DIR
 
 SERVE_SCRIPT = ROOT_DIR / "scripts" / "serve.sh"
@@ -130,10 +129,4 @@ def serve_cluster(
             time.sleep(0.3)
         yield ServedCluster(url=url, pid=process.pid, run_dir=run_dir, log_path=log_path)
     finally:
-        if process.poll() is None:
-            process.send_signal(signal.SIGTERM)
-            try:
-                process.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait(timeout=10)
+        stop_process(process, grace_s=30)  # serve.sh stops nginx and every replica on SIGTERM

@@ -353,7 +353,8 @@ _STATION_NEXT = re.compile(r"[^、,，。;；:：\s()（）]{1,8}?站")
 def _paired(shown: str, start: int, end: int) -> bool:
     """Is shown[start:end] one end of a pair of stations (杭州西至衢州西站, 衢州西站到杭州东): a station
     written right after it, or right before it, across 至, 到 or —?"""
-    if shown[end : end + 1] in _PAIR_JOIN and shown[end : end + 1] and _STATION_NEXT.match(shown, end + 1):
+    joiner = shown[end : end + 1]
+    if joiner and joiner in _PAIR_JOIN and _STATION_NEXT.match(shown, end + 1):
         return True
     return start >= 2 and shown[start - 1] in _PAIR_JOIN and shown[start - 2] == "站"
 
