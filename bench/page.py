@@ -115,6 +115,22 @@ INIT_JS = r"""
       arm();
     };
     new MutationObserver(hook).observe(document, {subtree: true, childList: true});
+    // a phone's first map (mapapp/app/previewfiles.py), opened by the page before Streamlit's is drawn
+    let previewHooked = null;
+    const hookPreview = () => {
+      const iframe = document.getElementById('qz-preview');
+      if (!iframe || iframe === previewHooked) return;
+      previewHooked = iframe;
+      const arm = () => {
+        const d = iframe.contentDocument;
+        if (!d || d.__qzArmed || !d.location.pathname.includes('/preview.')) return;
+        d.__qzArmed = true;
+        q.watch('previewVisible', () => d.querySelector('#map_div path.leaflet-interactive, #map_div .leaflet-marker-icon'), null, 120000, d);
+      };
+      iframe.addEventListener('load', arm);
+      arm();
+    };
+    new MutationObserver(hookPreview).observe(document, {subtree: true, childList: true});
   }
 })();
 """

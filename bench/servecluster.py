@@ -3,7 +3,9 @@ the load test. Reads the replicas' ports and process ids from the run folder ser
 
 from __future__ import annotations
 
+import base64
 import contextlib
+import hashlib
 import os
 import ssl
 import subprocess
@@ -93,6 +95,17 @@ def self_signed_certificate(directory: Path, host: str = LOOPBACK) -> tuple[Path
         capture_output=True,
     )
     return cert, key
+
+
+def spki_sha256(cert: Path) -> str:
+    """The base64 SHA-256 of the certificate's public key (Debian's openssl), for Chromium's
+    --ignore-certificate-errors-spki-list: the browser then trusts the test certificate as a real one,
+    caching included (with a certificate error it keeps nothing, not even a preloaded script)."""
+    key = subprocess.run(["openssl", "x509", "-in", str(cert), "-pubkey", "-noout"], check=True, capture_output=True)
+    der = subprocess.run(
+        ["openssl", "pkey", "-pubin", "-outform", "der"], input=key.stdout, check=True, capture_output=True
+    )
+    return base64.b64encode(hashlib.sha256(der.stdout).digest()).decode("ascii")
 
 
 @contextlib.contextmanager

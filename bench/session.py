@@ -149,6 +149,11 @@ class Session:
         self.page.goto(url or self.app_url)
         frame = self.frame()
         visible = self.page.evaluate("() => window.__qzb.waitFor('mapVisible', 120000)")
+        # a phone's first map, if the page opened one (serve.sh, a narrow screen) and it drew before
+        # Streamlit's did (else that one was the first map)
+        preview = self.page.evaluate(
+            "() => Promise.race([window.__qzb.watches.previewVisible || null, new Promise((r) => setTimeout(() => r(null), 0))])"
+        )
         origin, dom_ready = self.page.evaluate(
             "() => [performance.timeOrigin, performance.getEntriesByType('navigation')[0].domContentLoadedEventEnd]"
         )
@@ -161,6 +166,9 @@ class Session:
         largest = max(received, key=lambda item: item[1], default=None)
         return {
             "map_visible_ms": None if visible.get("timeout") else round(visible["painted"] - origin, 1),
+            "preview_visible_ms": None
+            if not preview or preview.get("timeout")
+            else round(preview["painted"] - origin, 1),
             "phases_ms": {  # from navigation start
                 "dom_content_loaded": round(dom_ready, 1),
                 "first_websocket_message": round(received[0][0] - origin, 1) if received else None,

@@ -16,7 +16,9 @@
 # that exits is started again on its port. Each replica runs the page once through its own port
 # (python -m mapapp.app.warmup) before nginx lets readers in, so no reader waits for a replica's first
 # run (its caches: index file, gazetteer, the map's first render); a replica started again is warmed
-# the same way in the background. Its config, logs and `replicas.tsv` (port, pid per
+# the same way in the background. On a phone, the page opens the map the app last rendered for new
+# readers (a static file, mapapp/app/previewfiles.py) at once, before Streamlit's own page has drawn
+# its map, which then takes over. Its config, logs and `replicas.tsv` (port, pid per
 # replica; the load test reads it) are written to the run folder, never to /etc.
 # Ctrl-C (SIGINT) or SIGTERM stops nginx and every replica.
 #
@@ -211,6 +213,31 @@ print(", ".join([
 PY
 )
 
+# A phone's first map (mapapp/app/previewfiles.py): nginx puts a few lines into Streamlit's page that,
+# on a narrow screen, open the map the app last rendered for new readers (a static file) in a frame
+# over the page while Streamlit's own page is loading; its map takes over and removes the frame.
+PREVIEW_SNIPPET=$("$PYTHON" - <<'PY'
+import os
+from mapapp.app.pagelayout import PHONE_MAX_PX, PHONE_TITLE_PX
+from mapapp.app.placefiles import source_key
+from mapapp.app.previewfiles import page_snippet
+from mapapp.datadirs import data_dirs_from_env
+from mapapp.map.assets import install_reader_files, preview_page_url
+from mapapp.map.mapview import BASEMAPS, LANGS
+from mapapp.map.wording import t
+install_reader_files()
+print(page_snippet(
+    preview_page=preview_page_url(),
+    source=source_key(data_dirs_from_env(os.environ)),
+    langs=LANGS,
+    basemaps=BASEMAPS,
+    phone_max_px=PHONE_MAX_PX,
+    top_px=PHONE_TITLE_PX,
+    titles={lang: t(lang, "title") for lang in LANGS},
+))
+PY
+)
+
 UPSTREAM=""
 for port in "${REPLICA_PORTS[@]}"; do
   UPSTREAM+="    server 127.0.0.1:$port max_fails=1 fail_timeout=5s;"$'\n'
@@ -281,6 +308,14 @@ $UPSTREAM  }
       proxy_pass http://qz_replicas;
       proxy_next_upstream error timeout http_502 http_503;
     }
+    # The page itself: with the phone's first map (above) in its head, after the viewport's <meta>
+    # (the script asks how wide the screen is) and before the stylesheet (which it would wait for).
+    location = / {
+      proxy_pass http://qz_replicas;
+      proxy_next_upstream error timeout http_502 http_503;
+      sub_filter '<link rel="shortcut icon"' "$PREVIEW_SNIPPET<link rel=\\"shortcut icon\\"";
+      sub_filter_once on;
+    }
     # A component's files (the map's iframe) are served by a replica only once a run of the page
     # has declared the component: one started again answers 404 until its warm-up ran, and a reader
     # whose WebSocket is on another replica would get "having trouble loading" the map. GETs of
@@ -302,7 +337,7 @@ $UPSTREAM  }
     location /app/static/ {
       alias $STATIC_DIR/;
       add_header Cache-Control "public, max-age=31536000, immutable";
-      location ~ /current\.json\$ { add_header Cache-Control "no-cache"; }
+      location ~ /(current|preview-[a-z]+-[a-z]+)\.json\$ { add_header Cache-Control "no-cache"; }
     }
   }
 }

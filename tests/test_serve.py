@@ -137,6 +137,25 @@ def test_nginx_compresses_the_page_and_lets_browsers_keep_hashed_files(cluster):
     assert "link" not in _fetch(cluster.url + bundle, "gzip")[0]
 
 
+def test_the_page_carries_the_phones_first_map_and_its_file_is_asked_again_each_time(cluster):
+    """mapapp.app.previewfiles through nginx: the lines that open the first map sit in the page's head
+    after the viewport's <meta> (they ask how wide the screen is) and before Streamlit's stylesheet
+    (a script after it waits for it); the map file the warm-up run wrote is served, revalidated."""
+    page = urllib.request.urlopen(cluster.url, timeout=30).read().decode()
+    head = page.split("</head>", 1)[0]
+    snippet = head.index("<style>#qz-preview{")
+    assert head.index('name="viewport"') < snippet < head.index('rel="stylesheet"')
+    assert page.count("qz-preview") == page[snippet:].split("</script>", 1)[0].count("qz-preview")
+    page_url = next(part.split("?", 1)[0] for part in page.split("f.src='")[1:])
+    data_url = next(part.split("'", 1)[0] for part in page.split("encodeURIComponent('")[1:]) + "zh-osm.json"
+    headers, _ = _fetch(cluster.url + page_url.lstrip("/"), "gzip")
+    assert headers["cache-control"] == "public, max-age=31536000, immutable"  # named by its hash
+    headers, size = _fetch(cluster.url + data_url.lstrip("/"), "gzip")
+    assert headers["cache-control"] == "no-cache" and size > 10_000
+    component = urllib.request.urlopen(cluster.url + COMPONENT_PAGE, timeout=30).read().decode()
+    assert "qz-preview" not in component  # only the page itself
+
+
 def test_each_replica_ran_the_page_before_nginx_let_readers_in(cluster):
     # serve.sh starts nginx only after every warm-up run ended; the cluster answered through nginx
     for replica in cluster.replicas():

@@ -218,3 +218,25 @@ def test_panel_lists_a_dozen_articles_at_a_time_whatever_the_corpus_size(tmp_pat
     assert (
         record["excerpts"]["next"] == "quzhou-city.2.json" and record["excerpts"]["more_articles"] == 2 * PAGE_ARTICLES
     )
+
+
+def test_the_map_a_new_reader_gets_is_written_for_phones_and_a_links_own_layers_are_not():
+    """mapapp.app.previewfiles: the phone's first map is the map of a link in that language and basemap
+    with the default layers, byte for byte what the component got (popups left out)."""
+    from mapapp.app import ui
+    from mapapp.app.placefiles import PLACEDATA_DIR, source_key
+    from mapapp.app.previewfiles import preview_file, without_popups
+    from mapapp.datadirs import BUNDLED
+
+    path = preview_file(PLACEDATA_DIR / source_key(BUNDLED), "en", "none")
+    path.unlink(missing_ok=True)
+    ui._cached_preview.clear()
+    run_app(lang="en", basemap="none", layers="rail")  # a link's own layers: not what a new reader gets
+    assert not path.exists()
+    at = run_app(lang="en", basemap="none")
+    written = json.loads(path.read_text(encoding="utf-8"))
+    args = map_args(at)
+    assert written["script"] == args["script"] and written["header"] == args["header"]
+    assert written["feature_group"] == without_popups(args["feature_group"])
+    assert 'qzReader.configure("en"' in written["feature_group"]  # the reader's words in English
+    assert written["js_links"] == args["js_links"] and written["css_links"] == args["css_links"]

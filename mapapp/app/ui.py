@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import gc
 import os
+import sys
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import replace
@@ -39,6 +40,7 @@ from mapapp.app.panel import (
 )
 from mapapp.app.placedata import panel_words
 from mapapp.app.placefiles import PlaceFiles, ensure_place_files, make_current
+from mapapp.app.previewfiles import PreviewMap, preview_file, write_preview
 from mapapp.app.selection import (
     CURATOR_RETURNED_OBJECTS,
     PanelAction,
@@ -676,6 +678,26 @@ def render_map(state: UrlState) -> None:
     )
     if st.session_state.pop(FIRST_RUN_KEY, False):
         _take_value_from_before(value, rendered.defaults)
+    if (
+        not curator
+        and not st.session_state.get(ASOF_START_KEY)
+        and (tuple(st.session_state[SWITCH_START_KEY]) == default_layer_ids(load_map_layers()))
+    ):  # the map a new reader of a link in this language and basemap gets: a phone's first map
+        _cached_preview(data_digest(), state.basemap, state.lang, rendered, groups_js)
+
+
+# A phone's first map (mapapp.app.previewfiles): written when this process first renders the map of
+# a data version, basemap and language for a new reader (then unchanged until the data change).
+# `_rendered` and `_groups_js` follow from the key (not hashed: Streamlit skips arguments named _*).
+@st.cache_resource(show_spinner=False, max_entries=16)
+def _cached_preview(digest: str, basemap: str, lang: str, _rendered: RenderedMap, _groups_js: str) -> bool:
+    path = preview_file(load_place_files().directory.parent, lang, basemap)
+    preview = PreviewMap(_rendered.header, _rendered.script, _groups_js, _rendered.css_links, _rendered.js_links)
+    try:
+        return write_preview(path, preview)
+    except OSError as error:  # the page itself is not hurt: phones just wait for Streamlit's map
+        print(f"mapapp: could not write the phone's first map {path}: {error}", file=sys.stderr)
+        return False
 
 
 # --- dialogs the place panel asks for -------------------------------------------------------------

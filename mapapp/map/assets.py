@@ -64,6 +64,9 @@ class LeafletUrls:
 
 READER_SOURCE_DIR = Path(__file__).resolve().parent / "js"
 READER_FILES: tuple[str, ...] = ("reader.js",)
+# A phone's first map (mapapp/app/previewfiles.py), installed in static/ itself: from there the map's
+# relative links (STATIC_URL_FROM_COMPONENT) reach static/ as they do from the component's frame.
+PREVIEW_PAGE = "preview.html"
 
 
 def find_leaflet_package() -> tuple[Path, str]:
@@ -126,16 +129,26 @@ def reader_file_name(name: str, source_dir: Path = READER_SOURCE_DIR) -> str:
 
 
 def install_reader_files(static_dir: Path = STATIC_DIR, source_dir: Path = READER_SOURCE_DIR) -> Path:
-    """Copy reader.js into static_dir/app/ under its hashed name (if it is not there)."""
+    """Copy reader.js into static_dir/app/ and preview.html into static_dir/ under their hashed
+    names (if they are not there); returns static_dir/app/."""
     target_dir = static_dir / "app"
     target_dir.mkdir(parents=True, exist_ok=True)
     for name in READER_FILES:
-        target = target_dir / reader_file_name(name, source_dir)
-        if not target.is_file():
-            tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
-            shutil.copyfile(source_dir / name, tmp)
-            os.replace(tmp, target)
+        _copy_if_missing(source_dir / name, target_dir / reader_file_name(name, source_dir))
+    _copy_if_missing(source_dir / PREVIEW_PAGE, static_dir / reader_file_name(PREVIEW_PAGE, source_dir))
     return target_dir
+
+
+def _copy_if_missing(source: Path, target: Path) -> None:
+    if not target.is_file():
+        tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+        shutil.copyfile(source, tmp)
+        os.replace(tmp, target)
+
+
+def preview_page_url(source_dir: Path = READER_SOURCE_DIR) -> str:
+    """Where a page served by scripts/serve.sh finds the preview page (Streamlit's /app/static/)."""
+    return f"/app/static/{reader_file_name(PREVIEW_PAGE, source_dir)}"
 
 
 def leaflet_urls(static_url: str = STATIC_URL_FROM_COMPONENT) -> LeafletUrls:

@@ -100,6 +100,38 @@
 
   function readUrl() { return new URLSearchParams(page.location.search); }
 
+  // --- a phone's first map (mapapp/app/previewfiles.py) ---------------------------------------------------
+  // The same map, drawn by preview.html in a frame over the page (#qz-preview) while Streamlit's page
+  // is loading. There this script works as in the map (the URL is the state); a panel action waits
+  // for the map that follows, which takes the URL's state, removes the frame and does the action.
+  var PREVIEW_FRAME_ID = "qz-preview";
+  var inPreview = (function () {
+    try { return !!(window.frameElement && window.frameElement.id === PREVIEW_FRAME_ID); } catch (err) { return false; }
+  })();
+
+  // Streamlit's page writes the URL of its first run (a bare link gets its layers, basemap and
+  // language; a link to a place, the view that shows it), replacing the query. In the first map, what
+  // the reader did there (a place tapped, the map moved, a layer switched) stays in it.
+  function touch(key) { if (inPreview && !S.applying) { S.touched[key] = true; } }
+
+  function keepTouched() {
+    var keep = {};
+    if (S.touched.feature) { keep.feature = S.selected; }
+    if (S.touched.view) { Object.assign(keep, viewParams()); }
+    if (S.touched.layers) { keep.layers = layersParam(); keep.asof = asofParam(); }
+    if (Object.keys(keep).length) { writeUrl(keep); }
+  }
+
+  function retirePreview() {
+    var frame = null, pending = null;
+    try { frame = page.document.getElementById(PREVIEW_FRAME_ID); } catch (err) { return; }
+    if (!frame || inPreview) { return; }
+    try { pending = frame.contentWindow.qzReader.pendingAction(); } catch (err) { pending = null; }
+    applyUrl();  // the first map's last word on the place, the layers and the view
+    frame.remove();
+    if (pending) { delete pending.n; act(pending); }
+  }
+
   function canonical(params) {
     var out = new URLSearchParams();
     PARAMS.forEach(function (key) { if (params.has(key)) { out.set(key, params.get(key)); } });
@@ -110,7 +142,8 @@
   // --- state -------------------------------------------------------------------------------------------
   var S = {
     map: null, options: null, lang: null, words: null, version: null, selected: null, seq: 0,
-    lastUrl: null, highlight: [], panel: null, body: null, records: new Map(), actions: 0, configured: false
+    lastUrl: null, highlight: [], panel: null, body: null, records: new Map(), actions: 0, configured: false,
+    pendingAction: null, touched: {}, applying: false
   };
 
   function writeUrl(changes) {
@@ -224,6 +257,7 @@
   // how: "click" (on the map, at `at`), "url" (the page's URL named it), "link" (a related place)
   function select(featureId, how, at) {
     if (!featureId) { deselect(); return; }
+    if (how !== "url") { touch("feature"); }
     var changed = featureId !== S.selected;
     S.selected = featureId;
     window.qzSelectedFeatureId = featureId;
@@ -249,6 +283,11 @@
 
   // --- the URL: written on every change, followed when someone else (the server, history) changes it ---
   function applyUrl() {
+    S.applying = true;
+    try { applyUrlNow(); } finally { S.applying = false; }
+  }
+
+  function applyUrlNow() {
     var params = readUrl();
     var layers = params.get("layers");
     if (layers !== null && window.qzLayers && layers !== layersParam()) {
@@ -273,7 +312,10 @@
 
   function watchUrl() {
     setInterval(function () {
-      if (page.location.search !== S.lastUrl) { applyUrl(); }
+      if (page.location.search !== S.lastUrl) {
+        if (inPreview) { keepTouched(); }
+        applyUrl();
+      }
     }, 200);
   }
 
@@ -355,7 +397,7 @@
     handle.addEventListener("click", function () { panel.classList.toggle("qz-full"); });
     var close = el("button", "qz-close", "×");
     close.type = "button";
-    close.addEventListener("click", function () { deselect(); });
+    close.addEventListener("click", function () { touch("feature"); deselect(); });
     bar.appendChild(handle);
     bar.appendChild(close);
     panel.appendChild(bar);
@@ -596,6 +638,7 @@
     S.actions += 1;
     action.n = S.actions;
     if (window.Streamlit && window.Streamlit.setComponentValue) { window.Streamlit.setComponentValue({qz_action: action}); }
+    else if (inPreview) { S.pendingAction = action; }  // for the map that follows (retirePreview)
   }
 
   function placeUrl(version, lang, file) { return S.options.placedata + "/" + version + "/" + lang + "/" + file; }
@@ -705,9 +748,9 @@
       if (window.ResizeObserver) {
         new ResizeObserver(function () { map.invalidateSize({animate: false}); }).observe(map.getContainer());
       }
-      map.on("moveend", function () { if (S.configured) { writeUrl(viewParams()); } });
+      map.on("moveend", function () { if (S.configured) { touch("view"); writeUrl(viewParams()); } });
       map.on("overlayadd overlayremove", function () {
-        if (S.configured) { writeUrl({layers: layersParam(), asof: asofParam()}); }
+        if (S.configured) { touch("layers"); writeUrl({layers: layersParam(), asof: asofParam()}); }
       });
       map.on("tooltipopen", function (e) { fitTooltip(e.tooltip); });
       map.on("tooltipclose", function (e) {
@@ -732,6 +775,13 @@
           if (!S.selected) { renderEmpty(); }
           watchUrl();
           followAddressBar();
+          whenIdle(retirePreview);
+          if (inPreview) {  // Streamlit's page is still starting: it is told as soon as it is there
+            var tries = 0, poll = setInterval(function () {
+              tries += 1;
+              if (followAddressBar() || tries > 600) { clearInterval(poll); }
+            }, 50);
+          }
         }, 0);
       } else if (S.selected) {
         drawHighlight(S.selected);
@@ -747,6 +797,7 @@
       select(featureId, "click", at);
     },
     select: function (featureId) { select(featureId, "link"); },
-    selected: function () { return S.selected; }
+    selected: function () { return S.selected; },
+    pendingAction: function () { return S.pendingAction || null; }
   };
 })();
