@@ -238,6 +238,20 @@ print(page_snippet(
 PY
 )
 
+# Streamlit's page preloads its Source Sans font (170 kB) whatever the theme says; this app's theme
+# asks for the reader's system fonts first (.streamlit/config.toml), so a browser needs Source Sans
+# only for a character none of them has, and then fetches it itself; preloaded, every new reader gets
+# it beside Streamlit's scripts. nginx unmarks that preload (the one rel="preload" of Streamlit's
+# page; checked here, else the page is passed on as it is).
+FONT_FILTER=$("$PYTHON" - "$STREAMLIT_DIR" <<'PY'
+import pathlib, re, sys
+page = (pathlib.Path(sys.argv[1]) / "static" / "index.html").read_text(encoding="utf-8")
+preloads = re.findall(r'<link\s+rel="preload"\s+href="([^"]+)"', page)
+if len(preloads) == 1 and page.count('rel="preload"') == 1 and "SourceSans" in preloads[0]:
+    print("sub_filter 'rel=\"preload\"' 'rel=\"qz-unused-font\"';")
+PY
+)
+
 UPSTREAM=""
 for port in "${REPLICA_PORTS[@]}"; do
   UPSTREAM+="    server 127.0.0.1:$port max_fails=1 fail_timeout=5s;"$'\n'
@@ -314,6 +328,7 @@ $UPSTREAM  }
       proxy_pass http://qz_replicas;
       proxy_next_upstream error timeout http_502 http_503;
       sub_filter '<link rel="shortcut icon"' "$PREVIEW_SNIPPET<link rel=\\"shortcut icon\\"";
+      $FONT_FILTER
       sub_filter_once on;
     }
     # A component's files (the map's iframe) are served by a replica only once a run of the page

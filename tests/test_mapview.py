@@ -407,6 +407,32 @@ def test_long_lines_are_thinned_for_display():
     assert drawn["coordinates"][0] == [118.0, 29.0]
 
 
+def _square(lon: float, lat: float, side: float, vertices_per_side: int = 20) -> list[list[float]]:
+    steps = [i * side / vertices_per_side for i in range(vertices_per_side)]
+    ring = [[lon + d, lat] for d in steps] + [[lon + side, lat + d] for d in steps]
+    ring += [[lon + side - d, lat + side] for d in steps] + [[lon, lat + side - d] for d in steps]
+    return [*ring, ring[0]]
+
+
+def test_context_outlines_leave_out_islets_and_local_ones_keep_every_part():
+    coast = {
+        "type": "MultiPolygon",
+        "coordinates": [
+            [_square(120.0, 28.0, 2.0)],  # the mainland
+            [_square(122.5, 29.5, 0.1)],  # an island ~11 km across: kept
+            *([_square(122.5 + i * 0.05, 30.0, 0.01)] for i in range(5)),  # islets ~1 km across: left out
+        ],
+    }
+    drawn = displayshapes.display_geometry(coast, basemap="osm", external=True)
+    assert drawn["type"] == "MultiPolygon" and len(drawn["coordinates"]) == 2
+    assert all(len(str(v).split(".")[-1]) <= 4 for part in drawn["coordinates"] for v in part[0][0])
+    local = displayshapes.display_geometry(coast, basemap="osm", external=False)
+    assert len(local["coordinates"]) == 7  # inside the prefecture nothing is left out
+    islet = {"type": "MultiPolygon", "coordinates": [[_square(122.5, 30.0, 0.01)], [_square(122.6, 30.0, 0.005)]]}
+    alone = displayshapes.display_geometry(islet, basemap="osm", external=True)  # all small: the largest stays
+    assert alone["type"] == "Polygon" and min(v[0] for v in alone["coordinates"][0]) == 122.5
+
+
 def test_html_from_excerpt_cuts_around_the_mention():
     excerpt = EXCERPTS["qujiang-gym"][0]
     cut = markup.html_from_excerpt(excerpt, max_chars=20)

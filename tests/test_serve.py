@@ -137,7 +137,7 @@ def test_nginx_compresses_the_page_and_lets_browsers_keep_hashed_files(cluster):
     assert "link" not in _fetch(cluster.url + bundle, "gzip")[0]
 
 
-def test_the_page_carries_the_phones_first_map_and_its_file_is_asked_again_each_time(cluster):
+def test_the_page_carries_the_phones_first_map_and_no_unused_font_preload(cluster):
     """mapapp.app.previewfiles through nginx: the lines that open the first map sit in the page's head
     after the viewport's <meta> (they ask how wide the screen is) and before Streamlit's stylesheet
     (a script after it waits for it); the map file the warm-up run wrote is served, revalidated."""
@@ -154,6 +154,9 @@ def test_the_page_carries_the_phones_first_map_and_its_file_is_asked_again_each_
     assert headers["cache-control"] == "no-cache" and size > 10_000
     component = urllib.request.urlopen(cluster.url + COMPONENT_PAGE, timeout=30).read().decode()
     assert "qz-preview" not in component  # only the page itself
+    # the theme's system fonts: Streamlit's preload of its own font is unmarked (its link stays, inert;
+    # a browser fetches the font only if no font before it in the theme's list has a character)
+    assert 'rel="preload"' not in head and head.count('rel="qz-unused-font"') == 1
 
 
 def test_each_replica_ran_the_page_before_nginx_let_readers_in(cluster):

@@ -8,6 +8,7 @@ from typing import Any
 
 import shapely
 from shapely.geometry import mapping, shape
+from shapely.geometry.base import BaseGeometry
 
 from mapapp.coords import gcj02_geometry_from_wgs84
 from mapapp.map.maplayers import is_district
@@ -20,17 +21,26 @@ from mapapp.models import Feature
 # (drawn for context; their stated precision is kept in the data, not in the drawing).
 LOCAL_TOLERANCE_DEG = 0.0003
 EXTERNAL_TOLERANCE_DEG = 0.005
+# Outside the prefecture a polygon's parts smaller than this (about 5 km by 5 km) are left out of the
+# drawing (a province's hundreds of islets: ~200 kB of the map's message for a few pixels each); the
+# largest part always stays, and the data keep every part.
+EXTERNAL_MIN_PART_DEG2 = (10 * EXTERNAL_TOLERANCE_DEG) ** 2
+EXTERNAL_DIGITS = 4  # ~11 m: finer than a 500 m thinning needs (inside the prefecture: 5, ~1 m)
 
 
 def display_geometry(geometry: Mapping[str, Any], *, basemap: str, external: bool = False) -> dict[str, Any]:
     """The geometry as drawn: lines and polygons thinned, ~1 m rounding, GCJ-02 on the Gaode basemap."""
     geom = shape(geometry)
+    thinned_out = False
     if geom.geom_type != "Point" and _vertex_count(geometry) > 50:
+        if external:
+            geom = _without_small_parts(geom, EXTERNAL_MIN_PART_DEG2)
         tolerance = EXTERNAL_TOLERANCE_DEG if external else LOCAL_TOLERANCE_DEG
         thinned = geom.simplify(tolerance, preserve_topology=True)
         if not thinned.is_empty and thinned.is_valid:
             geom = thinned
-    drawn = _rounded(mapping(geom))
+            thinned_out = external
+    drawn = _rounded(mapping(geom), EXTERNAL_DIGITS if thinned_out else 5)
     if basemap == "gaode":
         drawn = gcj02_geometry_from_wgs84(drawn)
     return drawn
@@ -45,13 +55,22 @@ def _vertex_count(geometry: Mapping[str, Any]) -> int:
     return len(shapely.get_coordinates(shape(geometry)))
 
 
-def _rounded(value: Any) -> Any:
+def _without_small_parts(geom: BaseGeometry, min_area: float) -> BaseGeometry:
+    """A multipolygon without its parts smaller than `min_area` (the largest one always kept)."""
+    if geom.geom_type != "MultiPolygon":
+        return geom
+    parts = sorted(geom.geoms, key=lambda part: part.area, reverse=True)
+    kept = [parts[0], *(part for part in parts[1:] if part.area >= min_area)]
+    return kept[0] if len(kept) == 1 else shapely.MultiPolygon(kept)
+
+
+def _rounded(value: Any, digits: int = 5) -> Any:
     if isinstance(value, float):
-        return round(value, 5)
+        return round(value, digits)
     if isinstance(value, (list, tuple)):
-        return [_rounded(v) for v in value]
+        return [_rounded(v, digits) for v in value]
     if isinstance(value, dict):
-        return {k: _rounded(v) for k, v in value.items()}
+        return {k: _rounded(v, digits) for k, v in value.items()}
     return value
 
 
