@@ -147,7 +147,7 @@ def test_the_page_carries_the_phones_first_map_and_no_unused_font_preload(cluste
     assert head.index('name="viewport"') < snippet < head.index('rel="stylesheet"')
     assert page.count("qz-preview") == page[snippet:].split("</script>", 1)[0].count("qz-preview")
     page_url = next(part.split("?", 1)[0] for part in page.split("f.src='")[1:])
-    data_url = next(part.split("'", 1)[0] for part in page.split("encodeURIComponent('")[1:]) + "zh-osm.json"
+    data_url = page.split("var data='", 1)[1].split("'", 1)[0] + "zh-osm.json"
     headers, _ = _fetch(cluster.url + page_url.lstrip("/"), "gzip")
     assert headers["cache-control"] == "public, max-age=31536000, immutable"  # named by its hash
     headers, size = _fetch(cluster.url + data_url.lstrip("/"), "gzip")

@@ -131,8 +131,12 @@ def page_snippet(
         "var q=new URLSearchParams(location.search),lang=q.get('lang'),map=q.get('basemap');"
         f"var langs={list(langs)!r},maps={list(basemaps)!r},titles={{{words}}};"
         "if(langs.indexOf(lang)<0){lang=langs[0];}if(maps.indexOf(map)<0){map=maps[0];}"
+        f"var data='/app/static/placedata/{source}/preview-'+lang+'-'+map+'.json';"
+        # asked for now, beside Streamlit's scripts, not once the frame's page has loaded
+        "window.qzPreview={url:data,map:fetch(data).then(function(r){if(!r.ok){throw new Error(r.status);}return r.json();})};"
+        "window.qzPreview.map.catch(function(){});"
         f"var f=document.createElement('iframe');f.id='{PREVIEW_FRAME_ID}';f.title=titles[lang];"
-        f"f.src='{preview_page}?data='+encodeURIComponent('/app/static/placedata/{source}/preview-'+lang+'-'+map+'.json');"
+        f"f.src='{preview_page}?data='+encodeURIComponent(data);"
         # in the head, before Streamlit's stylesheet (a script after it would wait for it), so on the
         # document element: the body the parser makes next comes after it
         "document.documentElement.appendChild(f);"
