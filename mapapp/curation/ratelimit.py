@@ -33,6 +33,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
+from mapapp.curation.sqlitestate import connect_shared
+
 SIGNINS_DB = "signins.sqlite3"
 Outcome = Literal["signed-in", "failed", "throttled"]
 MAX_NAME_CHARS = 80
@@ -136,11 +138,7 @@ class SignInThrottle:
     def _connection(self) -> sqlite3.Connection:
         connection = getattr(self._local, "connection", None)
         if connection is None:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            connection = sqlite3.connect(self.path, timeout=10, isolation_level=None)
-            connection.execute("PRAGMA journal_mode=WAL")
-            connection.execute("PRAGMA busy_timeout=10000")
-            connection.executescript(_SCHEMA)
+            connection = connect_shared(self.path, _SCHEMA, isolation_level=None)
             self._local.connection = connection
         return connection
 

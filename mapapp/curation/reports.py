@@ -22,6 +22,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Literal, get_args
 
+from mapapp.curation.sqlitestate import connect_shared
 from mapapp.errors import MapAppError
 from mapapp.paths import ROOT_DIR
 
@@ -121,11 +122,7 @@ class ReportBook:
     def _connection(self) -> sqlite3.Connection:
         connection = getattr(self._local, "connection", None)
         if connection is None:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            connection = sqlite3.connect(self.path, timeout=10)
-            connection.execute("PRAGMA journal_mode=WAL")
-            connection.execute("PRAGMA busy_timeout=10000")
-            connection.executescript(_SCHEMA)
+            connection = connect_shared(self.path, _SCHEMA)
             self._local.connection = connection
         return connection
 
