@@ -13,7 +13,7 @@
 # out), and sends a reader whose replica stopped answering to another one (max_fails/fail_timeout,
 # proxy_next_upstream; a component file a replica does not know yet is asked of the next one); the
 # Streamlit client reconnects and restores the view from its URL. A replica
-# that exits is started again on its port. Each replica runs the page once through its own port
+# that exits is started again on its port. Each replica runs a new reader's page (in each language) through its own port
 # (python -m mapapp.app.warmup) before nginx lets readers in, so no reader waits for a replica's first
 # run (its caches: index file, gazetteer, the map's first render); a replica started again is warmed
 # the same way in the background. On a phone, the page opens the map the app last rendered for new

@@ -45,9 +45,17 @@ def test_no_server_on_the_port_is_an_error_that_says_where():
 
 
 def test_the_warm_up_runs_the_page_to_its_end(tmp_path):
+    from mapapp.app.placefiles import PLACEDATA_DIR, source_key
+    from mapapp.app.previewfiles import preview_file
+    from mapapp.datadirs import BUNDLED
+
+    firsts = [preview_file(PLACEDATA_DIR / source_key(BUNDLED), lang, "osm") for lang in ("zh", "en")]
+    for path in firsts:
+        path.unlink(missing_ok=True)
     with serve_app(tmp_path / "app.log") as server:
         port = int(server.url.rstrip("/").rsplit(":", 1)[1])
         assert warmup.main(["--port", str(port)]) == 0
+        assert all(path.is_file() for path in firsts)  # a phone's first map in each language, written
         assert warmup.warm_up("127.0.0.1", port, query_string="feature=dalu-zhang-zone") > 0
 
 

@@ -9,7 +9,7 @@ first reader after a start waits for it. scripts/serve.sh runs
 for each replica after it answers /_stcore/health and before nginx is started, so that run is on no
 reader's path. It speaks just enough of Streamlit's WebSocket protocol (/_stcore/stream): one
 BackMsg asking for a run of the page with no query (the default view), then it reads ForwardMsgs until
-the one that says the run finished. The few protobuf fields are written by hand so that this module
+the one that says the run finished; then the same in English (WARM_QUERIES). The few protobuf fields are written by hand so that this module
 does not import Streamlit (tests/test_warmup.py checks them against Streamlit's own descriptors).
 The session it opened ends when it disconnects; the caches stay.
 """
@@ -33,6 +33,9 @@ FORWARD_SCRIPT_FINISHED = 6
 SCRIPT_FINISHED_SUCCESSFULLY = 0
 DEFAULT_TIMEOUT_S = 120.0
 RETRY_S = 0.2  # between tries to connect to a server that is still starting
+# The pages run: a new reader's in each language (the second one fills the English map's caches and
+# writes the phone's first map in English, mapapp/app/previewfiles.py).
+WARM_QUERIES = ("", "lang=en")
 
 
 class WarmUpError(Exception):
@@ -144,12 +147,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--host", default="127.0.0.1", help="its address (default: %(default)s)")
     parser.add_argument("--timeout", type=float, default=DEFAULT_TIMEOUT_S, help="seconds (default: %(default)s)")
     args = parser.parse_args(argv)
-    try:
-        seconds = warm_up(args.host, args.port, timeout_s=args.timeout)
-    except WarmUpError as error:
-        print(f"warm-up: {error}", file=sys.stderr)
-        return 1
-    print(f"warm-up: {args.host}:{args.port} ran the page in {seconds:.2f} s", file=sys.stderr)
+    for query in WARM_QUERIES:
+        try:
+            seconds = warm_up(args.host, args.port, query_string=query, timeout_s=args.timeout)
+        except WarmUpError as error:
+            print(f"warm-up: {error}", file=sys.stderr)
+            return 1
+        print(f"warm-up: {args.host}:{args.port} ran the page ?{query} in {seconds:.2f} s", file=sys.stderr)
     return 0
 
 
