@@ -27,6 +27,8 @@ prepare() {
   # converting the county polygons) in the first reader's run; brought up to date by the app
   # when the data or the pipeline's code changes (README, "Run the app").
   .venv/bin/python -m mapapp index build --out .cache/index.sqlite
+  # The app's own modules compiled now (as pip does for packages), not in the first reader's run.
+  .venv/bin/python -m compileall -q mapapp streamlit_app.py >/dev/null
 }
 if [ "${1:-}" = "--prepare-only" ]; then
   prepare
