@@ -100,37 +100,27 @@ INIT_JS = r"""
     tick();
   });
   if (window === window.top) {
-    let hooked = null;
-    const hook = () => {
-      const iframe = document.querySelector('iframe[title="streamlit_folium.st_folium"]');
-      if (!iframe || iframe === hooked) return;
-      hooked = iframe;
-      const arm = () => {
-        const d = iframe.contentDocument;
-        if (!d || d.__qzArmed || !d.location.pathname.includes('streamlit_folium')) return;
-        d.__qzArmed = true;
-        q.watch('mapVisible', () => d.querySelector('#map_div path.leaflet-interactive, #map_div .leaflet-marker-icon'), null, 120000, d);
+    // `name` is seen when the map in the frame `find()` returns (its page's path holding `pathPart`)
+    // has drawn a feature: Streamlit's map component, and a phone's first map (mapapp/app/previewfiles.py)
+    const watchFrame = (name, find, pathPart) => {
+      let hooked = null;
+      const hook = () => {
+        const iframe = find();
+        if (!iframe || iframe === hooked) return;
+        hooked = iframe;
+        const arm = () => {
+          const d = iframe.contentDocument;
+          if (!d || d.__qzArmed || !d.location.pathname.includes(pathPart)) return;
+          d.__qzArmed = true;
+          q.watch(name, () => d.querySelector('#map_div path.leaflet-interactive, #map_div .leaflet-marker-icon'), null, 120000, d);
+        };
+        iframe.addEventListener('load', arm);
+        arm();
       };
-      iframe.addEventListener('load', arm);
-      arm();
+      new MutationObserver(hook).observe(document, {subtree: true, childList: true});
     };
-    new MutationObserver(hook).observe(document, {subtree: true, childList: true});
-    // a phone's first map (mapapp/app/previewfiles.py), opened by the page before Streamlit's is drawn
-    let previewHooked = null;
-    const hookPreview = () => {
-      const iframe = document.getElementById('qz-preview');
-      if (!iframe || iframe === previewHooked) return;
-      previewHooked = iframe;
-      const arm = () => {
-        const d = iframe.contentDocument;
-        if (!d || d.__qzArmed || !d.location.pathname.includes('/preview.')) return;
-        d.__qzArmed = true;
-        q.watch('previewVisible', () => d.querySelector('#map_div path.leaflet-interactive, #map_div .leaflet-marker-icon'), null, 120000, d);
-      };
-      iframe.addEventListener('load', arm);
-      arm();
-    };
-    new MutationObserver(hookPreview).observe(document, {subtree: true, childList: true});
+    watchFrame('mapVisible', () => document.querySelector('iframe[title="streamlit_folium.st_folium"]'), 'streamlit_folium');
+    watchFrame('previewVisible', () => document.getElementById('qz-preview'), '/preview.');
   }
 })();
 """

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import shutil
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -16,6 +17,7 @@ import pytest
 
 from bench.appserver import AppServerError, serve_app
 from bench.chromium import CHROMIUM, CHROMIUM_ARGS
+from bench.servecluster import serve_cluster
 from mapapp.map.mapview import TILE_HOSTS
 
 
@@ -23,6 +25,16 @@ def _unavailable(reason: str) -> None:
     if os.environ.get("CI", "").lower() in ("1", "true", "yes"):
         pytest.fail(f"browser tests cannot run in CI: {reason}", pytrace=False)
     pytest.skip(reason)
+
+
+@contextlib.contextmanager
+def nginx_cluster(run_dir: Path, *, replicas: int, tls: tuple[Path, Path] | None = None):
+    """scripts/serve.sh (nginx and `replicas` replicas) for a test module; without nginx the module
+    skips locally and FAILS under CI=true."""
+    if not (shutil.which("nginx") or Path("/usr/sbin/nginx").is_file()):
+        _unavailable("nginx is not installed (bash scripts/setup.sh --dev installs Debian's nginx)")
+    with serve_cluster(run_dir, replicas=replicas, tls=tls) as served:
+        yield served
 
 
 @contextlib.contextmanager

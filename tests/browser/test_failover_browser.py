@@ -16,20 +16,18 @@ import contextlib
 import itertools
 import os
 import re
-import shutil
 import signal
 import time
 import urllib.request
-from pathlib import Path
 from urllib.parse import parse_qs, urlencode, urlsplit
 
 import pytest
-from conftest import _unavailable
+from conftest import nginx_cluster
 from mapdriver import map_frame, map_view, open_app, panel_name, wait_for_panel, wait_until_idle
 from playwright.sync_api import Error as PlaywrightError
 
 from bench.mapprobe import DRAWN_IDS_JS, FEATURE_POINT_JS
-from bench.servecluster import ServedCluster, serve_cluster
+from bench.servecluster import ServedCluster
 from mapapp.app.urlstate import UrlState, query_from_state
 from mapapp.map.maplayers import default_layer_ids, map_layers_from_specs
 from mapapp.map.markup import feature_name
@@ -42,9 +40,7 @@ ERROR_SELECTORS = '[data-testid="stException"], [data-testid="stAlert"], [role="
 
 @pytest.fixture(scope="module")
 def cluster(tmp_path_factory):
-    if not (shutil.which("nginx") or Path("/usr/sbin/nginx").is_file()):
-        _unavailable("nginx is not installed (bash scripts/setup.sh --dev installs Debian's nginx)")
-    with serve_cluster(tmp_path_factory.mktemp("failover"), replicas=2) as served:
+    with nginx_cluster(tmp_path_factory.mktemp("failover"), replicas=2) as served:
         yield served
 
 

@@ -8,18 +8,15 @@ Needs nginx: skips locally without it and FAILS under CI=true (like tests/test_s
 
 from __future__ import annotations
 
-import shutil
 import time
-from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
-from conftest import _unavailable
+from conftest import nginx_cluster
 from mapdriver import PANEL_READY_JS, map_frame, url_feature
 
 from bench.mapprobe import FEATURE_POINT_JS
 from bench.pageload import LAPTOP, PHONE
-from bench.servecluster import serve_cluster
 from mapapp.map.markup import feature_name
 
 STREAMLIT_SCRIPT = "**/static/js/index.*.js"  # Streamlit's page: nothing of it runs until this is answered
@@ -29,9 +26,7 @@ DRAWN_JS = "() => window.map !== undefined && document.querySelectorAll('#map_di
 
 @pytest.fixture(scope="module")
 def cluster(tmp_path_factory):
-    if not (shutil.which("nginx") or Path("/usr/sbin/nginx").is_file()):
-        _unavailable("nginx is not installed (bash scripts/setup.sh --dev installs Debian's nginx)")
-    with serve_cluster(tmp_path_factory.mktemp("serve-preview"), replicas=1) as served:
+    with nginx_cluster(tmp_path_factory.mktemp("serve-preview"), replicas=1) as served:
         yield served
 
 
