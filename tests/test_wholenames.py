@@ -95,6 +95,9 @@ def test_whole_names_and_chains_of_places_are_mentions(finder, text, expected):
         ("沪昆高速铁路部分车次停运。", ("沪昆高速铁路", "hukun-hsr")),
         ("周末杭州西至衢州西站加开两趟列车。", ("杭州西", "hangzhou-west-station")),  # bare, paired with a station
         ("从衢州西站到杭州西的车票已经售罄。", ("杭州西", "hangzhou-west-station")),
+        ("351国道沿线的村庄迎来客流。", ("351国道", "g351-qujiang")),  # a national road's number with 国道
+        ("车辆可经G351国道直达开化县城。", ("G351国道", "g351-qujiang")),
+        ("国道351线拓宽工程进入收尾阶段。", ("国道351线", "g351-qujiang")),
     ],
 )
 def test_short_and_variant_forms_are_made_by_rule(finder, text, expected):
@@ -125,3 +128,16 @@ def test_bad_name_parts_are_reported_with_file_and_table(tmp_path: Path):
     assert any("'generic'" in line and "expected a list of words" in line for line in lines)
     assert any("names kind 'nowhere', which no head has" in line for line in lines)
     assert parts.heads == {}
+
+
+def test_road_numbers_get_their_kind_and_expressway_numbers_do_not():
+    from types import SimpleNamespace
+
+    from mapapp.pipeline.variants import _road_number_variants
+
+    def made(*names: str) -> set[str]:
+        return {v.surface for v in _road_number_variants(SimpleNamespace(names=names, feature_id="r"))}
+
+    assert made("G351") == {"G351国道", "351国道", "国道351", "国道351线"}
+    assert made("S222") == {"S222省道", "222省道", "省道222", "省道222线"}
+    assert made("G60", "G1512", "沪昆高速", "G3510") == set()  # expressways, and names that are no number

@@ -15,6 +15,9 @@
   by mentions.py).
 - A high-speed line's name ending in 高速铁路 is also written with 高铁, and the other way round
   (杭州至衢州高速铁路, 杭州至衢州高铁): two spellings of one kind of line.
+- A national road's number (G + three digits: G351) is also written with 国道 (G351国道, 351国道,
+  国道351, 国道351线), a provincial road's (S + three digits: S222) with 省道; G + one, two or four
+  digits is an expressway (G60), which is never a 国道.
 Lines that share a stem are never merged: no rule drops 高速/高铁/铁路/线 from a line's name, so
 沪昆铁路 (the conventional line) and 沪昆高铁 stay apart.
 
@@ -23,6 +26,7 @@ A variant never replaces a name a feature already has; two features' variants of
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -37,6 +41,8 @@ _LEGAL_FORMS = ("股份有限公司", "集团有限公司", "有限责任公司"
 _TRADE_WORDS = ("科技", "技术", "实业", "发展", "控股")
 _COMPANY_CATEGORIES = ("plant", "commerce", "office", "industrial_park")
 _MIN_REST = 2  # characters left after the prefix: 市体育中心 yes, 市区 no
+_ROAD_NUMBER = re.compile(r"([GS])(\d{3})")  # a national or provincial road (an expressway has 1, 2 or 4 digits)
+_ROAD_KINDS = {"G": "国道", "S": "省道"}
 
 
 @dataclass(frozen=True)
@@ -91,11 +97,22 @@ def _all_variants(features: dict[str, Feature]) -> Iterator[Variant]:
             for long, short in (("高速铁路", "高铁"), ("高铁", "高速铁路")):
                 if name.endswith(long) and len(name) > len(long) + 1:
                     yield Variant(name[: -len(long)] + short, feature.feature_id, "always")
+        if feature.category == "road":
+            yield from _road_number_variants(feature)
     # quote variants of every name and variant so far
     for feature in features.values():
         for name in feature.names:
             for quoted in _requoted(name):
                 yield Variant(quoted, feature.feature_id, "always")
+
+
+def _road_number_variants(feature: Feature) -> Iterator[Variant]:
+    for name in feature.names:
+        found = _ROAD_NUMBER.fullmatch(name)
+        if found:
+            number, kind = found.group(2), _ROAD_KINDS[found.group(1)]
+            for surface in (f"{name}{kind}", f"{number}{kind}", f"{kind}{number}", f"{kind}{number}线"):
+                yield Variant(surface, feature.feature_id, "always")
 
 
 def _company_short_names(feature: Feature, short_names: list[str]) -> Iterator[Variant]:
