@@ -110,10 +110,10 @@ def ensure_place_files(
             staging = source_dir / f".tmp-{version}-{os.getpid()}"
             shutil.rmtree(staging, ignore_errors=True)
             write_version(staging, index=index, timeline=timeline, store=store, langs=langs)
-            _write_json(staging / CURRENT_FILE, {"version": version, "digest": digest})
+            write_json(staging / CURRENT_FILE, {"version": version, "digest": digest})
             shutil.rmtree(target, ignore_errors=True)
             staging.rename(target)
-        _write_json(source_dir / CURRENT_FILE, {"version": version, "digest": digest})
+        write_json(source_dir / CURRENT_FILE, {"version": version, "digest": digest})
         _prune(source_dir, keep=version)
     _prune_other_sources(out_dir, keep=source)
     files = sum(1 for _ in target.rglob("*.json"))
@@ -132,7 +132,7 @@ def make_current(files: PlaceFiles, *, out_dir: Path = PLACEDATA_DIR) -> bool:
     if not (files.directory / CURRENT_FILE).is_file():  # pruned meanwhile: the caller writes it again
         return False
     with _lock(out_dir / files.source / ".lock"):
-        _write_json(current, {"version": files.version, "digest": files.digest})
+        write_json(current, {"version": files.version, "digest": files.digest})
     return True
 
 
@@ -174,9 +174,9 @@ def write_version(
                 related=placedata.related_record(fid, index.related, index.features, lang),
                 layer_id=map_layer_id_for(feature),
             )
-            _write_json(directory / lang / page_name(fid, 1), first)
+            write_json(directory / lang / page_name(fid, 1), first)
             for n, record in enumerate(records[1:], start=2):
-                _write_json(directory / lang / page_name(fid, n), record)
+                write_json(directory / lang / page_name(fid, n), record)
             written += len(records)
     return written
 
@@ -217,12 +217,20 @@ def _article_infos(article_ids: Sequence[str], index: MapIndex, store: IndexStor
     return infos
 
 
-def _write_json(path: Path, value: Mapping[str, Any]) -> None:
-    """Compact UTF-8 JSON, written to a temporary file and moved into place."""
+def write_json(path: Path, value: Mapping[str, Any], *, unless_same: bool = False) -> bool:
+    """Compact UTF-8 JSON, written to a temporary file and moved into place; with `unless_same`, not
+    when the file holds these bytes already. True if it was written."""
     data = json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode("utf-8")
+    if unless_same:
+        try:
+            if path.read_bytes() == data:
+                return False
+        except OSError:
+            pass
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     tmp.write_bytes(data)
     os.replace(tmp, path)
+    return True
 
 
 @contextlib.contextmanager

@@ -24,12 +24,12 @@ No Streamlit here.
 
 from __future__ import annotations
 
-import json
-import os
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+
+from mapapp.app.placefiles import write_json
 
 PREVIEW_FILE = "preview-{lang}-{basemap}.json"
 # Streamlit's error and notice boxes in the page's main part: when one is shown, the first map goes.
@@ -73,7 +73,9 @@ def preview_file(source_dir: Path, lang: str, basemap: str) -> Path:
 def write_preview(path: Path, preview: PreviewMap) -> bool:
     """Write `preview` to `path` (a temporary file moved into place) unless the file holds it already;
     True if it was written."""
-    data = json.dumps(
+    path.parent.mkdir(parents=True, exist_ok=True)
+    return write_json(
+        path,
         {
             "header": preview.header,
             "script": preview.script,
@@ -81,20 +83,8 @@ def write_preview(path: Path, preview: PreviewMap) -> bool:
             "css_links": list(preview.css_links),
             "js_links": list(preview.js_links),
         },
-        ensure_ascii=False,
-        sort_keys=True,
-        separators=(",", ":"),
-    ).encode("utf-8")
-    try:
-        if path.read_bytes() == data:
-            return False
-    except OSError:
-        pass
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    tmp.write_bytes(data)
-    os.replace(tmp, path)
-    return True
+        unless_same=True,
+    )
 
 
 def page_snippet(
